@@ -1,0 +1,146 @@
+package io.fieldcap.agent;
+
+import io.fieldcap.capture.CaptureLoop;
+import io.fieldcap.capture.FrameSink;
+import io.fieldcap.capture.FrameSource;
+import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.Sizes;
+import io.fieldcap.model.Frame;
+import io.fieldcap.spool.Counters;
+import io.fieldcap.spool.Spool;
+import io.fieldcap.spool.SpoolStats;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device agent: capture into the spool. Threads: one capture thread, one spool writer, one
+ * housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
+ * Capture never waits: when the writer falls behind, the newest frame is dropped and counted.
+ *
+ * <p>Lifecycle: {@link #start()}, then {@link #stop()} once (from a signal handler or a test);
+ * {@link #awaitStop()} blocks until then.
+ */
+public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final FieldcapConfig config;
+  private final InstantSource clock;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private Spool spool;
+  private CaptureLoop capture;
+  private SpoolWriter writer;
+  private Thread writerThread;
+  private ScheduledExecutorService housekeeping;
+  private SpoolStats lastSummary;
+
+  public Agent(FieldcapConfig config, InstantSource clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public synchronized void start() {
+    var sc = config.spool();
+    spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
+    BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
+    FrameSink sink = new FrameSink() {
+      @Override
+      public void accept(Frame frame) {
+        spool.count(Counters.CAPTURED, 1);
+        if (!queue.offer(frame)) {
+          spool.count(Counters.DROPPED, 1);
+        }
+      }
+
+      @Override
+      public void skipped(String item, String reason) {
+        spool.count(Counters.CAPTURED, 1);
+        spool.skip(item, reason);
+        log.warn("skipped {}: {}", item, reason);
+      }
+    };
+    FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
+    writer = new SpoolWriter(queue, spool, sc.jpegQuality());
+    writerThread = new Thread(writer, "spool-writer");
+    writerThread.start();
+    capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    housekeeping.scheduleAtFixedRate(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    long summary = config.agent().summaryInterval().toMillis();
+    housekeeping.scheduleAtFixedRate(this::summary, summary, summary, TimeUnit.MILLISECONDS);
+    log.info("agent {} started: source {} at {} fps, spool {} (quota {})", config.device(), source.describe(),
+        config.source().fps(), sc.dir(), Sizes.format(sc.maxBytes()));
+    capture.start();
+  }
+
+  private void flushQuietly() {
+    try {
+      spool.flush();
+    } catch (RuntimeException e) {
+      log.warn("could not write spool counters: {}", e.getMessage());
+    }
+  }
+
+  private void summary() {
+    try {
+      SpoolStats s = spool.stats();
+      SpoolStats p = lastSummary;
+      lastSummary = s;
+      log.info("summary: source {}{}, captured {} (+{}), pending {}, {} in spool, dropped {}, evicted {}, rejected {}",
+          capture.state().name().toLowerCase(java.util.Locale.ROOT),
+          capture.lastError() == null || capture.state() == CaptureLoop.State.STREAMING ? "" : " (" + capture.lastError() + ")",
+          s.captured(), p == null ? s.captured() : s.captured() - p.captured(), s.pending(), Sizes.format(s.bytes()),
+          s.dropped(), s.evicted(), s.rejected());
+    } catch (RuntimeException e) {
+      log.warn("could not read spool stats: {}", e.getMessage());
+    }
+  }
+
+  /** The capture loop's state, for tests and status. */
+  public CaptureLoop.State captureState() {
+    return capture.state();
+  }
+
+  public Spool spool() {
+    return spool;
+  }
+
+  /**
+   * Stops within {@code agent.stop-timeout}: capture stops first, the writer stores the frames in
+   * hand while time allows (the rest are counted as dropped), then the spool is closed.
+   */
+  public synchronized void stop() {
+    if (stopped.getCount() == 0 || spool == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.agent().stopTimeout().toNanos();
+    try {
+      Duration third = config.agent().stopTimeout().dividedBy(3);
+      capture.stop(third);
+      writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));
+      writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      housekeeping.shutdownNow();
+      spool.close();
+      log.info("agent {} stopped", config.device());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+}

@@ -1,0 +1,85 @@
+package io.fieldcap.agent;
+
+import io.fieldcap.image.Images;
+import io.fieldcap.model.Frame;
+import io.fieldcap.model.FrameId;
+import io.fieldcap.spool.Counters;
+import io.fieldcap.spool.Spool;
+import io.fieldcap.spool.SpoolEntry;
+import io.fieldcap.spool.SpoolException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes frames from the capture queue, encodes them as JPEG and puts them into the spool, on its
+ * own thread. A frame that cannot be stored (the disk failed under the spool) is counted as
+ * dropped and logged once per run of failures; the writer keeps going.
+ */
+final class SpoolWriter implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
+
+  private final BlockingQueue<Frame> queue;
+  private final Spool spool;
+  private final int jpegQuality;
+  private volatile boolean draining;
+  private volatile long drainDeadline;
+  private boolean failing;
+
+  SpoolWriter(BlockingQueue<Frame> queue, Spool spool, int jpegQuality) {
+    this.queue = queue;
+    this.spool = spool;
+    this.jpegQuality = jpegQuality;
+  }
+
+  /** Finish the frames in hand until {@code timeout}, then stop; the rest are counted as dropped. */
+  void drain(Duration timeout) {
+    drainDeadline = System.nanoTime() + timeout.toNanos();
+    draining = true;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Frame f = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (f != null) {
+          write(f);
+        }
+        if (draining && (queue.isEmpty() || System.nanoTime() > drainDeadline)) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      int left = queue.size();
+      queue.clear();
+      if (left > 0) {
+        spool.count(Counters.DROPPED, left);
+        log.warn("stopping: {} frame(s) still in hand were not stored; counted as dropped", left);
+      }
+    }
+  }
+
+  private void write(Frame f) {
+    try {
+      byte[] jpeg = Images.encodeJpeg(f.width(), f.height(), f.bgr(), jpegQuality);
+      SpoolEntry e = new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(),
+          f.height(), jpeg, f.sourceItem(), 0, "all", null);
+      spool.put(e);
+      if (failing) {
+        log.info("spool writes work again");
+        failing = false;
+      }
+    } catch (SpoolException | IllegalStateException e) {
+      spool.count(Counters.DROPPED, 1);
+      if (!failing) {
+        log.error("cannot store frames: {}; frames are counted as dropped until this clears", e.getMessage());
+        failing = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.agent.Agent;
+import io.fieldcap.config.FieldcapConfig;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code fieldcap agent}: runs the device agent until SIGTERM or Ctrl-C. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = {"Run the device agent: capture frames from the configured source into the spool.",
+        "Runs until SIGTERM or Ctrl-C, then stops within agent.stop-timeout (4 s by default)."})
+final class AgentCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options = new ConfigOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    FieldcapConfig config = options.load();
+    Agent agent = new Agent(config, InstantSource.system());
+    Thread hook = new Thread(agent::stop, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    agent.start();
+    agent.awaitStop();
+    return ExitCodes.OK;
+  }
+}

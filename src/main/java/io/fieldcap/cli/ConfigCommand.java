@@ -1,0 +1,57 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.Sizes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldcap config}: configuration tools. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration tools.",
+    subcommands = ConfigCommand.Check.class)
+final class ConfigCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check)");
+  }
+
+  /** {@code fieldcap config check FILE}: validate without running. */
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = {"Validate a device config without running anything.",
+          "Exit code 0 when valid, 2 with every problem listed when not."})
+  static final class Check implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The device's YAML config file.")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key; repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws ConfigException {
+      FieldcapConfig c = ConfigLoader.load(file, sets);
+      var out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "%s: valid%n", file);
+      out.printf(Locale.ROOT, "  device  %s%n", c.device());
+      out.printf(Locale.ROOT, "  source  %s (%s) at %s fps%n", c.source().uri(),
+          c.source().kind().name().toLowerCase(Locale.ROOT), c.source().fps());
+      out.printf(Locale.ROOT, "  spool   %s, quota %s, keep %s free, when full: %s%n", c.spool().dir(),
+          Sizes.format(c.spool().maxBytes()), Sizes.format(c.spool().minFreeBytes()),
+          c.spool().whenFull().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      out.printf(Locale.ROOT, "  mqtt    %s%n", c.mqtt() == null ? "none (capture only)" : c.mqtt().broker());
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.spool.SpoolException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code fieldcap}: the entry point of the jar. */
+@Command(
+    name = "fieldcap",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Edge capture and labeling agent: capture frames, keep what is worth labeling, spool and sync them.",
+    subcommands = {AgentCommand.class, ConfigCommand.class, SpoolCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (for tests). */
+  public static int run(String... args) {
+    CommandLine cl = commandLine();
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILURE);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (e instanceof ConfigException ce) {
+        err.println("fieldcap: invalid configuration:");
+        ce.errors().forEach(line -> err.println("  " + line));
+        return ExitCodes.USAGE;
+      }
+      if (e instanceof SpoolException) {
+        err.println("fieldcap: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      err.println("fieldcap: " + cmd.getCommandName() + " failed: " + e);
+      e.printStackTrace(err);
+      return ExitCodes.FAILURE;
+    });
+    return cl;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"fieldcap " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.fieldcap.config;
+
+import io.fieldcap.config.SourceConfig.SourceKind;
+import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.model.DeviceId;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
+public final class ConfigLoader {
+  private static final Set<String> SECTIONS =
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent"));
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads {@code file} (may be {@code null}: overrides only) and applies {@code sets}.
+   *
+   * @throws ConfigException listing every problem, each naming the key, value and what is allowed
+   */
+  public static FieldcapConfig load(Path file, List<String> sets) throws ConfigException {
+    ConfigTree tree = file == null ? ConfigTree.empty() : ConfigTree.read(file);
+    tree.applySets(sets);
+    List<String> errors = new ArrayList<>(Section.unknownSections(tree, SECTIONS));
+
+    Section device = new Section(tree, "device", errors);
+    String id = device.checked("id", null, "a device id of 1 to 64 characters from [A-Za-z0-9._-]", DeviceId::problem);
+    device.finish();
+
+    SourceConfig source = source(new Section(tree, "source", errors));
+    SpoolConfig spool = spool(new Section(tree, "spool", errors));
+    Section m = new Section(tree, "mqtt", errors);
+    MqttConfig mqtt = m.present() ? mqtt(m) : null;
+    m.finish();
+    AgentConfig agent = agent(new Section(tree, "agent", errors));
+
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent);
+  }
+
+  private static SourceConfig source(Section s) {
+    String uri = s.string("uri", null,
+        "a camera (/dev/video0 or an index), rtsp://..., http://..., file:///path/clip.mp4 or dir:///path/incoming");
+    double fps = s.decimal("fps", 1.0, 0.0, 120.0, "frames taken per second");
+    boolean loop = s.bool("loop", false);
+    boolean realtime = s.bool("realtime", true);
+    String transport = s.checked("rtsp-transport", "tcp", "tcp or udp",
+        v -> v.equals("tcp") || v.equals("udp") ? null : "'" + v + "' is not allowed; expected tcp or udp");
+    String ffmpeg = s.string("ffmpeg", "ffmpeg", "the ffmpeg executable, a name on PATH or a path");
+    Duration maxDelay = s.duration("reconnect-max-delay", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
+    s.finish();
+    if (uri == null) {
+      return null;
+    }
+    SourceKind kind;
+    Path path = null;
+    int index = -1;
+    String problem = null;
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (uri.matches("\\d{1,3}")) {
+      kind = SourceKind.CAMERA;
+      index = Integer.parseInt(uri);
+    } else if (uri.startsWith("/dev/")) {
+      kind = SourceKind.CAMERA;
+      path = Path.of(uri);
+    } else if (lower.startsWith("rtsp://") || lower.startsWith("rtsps://")) {
+      kind = SourceKind.RTSP;
+      problem = checkNetworkUri(uri);
+    } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      kind = SourceKind.HTTP;
+      problem = checkNetworkUri(uri);
+    } else if (lower.startsWith("dir:")) {
+      kind = SourceKind.DIR;
+      path = localPath(uri, "dir:");
+      if (path == null) {
+        problem = "'" + uri + "' is not a folder URI; expected dir:///absolute/path";
+      } else if (!Files.isDirectory(path)) {
+        problem = "folder '" + path + "' does not exist or is not a folder";
+      }
+    } else if (lower.startsWith("file:") || uri.startsWith("/") || uri.startsWith("./")) {
+      kind = SourceKind.FILE;
+      path = lower.startsWith("file:") ? localPath(uri, "file:") : Path.of(uri);
+      if (path == null) {
+        problem = "'" + uri + "' is not a file URI; expected file:///absolute/path/clip.mp4";
+      } else if (!Files.isRegularFile(path)) {
+        problem = "video file '" + path + "' does not exist";
+      } else if (!Files.isReadable(path)) {
+        problem = "video file '" + path + "' is not readable";
+      }
+    } else {
+      s.reject("uri", "'" + uri + "' is not a source this agent knows; expected /dev/videoN, a camera index, "
+          + "rtsp://, http(s)://, file:///path or dir:///path");
+      return null;
+    }
+    if (problem != null) {
+      s.reject("uri", problem);
+    }
+    return new SourceConfig(kind, uri, path, index, fps, loop, realtime, transport, ffmpeg, maxDelay);
+  }
+
+  private static String checkNetworkUri(String uri) {
+    try {
+      URI u = new URI(uri);
+      if (u.getHost() == null) {
+        return "'" + uri + "' has no host";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "'" + uri + "' is not a valid URI: " + e.getReason();
+    }
+  }
+
+  private static Path localPath(String uri, String scheme) {
+    String rest = uri.substring(scheme.length());
+    if (rest.startsWith("//")) {
+      rest = rest.substring(2);
+    }
+    if (!rest.startsWith("/")) {
+      return null;
+    }
+    return Path.of(rest);
+  }
+
+  private static SpoolConfig spool(Section s) {
+    String dir = s.string("dir", "/var/lib/fieldcap/spool", "a folder path");
+    long maxBytes = s.bytes("max-bytes", Sizes.parse("2GiB"), Sizes.parse("1MiB"));
+    long minFree = s.bytes("min-free-bytes", Sizes.parse("64MiB"), 0);
+    WhenFull whenFull = s.choice("when-full", WhenFull.EVICT_OLDEST, WhenFull.class);
+    int quality = s.integer("jpeg-quality", 90, 1, 100, "the JPEG quality of stored frames");
+    int queue = s.integer("queue-frames", 8, 1, 1000, "how many frames may wait for the spool writer");
+    s.finish();
+    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, queue);
+  }
+
+  private static MqttConfig mqtt(Section s) {
+    String broker = s.checked("broker", null, "tcp://host:1883 or ssl://host:8883", ConfigLoader::checkBroker);
+    String user = s.optionalString("username", "a user name");
+    Path passwordFile = s.readableFile("password-file");
+    Path ca = s.readableFile("ca-file");
+    Path cert = s.readableFile("cert-file");
+    Path key = s.readableFile("key-file");
+    String root = s.checked("topic-root", "fieldcap/v1", "topic levels without wildcards, e.g. fieldcap/v1",
+        v -> v.matches("[^#+$/][^#+]*[^#+/]|[^#+$/]") ? null
+            : "'" + v + "' is not allowed; expected topic levels without wildcards, not starting with '$' or '/', e.g. fieldcap/v1");
+    if ((cert == null) != (key == null)) {
+      s.reject(cert == null ? "cert-file" : "key-file", "cert-file and key-file must be given together");
+    }
+    return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root);
+  }
+
+  private static String checkBroker(String v) {
+    try {
+      URI u = new URI(v);
+      String scheme = u.getScheme() == null ? "" : u.getScheme();
+      if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+        return "'" + v + "' is not allowed; expected tcp://host:1883 or ssl://host:8883";
+      }
+      if (u.getHost() == null) {
+        return "'" + v + "' has no host; expected tcp://host:1883 or ssl://host:8883";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "'" + v + "' is not a valid URI: " + e.getReason();
+    }
+  }
+
+  private static AgentConfig agent(Section s) {
+    Duration summary = s.duration("summary-interval", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration stop = s.duration("stop-timeout", Duration.ofSeconds(4), Duration.ofMillis(100), Duration.ofMinutes(5));
+    s.finish();
+    return new AgentConfig(summary, stop);
+  }
+}

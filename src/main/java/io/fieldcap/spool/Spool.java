@@ -1,0 +1,281 @@
+package io.fieldcap.spool;
+
+import io.fieldcap.config.SpoolConfig.WhenFull;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device's store of kept frames. {@link #put} makes a frame durable before it returns: the JPEG
+ * goes to a temporary file, is fsynced and renamed into {@code frames/<date>/}, the folder is
+ * fsynced, and only then is the row committed, together with the source item it came from and the
+ * counters that changed. The quota ({@code spool.max-bytes} and the free-disk reserve) is enforced
+ * on every put by the configured {@link WhenFull} policy, and every frame dropped for it is counted.
+ *
+ * <p>Lifecycle: {@link #open}, any number of calls from any threads (they are serialised), {@link
+ * #close()}. Counters that change outside a put ({@link #count}) are buffered and written by {@link
+ * #flush()}, by the next put and by close; a crash loses at most the increments since then.
+ */
+public final class Spool implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Spool.class);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final long SEQ_BLOCK = 1000;
+
+  private final Path dir;
+  private final SpoolDb db;
+  private final long maxBytes;
+  private final long minFreeBytes;
+  private final WhenFull whenFull;
+  private final InstantSource clock;
+  private final LongSupplier freeBytes;
+  private final Map<String, Long> pendingCounts = new HashMap<>();
+  private long bytes;
+  private long nextSeq;
+  private long reservedSeq;
+  private boolean closed;
+
+  private Spool(Path dir, SpoolDb db, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
+      LongSupplier freeBytes) {
+    this.dir = dir;
+    this.db = db;
+    this.maxBytes = maxBytes;
+    this.minFreeBytes = minFreeBytes;
+    this.whenFull = whenFull;
+    this.clock = clock;
+    this.freeBytes = freeBytes;
+  }
+
+  /** Opens (creating if needed) the spool in {@code dir} and reconciles it with its files. */
+  public static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock) {
+    return open(dir, maxBytes, minFreeBytes, whenFull, clock, () -> usableSpace(dir));
+  }
+
+  static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
+      LongSupplier freeBytes) {
+    try {
+      Files.createDirectories(dir.resolve("frames"));
+      Files.createDirectories(dir.resolve("tmp"));
+    } catch (IOException e) {
+      throw new SpoolException("cannot create spool folder " + dir + ": " + e, e);
+    }
+    SpoolDb db = SpoolDb.open(dir.resolve("spool.db"), false);
+    Spool s = new Spool(dir, db, maxBytes, minFreeBytes, whenFull, clock, freeBytes);
+    try {
+      new Reconciler(dir, db).run();
+      s.bytes = db.storedBytes();
+      s.reservedSeq = db.reservedSeq();
+      s.nextSeq = s.reservedSeq;
+    } catch (SQLException e) {
+      db.close();
+      throw new SpoolException("cannot read spool database " + dir.resolve("spool.db") + ": " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  private static long usableSpace(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * The next per-device sequence number. Numbers are reserved on disk in blocks, so they never
+   * repeat across restarts; a crash skips the rest of a block.
+   */
+  public synchronized long nextSequence() {
+    if (nextSeq >= reservedSeq) {
+      long reserve = nextSeq + SEQ_BLOCK;
+      try {
+        db.setReservedSeq(reserve);
+      } catch (SQLException e) {
+        throw new SpoolException("cannot reserve sequence numbers in " + dir + ": " + e.getMessage(), e);
+      }
+      reservedSeq = reserve;
+    }
+    return nextSeq++;
+  }
+
+  /** Whether a source item (a folder's file) was taken before, by this run or an earlier one. */
+  public synchronized boolean isTaken(String sourceItem) {
+    try {
+      return db.isTaken(sourceItem);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
+    }
+  }
+
+  /** Adds to a counter; written at the next put, flush or close. */
+  public synchronized void count(String counter, long delta) {
+    pendingCounts.merge(counter, delta, Long::sum);
+  }
+
+  /** Records a source item that was taken but not kept (unreadable, filtered): counted by reason. */
+  public synchronized void skip(String sourceItem, String reason) {
+    count(Counters.REJECTED_PREFIX + reason, 1);
+    try {
+      db.inTransaction(() -> {
+        if (sourceItem != null) {
+          db.markTaken(sourceItem, clock.millis());
+        }
+        db.addCounts(pendingCounts);
+      });
+      pendingCounts.clear();
+    } catch (SQLException e) {
+      throw new SpoolException("cannot write spool database: " + e.getMessage(), e);
+    }
+  }
+
+  /** What happened to a frame offered to {@link #put}. */
+  public enum PutResult { STORED, EVICTED, ALREADY_TAKEN }
+
+  /**
+   * Stores a frame durably, making room by policy first.
+   *
+   * @return STORED; EVICTED when the quota left no room for it (counted); ALREADY_TAKEN when its
+   *     source item is already in the spool (the frame is discarded, nothing counted)
+   */
+  public synchronized PutResult put(SpoolEntry e) {
+    requireOpen();
+    long size = e.jpeg().length;
+    try {
+      if (e.sourceItem() != null && db.isTaken(e.sourceItem())) {
+        return PutResult.ALREADY_TAKEN;
+      }
+      if (!makeRoom(size, e.priority())) {
+        count(Counters.EVICTED, 1);
+        if (e.sourceItem() != null) {
+          db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
+        }
+        return PutResult.EVICTED;
+      }
+      String rel = "frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg";
+      Path target = dir.resolve(rel);
+      DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
+      String sha = sha256(e.jpeg());
+      long now = clock.millis();
+      db.inTransaction(() -> {
+        db.insertFrame(e, rel, sha, now);
+        if (e.sourceItem() != null) {
+          db.markTaken(e.sourceItem(), now);
+        }
+        db.addCounts(pendingCounts);
+      });
+      pendingCounts.clear();
+      bytes += size;
+      return PutResult.STORED;
+    } catch (IOException | SQLException ex) {
+      throw new SpoolException("cannot store frame " + e.id() + " in " + dir + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /**
+   * Makes room for {@code size} bytes: under EVICT_OLDEST deletes the oldest pending frames of the
+   * lowest priority, never ones of a higher priority than the newcomer; under REJECT_NEW deletes
+   * nothing. Returns whether the frame fits.
+   */
+  private boolean makeRoom(long size, int priority) throws SQLException {
+    while (!fits(size)) {
+      if (whenFull != WhenFull.EVICT_OLDEST) {
+        return false;
+      }
+      SpoolDb.Victim v = db.oldestPending(priority);
+      if (v == null) {
+        return false;
+      }
+      db.inTransaction(() -> {
+        db.deleteFrame(v.frameId());
+        db.addCounts(Map.of(Counters.EVICTED, 1L));
+      });
+      bytes -= v.bytes();
+      deleteQuietly(dir.resolve(v.file()));
+    }
+    return true;
+  }
+
+  private boolean fits(long size) {
+    return bytes + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", p, e.getMessage());
+    }
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes buffered counters. */
+  public synchronized void flush() {
+    if (pendingCounts.isEmpty() || closed) {
+      return;
+    }
+    try {
+      db.inTransaction(() -> db.addCounts(pendingCounts));
+      pendingCounts.clear();
+    } catch (SQLException e) {
+      throw new SpoolException("cannot write spool counters: " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized SpoolStats stats() {
+    try {
+      return db.stats(maxBytes, pendingCounts);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the stats of the spool in {@code dir} without opening it for writing; works while an agent runs. */
+  public static SpoolStats readStats(Path dir, long maxBytes) {
+    Path file = dir.resolve("spool.db");
+    if (!Files.isRegularFile(file)) {
+      throw new SpoolException("no spool at " + dir + " (" + file.getFileName() + " not found; has the agent run with this config?)");
+    }
+    SpoolDb db = SpoolDb.open(file, true);
+    try {
+      return db.stats(maxBytes, Map.of());
+    } catch (SQLException e) {
+      throw new SpoolException("cannot read spool database " + file + ": " + e.getMessage(), e);
+    } finally {
+      db.close();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("spool " + dir + " is closed");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    flush();
+    closed = true;
+    db.close();
+  }
+}

@@ -1,0 +1,245 @@
+package io.fieldcap.spool;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The spool's SQLite index. Not thread-safe: {@link Spool} serialises access. Schema (version 1):
+ *
+ * <pre>
+ * frames(frame_id PK, seq, captured_at ms, state pending|inflight|acked, priority, reason,
+ *        file (relative to the spool), bytes, width, height, sha256, source_item, labels JSON,
+ *        created_at ms, updated_at ms)
+ * taken_items(item PK, taken_at ms)  -- folder files already taken, so each is taken once
+ * counters(name PK, value)           -- captured, evicted, dropped, failed, acked, rejected:&lt;reason&gt;
+ * meta(key PK, value)                -- schema_version, seq_reserved
+ * </pre>
+ */
+final class SpoolDb implements AutoCloseable {
+  static final int SCHEMA_VERSION = 1;
+
+  private final Connection c;
+
+  private SpoolDb(Connection c) {
+    this.c = c;
+  }
+
+  static SpoolDb open(Path file, boolean readOnly) {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setBusyTimeout(10_000);
+    if (!readOnly) {
+      cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    }
+    try {
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+      SpoolDb db = new SpoolDb(c);
+      if (!readOnly) {
+        db.migrate();
+      }
+      return db;
+    } catch (SQLException e) {
+      throw new SpoolException("cannot open spool database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("""
+          CREATE TABLE IF NOT EXISTS frames(
+            frame_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, captured_at INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending','inflight','acked')),
+            priority INTEGER NOT NULL, reason TEXT, file TEXT NOT NULL, bytes INTEGER NOT NULL,
+            width INTEGER NOT NULL, height INTEGER NOT NULL, sha256 TEXT NOT NULL, source_item TEXT,
+            labels TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""");
+      s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_state ON frames(state, priority, seq)");
+      s.executeUpdate("CREATE TABLE IF NOT EXISTS taken_items(item TEXT PRIMARY KEY, taken_at INTEGER NOT NULL)");
+      s.executeUpdate("CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      s.executeUpdate("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+    }
+    String v = meta("schema_version");
+    if (!String.valueOf(SCHEMA_VERSION).equals(v)) {
+      throw new SQLException("spool schema version " + v + " is not supported by this fieldcap (expects " + SCHEMA_VERSION + ")");
+    }
+  }
+
+  interface Work {
+    void run() throws SQLException;
+  }
+
+  void inTransaction(Work w) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      w.run();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private String meta(String key) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      p.setString(1, key);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  long reservedSeq() throws SQLException {
+    String v = meta("seq_reserved");
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  void setReservedSeq(long value) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('seq_reserved', ?)")) {
+      p.setString(1, Long.toString(value));
+      p.executeUpdate();
+    }
+  }
+
+  boolean isTaken(String item) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM taken_items WHERE item = ?")) {
+      p.setString(1, item);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  void markTaken(String item, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT OR IGNORE INTO taken_items(item, taken_at) VALUES (?, ?)")) {
+      p.setString(1, item);
+      p.setLong(2, now);
+      p.executeUpdate();
+    }
+  }
+
+  void addCounts(Map<String, Long> deltas) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO counters(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")) {
+      for (Map.Entry<String, Long> d : deltas.entrySet()) {
+        p.setString(1, d.getKey());
+        p.setLong(2, d.getValue());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  void insertFrame(SpoolEntry e, String file, String sha, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("""
+        INSERT INTO frames(frame_id, seq, captured_at, state, priority, reason, file, bytes, width, height,
+                           sha256, source_item, labels, created_at, updated_at)
+        VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+      p.setString(1, e.id().value());
+      p.setLong(2, e.seq());
+      p.setLong(3, e.capturedAt().toEpochMilli());
+      p.setInt(4, e.priority());
+      p.setString(5, e.reason());
+      p.setString(6, file);
+      p.setLong(7, e.jpeg().length);
+      p.setInt(8, e.width());
+      p.setInt(9, e.height());
+      p.setString(10, sha);
+      p.setString(11, e.sourceItem());
+      p.setString(12, e.labels());
+      p.setLong(13, now);
+      p.setLong(14, now);
+      p.executeUpdate();
+    }
+  }
+
+  record Victim(String frameId, String file, long bytes) {}
+
+  /** The pending frame to evict first: lowest priority (at most {@code maxPriority}), then oldest. */
+  Victim oldestPending(int maxPriority) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT frame_id, file, bytes FROM frames WHERE state = 'pending' AND priority <= ? ORDER BY priority, seq LIMIT 1")) {
+      p.setInt(1, maxPriority);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3)) : null;
+      }
+    }
+  }
+
+  void deleteFrame(String frameId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("DELETE FROM frames WHERE frame_id = ?")) {
+      p.setString(1, frameId);
+      p.executeUpdate();
+    }
+  }
+
+  long storedBytes() throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(SUM(bytes), 0) FROM frames")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** Every frame's id and file, for reconciling with the folder. */
+  Map<String, String> files() throws SQLException {
+    Map<String, String> out = new java.util.HashMap<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT frame_id, file FROM frames")) {
+      while (r.next()) {
+        out.put(r.getString(2), r.getString(1));
+      }
+    }
+    return out;
+  }
+
+  SpoolStats stats(long maxBytes, Map<String, Long> unflushed) throws SQLException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT name, value FROM counters")) {
+      while (r.next()) {
+        counts.put(r.getString(1), r.getLong(2));
+      }
+    }
+    unflushed.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    long pending = 0, inflight = 0, retained = 0, bytes = 0;
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT state, COUNT(*), COALESCE(SUM(bytes), 0) FROM frames GROUP BY state")) {
+      while (r.next()) {
+        switch (r.getString(1)) {
+          case "pending" -> pending = r.getLong(2);
+          case "inflight" -> inflight = r.getLong(2);
+          default -> retained = r.getLong(2);
+        }
+        bytes += r.getLong(3);
+      }
+    }
+    Map<String, Long> rejectedBy = new TreeMap<>();
+    long rejected = 0;
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getKey().startsWith(Counters.REJECTED_PREFIX)) {
+        rejectedBy.put(e.getKey().substring(Counters.REJECTED_PREFIX.length()), e.getValue());
+        rejected += e.getValue();
+      }
+    }
+    return new SpoolStats(counts.getOrDefault(Counters.CAPTURED, 0L), pending, inflight,
+        counts.getOrDefault(Counters.ACKED, 0L), counts.getOrDefault(Counters.EVICTED, 0L),
+        counts.getOrDefault(Counters.DROPPED, 0L), counts.getOrDefault(Counters.FAILED, 0L),
+        rejected, rejectedBy, bytes, maxBytes);
+  }
+
+  @Override
+  public void close() {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // nothing left to do with a connection that will not close
+    }
+  }
+}
