@@ -17,7 +17,7 @@ public final class Sizes {
     }
     String unit = m.group(2).toLowerCase(Locale.ROOT);
     boolean binary = !m.group(3).isEmpty();
-    int exp = "kmgt".indexOf(unit) + 1;
+    int exp = unit.isEmpty() ? 0 : "kmgt".indexOf(unit) + 1;
     double base = binary ? 1024 : 1000;
     double value = Double.parseDouble(m.group(1)) * Math.pow(base, exp);
     if (value > Long.MAX_VALUE) {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what fieldcap needs on Debian 12 / Ubuntu (only the packages that are missing),
+# checks the sample footage, and builds target/fieldcap.jar.
+#   scripts/setup.sh            install and build
+#   scripts/setup.sh --no-build install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  openjdk-17-jdk-headless maven   # build and run
+  ffmpeg                          # video files, RTSP and HTTP streams
+  opencv-doc                      # real sample footage (vtest.avi, Megamind.avi)
+  python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad  # RTSP test server
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  [[ "$p" == \#* ]] && continue
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+samples="${FIELDCAP_SAMPLES:-/usr/share/doc/opencv-doc/examples/data}"
+if [[ ! -f "$samples/vtest.avi" ]]; then
+  echo "setup: sample footage not found at $samples/vtest.avi." >&2
+  echo "       Some images exclude /usr/share/doc from packages; set FIELDCAP_SAMPLES to a folder with vtest.avi." >&2
+  exit 1
+fi
+
+if [[ "${1:-}" != "--no-build" ]]; then
+  echo "setup: building target/fieldcap.jar"
+  mvn -B -q package -DskipTests
+fi
+echo "setup: done"

@@ -1,0 +1,174 @@
+package io.fieldcap.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fieldcap.config.SourceConfig.SourceKind;
+import io.fieldcap.config.SpoolConfig.WhenFull;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path tmp;
+
+  private Path write(String yaml) throws IOException {
+    Path f = tmp.resolve("agent.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private String base() throws IOException {
+    Files.createDirectories(tmp.resolve("in"));
+    return """
+        device:
+          id: cam-north-01
+        source:
+          uri: dir://%s
+          fps: 2
+        spool:
+          dir: %s
+          max-bytes: 2GiB
+        """.formatted(tmp.resolve("in"), tmp.resolve("spool"));
+  }
+
+  private static List<String> errors(Path file, String... sets) {
+    try {
+      ConfigLoader.load(file, List.of(sets));
+    } catch (ConfigException e) {
+      return e.errors();
+    }
+    throw new AssertionError("expected the config to be rejected");
+  }
+
+  @Test
+  void givenAValidFile_whenLoaded_thenEveryKeyIsReadAndDefaultsFillTheRest() throws Exception {
+    FieldcapConfig c = ConfigLoader.load(write(base()), List.of());
+    assertThat(c.device().value()).isEqualTo("cam-north-01");
+    assertThat(c.source().kind()).isEqualTo(SourceKind.DIR);
+    assertThat(c.source().path()).isEqualTo(tmp.resolve("in"));
+    assertThat(c.source().fps()).isEqualTo(2.0);
+    assertThat(c.spool().maxBytes()).isEqualTo(2L << 30);
+    assertThat(c.spool().whenFull()).isEqualTo(WhenFull.EVICT_OLDEST);
+    assertThat(c.spool().jpegQuality()).isEqualTo(90);
+    assertThat(c.mqtt()).isNull();
+  }
+
+  @Test
+  void givenATypoInAKey_thenTheErrorNamesTheKeyItsLineAndTheNearestKnownKey() throws Exception {
+    Path f = write(base().replace("  fps: 2", "  fsp: 2"));
+    assertThat(errors(f)).singleElement().asString()
+        .startsWith(f + ":5: source.fsp: unknown key")
+        .contains("did you mean 'source.fps'?");
+  }
+
+  @Test
+  void givenAnUnknownSection_thenItIsRejectedWithItsLine() throws Exception {
+    Path f = write(base() + "spoool:\n  dir: /x\n");
+    assertThat(errors(f)).singleElement().asString().startsWith(f + ":9: spoool: unknown section")
+        .contains("did you mean 'spool'?");
+  }
+
+  @Test
+  void givenOutOfRangeValues_thenEveryErrorIsReportedAtOnceWithValueAndAllowedRange() throws Exception {
+    Path f = write(base().replace("fps: 2", "fps: 0").replace("max-bytes: 2GiB", "max-bytes: lots")
+        + "  jpeg-quality: 101\n  when-full: panic\n");
+    List<String> errors = errors(f);
+    assertThat(errors).hasSize(4);
+    assertThat(errors.get(0)).isEqualTo(f + ":5: source.fps: '0' is out of range; expected frames taken per second, "
+        + "a number greater than 0 and at most 120");
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":8: spool.max-bytes: 'lots' is not a size"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":9: spool.jpeg-quality: '101' is out of range")
+        .contains("from 1 to 100"));
+    assertThat(errors).anySatisfy(e -> assertThat(e)
+        .isEqualTo(f + ":10: spool.when-full: 'panic' is not allowed; expected one of [evict-oldest, reject-new]"));
+  }
+
+  @Test
+  void givenADeviceIdThatCouldEscapeAPath_thenItIsRejected() throws Exception {
+    for (String bad : new String[] {"../etc", "a/b", "..", "", "x".repeat(65), "cam 1", "cam+1"}) {
+      Path f = write(base().replace("id: cam-north-01", "id: '" + bad + "'"));
+      assertThat(errors(f)).as(bad).singleElement().asString().contains("device.id");
+    }
+  }
+
+  @Test
+  void givenSetOverrides_thenTheyReplaceFileValuesAsTypedScalarsAndCanAddKeys() throws Exception {
+    FieldcapConfig c = ConfigLoader.load(write(base()), List.of("source.fps=0.5", "source.loop=true",
+        "mqtt.broker=tcp://10.0.0.5:1883", "device.id=cam-south-02"));
+    assertThat(c.source().fps()).isEqualTo(0.5);
+    assertThat(c.source().loop()).isTrue();
+    assertThat(c.mqtt().broker().toString()).isEqualTo("tcp://10.0.0.5:1883");
+    assertThat(c.device().value()).isEqualTo("cam-south-02");
+  }
+
+  @Test
+  void givenABadSetOverride_thenTheErrorNamesTheSetOption() throws Exception {
+    assertThat(errors(write(base()), "source.fpz=3")).singleElement().asString()
+        .startsWith("--set source.fpz: source.fpz: unknown key");
+    assertThat(errors(write(base()), "nonsense")).singleElement().asString()
+        .contains("expected key=value");
+    assertThat(errors(write(base()), "source.fps=fast")).singleElement().asString()
+        .startsWith("--set source.fps: source.fps: 'fast' is out of range");
+  }
+
+  @Test
+  void givenSourceUris_thenTheKindIsInferredAndLocalPathsAreChecked() throws Exception {
+    Path clip = Files.writeString(tmp.resolve("clip.mp4"), "x");
+    assertThat(ConfigLoader.load(write(base()), List.of("source.uri=rtsp://user:pw@cam/1")).source().kind())
+        .isEqualTo(SourceKind.RTSP);
+    assertThat(ConfigLoader.load(write(base()), List.of("source.uri=http://cam:8080/video.mjpg")).source().kind())
+        .isEqualTo(SourceKind.HTTP);
+    assertThat(ConfigLoader.load(write(base()), List.of("source.uri=/dev/video0")).source().kind())
+        .isEqualTo(SourceKind.CAMERA);
+    assertThat(ConfigLoader.load(write(base()), List.of("source.uri=2")).source().cameraIndex()).isEqualTo(2);
+    assertThat(ConfigLoader.load(write(base()), List.of("source.uri=file://" + clip)).source().path()).isEqualTo(clip);
+    assertThat(errors(write(base()), "source.uri=file:///no/such/clip.mp4")).singleElement().asString()
+        .contains("source.uri: video file '/no/such/clip.mp4' does not exist");
+    assertThat(errors(write(base()), "source.uri=dir:///no/such/folder")).singleElement().asString()
+        .contains("folder '/no/such/folder' does not exist");
+    assertThat(errors(write(base()), "source.uri=ftp://cam/x")).singleElement().asString()
+        .contains("is not a source this agent knows");
+  }
+
+  @Test
+  void givenMissingRequiredKeys_thenEachIsNamed() throws Exception {
+    List<String> errors = errors(write("spool:\n  dir: /tmp/x\n"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("device.id: missing"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("source.uri: missing"));
+  }
+
+  @Test
+  void givenBrokenYamlOrAMissingFile_thenTheErrorSaysSoWithTheLine() throws Exception {
+    Path f = write("device:\n  id: [unclosed\n");
+    assertThat(errors(f)).singleElement().asString().startsWith(f + ":").contains("not valid YAML");
+    assertThat(errors(tmp.resolve("none.yaml"))).singleElement().asString().endsWith("none.yaml: config file not found");
+    assertThat(errors(write("- a\n- b\n"))).singleElement().asString().contains("top level must be a mapping");
+  }
+
+  @Test
+  void givenMqttSettings_thenBrokerSchemeAndFilesAreChecked() throws Exception {
+    assertThat(errors(write(base()), "mqtt.broker=http://x:1883")).singleElement().asString()
+        .contains("mqtt.broker: 'http://x:1883' is not allowed; expected tcp://host:1883 or ssl://host:8883");
+    assertThat(errors(write(base()), "mqtt.broker=ssl://x:8883", "mqtt.ca-file=/no/ca.pem")).singleElement()
+        .asString().contains("mqtt.ca-file: '/no/ca.pem' is not a readable file");
+    assertThat(errors(write(base()), "mqtt.broker=tcp://x:1883", "mqtt.topic-root=a/#")).singleElement()
+        .asString().contains("mqtt.topic-root");
+  }
+
+  @Test
+  void sizesAndDurationsReadAsPeopleWriteThem() {
+    assertThat(Sizes.parse("2GiB")).isEqualTo(2L << 30);
+    assertThat(Sizes.parse("500MB")).isEqualTo(500_000_000L);
+    assertThat(Sizes.parse("64 KiB")).isEqualTo(65536);
+    assertThat(Sizes.parse("1048576")).isEqualTo(1048576);
+    assertThatThrownBy(() -> Sizes.parse("2 bananas")).hasMessageContaining("'2 bananas' is not a size");
+    assertThat(Durations.parse("30s").toMillis()).isEqualTo(30_000);
+    assertThat(Durations.parse("5m").toMinutes()).isEqualTo(5);
+    assertThat(Durations.parse("250ms").toMillis()).isEqualTo(250);
+    assertThatThrownBy(() -> Durations.parse("soon")).hasMessageContaining("'soon' is not a duration");
+  }
+}
