@@ -1,0 +1,189 @@
+package io.fieldcap.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.model.FrameId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+  @TempDir Path dir;
+  private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-29T10:00:00Z"));
+  private final AtomicLong free = new AtomicLong(Long.MAX_VALUE / 2);
+
+  private Spool open(long maxBytes, WhenFull policy) {
+    return Spool.open(dir, maxBytes, 1000, policy, clock, free::get);
+  }
+
+  private static SpoolEntry entry(Spool s, int size, int priority, String item) {
+    long seq = s.nextSequence();
+    byte[] jpeg = new byte[size];
+    jpeg[0] = (byte) seq;
+    Instant at = Instant.parse("2026-11-29T10:00:00Z").plusSeconds(seq);
+    return new SpoolEntry(FrameId.of(at, seq), seq, at, 4, 3, jpeg, item, priority, "all", null);
+  }
+
+  private long files() throws Exception {
+    try (Stream<Path> s = Files.walk(dir.resolve("frames"))) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void givenAFrame_whenPut_thenItsFileIsInPlaceAndItIsPendingWithItsBytesCounted() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry e = entry(s, 1000, 0, null);
+      assertThat(s.put(e)).isEqualTo(Spool.PutResult.STORED);
+      Path file = dir.resolve("frames/2026-11-29/" + e.id() + ".jpg");
+      assertThat(file).exists().hasSize(1000);
+      assertThat(dir.resolve("tmp")).isEmptyDirectory();
+      SpoolStats st = s.stats();
+      assertThat(st.pending()).isEqualTo(1);
+      assertThat(st.bytes()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void givenCountersAndFrames_whenReopened_thenCountsSurviveAndStatsCanBeReadFromOutside() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      s.put(entry(s, 100, 0, null));
+      s.count(Counters.CAPTURED, 3);
+      s.count(Counters.DROPPED, 1);
+      s.skip("dir:bad.jpg|1|1", "truncated");
+    }
+    SpoolStats outside = Spool.readStats(dir, 1 << 20);
+    assertThat(outside.captured()).isEqualTo(3);
+    assertThat(outside.dropped()).isEqualTo(1);
+    assertThat(outside.rejected()).isEqualTo(1);
+    assertThat(outside.rejectedBy()).containsEntry("truncated", 1L);
+    assertThat(outside.pending()).isEqualTo(1);
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      s.count(Counters.CAPTURED, 2);
+      assertThat(s.stats().captured()).as("unflushed counts are included").isEqualTo(5);
+      assertThat(s.isTaken("dir:bad.jpg|1|1")).isTrue();
+    }
+  }
+
+  @Test
+  void givenRestarts_thenSequenceNumbersNeverRepeat() {
+    Set<Long> seen = new HashSet<>();
+    for (int run = 0; run < 3; run++) {
+      try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(seen.add(s.nextSequence())).isTrue();
+        }
+      }
+    }
+    assertThat(seen).hasSize(15);
+  }
+
+  @Test
+  void givenAFullSpool_whenEvictOldest_thenTheOldestLowestPriorityFramesGoAndAreCounted() throws Exception {
+    try (Spool s = open(3000, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry important = entry(s, 1000, 5, null);
+      SpoolEntry old = entry(s, 1000, 0, null);
+      SpoolEntry newer = entry(s, 1000, 0, null);
+      s.put(important);
+      s.put(old);
+      s.put(newer);
+      assertThat(s.put(entry(s, 1000, 0, null))).isEqualTo(Spool.PutResult.STORED);
+      assertThat(dir.resolve("frames/2026-11-29/" + old.id() + ".jpg")).doesNotExist();
+      assertThat(dir.resolve("frames/2026-11-29/" + important.id() + ".jpg")).exists();
+      assertThat(s.put(entry(s, 1000, 0, null))).isEqualTo(Spool.PutResult.STORED);
+      assertThat(dir.resolve("frames/2026-11-29/" + newer.id() + ".jpg")).doesNotExist();
+      SpoolStats st = s.stats();
+      assertThat(st.evicted()).isEqualTo(2);
+      assertThat(st.pending()).isEqualTo(3);
+      assertThat(st.bytes()).isLessThanOrEqualTo(3000);
+      assertThat(files()).isEqualTo(3);
+      // A low-priority frame may not push out a higher-priority one: only priority-5 frames are left to evict.
+      s.put(entry(s, 1000, 5, null));
+      s.put(entry(s, 1000, 5, null));
+      assertThat(s.put(entry(s, 1000, 0, null))).isEqualTo(Spool.PutResult.EVICTED);
+      assertThat(s.stats().bytes()).isLessThanOrEqualTo(3000);
+    }
+  }
+
+  @Test
+  void givenAFullSpool_whenRejectNew_thenStoredFramesStayAndTheNewOneIsCounted() throws Exception {
+    try (Spool s = open(2000, WhenFull.REJECT_NEW)) {
+      s.put(entry(s, 1000, 0, null));
+      s.put(entry(s, 1000, 0, null));
+      assertThat(s.put(entry(s, 1000, 9, null))).isEqualTo(Spool.PutResult.EVICTED);
+      assertThat(s.stats().evicted()).isEqualTo(1);
+      assertThat(s.stats().pending()).isEqualTo(2);
+      assertThat(files()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void givenTheDiskReserveIsReached_thenFramesAreEvictedToKeepItFree() throws Exception {
+    try (Spool s = open(1 << 30, WhenFull.EVICT_OLDEST)) {
+      s.put(entry(s, 1000, 0, null));
+      free.set(1500); // 1000 reserve: a new 1000-byte frame only fits once the old one is gone
+      assertThat(s.put(entry(s, 1000, 0, null))).isEqualTo(Spool.PutResult.EVICTED);
+      assertThat(s.stats().evicted()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void givenASourceItemAlreadyTaken_thenItIsNotStoredTwice() {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      assertThat(s.put(entry(s, 10, 0, "dir:a.jpg|10|1"))).isEqualTo(Spool.PutResult.STORED);
+      assertThat(s.put(entry(s, 10, 0, "dir:a.jpg|10|1"))).isEqualTo(Spool.PutResult.ALREADY_TAKEN);
+      assertThat(s.stats().pending()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void givenDamageFromACrash_whenOpened_thenOrphansAreQuarantinedLostRowsRemovedAndBothCounted() throws Exception {
+    SpoolEntry kept;
+    SpoolEntry lost;
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      kept = entry(s, 100, 0, null);
+      lost = entry(s, 100, 0, null);
+      s.put(kept);
+      s.put(lost);
+    }
+    Files.delete(dir.resolve("frames/2026-11-29/" + lost.id() + ".jpg"));
+    Files.writeString(dir.resolve("frames/2026-11-29/20261129T100000000Z-000000099999.jpg"), "orphan");
+    Files.writeString(dir.resolve("tmp/20261129T100000000Z-000000099998.jpg.part"), "half");
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolStats st = s.stats();
+      assertThat(st.pending()).isEqualTo(1);
+      assertThat(st.failed()).isEqualTo(2);
+      assertThat(st.bytes()).isEqualTo(100);
+      assertThat(dir.resolve("quarantine/20261129T100000000Z-000000099999.jpg")).exists();
+      assertThat(dir.resolve("tmp")).isEmptyDirectory();
+      assertThat(dir.resolve("frames/2026-11-29/" + kept.id() + ".jpg")).exists();
+    }
+  }
+
+  @Test
+  void theDatabaseUsesWriteAheadLogging() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      s.put(entry(s, 10, 0, null));
+      try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("spool.db"));
+          var r = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+        r.next();
+        assertThat(r.getString(1)).isEqualTo("wal");
+      }
+    }
+  }
+
+  @Test
+  void givenNoSpool_whenStatsAreRead_thenTheErrorSaysWhere() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Spool.readStats(dir.resolve("nope"), 1))
+        .isInstanceOf(SpoolException.class).hasMessageContaining("no spool at " + dir.resolve("nope"));
+  }
+}
