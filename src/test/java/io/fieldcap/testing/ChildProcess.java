@@ -1,0 +1,101 @@
+package io.fieldcap.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A child process (ffmpeg, an RTSP server, the agent jar) whose output is collected line by line. */
+public final class ChildProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+
+  private ChildProcess(Process process) {
+    this.process = process;
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          lines.add(l);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    }, "child-output");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  public static ChildProcess start(List<String> cmd) throws IOException {
+    return new ChildProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+  }
+
+  /** Runs the packaged fieldcap jar with {@code args}. */
+  public static ChildProcess fieldcap(String... args) throws IOException {
+    String jar = System.getProperty("fieldcap.jar", "target/fieldcap.jar");
+    List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", jar));
+    cmd.addAll(List.of(args));
+    return start(cmd);
+  }
+
+  /** Runs fieldcap to completion and returns its exit code; output in {@link #output()}. */
+  public static ChildProcess fieldcapRun(String... args) throws IOException, InterruptedException {
+    ChildProcess p = fieldcap(args);
+    p.waitFor(Duration.ofSeconds(60));
+    return p;
+  }
+
+  public boolean waitForLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (lines.stream().anyMatch(match)) {
+        return true;
+      }
+      if (!process.isAlive() && lines.stream().noneMatch(match)) {
+        Thread.sleep(100);
+        return lines.stream().anyMatch(match);
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  public Integer waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    Thread.sleep(100); // let the reader drain the last lines
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  public String output() {
+    return String.join("\n", lines);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
