@@ -18,8 +18,9 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FieldcapConfig config = options.load();
     Agent agent = new Agent(config, InstantSource.system());
-    Thread hook = new Thread(agent::stop, "shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop the agent and exit 0; the hook covers other exits.
+    StopSignals.onTermOrInt(agent::stop);
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "shutdown"));
     agent.start();
     agent.awaitStop();
     return ExitCodes.OK;

@@ -33,9 +33,15 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILURE);
+    cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof CommandLine.ParameterException
+        ? ExitCodes.USAGE : ExitCodes.FAILURE);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
+      if (e instanceof CommandLine.ParameterException pe) {
+        err.println("fieldcap: " + pe.getMessage());
+        pe.getCommandLine().usage(err);
+        return ExitCodes.USAGE;
+      }
       if (e instanceof ConfigException ce) {
         err.println("fieldcap: invalid configuration:");
         ce.errors().forEach(line -> err.println("  " + line));

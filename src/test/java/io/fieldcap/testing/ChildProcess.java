@@ -72,9 +72,9 @@ public final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Sends SIGTERM. */
+  /** Sends SIGTERM, keeping the output pipe open (Process.destroy() would close it and lose the last lines). */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   public boolean alive() {

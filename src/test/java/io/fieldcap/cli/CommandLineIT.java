@@ -1,0 +1,71 @@
+package io.fieldcap.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldcap.testing.ChildProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the packaged command line. */
+class CommandLineIT {
+  @TempDir Path tmp;
+
+  @Test
+  void helpAndVersionExitZero() throws Exception {
+    for (String[] args : new String[][] {{"--help"}, {"agent", "--help"}, {"config", "check", "--help"},
+        {"spool", "stats", "--help"}, {"--version"}}) {
+      ChildProcess p = ChildProcess.fieldcapRun(args);
+      assertThat(p.exitCode()).as(String.join(" ", args) + ": " + p.output()).isZero();
+    }
+    assertThat(ChildProcess.fieldcapRun("--help").output()).contains("agent", "config", "spool");
+  }
+
+  @Test
+  void badUsageExitsTwo() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("agnet");
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("agnet");
+    assertThat(ChildProcess.fieldcapRun().exitCode()).isEqualTo(2);
+    assertThat(ChildProcess.fieldcapRun("agent", "--bogus").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void givenABadConfig_thenConfigCheckAndAgentExitTwoNamingEveryProblem() throws Exception {
+    Path f = Files.writeString(tmp.resolve("bad.yaml"), """
+        device:
+          id: cam/1
+        source:
+          uri: file:///no/such/clip.mp4
+          fps: -1
+        spool:
+          dir: %s
+          max-byte: 1GiB
+        """.formatted(tmp.resolve("spool")));
+    for (String[] args : new String[][] {{"config", "check", f.toString()}, {"agent", "--config", f.toString()}}) {
+      ChildProcess p = ChildProcess.fieldcapRun(args);
+      assertThat(p.exitCode()).as(p.output()).isEqualTo(2);
+      assertThat(p.output()).contains(f + ":2: device.id: device id 'cam/1' must be 1 to 64 characters from [A-Za-z0-9._-]")
+          .contains(f + ":4: source.uri: video file '/no/such/clip.mp4' does not exist")
+          .contains(f + ":5: source.fps: '-1' is out of range")
+          .contains(f + ":8: spool.max-byte: unknown key (did you mean 'spool.max-bytes'?)");
+    }
+    assertThat(tmp.resolve("spool")).as("nothing was created by a rejected config").doesNotExist();
+  }
+
+  @Test
+  void givenAValidConfig_thenConfigCheckSaysSoAndExitsZero() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("config", "check", "device-config/usb-camera.yaml");
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    assertThat(p.output()).contains("device-config/usb-camera.yaml: valid", "cam-north-01", "/dev/video0");
+  }
+
+  @Test
+  void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",
+        "--set", "spool.dir=" + tmp.resolve("none"));
+    assertThat(p.exitCode()).isEqualTo(1);
+    assertThat(p.output()).contains("no spool at " + tmp.resolve("none"));
+  }
+}
