@@ -17,10 +17,11 @@ public final class CameraSource implements FrameSource {
   private final SourceConfig config;
   private final RateGate gate;
   private VideoCapture capture;
-  private final Mat mat = new Mat();
+  private final Mat mat;
 
   public CameraSource(SourceConfig config) {
     OpenCv.load();
+    this.mat = new Mat();
     this.config = config;
     this.gate = new RateGate(config.fps());
   }
