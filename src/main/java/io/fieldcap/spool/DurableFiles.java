@@ -13,7 +13,11 @@ final class DurableFiles {
   private DurableFiles() {}
 
   static void write(Path tmp, Path target, byte[] data) throws IOException {
-    Files.createDirectories(target.getParent());
+    Path folder = target.getParent();
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      syncDir(folder.getParent()); // the new folder's entry must survive a power cut too
+    }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(data);

@@ -54,6 +54,19 @@ class FfmpegSourceIT {
   }
 
   @Test
+  void givenAVideoWithCorruptFrames_thenTheGoodFramesStillComeAndTheSourceEndsNormally() throws Exception {
+    // Debian ships this clip with damaged packets on purpose (OpenCV's own robustness sample).
+    Path buggy = TestMedia.samples().resolve("Megamind_bugy.avi");
+    try (FfmpegSource src = new FfmpegSource(source("file://" + buggy, "source.fps=5", "source.realtime=false"))) {
+      src.open();
+      List<Image> frames = read(src, 1000);
+      assertThat(frames).hasSizeGreaterThan(20);
+      assertThat(frames).allSatisfy(f -> assertThat(f.bgr()).hasSize(720 * 528 * 3));
+      assertThat(src.next()).isNull();
+    }
+  }
+
+  @Test
   void givenAFileThatIsNotAVideo_thenOpeningFailsForGoodWithFfmpegsReason() throws Exception {
     Path bogus = Files.writeString(tmp.resolve("notes.mp4"), "meeting notes, not a video");
     try (FfmpegSource src = new FfmpegSource(source("file://" + bogus))) {
