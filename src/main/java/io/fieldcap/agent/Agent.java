@@ -9,6 +9,8 @@ import io.fieldcap.model.Frame;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
+import io.fieldcap.sync.SyncListener;
+import io.fieldcap.sync.SyncService;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,10 +42,17 @@ public final class Agent {
   private Thread writerThread;
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
+  private SyncService sync;
+  private SyncListener syncListener = SyncListener.NONE;
 
   public Agent(FieldcapConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
+  }
+
+  /** Observes acks (benchmarks, tests); set before {@link #start()}. */
+  public void onAcked(SyncListener listener) {
+    this.syncListener = listener;
   }
 
   public synchronized void start() {
@@ -82,6 +91,12 @@ public final class Agent {
     log.info("agent {} started: source {} at {} fps, spool {} (quota {})", config.device(), source.describe(),
         config.source().fps(), sc.dir(), Sizes.format(sc.maxBytes()));
     capture.start();
+    if (config.mqtt() != null) {
+      sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener);
+      sync.start();
+    } else {
+      log.info("no mqtt section: frames stay in the spool (capture only)");
+    }
   }
 
   private void flushQuietly() {
@@ -97,11 +112,12 @@ public final class Agent {
       SpoolStats s = spool.stats();
       SpoolStats p = lastSummary;
       lastSummary = s;
-      log.info("summary: source {}{}, captured {} (+{}), pending {}, {} in spool, dropped {}, evicted {}, rejected {}",
+      log.info("summary: source {}{}, captured {} (+{}), pending {}, {} in spool, acked {}, dropped {}, evicted {}, rejected {}{}",
           capture.state().name().toLowerCase(java.util.Locale.ROOT),
           capture.lastError() == null || capture.state() == CaptureLoop.State.STREAMING ? "" : " (" + capture.lastError() + ")",
           s.captured(), p == null ? s.captured() : s.captured() - p.captured(), s.pending(), Sizes.format(s.bytes()),
-          s.dropped(), s.evicted(), s.rejected());
+          s.acked(), s.dropped(), s.evicted(), s.rejected(),
+          sync == null ? "" : sync.connected() ? ", broker connected" : ", broker offline");
     } catch (RuntimeException e) {
       log.warn("could not read spool stats: {}", e.getMessage());
     }
@@ -130,6 +146,9 @@ public final class Agent {
       capture.stop(third);
       writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));
       writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      if (sync != null) {
+        sync.stop(Duration.ofMillis(Math.max(100, (deadline - System.nanoTime()) / 1_000_000)));
+      }
       housekeeping.shutdownNow();
       spool.close();
       log.info("agent {} stopped", config.device());

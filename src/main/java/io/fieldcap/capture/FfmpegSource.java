@@ -1,6 +1,7 @@
 package io.fieldcap.capture;
 
 import io.fieldcap.config.SourceConfig;
+import io.fieldcap.config.Redact;
 import io.fieldcap.config.SourceConfig.SourceKind;
 import java.io.BufferedReader;
 import java.io.IOException;

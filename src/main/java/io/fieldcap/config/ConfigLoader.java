@@ -48,6 +48,27 @@ public final class ConfigLoader {
     return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent);
   }
 
+  /** Loads a server config: sections {@code server} and {@code mqtt}. */
+  public static ServerConfig loadServer(Path file, List<String> sets) throws ConfigException {
+    ConfigTree tree = file == null ? ConfigTree.empty() : ConfigTree.read(file);
+    tree.applySets(sets);
+    List<String> errors = new ArrayList<>(Section.unknownSections(tree, new LinkedHashSet<>(List.of("server", "mqtt"))));
+    Section s = new Section(tree, "server", errors);
+    String dir = s.string("data-dir", null, "a folder for images and fieldcap.db");
+    long max = s.bytes("max-frame-bytes", Sizes.parse("64MiB"), 1024);
+    Duration staging = s.duration("staging-timeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
+    String group = s.checked("share-group", "fieldcap-ingest", "a shared-subscription group name",
+        v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
+    s.finish();
+    Section m = new Section(tree, "mqtt", errors);
+    MqttConfig mqtt = mqtt(m);
+    m.finish();
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return new ServerConfig(Path.of(dir), max, staging, group, mqtt);
+  }
+
   private static SourceConfig source(Section s) {
     String uri = s.string("uri", null,
         "a camera (/dev/video0 or an index), rtsp://..., http://..., file:///path/clip.mp4 or dir:///path/incoming");
@@ -138,8 +159,9 @@ public final class ConfigLoader {
     WhenFull whenFull = s.choice("when-full", WhenFull.EVICT_OLDEST, WhenFull.class);
     int quality = s.integer("jpeg-quality", 90, 1, 100, "the JPEG quality of stored frames");
     int queue = s.integer("queue-frames", 8, 1, 1000, "how many frames may wait for the spool writer");
+    boolean keepAcked = s.bool("keep-acked", false);
     s.finish();
-    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, queue);
+    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, queue, keepAcked);
   }
 
   private static MqttConfig mqtt(Section s) {
@@ -152,10 +174,20 @@ public final class ConfigLoader {
     String root = s.checked("topic-root", "fieldcap/v1", "topic levels without wildcards, e.g. fieldcap/v1",
         v -> v.matches("[^#+$/][^#+]*[^#+/]|[^#+$/]") ? null
             : "'" + v + "' is not allowed; expected topic levels without wildcards, not starting with '$' or '/', e.g. fieldcap/v1");
+    String clientId = s.checked("client-id", "", "1 to 64 characters from [A-Za-z0-9._-]",
+        v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
+    long chunk = s.bytes("chunk-bytes", 128 * 1024, 1024);
+    if (chunk > 64L * 1024 * 1024) {
+      s.reject("chunk-bytes", "'" + Sizes.format(chunk) + "' is too large; expected at most 64 MiB");
+    }
+    int window = s.integer("window", 8, 1, 1000, "the most frames in flight");
+    Duration ackTimeout = s.duration("ack-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration status = s.duration("status-interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
     if ((cert == null) != (key == null)) {
       s.reject(cert == null ? "cert-file" : "key-file", "cert-file and key-file must be given together");
     }
-    return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root);
+    return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root,
+        clientId.isEmpty() ? null : clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status);
   }
 
   private static String checkBroker(String v) {

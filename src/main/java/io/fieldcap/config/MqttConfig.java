@@ -2,6 +2,7 @@ package io.fieldcap.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The MQTT broker the agent syncs to.
@@ -14,6 +15,30 @@ import java.nio.file.Path;
  * @param certFile optional client certificate (PEM)
  * @param keyFile the client certificate's private key (PEM, PKCS#8), with {@code certFile}
  * @param topicRoot the root of every topic, {@code fieldcap/v1} by default
+ * @param clientId the MQTT client id; by default derived from the device id
+ * @param chunkBytes the largest chunk of an image in one message (AWS IoT Core caps messages at 128 KB)
+ * @param window the most frames in flight (sent, not yet acknowledged by the server); also capped by
+ *     the broker's receive maximum
+ * @param ackTimeout how long a frame in flight may go without an answer before it is offered again
+ * @param statusInterval how often the retained status message is refreshed
  */
 public record MqttConfig(
-    URI broker, String username, Path passwordFile, Path caFile, Path certFile, Path keyFile, String topicRoot) {}
+    URI broker, String username, Path passwordFile, Path caFile, Path certFile, Path keyFile, String topicRoot,
+    String clientId, int chunkBytes, int window, Duration ackTimeout, Duration statusInterval) {
+
+  /** The password: {@code FIELDCAP_MQTT_PASSWORD} if set, else the first line of the password file, else null. */
+  public char[] password() {
+    String env = System.getenv("FIELDCAP_MQTT_PASSWORD");
+    if (env != null && !env.isEmpty()) {
+      return env.toCharArray();
+    }
+    if (passwordFile == null) {
+      return null;
+    }
+    try {
+      return java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").toCharArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read mqtt.password-file " + passwordFile, e);
+    }
+  }
+}

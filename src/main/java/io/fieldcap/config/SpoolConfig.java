@@ -12,9 +12,12 @@ import java.nio.file.Path;
  * @param jpegQuality JPEG quality of stored frames, 1..100
  * @param queueFrames frames that may wait between capture and the spool writer; when full, capture
  *     drops the newest frame and counts it rather than waiting
+ * @param keepAcked keep frames after the server acknowledged them (they are deleted first when space
+ *     is needed) instead of deleting them at once
  */
 public record SpoolConfig(
-    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, int queueFrames) {
+    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, int queueFrames,
+    boolean keepAcked) {
 
   /** The policy when the spool is full. */
   public enum WhenFull {

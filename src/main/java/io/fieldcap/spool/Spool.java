@@ -4,14 +4,11 @@ import io.fieldcap.config.SpoolConfig.WhenFull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -165,7 +162,7 @@ public final class Spool implements AutoCloseable {
       String rel = "frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg";
       Path target = dir.resolve(rel);
       DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
-      String sha = sha256(e.jpeg());
+      String sha = io.fieldcap.model.Sha256.hex(e.jpeg());
       long now = clock.millis();
       db.inTransaction(() -> {
         db.insertFrame(e, rel, sha, now);
@@ -192,13 +189,15 @@ public final class Spool implements AutoCloseable {
       if (whenFull != WhenFull.EVICT_OLDEST) {
         return false;
       }
-      SpoolDb.Victim v = db.oldestPending(priority);
+      SpoolDb.Victim v = db.nextVictim(priority);
       if (v == null) {
         return false;
       }
       db.inTransaction(() -> {
         db.deleteFrame(v.frameId());
-        db.addCounts(Map.of(Counters.EVICTED, 1L));
+        if (!v.acked()) {
+          db.addCounts(Map.of(Counters.EVICTED, 1L));
+        }
       });
       bytes -= v.bytes();
       deleteQuietly(dir.resolve(v.file()));
@@ -218,12 +217,103 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  static String sha256(byte[] data) {
+  // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
+
+  /**
+   * Hands up to {@code limit} pending frames to sync, highest priority first, then oldest, and
+   * marks them in flight.
+   */
+  public synchronized java.util.List<PendingFrame> takePending(int limit) {
+    requireOpen();
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      java.util.List<PendingFrame> out = new java.util.ArrayList<>();
+      long now = clock.millis();
+      db.inTransaction(() -> {
+        for (Object[] r : db.pending(limit)) {
+          db.setState((String) r[0], "pending", "inflight", now);
+          out.add(new PendingFrame(new io.fieldcap.model.FrameId((String) r[0]), (long) r[1],
+              java.time.Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
+              (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10]));
+        }
+      });
+      return out;
+    } catch (SQLException e) {
+      throw new SpoolException("cannot read pending frames from " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Puts frames in flight back to pending: at every (re)connect, and for one frame after a retryable refusal. */
+  public synchronized int requeue(io.fieldcap.model.FrameId id) {
+    try {
+      return db.setState(id == null ? null : id.value(), "inflight", "pending", clock.millis());
+    } catch (SQLException e) {
+      throw new SpoolException("cannot requeue frames in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The server stored the frame: delete the local copy, or keep it as acked when {@code retain}
+   * (retained frames are the first to go when space is needed). Unknown ids are ignored (a repeated ack).
+   *
+   * @return whether the frame was in flight and is now acked
+   */
+  public synchronized boolean acked(io.fieldcap.model.FrameId id, boolean retain) {
+    try {
+      SpoolDb.Victim v = db.frame(id.value());
+      if (v == null || v.acked()) {
+        return false;
+      }
+      db.inTransaction(() -> {
+        if (retain) {
+          db.setState(id.value(), "inflight", "acked", clock.millis());
+          db.setState(id.value(), "pending", "acked", clock.millis());
+        } else {
+          db.deleteFrame(id.value());
+        }
+        db.addCounts(Map.of(Counters.ACKED, 1L));
+      });
+      if (!retain) {
+        bytes -= v.bytes();
+        deleteQuietly(dir.resolve(v.file()));
+      }
+      return true;
+    } catch (SQLException e) {
+      throw new SpoolException("cannot record the ack of " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The frame cannot be delivered (its file is damaged, or the server refused it for good): its
+   * image moves to {@code failed/} for a person to look at, its row goes, and it is counted.
+   */
+  public synchronized void failed(io.fieldcap.model.FrameId id, String why) {
+    try {
+      SpoolDb.Victim v = db.frame(id.value());
+      if (v == null) {
+        return;
+      }
+      Path src = dir.resolve(v.file());
+      Path dst = dir.resolve("failed").resolve(src.getFileName());
+      try {
+        Files.createDirectories(dst.getParent());
+        Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        log.warn("could not move {} to failed/: {}", src, e.getMessage());
+      }
+      db.inTransaction(() -> {
+        db.deleteFrame(id.value());
+        db.addCounts(Map.of(Counters.FAILED, 1L));
+      });
+      bytes -= v.bytes();
+      log.warn("frame {} failed and was moved to {}: {}", id, dst, why);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot record the failure of " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Free space on the spool's filesystem, for status messages. */
+  public long freeBytes() {
+    return freeBytes.getAsLong();
   }
 
   /** Writes buffered counters. */

@@ -162,15 +162,64 @@ final class SpoolDb implements AutoCloseable {
     }
   }
 
-  record Victim(String frameId, String file, long bytes) {}
+  record Victim(String frameId, String file, long bytes, boolean acked) {}
 
-  /** The pending frame to evict first: lowest priority (at most {@code maxPriority}), then oldest. */
-  Victim oldestPending(int maxPriority) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT frame_id, file, bytes FROM frames WHERE state = 'pending' AND priority <= ? ORDER BY priority, seq LIMIT 1")) {
+  /**
+   * The frame to delete first to make room: a retained acked frame (already on the server), oldest
+   * first; else the pending frame of the lowest priority (at most {@code maxPriority}), oldest first.
+   * Frames in flight are never chosen.
+   */
+  Victim nextVictim(int maxPriority) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("""
+        SELECT frame_id, file, bytes, state FROM frames
+        WHERE state = 'acked' OR (state = 'pending' AND priority <= ?)
+        ORDER BY CASE state WHEN 'acked' THEN 0 ELSE 1 END, priority, seq LIMIT 1""")) {
       p.setInt(1, maxPriority);
       try (ResultSet r = p.executeQuery()) {
-        return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3)) : null;
+        return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3), r.getString(4).equals("acked")) : null;
+      }
+    }
+  }
+
+  /** Up to {@code limit} pending frames, highest priority first, then oldest; not yet marked. */
+  java.util.List<Object[]> pending(int limit) throws SQLException {
+    java.util.List<Object[]> out = new java.util.ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("""
+        SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason
+        FROM frames WHERE state = 'pending' ORDER BY priority DESC, seq LIMIT ?""")) {
+      p.setInt(1, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
+              r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11)});
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Sets the state of one frame, or of every frame in {@code from} when {@code frameId} is null. */
+  int setState(String frameId, String from, String to, long now) throws SQLException {
+    String sql = frameId == null
+        ? "UPDATE frames SET state = ?, updated_at = ? WHERE state = ?"
+        : "UPDATE frames SET state = ?, updated_at = ? WHERE state = ? AND frame_id = ?";
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, to);
+      p.setLong(2, now);
+      p.setString(3, from);
+      if (frameId != null) {
+        p.setString(4, frameId);
+      }
+      return p.executeUpdate();
+    }
+  }
+
+  /** The file and size of a frame, or null. */
+  Victim frame(String frameId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT frame_id, file, bytes, state FROM frames WHERE frame_id = ?")) {
+      p.setString(1, frameId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3), r.getString(4).equals("acked")) : null;
       }
     }
   }

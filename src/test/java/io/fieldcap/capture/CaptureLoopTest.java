@@ -2,6 +2,8 @@ package io.fieldcap.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fieldcap.config.Redact;
+
 import io.fieldcap.model.Frame;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -1,4 +1,4 @@
-package io.fieldcap.capture;
+package io.fieldcap.config;
 
 /** Removes credentials from URIs before they reach logs. */
 public final class Redact {

@@ -1,0 +1,107 @@
+package io.fieldcap.export;
+
+import io.fieldcap.model.Detection;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.StoredFrame;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * COCO detection: {@code OUT/annotations.json} and the images under {@code OUT/images/DEVICE/}.
+ * Pre-labels become annotations with their {@code score} (an extra field that COCO's tools keep and
+ * Label Studio's and CVAT's importers ignore); categories are numbered from 1 in name order. Whole
+ * frame labels (classifiers) have no COCO detection form and are listed per image under {@code labels}.
+ */
+public final class CocoExporter implements Exporter {
+  @Override
+  public String format() {
+    return "coco";
+  }
+
+  @Override
+  public Result export(FrameStore store, Path out) throws IOException {
+    List<StoredFrame> frames = new ArrayList<>();
+    store.forEach(frames::add);
+    Map<String, Integer> categories = new TreeMap<>();
+    for (StoredFrame f : frames) {
+      if (f.labels() != null) {
+        f.labels().detections().stream().filter(d -> d.box() != null).forEach(d -> categories.putIfAbsent(d.label(), 0));
+      }
+    }
+    int next = 1;
+    for (Map.Entry<String, Integer> e : categories.entrySet()) {
+      e.setValue(next++);
+    }
+    List<Map<String, Object>> images = new ArrayList<>();
+    List<Map<String, Object>> annotations = new ArrayList<>();
+    int imageId = 0;
+    for (StoredFrame f : frames) {
+      imageId++;
+      String fileName = f.device() + "/" + f.frameId() + ".jpg";
+      try {
+        Exporter.place(f.image(), out.resolve("images").resolve(fileName));
+      } catch (IOException e) {
+        throw new IOException("cannot place image " + f.image() + " in the export: " + e.getMessage(), e);
+      }
+      Map<String, Object> img = new LinkedHashMap<>();
+      img.put("id", imageId);
+      img.put("file_name", fileName);
+      img.put("width", f.width());
+      img.put("height", f.height());
+      img.put("date_captured", f.capturedAt().toString());
+      img.put("device", f.device());
+      img.put("frame_id", f.frameId());
+      img.put("sha256", f.sha256());
+      List<Map<String, Object>> wholeFrame = new ArrayList<>();
+      if (f.labels() != null) {
+        for (Detection d : f.labels().detections()) {
+          if (d.box() == null) {
+            wholeFrame.add(Map.of("class", d.label(), "score", d.score()));
+            continue;
+          }
+          Map<String, Object> a = new LinkedHashMap<>();
+          a.put("id", annotations.size() + 1);
+          a.put("image_id", imageId);
+          a.put("category_id", categories.get(d.label()));
+          a.put("bbox", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
+          a.put("area", d.box().w() * d.box().h());
+          a.put("iscrowd", 0);
+          a.put("score", d.score());
+          annotations.add(a);
+        }
+        img.put("model", f.labels().model());
+      }
+      if (!wholeFrame.isEmpty()) {
+        img.put("labels", wholeFrame);
+      }
+      images.add(img);
+    }
+    Map<String, Object> coco = new LinkedHashMap<>();
+    coco.put("info", Map.of("description", "fieldcap export", "date_created", Instant.now().toString(), "version", "1"));
+    coco.put("licenses", List.of());
+    coco.put("images", images);
+    coco.put("annotations", annotations);
+    List<Map<String, Object>> cats = new ArrayList<>();
+    categories.forEach((name, id) -> cats.add(Map.of("id", id, "name", name, "supercategory", "")));
+    coco.put("categories", cats);
+    Files.createDirectories(out);
+    Path tmp = out.resolve("annotations.json.part");
+    try {
+      Codec.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), coco);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    Files.move(tmp, out.resolve("annotations.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return new Result(images.size(), annotations.size(), cats.size(), out);
+  }
+}

@@ -1,0 +1,2 @@
+/** Dataset exports from the server's store; one class per format behind {@link io.fieldcap.export.Exporter}. */
+package io.fieldcap.export;

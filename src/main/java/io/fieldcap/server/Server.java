@@ -1,0 +1,179 @@
+package io.fieldcap.server;
+
+import io.fieldcap.config.Redact;
+import io.fieldcap.config.ServerConfig;
+import io.fieldcap.ingest.Ingest;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Topics;
+import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.transport.MqttLink;
+import io.fieldcap.transport.MqttOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code fieldcap server}: subscribes to every device's frames through a shared subscription,
+ * stores them, and acks. Reconnects to the broker with backoff; drops stale staged transfers.
+ *
+ * <p>Lifecycle: {@link #start()}, {@link #stop()} once.
+ */
+public final class Server {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final ServerConfig config;
+  private final InstantSource clock;
+  private final Topics topics;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private LocalFrameStore store;
+  private Ingest ingest;
+  private MqttLink link;
+  private ScheduledExecutorService housekeeping;
+  private volatile boolean running;
+  private volatile boolean connected;
+  private Thread connector;
+
+  public Server(ServerConfig config, InstantSource clock) {
+    this.config = config;
+    this.clock = clock;
+    this.topics = new Topics(config.mqtt().topicRoot());
+  }
+
+  public synchronized void start() throws IOException {
+    store = LocalFrameStore.open(config.dataDir());
+    String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
+        : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
+    Object wake = new Object();
+    link = new MqttLink(clientId, MqttOptions.from(config.mqtt(), null, null), new MqttLink.Listener() {
+      @Override
+      public void message(String topic, byte[] payload) {
+        ingest.handle(topic, payload);
+      }
+
+      @Override
+      public void lost(String why) {
+        connected = false;
+        log.warn("server: lost the broker: {}; reconnecting", why);
+        synchronized (wake) {
+          wake.notifyAll();
+        }
+      }
+    });
+    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, (device, ack) -> {
+      try {
+        link.publish(topics.acks(device), Codec.encode(ack), false);
+      } catch (MqttException e) {
+        log.warn("server: could not send an ack to {}: {} (the device will offer the frame again)", device, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    running = true;
+    connector = new Thread(() -> keepConnected(wake), "server-connector");
+    connector.start();
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "server-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    housekeeping.scheduleAtFixedRate(this::expire, 10, 10, TimeUnit.SECONDS);
+    housekeeping.scheduleAtFixedRate(this::summary, 60, 60, TimeUnit.SECONDS);
+    log.info("server: storing into {} (frames up to {} bytes), subscribing as {}", config.dataDir(),
+        config.maxFrameBytes(), topics.serverSubscription(config.shareGroup()));
+  }
+
+  private void keepConnected(Object wake) {
+    long backoff = 1000;
+    String broker = Redact.uri(config.mqtt().broker().toString());
+    boolean announced = false;
+    while (running) {
+      if (!connected) {
+        try {
+          link.connect();
+          link.subscribe(topics.serverSubscription(config.shareGroup()));
+          connected = true;
+          backoff = 1000;
+          announced = false;
+          log.info("server: connected to {} (receive maximum {})", broker, link.receiveMaximum());
+        } catch (MqttException | RuntimeException e) {
+          if (!announced) {
+            log.warn("server: broker {} unreachable: {}; retrying with backoff", broker, e.getMessage());
+            announced = true;
+          }
+        }
+      }
+      synchronized (wake) {
+        try {
+          wake.wait(connected ? 5000 : backoff);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  }
+
+  private void expire() {
+    try {
+      int n = store.expireStaged(clock.instant().minus(config.stagingTimeout()));
+      if (n > 0) {
+        log.info("server: dropped {} incomplete transfer(s) older than {}", n, config.stagingTimeout());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("server: could not clean up staged transfers: {}", e.getMessage());
+    }
+  }
+
+  private void summary() {
+    log.info("server: stored {}, duplicates {}, rejected {}", ingest.stored(), ingest.duplicates(), ingest.rejected());
+  }
+
+  public boolean connected() {
+    return connected;
+  }
+
+  public Ingest ingest() {
+    return ingest;
+  }
+
+  public synchronized void stop() {
+    if (!running) {
+      stopped.countDown();
+      return;
+    }
+    running = false;
+    connector.interrupt();
+    try {
+      connector.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    housekeeping.shutdownNow();
+    link.disconnect(null, null);
+    link.close();
+    store.close();
+    log.info("server: stopped; stored {}, duplicates {}, rejected {}", ingest.stored(), ingest.duplicates(), ingest.rejected());
+    stopped.countDown();
+  }
+
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Waits until connected and subscribed; for the demo and tests. */
+  public boolean awaitConnected(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!connected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return connected;
+  }
+}

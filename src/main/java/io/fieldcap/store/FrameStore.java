@@ -1,0 +1,52 @@
+package io.fieldcap.store;
+
+import io.fieldcap.protocol.Manifest;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where the server keeps frames and reassembles them. Every method is safe to call from several
+ * server processes sharing the same store: staged state lives in the store, not in a process, so
+ * the manifest and the chunks of one frame may arrive at different servers of a shared subscription.
+ */
+public interface FrameStore extends AutoCloseable {
+  /** What {@link #commit} did. */
+  enum Outcome { STORED, DUPLICATE }
+
+  boolean contains(String device, String frameId) throws IOException;
+
+  /** Records the manifest of a frame being transferred; a different manifest for the same id replaces it and its chunks. */
+  void stage(Manifest m) throws IOException;
+
+  /** The staged manifest, or null. */
+  Manifest staged(String device, String frameId) throws IOException;
+
+  /** Stores one chunk of a staged frame (atomically: a chunk is either whole or absent). */
+  void putChunk(String device, String frameId, int index, byte[] data) throws IOException;
+
+  /** Indexes of the chunks of a staged frame not yet received. */
+  List<Integer> missingChunks(Manifest m) throws IOException;
+
+  /** The staged chunks put together, in order. */
+  byte[] assemble(Manifest m) throws IOException;
+
+  /**
+   * Makes a verified frame durable: the image is written, fsynced and renamed into place, then its
+   * row is committed. Idempotent on (device, frame id): a second commit reports DUPLICATE.
+   */
+  Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
+
+  /** Forgets a staged frame and its chunks. */
+  void dropStaged(String device, String frameId) throws IOException;
+
+  /** Drops staged transfers older than {@code cutoff}; returns how many. */
+  int expireStaged(Instant cutoff) throws IOException;
+
+  /** Every stored frame, in (device, capture time) order. */
+  void forEach(Consumer<StoredFrame> action) throws IOException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,292 @@
+package io.fieldcap.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Manifest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The store on a local (or shared) filesystem with SQLite metadata. Schema (version 1) of {@code
+ * fieldcap.db}:
+ *
+ * <pre>
+ * frames(device, frame_id, seq, captured_at ISO-8601, sha256, bytes, width, height, content_type,
+ *        model, labels JSON, meta JSON, path (relative to the data folder), received_at ISO-8601,
+ *        PRIMARY KEY (device, frame_id))
+ * staging(device, frame_id, manifest JSON, created_at ms, PRIMARY KEY (device, frame_id))
+ * </pre>
+ */
+public final class LocalFrameStore implements FrameStore {
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+  private final Path dir;
+  private final Connection c;
+
+  private LocalFrameStore(Path dir, Connection c) {
+    this.dir = dir;
+    this.c = c;
+  }
+
+  public static LocalFrameStore open(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("images"));
+    Files.createDirectories(dir.resolve("staging"));
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    cfg.setBusyTimeout(30_000);
+    try {
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fieldcap.db"), cfg.toProperties());
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("""
+            CREATE TABLE IF NOT EXISTS frames(
+              device TEXT NOT NULL, frame_id TEXT NOT NULL, seq INTEGER NOT NULL, captured_at TEXT NOT NULL,
+              sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+              content_type TEXT NOT NULL, model TEXT, labels TEXT, meta TEXT, path TEXT NOT NULL,
+              received_at TEXT NOT NULL, PRIMARY KEY (device, frame_id))""");
+        s.executeUpdate("""
+            CREATE TABLE IF NOT EXISTS staging(
+              device TEXT NOT NULL, frame_id TEXT NOT NULL, manifest TEXT NOT NULL, created_at INTEGER NOT NULL,
+              PRIMARY KEY (device, frame_id))""");
+        s.executeUpdate("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        s.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
+      }
+      return new LocalFrameStore(dir, c);
+    } catch (SQLException e) {
+      throw new IOException("cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  private Path stagingDir(String device, String frameId) {
+    return dir.resolve("staging").resolve(device).resolve(frameId);
+  }
+
+  @Override
+  public synchronized boolean contains(String device, String frameId) throws IOException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM frames WHERE device = ? AND frame_id = ?")) {
+      p.setString(1, device);
+      p.setString(2, frameId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void stage(Manifest m) throws IOException {
+    Manifest old = staged(m.deviceId(), m.frameId());
+    if (old != null && old.equals(m)) {
+      return;
+    }
+    if (old != null) {
+      deleteTree(stagingDir(m.deviceId(), m.frameId()));
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT OR REPLACE INTO staging(device, frame_id, manifest, created_at) VALUES (?, ?, ?, ?)")) {
+      p.setString(1, m.deviceId());
+      p.setString(2, m.frameId());
+      p.setString(3, Codec.JSON.writeValueAsString(m));
+      p.setLong(4, System.currentTimeMillis());
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Manifest staged(String device, String frameId) throws IOException {
+    try (PreparedStatement p = c.prepareStatement("SELECT manifest FROM staging WHERE device = ? AND frame_id = ?")) {
+      p.setString(1, device);
+      p.setString(2, frameId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Codec.JSON.readValue(r.getString(1), Manifest.class) : null;
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void putChunk(String device, String frameId, int index, byte[] data) throws IOException {
+    Path d = Files.createDirectories(stagingDir(device, frameId));
+    Path tmp = d.resolve(index + "." + UUID.randomUUID() + ".part");
+    Files.write(tmp, data);
+    Files.move(tmp, d.resolve(Integer.toString(index)), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public List<Integer> missingChunks(Manifest m) {
+    Path d = stagingDir(m.deviceId(), m.frameId());
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < m.chunks(); i++) {
+      if (!Files.isRegularFile(d.resolve(Integer.toString(i)))) {
+        missing.add(i);
+      }
+    }
+    return missing;
+  }
+
+  @Override
+  public byte[] assemble(Manifest m) throws IOException {
+    Path d = stagingDir(m.deviceId(), m.frameId());
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(m.bytes(), Integer.MAX_VALUE - 8));
+    for (int i = 0; i < m.chunks(); i++) {
+      out.write(Files.readAllBytes(d.resolve(Integer.toString(i))));
+    }
+    return out.toByteArray();
+  }
+
+  @Override
+  public synchronized Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
+    if (contains(m.deviceId(), m.frameId())) {
+      return Outcome.DUPLICATE;
+    }
+    String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
+    Path target = dir.resolve(rel);
+    Path folder = target.getParent();
+    boolean created = !Files.isDirectory(folder);
+    Files.createDirectories(folder);
+    Path tmp = folder.resolve("." + m.frameId() + "." + UUID.randomUUID() + ".part");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(image);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDir(folder);
+    if (created) {
+      fsyncDir(folder.getParent());
+      fsyncDir(folder.getParent().getParent());
+    }
+    try (PreparedStatement p = c.prepareStatement("""
+        INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                                     model, labels, meta, path, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+      p.setString(1, m.deviceId());
+      p.setString(2, m.frameId());
+      p.setLong(3, m.seq());
+      p.setString(4, m.capturedAt().toString());
+      p.setString(5, m.sha256());
+      p.setLong(6, m.bytes());
+      p.setInt(7, m.width());
+      p.setInt(8, m.height());
+      p.setString(9, m.contentType());
+      p.setString(10, m.labels() == null ? null : m.labels().model());
+      p.setString(11, m.labels() == null ? null : Codec.JSON.writeValueAsString(m.labels()));
+      p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
+      p.setString(13, rel);
+      p.setString(14, receivedAt.toString());
+      return p.executeUpdate() == 1 ? Outcome.STORED : Outcome.DUPLICATE;
+    } catch (SQLException e) {
+      throw new IOException("cannot record frame " + m.frameId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void fsyncDir(Path d) throws IOException {
+    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  @Override
+  public synchronized void dropStaged(String device, String frameId) throws IOException {
+    try (PreparedStatement p = c.prepareStatement("DELETE FROM staging WHERE device = ? AND frame_id = ?")) {
+      p.setString(1, device);
+      p.setString(2, frameId);
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    deleteTree(stagingDir(device, frameId));
+  }
+
+  @Override
+  public synchronized int expireStaged(Instant cutoff) throws IOException {
+    List<String[]> old = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT device, frame_id FROM staging WHERE created_at < ?")) {
+      p.setLong(1, cutoff.toEpochMilli());
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          old.add(new String[] {r.getString(1), r.getString(2)});
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    for (String[] o : old) {
+      dropStaged(o[0], o[1]);
+    }
+    return old.size();
+  }
+
+  @Override
+  public synchronized void forEach(Consumer<StoredFrame> action) throws IOException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+        SELECT device, frame_id, seq, captured_at, sha256, bytes, width, height, labels, meta, path, received_at
+        FROM frames ORDER BY device, captured_at, frame_id""")) {
+      while (r.next()) {
+        String labels = r.getString(9);
+        String meta = r.getString(10);
+        action.accept(new StoredFrame(r.getString(1), r.getString(2), r.getLong(3), Instant.parse(r.getString(4)),
+            r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
+            labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
+            meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
+            dir.resolve(r.getString(11)), Instant.parse(r.getString(12))));
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path d) throws IOException {
+    if (!Files.exists(d)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(d)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // closing anyway
+    }
+  }
+}

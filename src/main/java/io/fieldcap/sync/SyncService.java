@@ -1,0 +1,341 @@
+package io.fieldcap.sync;
+
+import io.fieldcap.config.Redact;
+import io.fieldcap.config.MqttConfig;
+import io.fieldcap.model.DeviceId;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.protocol.Ack;
+import io.fieldcap.protocol.AckStatus;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Manifest;
+import io.fieldcap.protocol.RejectReason;
+import io.fieldcap.protocol.Topics;
+import io.fieldcap.spool.PendingFrame;
+import io.fieldcap.spool.Spool;
+import io.fieldcap.spool.SpoolStats;
+import io.fieldcap.transport.MqttLink;
+import io.fieldcap.transport.MqttOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves frames from the spool to the server. One thread owns all state; Paho's callbacks only
+ * queue events for it. For each frame: publish the manifest; the server answers {@code send} with
+ * the chunks it lacks (all of them for a new frame, only the missing ones after a cut), the device
+ * sends those; the server answers {@code stored} or {@code duplicate} once the image and its row
+ * are durable, and only then is the frame acknowledged in the spool. A frame without an answer for
+ * {@code mqtt.ack-timeout} is offered again (the server then says what it still lacks). At most
+ * {@code mqtt.window} frames, and never more than the broker's receive maximum, are in flight.
+ *
+ * <p>Lifecycle: {@link #start()}, {@link #stop(Duration)} once.
+ */
+public final class SyncService {
+  private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+  private static final int MAX_REFUSALS = 5;
+
+  private sealed interface Event permits AckEvent, Lost {}
+
+  private record AckEvent(Ack ack) implements Event {}
+
+  private record Lost(String why) implements Event {}
+
+  private final DeviceId device;
+  private final MqttConfig config;
+  private final Spool spool;
+  private final boolean keepAcked;
+  private final InstantSource clock;
+  private final SyncListener listener;
+  private final Topics topics;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
+  private final MqttLink link;
+  private volatile boolean running;
+  private volatile boolean connected;
+  private Thread thread;
+  private long lastStatusNanos;
+  private long lastCaptured = -1;
+
+  public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
+      SyncListener listener) {
+    this.device = device;
+    this.config = config;
+    this.spool = spool;
+    this.keepAcked = keepAcked;
+    this.clock = clock;
+    this.listener = listener;
+    this.topics = new Topics(config.topicRoot());
+    String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
+    this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status("offline")),
+        new MqttLink.Listener() {
+          @Override
+          public void message(String topic, byte[] payload) {
+            try {
+              events.add(new AckEvent(Codec.ack(payload)));
+            } catch (IOException | RuntimeException e) {
+              log.warn("ignoring an unreadable ack on {}: {}", topic, e.getMessage());
+            }
+          }
+
+          @Override
+          public void lost(String why) {
+            events.add(new Lost(why));
+          }
+        });
+  }
+
+  public boolean connected() {
+    return connected;
+  }
+
+  public synchronized void start() {
+    running = true;
+    thread = new Thread(this::run, "sync");
+    thread.start();
+  }
+
+  /** Stops sending; frames in flight stay in flight in the spool and are offered again at the next start. */
+  public void stop(Duration timeout) throws InterruptedException {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      t.join(timeout.toMillis());
+    }
+    link.disconnect(connected ? status("offline") : null, topics.status(device));
+    link.close();
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofSeconds(1);
+    String broker = Redact.uri(config.broker().toString());
+    boolean announcedDown = false;
+    while (running) {
+      try {
+        connect();
+        log.info("sync: connected to {} (receive maximum {}, window {})", broker, link.receiveMaximum(), window());
+        announcedDown = false;
+        backoff = Duration.ofSeconds(1);
+        serve();
+      } catch (InterruptedException e) {
+        break;
+      } catch (MqttException | RuntimeException e) {
+        if (!running) {
+          break;
+        }
+        connected = false;
+        inFlight.clear();
+        if (!announcedDown) {
+          log.warn("sync: broker {} unreachable: {}; frames stay in the spool, retrying with backoff", broker, describe(e));
+          announcedDown = true;
+        } else {
+          log.debug("sync: still unreachable: {}", describe(e));
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        } catch (InterruptedException ie) {
+          break;
+        }
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+      }
+    }
+    connected = false;
+  }
+
+  private static String describe(Exception e) {
+    Throwable c = e.getCause() != null ? e.getCause() : e;
+    return e.getMessage() + (c != e && c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
+  }
+
+  private int window() {
+    return Math.max(1, Math.min(config.window(), link.receiveMaximum()));
+  }
+
+  private void connect() throws MqttException {
+    events.clear();
+    link.connect();
+    link.subscribe(topics.acks(device.value()));
+    spool.requeue(null); // whatever was in flight before is offered again; the server dedups
+    inFlight.clear();
+    connected = true;
+    lastStatusNanos = 0;
+  }
+
+  /** The connected loop: keep the window full, handle answers, re-offer what went quiet. */
+  private void serve() throws MqttException, InterruptedException {
+    while (running) {
+      fillWindow();
+      publishStatusIfDue();
+      Event e = events.poll(200, TimeUnit.MILLISECONDS);
+      if (e instanceof Lost lost) {
+        throw new MqttException(new IOException("connection lost: " + lost.why()));
+      }
+      if (e instanceof AckEvent a) {
+        handle(a.ack());
+      }
+      reofferQuiet();
+    }
+  }
+
+  private void fillWindow() throws MqttException, InterruptedException {
+    int free = window() - inFlight.size();
+    if (free <= 0) {
+      return;
+    }
+    for (PendingFrame f : spool.takePending(free)) {
+      InFlight fl = new InFlight(f, System.nanoTime());
+      inFlight.put(f.id().value(), fl);
+      offer(fl);
+    }
+  }
+
+  private void offer(InFlight fl) throws MqttException, InterruptedException {
+    PendingFrame f = fl.frame;
+    LabelSet labels = null;
+    if (f.labels() != null) {
+      try {
+        labels = Codec.JSON.readValue(f.labels(), LabelSet.class);
+      } catch (IOException e) {
+        log.warn("frame {}: unreadable labels in the spool, sending without them: {}", f.id(), e.getMessage());
+      }
+    }
+    Map<String, Object> meta = f.reason() == null ? null : Map.of("keptBy", f.reason(), "priority", f.priority());
+    Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
+        f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes(), config.chunkBytes()), "image/jpeg", f.width(),
+        f.height(), labels, meta);
+    fl.offers++;
+    fl.lastActivityNanos = System.nanoTime();
+    link.publish(topics.manifest(device, f.id()), Codec.encode(m), false);
+  }
+
+  private void handle(Ack ack) throws MqttException, InterruptedException {
+    if (ack.frameId() == null) {
+      log.warn("sync: the server rejected a message: {} ({})", ack.reason(), ack.message());
+      return;
+    }
+    InFlight fl = inFlight.get(ack.frameId());
+    io.fieldcap.model.FrameId id;
+    try {
+      id = new io.fieldcap.model.FrameId(ack.frameId());
+    } catch (IllegalArgumentException e) {
+      log.warn("sync: ignoring an ack for a malformed frame id '{}'", ack.frameId());
+      return;
+    }
+    switch (ack.status()) {
+      case SEND -> {
+        if (fl != null) {
+          sendChunks(fl, ack.missing() == null ? List.of() : ack.missing());
+        }
+      }
+      case STORED, DUPLICATE -> {
+        inFlight.remove(ack.frameId());
+        if (spool.acked(id, keepAcked) && fl != null) {
+          listener.acked(fl.frame, clock.instant(), ack.status() == AckStatus.DUPLICATE);
+        }
+      }
+      case REJECTED -> {
+        if (fl == null) {
+          return;
+        }
+        RejectReason reason = RejectReason.fromCode(ack.reason());
+        fl.refusals++;
+        if (reason != null && reason.retryable() && fl.refusals < MAX_REFUSALS) {
+          log.info("sync: frame {} refused for now ({}: {}); it will be offered again", id, ack.reason(), ack.message());
+          fl.lastActivityNanos = System.nanoTime(); // re-offered after the ack timeout
+        } else {
+          inFlight.remove(ack.frameId());
+          spool.failed(id, "server rejected it: " + ack.reason() + ": " + ack.message());
+        }
+      }
+      default -> log.warn("sync: unknown ack status for {}", id);
+    }
+  }
+
+  private void sendChunks(InFlight fl, List<Integer> missing) throws MqttException, InterruptedException {
+    PendingFrame f = fl.frame;
+    byte[] image;
+    try {
+      image = Files.readAllBytes(f.file());
+    } catch (IOException e) {
+      inFlight.remove(f.id().value());
+      spool.failed(f.id(), "its image cannot be read: " + e.getMessage());
+      return;
+    }
+    if (image.length != f.bytes() || !io.fieldcap.model.Sha256.hex(image).equals(f.sha256())) {
+      inFlight.remove(f.id().value());
+      spool.failed(f.id(), "its image no longer matches the SHA-256 recorded when it was stored (damaged on disk)");
+      return;
+    }
+    int size = config.chunkBytes();
+    int chunks = Manifest.chunkCount(image.length, size);
+    for (int i : missing) {
+      if (i < 0 || i >= chunks) {
+        log.warn("sync: the server asked for chunk {} of {}, which has {}", i, f.id(), chunks);
+        continue;
+      }
+      byte[] part = Arrays.copyOfRange(image, i * size, Math.min(image.length, (i + 1) * size));
+      link.publish(topics.chunk(device, f.id(), i), part, false);
+      fl.lastActivityNanos = System.nanoTime();
+    }
+  }
+
+  private void reofferQuiet() throws MqttException, InterruptedException {
+    long now = System.nanoTime();
+    long timeout = config.ackTimeout().toNanos();
+    for (InFlight fl : List.copyOf(inFlight.values())) {
+      if (now - fl.lastActivityNanos > timeout) {
+        log.debug("sync: no answer about {} for {}; offering it again", fl.frame.id(), config.ackTimeout());
+        offer(fl);
+      }
+    }
+  }
+
+  private void publishStatusIfDue() throws MqttException, InterruptedException {
+    long now = System.nanoTime();
+    if (lastStatusNanos != 0 && now - lastStatusNanos < config.statusInterval().toNanos()) {
+      return;
+    }
+    double seconds = lastStatusNanos == 0 ? 0 : (now - lastStatusNanos) / 1e9;
+    lastStatusNanos = now;
+    link.publish(topics.status(device), status("online", seconds), true);
+  }
+
+  private byte[] status(String state) {
+    return Codec.encode(Map.of("v", Manifest.VERSION, "device", device.value(), "state", state, "at",
+        clock.instant().toString()));
+  }
+
+  private byte[] status(String state, double seconds) {
+    SpoolStats s = spool.stats();
+    double fps = lastCaptured < 0 || seconds <= 0 ? 0 : (s.captured() - lastCaptured) / seconds;
+    lastCaptured = s.captured();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("v", Manifest.VERSION);
+    m.put("device", device.value());
+    m.put("state", state);
+    m.put("at", clock.instant().toString());
+    m.put("backlog", s.pending());
+    m.put("inFlight", s.inFlight());
+    m.put("acked", s.acked());
+    m.put("captured", s.captured());
+    m.put("evicted", s.evicted());
+    m.put("dropped", s.dropped());
+    m.put("failed", s.failed());
+    m.put("rejected", s.rejected());
+    m.put("spoolBytes", s.bytes());
+    m.put("diskFree", spool.freeBytes());
+    m.put("fps", Math.round(fps * 100) / 100.0);
+    return Codec.encode(m);
+  }
+}
