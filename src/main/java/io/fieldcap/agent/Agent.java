@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The device agent: capture into the spool. Threads: one capture thread, one spool writer, one
  * housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
- * Capture never waits: when the writer falls behind, the newest frame is dropped and counted.
+ * Live capture never waits: when the writer falls behind a camera or stream, the newest frame is
+ * dropped and counted; a folder or a clip decoded faster than real time waits instead.
  *
  * <p>Lifecycle: {@link #start()}, then {@link #stop()} once (from a signal handler or a test);
  * {@link #awaitStop()} blocks until then.
@@ -59,12 +60,27 @@ public final class Agent {
     var sc = config.spool();
     spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
     BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
+    // Live sources never wait: a full queue drops the newest frame, counted. Sources that can wait do.
+    boolean live = switch (config.source().kind()) {
+      case DIR -> false;
+      case FILE -> config.source().realtime();
+      default -> true;
+    };
     FrameSink sink = new FrameSink() {
       @Override
       public void accept(Frame frame) {
         spool.count(Counters.CAPTURED, 1);
-        if (!queue.offer(frame)) {
+        if (live) {
+          if (!queue.offer(frame)) {
+            spool.count(Counters.DROPPED, 1);
+          }
+          return;
+        }
+        try {
+          queue.put(frame); // a folder or a clip decoded as fast as possible waits for the writer
+        } catch (InterruptedException e) {
           spool.count(Counters.DROPPED, 1);
+          Thread.currentThread().interrupt();
         }
       }
 

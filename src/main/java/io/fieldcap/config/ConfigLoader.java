@@ -174,8 +174,10 @@ public final class ConfigLoader {
     String root = s.checked("topic-root", "fieldcap/v1", "topic levels without wildcards, e.g. fieldcap/v1",
         v -> v.matches("[^#+$/][^#+]*[^#+/]|[^#+$/]") ? null
             : "'" + v + "' is not allowed; expected topic levels without wildcards, not starting with '$' or '/', e.g. fieldcap/v1");
-    String clientId = s.checked("client-id", "", "1 to 64 characters from [A-Za-z0-9._-]",
-        v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
+    String clientId = s.optionalString("client-id", "1 to 64 characters from [A-Za-z0-9._-]");
+    if (clientId != null && !clientId.matches("[A-Za-z0-9._-]{1,64}")) {
+      s.reject("client-id", "'" + clientId + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
+    }
     long chunk = s.bytes("chunk-bytes", 128 * 1024, 1024);
     if (chunk > 64L * 1024 * 1024) {
       s.reject("chunk-bytes", "'" + Sizes.format(chunk) + "' is too large; expected at most 64 MiB");
@@ -187,7 +189,7 @@ public final class ConfigLoader {
       s.reject(cert == null ? "cert-file" : "key-file", "cert-file and key-file must be given together");
     }
     return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root,
-        clientId.isEmpty() ? null : clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status);
+        clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status);
   }
 
   private static String checkBroker(String v) {

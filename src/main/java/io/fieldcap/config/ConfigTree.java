@@ -159,12 +159,12 @@ final class ConfigTree {
     return JsonNodeFactory.instance.textNode(raw);
   }
 
-  /** Where {@code key} was set, as a prefix for error messages. */
+  /** Where {@code key} was set, as a prefix for error messages ("file:line: " or "--set key: "), or "". */
   String where(String key) {
     String origin = origins.get(key);
     if (origin != null) {
-      return origin;
+      return origin + ": ";
     }
-    return fileName == null ? key : fileName;
+    return fileName == null ? "" : fileName + ": ";
   }
 }

@@ -32,7 +32,7 @@ final class Section {
     this.errors = errors;
     JsonNode n = tree.root.get(name);
     if (n != null && !n.isObject() && !n.isNull()) {
-      errors.add(tree.where(name) + ": " + name + ": must be a mapping of keys, got '" + n.asText() + "'");
+      errors.add(tree.where(name) + name + ": must be a mapping of keys, got '" + n.asText() + "'");
       n = null;
     }
     this.node = n == null || n.isNull() ? null : n;
@@ -55,7 +55,7 @@ final class Section {
 
   private void error(String key, String problem) {
     String full = name + "." + key;
-    errors.add(tree.where(full) + ": " + full + ": " + problem);
+    errors.add(tree.where(full) + full + ": " + problem);
   }
 
   String string(String key, String def, String expected) {
@@ -254,7 +254,7 @@ final class Section {
       String key = it.next();
       if (!sections.contains(key)) {
         String hint = nearest(key, sections);
-        out.add(tree.where(key) + ": " + key + ": unknown section"
+        out.add(tree.where(key) + key + ": unknown section"
             + (hint == null ? "" : " (did you mean '" + hint + "'?)")
             + "; known sections: " + String.join(", ", sections));
       }

@@ -1,0 +1,86 @@
+package io.fieldcap.testing;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Mosquitto broker on a free loopback port, with a generated config (persistence off).
+ * Start, stop and restart it to simulate outages.
+ */
+public final class Mosquitto implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private final String extra;
+  private ChildProcess process;
+
+  private Mosquitto(Path dir, int port, String extra) {
+    this.dir = dir;
+    this.port = port;
+    this.extra = extra;
+  }
+
+  /** A plain listener, anonymous access. Not started. */
+  public static Mosquitto plain(Path dir) throws IOException {
+    return new Mosquitto(dir, TestMedia.freePort(), "allow_anonymous true\n");
+  }
+
+  /** A TLS listener requiring a client certificate from the CA and a user name and password. */
+  public static Mosquitto tls(Path dir, Path certs, String user, String password) throws Exception {
+    Path pw = dir.resolve("passwords");
+    Files.createDirectories(dir);
+    TestMedia.run(List.of("mosquitto_passwd", "-b", "-c", pw.toString(), user, password));
+    return new Mosquitto(dir, TestMedia.freePort(), """
+        allow_anonymous false
+        password_file %s
+        cafile %s
+        certfile %s
+        keyfile %s
+        require_certificate true
+        tls_version tlsv1.2
+        """.formatted(pw, certs.resolve("ca.pem"), certs.resolve("server.pem"), certs.resolve("server.key")));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String uri() {
+    return (extra.contains("certfile") ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+  }
+
+  public Mosquitto start() throws Exception {
+    Files.createDirectories(dir);
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\npersistence false\nlog_type error\nlog_type warning\n" + extra);
+    process = ChildProcess.start(List.of("mosquitto", "-c", conf.toString()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return this;
+      } catch (IOException e) {
+        if (!process.alive()) {
+          throw new IllegalStateException("mosquitto exited: " + process.output());
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("mosquitto did not listen on " + port + ": " + process.output());
+  }
+
+  /** Kills the broker (SIGKILL): with persistence off, whatever it held is gone. */
+  public void kill() {
+    if (process != null) {
+      process.close();
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}
