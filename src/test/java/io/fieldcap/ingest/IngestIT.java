@@ -1,0 +1,217 @@
+package io.fieldcap.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldcap.agent.Agent;
+import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
+import io.fieldcap.protocol.Ack;
+import io.fieldcap.protocol.AckStatus;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Manifest;
+import io.fieldcap.server.Server;
+import io.fieldcap.testing.Mosquitto;
+import io.fieldcap.testing.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server against hostile and broken input from a raw MQTT client, while a well-behaved agent
+ * keeps ingesting through the same broker.
+ */
+class IngestIT {
+  @TempDir Path tmp;
+  private Mosquitto broker;
+  private Server server;
+  private Agent agent;
+  private MqttClient raw;
+  private final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> ackTopics = new LinkedBlockingQueue<>();
+  private byte[] image;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    broker = Mosquitto.plain(tmp.resolve("mosquitto")).start();
+    server = new Server(ConfigLoader.loadServer(null, List.of("mqtt.broker=" + broker.uri(),
+        "server.data-dir=" + tmp.resolve("data"), "server.max-frame-bytes=1MiB")), InstantSource.system());
+    server.start();
+    assertThat(server.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    agent = new Agent(ConfigLoader.load(null, List.of("device.id=good-cam", "source.uri=file://" + TestMedia.vtestMp4(20),
+        "source.fps=2", "spool.dir=" + tmp.resolve("spool"), "mqtt.broker=" + broker.uri())), InstantSource.system());
+    agent.start();
+    raw = new MqttClient(broker.uri(), "hostile", new MemoryPersistence());
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    raw.connect(o);
+    raw.subscribe("fieldcap/v1/+/acks", 1);
+    raw.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+      @Override
+      public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
+
+      @Override
+      public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {}
+
+      @Override
+      public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) throws Exception {
+        if (!topic.startsWith("fieldcap/v1/good-cam/")) {
+          ackTopics.add(topic);
+          acks.add(Codec.ack(m.getPayload()));
+        }
+      }
+
+      @Override
+      public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) {}
+
+      @Override
+      public void connectComplete(boolean r, String s) {}
+
+      @Override
+      public void authPacketArrived(int c, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {}
+    });
+    image = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    raw.disconnectForcibly(100, 100, false);
+    raw.close(true);
+    agent.stop();
+    server.stop();
+    broker.close();
+  }
+
+  private Manifest manifest(String device, String frameId, byte[] data, int chunkSize) {
+    return new Manifest(1, frameId, device, Instant.parse("2026-11-29T10:00:00Z"), 7, Sha256.hex(data), data.length,
+        chunkSize, Manifest.chunkCount(data.length, chunkSize), "image/jpeg", 512, 480,
+        new LabelSet("test-model", List.of()), Map.of("site", "north"));
+  }
+
+  private void publish(String topic, byte[] payload) throws Exception {
+    raw.publish(topic, payload, 1, false);
+  }
+
+  private Ack next() throws InterruptedException {
+    Ack a = acks.poll(10, TimeUnit.SECONDS);
+    assertThat(a).as("an ack from the server").isNotNull();
+    return a;
+  }
+
+  private void expectRejected(String reason) throws InterruptedException {
+    Ack a = next();
+    assertThat(a.status()).isEqualTo(AckStatus.REJECTED);
+    assertThat(a.reason()).isEqualTo(reason);
+    assertThat(a.message()).isNotBlank();
+  }
+
+  private static final String FID = "20261129T100000000Z-000000000007";
+
+  @Test
+  void everyKindOfBadInputIsRejectedWithItsReasonWhileAWellBehavedAgentKeepsIngesting() throws Exception {
+    String t = "fieldcap/v1/bad-cam/frames/" + FID;
+    publish(t + "/manifest", "{not json".getBytes());
+    expectRejected("malformed-json");
+
+    publish(t + "/manifest", "{\"v\":1,\"frameId\":\"x\"}".getBytes());
+    expectRejected("bad-manifest");
+
+    Manifest wrongVersion = new Manifest(2, FID, "bad-cam", Instant.now(), 1, Sha256.hex(image), image.length, 65536,
+        Manifest.chunkCount(image.length, 65536), "image/jpeg", 1, 1, null, null);
+    publish(t + "/manifest", Codec.encode(wrongVersion));
+    expectRejected("unsupported-version");
+
+    byte[] big = new byte[2 * 1024 * 1024];
+    publish(t + "/manifest", Codec.encode(manifest("bad-cam", FID, big, 131072)));
+    expectRejected("too-large");
+
+    publish(t + "/chunk/0", new byte[100]);
+    expectRejected("unknown-frame");
+
+    publish("fieldcap/v1/../frames/" + FID + "/manifest", Codec.encode(manifest("..", FID, image, 65536)));
+    expectRejected("bad-device-id");
+    publish("fieldcap/v1/cam$1/frames/" + FID + "/manifest", Codec.encode(manifest("cam$1", FID, image, 65536)));
+    expectRejected("bad-device-id");
+
+    publish("fieldcap/v1/bad-cam/telemetry", "{}".getBytes());
+    // the server only subscribes to frames/#: a topic outside it is never seen; one inside it that it does not know is rejected
+    publish("fieldcap/v1/bad-cam/frames/" + FID + "/thumbnail", "{}".getBytes());
+    expectRejected("unknown-topic");
+
+    // a real manifest, then a chunk index out of range and a chunk of the wrong size
+    int chunk = 65536;
+    publish(t + "/manifest", Codec.encode(manifest("bad-cam", FID, image, chunk)));
+    Ack send = next();
+    assertThat(send.status()).isEqualTo(AckStatus.SEND);
+    int chunks = Manifest.chunkCount(image.length, chunk);
+    assertThat(send.missing()).hasSize(chunks);
+    publish(t + "/chunk/" + chunks, new byte[10]);
+    expectRejected("chunk-out-of-range");
+    publish(t + "/chunk/0", new byte[10]);
+    expectRejected("bad-chunk");
+
+    // all chunks with one byte flipped: the SHA-256 check catches it and nothing is stored
+    byte[] corrupt = image.clone();
+    corrupt[1000] ^= 0x55;
+    for (int i = 0; i < chunks; i++) {
+      publish(t + "/chunk/" + i, Arrays.copyOfRange(corrupt, i * chunk, Math.min(corrupt.length, (i + 1) * chunk)));
+    }
+    expectRejected("checksum-mismatch");
+    assertThat(Files.exists(tmp.resolve("data/images/bad-cam"))).isFalse();
+
+    // meanwhile, the well-behaved agent was never disturbed
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.spool().stats().acked() < 5) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    assertThat(server.ingest().rejected()).containsKeys("malformed-json", "bad-manifest", "unsupported-version",
+        "too-large", "unknown-frame", "bad-device-id", "unknown-topic", "chunk-out-of-range", "bad-chunk",
+        "checksum-mismatch");
+    assertThat(ackTopics).contains("fieldcap/v1/../acks");
+  }
+
+  @Test
+  void afterACutTransferOnlyTheMissingChunksAreAskedForAndASecondOfferIsADuplicate() throws Exception {
+    int chunk = 16384;
+    int chunks = Manifest.chunkCount(image.length, chunk);
+    String t = "fieldcap/v1/resume-cam/frames/" + FID;
+    Manifest m = manifest("resume-cam", FID, image, chunk);
+    publish(t + "/manifest", Codec.encode(m));
+    assertThat(next().missing()).hasSize(chunks);
+    for (int i = 0; i < 3; i++) { // the link drops after three chunks
+      publish(t + "/chunk/" + i, Arrays.copyOfRange(image, i * chunk, (i + 1) * chunk));
+    }
+    Thread.sleep(300);
+    publish(t + "/manifest", Codec.encode(m)); // the device offers the frame again
+    Ack resume = next();
+    assertThat(resume.status()).isEqualTo(AckStatus.SEND);
+    assertThat(resume.missing()).doesNotContain(0, 1, 2).hasSize(chunks - 3);
+    for (int i : resume.missing()) {
+      publish(t + "/chunk/" + i, Arrays.copyOfRange(image, i * chunk, Math.min(image.length, (i + 1) * chunk)));
+    }
+    Ack stored = next();
+    assertThat(stored.status()).isEqualTo(AckStatus.STORED);
+    assertThat(stored.frameId()).isEqualTo(FID);
+    Path file = tmp.resolve("data/images/resume-cam/2026-11-29/" + FID + ".jpg");
+    assertThat(Files.readAllBytes(file)).isEqualTo(image);
+
+    publish(t + "/manifest", Codec.encode(m)); // the ack was lost, the device offers it again
+    assertThat(next().status()).isEqualTo(AckStatus.DUPLICATE);
+    assertThat(server.ingest().duplicates()).isEqualTo(1);
+  }
+}
