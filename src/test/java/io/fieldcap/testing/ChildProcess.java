@@ -36,10 +36,17 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Runs the packaged fieldcap jar with {@code args}. */
   public static ChildProcess fieldcap(String... args) throws IOException {
+    return fieldcapWithEnv(java.util.Map.of(), args);
+  }
+
+  /** Runs the packaged fieldcap jar with extra environment variables. */
+  public static ChildProcess fieldcapWithEnv(java.util.Map<String, String> env, String... args) throws IOException {
     String jar = System.getProperty("fieldcap.jar", "target/fieldcap.jar");
     List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", jar));
     cmd.addAll(List.of(args));
-    return start(cmd);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new ChildProcess(pb.start());
   }
 
   /** Runs fieldcap to completion and returns its exit code; output in {@link #output()}. */
