@@ -11,6 +11,7 @@ PACKAGES=(
   ffmpeg                          # video files, RTSP and HTTP streams
   opencv-doc                      # real sample footage (vtest.avi, Megamind.avi)
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad  # RTSP test server
+  mosquitto openssl               # the MQTT broker the integration tests start, and their TLS certificates
 )
 
 missing=()
@@ -36,7 +37,7 @@ if [[ ! -f "$samples/vtest.avi" ]]; then
 fi
 
 if [[ "${1:-}" != "--no-build" ]]; then
-  echo "setup: building target/fieldcap.jar"
+  echo "setup: building target/fieldcap.jar and target/fieldcap-server.jar"
   mvn -B -q package -DskipTests
 fi
 echo "setup: done"
