@@ -186,4 +186,50 @@ class SpoolTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Spool.readStats(dir.resolve("nope"), 1))
         .isInstanceOf(SpoolException.class).hasMessageContaining("no spool at " + dir.resolve("nope"));
   }
+
+  @Test
+  void givenPendingFrames_whenSyncTakesAndTheServerAcks_thenTheyMoveThroughTheirStatesAndFilesGo() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry low = entry(s, 100, 0, null);
+      SpoolEntry high = entry(s, 100, 5, null);
+      SpoolEntry other = entry(s, 100, 0, null);
+      s.put(low);
+      s.put(high);
+      s.put(other);
+      var taken = s.takePending(2);
+      assertThat(taken).extracting(PendingFrame::id).containsExactly(high.id(), low.id());
+      assertThat(taken.get(0).sha256()).isEqualTo(io.fieldcap.model.Sha256.hex(high.jpeg()));
+      assertThat(s.stats().inFlight()).isEqualTo(2);
+      assertThat(s.stats().pending()).isEqualTo(1);
+      assertThat(s.acked(high.id(), false)).isTrue();
+      assertThat(s.acked(high.id(), false)).as("a repeated ack changes nothing").isFalse();
+      assertThat(taken.get(0).file()).doesNotExist();
+      assertThat(s.requeue(null)).isEqualTo(1);
+      s.failed(other.id(), "test");
+      assertThat(dir.resolve("failed/" + other.id() + ".jpg")).exists();
+      SpoolStats st = s.stats();
+      assertThat(st.acked()).isEqualTo(1);
+      assertThat(st.failed()).isEqualTo(1);
+      assertThat(st.pending()).isEqualTo(1);
+      assertThat(st.inFlight()).isZero();
+      assertThat(st.bytes()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void givenKeepAcked_thenAckedFramesStayUntilSpaceIsNeededAndGoFirstWithoutCountingAsEvicted() throws Exception {
+    try (Spool s = open(300, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry a = entry(s, 100, 9, null);
+      s.put(a);
+      s.takePending(1);
+      assertThat(s.acked(a.id(), true)).isTrue();
+      assertThat(dir.resolve("frames/2026-11-29/" + a.id() + ".jpg")).exists();
+      s.put(entry(s, 100, 0, null));
+      s.put(entry(s, 100, 0, null));
+      s.put(entry(s, 100, 0, null)); // needs room: the retained frame goes, not a pending one
+      assertThat(dir.resolve("frames/2026-11-29/" + a.id() + ".jpg")).doesNotExist();
+      assertThat(s.stats().evicted()).isZero();
+      assertThat(s.stats().pending()).isEqualTo(3);
+    }
+  }
 }
