@@ -12,6 +12,7 @@ import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.server.Server;
 import io.fieldcap.testing.Mosquitto;
+import io.fieldcap.testing.MqttWatcher;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,6 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,9 +36,8 @@ class IngestIT {
   private Mosquitto broker;
   private Server server;
   private Agent agent;
-  private MqttClient raw;
-  private final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
-  private final BlockingQueue<String> ackTopics = new LinkedBlockingQueue<>();
+  private MqttWatcher raw;
+  private final List<String> ackTopics = new java.util.ArrayList<>();
   private byte[] image;
 
   @BeforeEach
@@ -56,41 +50,13 @@ class IngestIT {
     agent = new Agent(ConfigLoader.load(null, List.of("device.id=good-cam", "source.uri=file://" + TestMedia.vtestMp4(20),
         "source.fps=2", "spool.dir=" + tmp.resolve("spool"), "mqtt.broker=" + broker.uri())), InstantSource.system());
     agent.start();
-    raw = new MqttClient(broker.uri(), "hostile", new MemoryPersistence());
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    raw.connect(o);
-    raw.subscribe("fieldcap/v1/+/acks", 1);
-    raw.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-      @Override
-      public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
-
-      @Override
-      public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {}
-
-      @Override
-      public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) throws Exception {
-        if (!topic.startsWith("fieldcap/v1/good-cam/")) {
-          ackTopics.add(topic);
-          acks.add(Codec.ack(m.getPayload()));
-        }
-      }
-
-      @Override
-      public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) {}
-
-      @Override
-      public void connectComplete(boolean r, String s) {}
-
-      @Override
-      public void authPacketArrived(int c, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {}
-    });
+    raw = new MqttWatcher(broker.uri(), "hostile", "fieldcap/v1/+/acks");
     image = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg"));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    raw.disconnectForcibly(100, 100, false);
-    raw.close(true);
+    raw.close();
     agent.stop();
     server.stop();
     broker.close();
@@ -103,16 +69,23 @@ class IngestIT {
   }
 
   private void publish(String topic, byte[] payload) throws Exception {
-    raw.publish(topic, payload, 1, false);
+    raw.publish(topic, payload);
   }
 
-  private Ack next() throws InterruptedException {
-    Ack a = acks.poll(10, TimeUnit.SECONDS);
-    assertThat(a).as("an ack from the server").isNotNull();
-    return a;
+  /** The next ack to a device other than the well-behaved one. */
+  private Ack next() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      MqttWatcher.Message m = raw.next(Duration.ofMillis(200));
+      if (m != null && !m.topic().startsWith("fieldcap/v1/good-cam/")) {
+        ackTopics.add(m.topic());
+        return Codec.ack(m.payload());
+      }
+    }
+    throw new AssertionError("no ack from the server within 10 s");
   }
 
-  private void expectRejected(String reason) throws InterruptedException {
+  private void expectRejected(String reason) throws Exception {
     Ack a = next();
     assertThat(a.status()).isEqualTo(AckStatus.REJECTED);
     assertThat(a.reason()).isEqualTo(reason);
