@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Edge capture and labeling agent: capture frames, keep what is worth labeling, spool and sync them.",
-    subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, ConfigCommand.class,
+    subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, BenchCommand.class,
+        ConfigCommand.class,
         SpoolCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -182,7 +182,7 @@ public final class ConfigLoader {
     if (chunk > 64L * 1024 * 1024) {
       s.reject("chunk-bytes", "'" + Sizes.format(chunk) + "' is too large; expected at most 64 MiB");
     }
-    int window = s.integer("window", 8, 1, 1000, "the most frames in flight");
+    int window = s.integer("window", 16, 1, 1000, "the most frames in flight");
     Duration ackTimeout = s.duration("ack-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration status = s.duration("status-interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
     if ((cert == null) != (key == null)) {

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import io.fieldcap.model.FrameId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -42,6 +46,7 @@ public final class Spool implements AutoCloseable {
   private long nextSeq;
   private long reservedSeq;
   private boolean closed;
+  private volatile Runnable onStored = () -> {};
 
   private Spool(Path dir, SpoolDb db, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
       LongSupplier freeBytes) {
@@ -104,6 +109,11 @@ public final class Spool implements AutoCloseable {
       reservedSeq = reserve;
     }
     return nextSeq++;
+  }
+
+  /** Called after each frame is stored (sync uses it to send at once instead of polling). */
+  public void onStored(Runnable listener) {
+    this.onStored = listener;
   }
 
   /** Whether a source item (a folder's file) was taken before, by this run or an earlier one. */
@@ -173,6 +183,7 @@ public final class Spool implements AutoCloseable {
       });
       pendingCounts.clear();
       bytes += size;
+      onStored.run();
       return PutResult.STORED;
     } catch (IOException | SQLException ex) {
       throw new SpoolException("cannot store frame " + e.id() + " in " + dir + ": " + ex.getMessage(), ex);
@@ -223,16 +234,16 @@ public final class Spool implements AutoCloseable {
    * Hands up to {@code limit} pending frames to sync, highest priority first, then oldest, and
    * marks them in flight.
    */
-  public synchronized java.util.List<PendingFrame> takePending(int limit) {
+  public synchronized List<PendingFrame> takePending(int limit) {
     requireOpen();
     try {
-      java.util.List<PendingFrame> out = new java.util.ArrayList<>();
+      List<PendingFrame> out = new ArrayList<>();
       long now = clock.millis();
-      db.inTransaction(() -> {
+      db.inRelaxedTransaction(() -> {
         for (Object[] r : db.pending(limit)) {
           db.setState((String) r[0], "pending", "inflight", now);
-          out.add(new PendingFrame(new io.fieldcap.model.FrameId((String) r[0]), (long) r[1],
-              java.time.Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
+          out.add(new PendingFrame(new FrameId((String) r[0]), (long) r[1],
+              Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
               (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10]));
         }
       });
@@ -243,7 +254,7 @@ public final class Spool implements AutoCloseable {
   }
 
   /** Puts frames in flight back to pending: at every (re)connect, and for one frame after a retryable refusal. */
-  public synchronized int requeue(io.fieldcap.model.FrameId id) {
+  public synchronized int requeue(FrameId id) {
     try {
       return db.setState(id == null ? null : id.value(), "inflight", "pending", clock.millis());
     } catch (SQLException e) {
@@ -257,28 +268,51 @@ public final class Spool implements AutoCloseable {
    *
    * @return whether the frame was in flight and is now acked
    */
-  public synchronized boolean acked(io.fieldcap.model.FrameId id, boolean retain) {
+  public boolean acked(FrameId id, boolean retain) {
+    return !acked(List.of(id), retain).isEmpty();
+  }
+
+  /**
+   * Acknowledges several frames in one durable commit (a group commit: sync calls this with every
+   * ack that arrived together), then deletes their files.
+   *
+   * @return the ids that were acked now (repeated or unknown ids are left out)
+   */
+  public synchronized List<FrameId> acked(List<FrameId> ids, boolean retain) {
     try {
-      SpoolDb.Victim v = db.frame(id.value());
-      if (v == null || v.acked()) {
-        return false;
-      }
-      db.inTransaction(() -> {
-        if (retain) {
-          db.setState(id.value(), "inflight", "acked", clock.millis());
-          db.setState(id.value(), "pending", "acked", clock.millis());
-        } else {
-          db.deleteFrame(id.value());
+      List<SpoolDb.Victim> found = new ArrayList<>();
+      List<FrameId> done = new ArrayList<>();
+      for (FrameId id : ids) {
+        SpoolDb.Victim v = db.frame(id.value());
+        if (v != null && !v.acked() && !done.contains(id)) {
+          found.add(v);
+          done.add(id);
         }
-        db.addCounts(Map.of(Counters.ACKED, 1L));
+      }
+      if (found.isEmpty()) {
+        return List.of();
+      }
+      long now = clock.millis();
+      db.inTransaction(() -> {
+        for (SpoolDb.Victim v : found) {
+          if (retain) {
+            db.setState(v.frameId(), "inflight", "acked", now);
+            db.setState(v.frameId(), "pending", "acked", now);
+          } else {
+            db.deleteFrame(v.frameId());
+          }
+        }
+        db.addCounts(Map.of(Counters.ACKED, (long) found.size()));
       });
       if (!retain) {
-        bytes -= v.bytes();
-        deleteQuietly(dir.resolve(v.file()));
+        for (SpoolDb.Victim v : found) {
+          bytes -= v.bytes();
+          deleteQuietly(dir.resolve(v.file()));
+        }
       }
-      return true;
+      return done;
     } catch (SQLException e) {
-      throw new SpoolException("cannot record the ack of " + id + " in " + dir + ": " + e.getMessage(), e);
+      throw new SpoolException("cannot record acks in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -286,7 +320,7 @@ public final class Spool implements AutoCloseable {
    * The frame cannot be delivered (its file is damaged, or the server refused it for good): its
    * image moves to {@code failed/} for a person to look at, its row goes, and it is counted.
    */
-  public synchronized void failed(io.fieldcap.model.FrameId id, String why) {
+  public synchronized void failed(FrameId id, String why) {
     try {
       SpoolDb.Victim v = db.frame(id.value());
       if (v == null) {

@@ -89,6 +89,24 @@ final class SpoolDb implements AutoCloseable {
     }
   }
 
+  /**
+   * A transaction whose commit is not fsynced (SQLite's synchronous=NORMAL in WAL mode): for changes
+   * that may be lost in a power cut without harm, such as marking frames in flight (they are put
+   * back to pending at every start anyway). The next full commit makes it durable too.
+   */
+  void inRelaxedTransaction(Work w) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA synchronous=NORMAL");
+    }
+    try {
+      inTransaction(w);
+    } finally {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA synchronous=FULL");
+      }
+    }
+  }
+
   private String meta(String key) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
       p.setString(1, key);

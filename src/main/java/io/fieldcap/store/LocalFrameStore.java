@@ -38,8 +38,11 @@ import org.sqlite.SQLiteConfig;
  * frames(device, frame_id, seq, captured_at ISO-8601, sha256, bytes, width, height, content_type,
  *        model, labels JSON, meta JSON, path (relative to the data folder), received_at ISO-8601,
  *        PRIMARY KEY (device, frame_id))
- * staging(device, frame_id, manifest JSON, created_at ms, PRIMARY KEY (device, frame_id))
  * </pre>
+ *
+ * <p>Transfers in progress live in {@code staging/DEVICE/FRAME/}: {@code manifest.json} and one file
+ * per chunk received, each written whole by rename. They need no fsync: a staged transfer lost in a
+ * crash is only asked for again, and the SHA-256 check guards what is assembled.
  */
 public final class LocalFrameStore implements FrameStore {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
@@ -68,10 +71,6 @@ public final class LocalFrameStore implements FrameStore {
               sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
               content_type TEXT NOT NULL, model TEXT, labels TEXT, meta TEXT, path TEXT NOT NULL,
               received_at TEXT NOT NULL, PRIMARY KEY (device, frame_id))""");
-        s.executeUpdate("""
-            CREATE TABLE IF NOT EXISTS staging(
-              device TEXT NOT NULL, frame_id TEXT NOT NULL, manifest TEXT NOT NULL, created_at INTEGER NOT NULL,
-              PRIMARY KEY (device, frame_id))""");
         s.executeUpdate("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         s.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
       }
@@ -108,31 +107,23 @@ public final class LocalFrameStore implements FrameStore {
     if (old != null && old.equals(m)) {
       return;
     }
+    Path d = stagingDir(m.deviceId(), m.frameId());
     if (old != null) {
-      deleteTree(stagingDir(m.deviceId(), m.frameId()));
+      deleteTree(d); // a different manifest under the same id: its chunks are not ours
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT OR REPLACE INTO staging(device, frame_id, manifest, created_at) VALUES (?, ?, ?, ?)")) {
-      p.setString(1, m.deviceId());
-      p.setString(2, m.frameId());
-      p.setString(3, Codec.JSON.writeValueAsString(m));
-      p.setLong(4, System.currentTimeMillis());
-      p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    Files.createDirectories(d);
+    Path tmp = d.resolve("manifest.json." + UUID.randomUUID() + ".part");
+    Files.write(tmp, Codec.encode(m));
+    Files.move(tmp, d.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override
-  public synchronized Manifest staged(String device, String frameId) throws IOException {
-    try (PreparedStatement p = c.prepareStatement("SELECT manifest FROM staging WHERE device = ? AND frame_id = ?")) {
-      p.setString(1, device);
-      p.setString(2, frameId);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? Codec.JSON.readValue(r.getString(1), Manifest.class) : null;
-      }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
+  public Manifest staged(String device, String frameId) throws IOException {
+    Path f = stagingDir(device, frameId).resolve("manifest.json");
+    try {
+      return Codec.JSON.readValue(Files.readAllBytes(f), Manifest.class);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
     }
   }
 
@@ -221,34 +212,26 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized void dropStaged(String device, String frameId) throws IOException {
-    try (PreparedStatement p = c.prepareStatement("DELETE FROM staging WHERE device = ? AND frame_id = ?")) {
-      p.setString(1, device);
-      p.setString(2, frameId);
-      p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  public void dropStaged(String device, String frameId) throws IOException {
     deleteTree(stagingDir(device, frameId));
   }
 
   @Override
-  public synchronized int expireStaged(Instant cutoff) throws IOException {
-    List<String[]> old = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT device, frame_id FROM staging WHERE created_at < ?")) {
-      p.setLong(1, cutoff.toEpochMilli());
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          old.add(new String[] {r.getString(1), r.getString(2)});
+  public int expireStaged(Instant cutoff) throws IOException {
+    int n = 0;
+    try (Stream<Path> devices = Files.list(dir.resolve("staging"))) {
+      for (Path dev : (Iterable<Path>) devices::iterator) {
+        try (Stream<Path> frames = Files.list(dev)) {
+          for (Path f : (Iterable<Path>) frames::iterator) {
+            if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+              deleteTree(f);
+              n++;
+            }
+          }
         }
       }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
     }
-    for (String[] o : old) {
-      dropStaged(o[0], o[1]);
-    }
-    return old.size();
+    return n;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.fieldcap.sync;
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.model.DeviceId;
+import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckStatus;
@@ -19,10 +20,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +49,10 @@ public final class SyncService {
   private static final Logger log = LoggerFactory.getLogger(SyncService.class);
   private static final int MAX_REFUSALS = 5;
 
-  private sealed interface Event permits AckEvent, Lost {}
+  private sealed interface Event permits AckEvent, Lost, Stored {}
+
+  /** A frame was stored in the spool: fill the window now. */
+  private record Stored() implements Event {}
 
   private record AckEvent(Ack ack) implements Event {}
 
@@ -66,6 +73,7 @@ public final class SyncService {
   private Thread thread;
   private long lastStatusNanos;
   private long lastCaptured = -1;
+  private volatile int inFlightCount;
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
       SyncListener listener) {
@@ -100,6 +108,11 @@ public final class SyncService {
   }
 
   public synchronized void start() {
+    spool.onStored(() -> {
+      if (connected && inFlightCount < config.window()) {
+        events.add(new Stored());
+      }
+    });
     running = true;
     thread = new Thread(this::run, "sync");
     thread.start();
@@ -174,21 +187,59 @@ public final class SyncService {
 
   /** The connected loop: keep the window full, handle answers, re-offer what went quiet. */
   private void serve() throws MqttException, InterruptedException {
+    List<Event> batch = new ArrayList<>();
     while (running) {
       fillWindow();
       publishStatusIfDue();
-      Event e = events.poll(200, TimeUnit.MILLISECONDS);
-      if (e instanceof Lost lost) {
-        throw new MqttException(new IOException("connection lost: " + lost.why()));
+      Event first = events.poll(200, TimeUnit.MILLISECONDS);
+      batch.clear();
+      if (first != null) {
+        batch.add(first);
+        events.drainTo(batch, 255);
       }
-      if (e instanceof AckEvent a) {
-        handle(a.ack());
+      List<Ack> stored = new ArrayList<>();
+      for (Event e : batch) {
+        if (e instanceof Lost lost) {
+          throw new MqttException(new IOException("connection lost: " + lost.why()));
+        }
+        if (!(e instanceof AckEvent ae)) {
+          continue;
+        }
+        Ack ack = ae.ack();
+        if (ack.status() == AckStatus.STORED || ack.status() == AckStatus.DUPLICATE) {
+          stored.add(ack);
+        } else {
+          handle(ack);
+        }
+      }
+      if (!stored.isEmpty()) {
+        acked(stored);
       }
       reofferQuiet();
     }
   }
 
+  /** Every stored/duplicate ack that arrived together, in one spool commit. */
+  private void acked(List<Ack> acks) {
+    List<FrameId> ids = new ArrayList<>();
+    for (Ack a : acks) {
+      try {
+        ids.add(new FrameId(a.frameId()));
+      } catch (IllegalArgumentException e) {
+        log.warn("sync: ignoring an ack for a malformed frame id '{}'", a.frameId());
+      }
+    }
+    Set<FrameId> done = new HashSet<>(spool.acked(ids, keepAcked));
+    for (Ack a : acks) {
+      InFlight fl = inFlight.remove(a.frameId());
+      if (fl != null && done.contains(fl.frame.id())) {
+        listener.acked(fl.frame, clock.instant(), a.status() == AckStatus.DUPLICATE);
+      }
+    }
+  }
+
   private void fillWindow() throws MqttException, InterruptedException {
+    inFlightCount = inFlight.size();
     int free = window() - inFlight.size();
     if (free <= 0) {
       return;
@@ -225,9 +276,9 @@ public final class SyncService {
       return;
     }
     InFlight fl = inFlight.get(ack.frameId());
-    io.fieldcap.model.FrameId id;
+    FrameId id;
     try {
-      id = new io.fieldcap.model.FrameId(ack.frameId());
+      id = new FrameId(ack.frameId());
     } catch (IllegalArgumentException e) {
       log.warn("sync: ignoring an ack for a malformed frame id '{}'", ack.frameId());
       return;
@@ -238,12 +289,7 @@ public final class SyncService {
           sendChunks(fl, ack.missing() == null ? List.of() : ack.missing());
         }
       }
-      case STORED, DUPLICATE -> {
-        inFlight.remove(ack.frameId());
-        if (spool.acked(id, keepAcked) && fl != null) {
-          listener.acked(fl.frame, clock.instant(), ack.status() == AckStatus.DUPLICATE);
-        }
-      }
+      case STORED, DUPLICATE -> acked(List.of(ack));
       case REJECTED -> {
         if (fl == null) {
           return;

@@ -38,6 +38,8 @@ public final class MqttOptions {
         throw new IllegalArgumentException("TLS set-up for " + c.broker() + " failed: " + e.getMessage(), e);
       }
       o.setHttpsHostnameVerificationEnabled(true);
+    } else {
+      o.setSocketFactory(new NoDelaySocketFactory(javax.net.SocketFactory.getDefault()));
     }
     if (will != null) {
       MqttMessage m = new MqttMessage(will, 1, true, null);

@@ -57,7 +57,7 @@ public final class Mosquitto implements AutoCloseable {
     Path conf = dir.resolve("mosquitto.conf");
     // run as the current user: as root, mosquitto would switch to user "mosquitto", which cannot read a test's files
     Files.writeString(conf, "listener " + port + " 127.0.0.1\nuser " + System.getProperty("user.name")
-        + "\npersistence false\nlog_type error\nlog_type warning\n" + extra);
+        + "\npersistence false\nset_tcp_nodelay true\nlog_type error\nlog_type warning\n" + extra);
     process = ChildProcess.start(List.of("mosquitto", "-c", conf.toString()));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
