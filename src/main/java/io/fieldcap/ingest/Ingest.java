@@ -36,6 +36,7 @@ public final class Ingest {
   private final long maxFrameBytes;
   private final InstantSource clock;
   private final Replier replier;
+  private final LongAdder messages = new LongAdder();
   private final LongAdder stored = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
@@ -46,6 +47,11 @@ public final class Ingest {
     this.maxFrameBytes = maxFrameBytes;
     this.clock = clock;
     this.replier = replier;
+  }
+
+  /** Messages handled, good or bad. */
+  public long messages() {
+    return messages.sum();
   }
 
   public long stored() {
@@ -64,6 +70,7 @@ public final class Ingest {
   }
 
   public void handle(String topic, byte[] payload) {
+    messages.increment();
     Topics.Parsed t = topics.parse(topic);
     if (t.problem() != null) {
       reject(t.device(), null, RejectReason.UNKNOWN_TOPIC, t.problem());
