@@ -1,0 +1,70 @@
+package io.fieldcap.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fieldcap.model.Sha256;
+import io.fieldcap.protocol.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalFrameStoreTest {
+  @TempDir Path tmp;
+
+  private static Manifest manifest(byte[] data, int chunk) {
+    return new Manifest(1, "20261129T100000000Z-000000000001", "cam", Instant.parse("2026-11-29T10:00:00Z"), 1,
+        Sha256.hex(data), data.length, chunk, Manifest.chunkCount(data.length, chunk), "image/jpeg", 4, 4, null, null);
+  }
+
+  @Test
+  void chunksAreStagedUntilCompleteAndAReplacedManifestDiscardsTheOldChunks() throws Exception {
+    byte[] data = new byte[3000];
+    data[2999] = 7;
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      Manifest m = manifest(data, 1024);
+      s.stage(m);
+      assertThat(s.missingChunks(m)).containsExactly(0, 1, 2);
+      s.putChunk("cam", m.frameId(), 1, new byte[1024]);
+      assertThat(s.missingChunks(m)).containsExactly(0, 2);
+      s.stage(m); // the same manifest again (a resume) keeps what arrived
+      assertThat(s.missingChunks(m)).containsExactly(0, 2);
+      Manifest other = manifest(new byte[2048], 1024);
+      s.stage(other); // same id, different frame: the old chunks are not its chunks
+      assertThat(s.missingChunks(other)).containsExactly(0, 1);
+    }
+  }
+
+  @Test
+  void staleTransfersAreDroppedAfterTheTimeout() throws Exception {
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      Manifest m = manifest(new byte[2048], 1024);
+      s.stage(m);
+      s.putChunk("cam", m.frameId(), 0, new byte[1024]);
+      assertThat(s.expireStaged(Instant.now().minus(Duration.ofMinutes(10)))).isZero();
+      Path staged = tmp.resolve("staging/cam/" + m.frameId());
+      Files.setLastModifiedTime(staged, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+      assertThat(s.expireStaged(Instant.now().minus(Duration.ofMinutes(10)))).isEqualTo(1);
+      assertThat(staged).doesNotExist();
+      assertThat(s.staged("cam", m.frameId())).isNull();
+    }
+  }
+
+  @Test
+  void aCommittedFrameIsDurableInPlaceAndASecondCommitIsADuplicate() throws Exception {
+    byte[] data = {1, 2, 3, 4};
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      Manifest m = manifest(data, 1024);
+      assertThat(s.commit(m, data, Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
+      assertThat(s.commit(m, data, Instant.now())).isEqualTo(FrameStore.Outcome.DUPLICATE);
+      assertThat(s.contains("cam", m.frameId())).isTrue();
+      assertThat(tmp.resolve("images/cam/2026-11-29/" + m.frameId() + ".jpg")).hasBinaryContent(data);
+      try (var files = Files.list(tmp.resolve("images/cam/2026-11-29"))) {
+        assertThat(files.count()).as("no temporary files left").isEqualTo(1);
+      }
+    }
+  }
+}
