@@ -52,11 +52,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path c = clip != null ? clip : Path.of(System.getenv().getOrDefault("FIELDCAP_SAMPLES",
-          "/usr/share/doc/opencv-doc/examples/data"), "vtest.avi");
-      if (!Files.isRegularFile(c)) {
-        throw new ConfigException("--clip: '" + c + "' does not exist");
-      }
+      Path c = Samples.clip(clip);
       if (frames < 1 || latencySeconds < 1) {
         throw new ConfigException("--frames and --latency-seconds must be at least 1");
       }

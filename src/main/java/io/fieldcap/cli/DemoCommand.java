@@ -2,7 +2,6 @@ package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.demo.Demo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,11 +34,7 @@ final class DemoCommand implements Callable<Integer> {
     if (seconds < 0) {
       throw new ConfigException("--seconds: '" + seconds + "' is out of range; expected 0 (until Ctrl-C) or more");
     }
-    Path c = clip != null ? clip : Path.of(System.getenv().getOrDefault("FIELDCAP_SAMPLES",
-        "/usr/share/doc/opencv-doc/examples/data"), "vtest.avi");
-    if (!Files.isRegularFile(c)) {
-      throw new ConfigException("--clip: '" + c + "' does not exist (install opencv-doc, or give --clip FILE)");
-    }
+    Path c = Samples.clip(clip);
     Demo demo = new Demo(dataDir, c, spec.commandLine().getOut());
     StopSignals.onTermOrInt(demo::stop);
     return demo.run(seconds) > 0 ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -341,7 +341,8 @@ public final class SyncService {
     long timeout = config.ackTimeout().toNanos();
     for (InFlight fl : List.copyOf(inFlight.values())) {
       if (now - fl.lastActivityNanos > timeout) {
-        log.debug("sync: no answer about {} for {}; offering it again", fl.frame.id(), config.ackTimeout());
+        log.debug("sync: no answer about {} for {}; offering it again (offer {})", fl.frame.id(), config.ackTimeout(),
+            fl.offers + 1);
         offer(fl);
       }
     }

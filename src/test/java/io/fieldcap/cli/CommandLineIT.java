@@ -15,11 +15,13 @@ class CommandLineIT {
   @Test
   void helpAndVersionExitZero() throws Exception {
     for (String[] args : new String[][] {{"--help"}, {"agent", "--help"}, {"config", "check", "--help"},
-        {"spool", "stats", "--help"}, {"--version"}}) {
+        {"spool", "stats", "--help"}, {"server", "--help"}, {"export", "--help"}, {"demo", "--help"},
+        {"bench", "sync", "--help"}, {"--version"}}) {
       ChildProcess p = ChildProcess.fieldcapRun(args);
       assertThat(p.exitCode()).as(String.join(" ", args) + ": " + p.output()).isZero();
     }
-    assertThat(ChildProcess.fieldcapRun("--help").output()).contains("agent", "config", "spool");
+    assertThat(ChildProcess.fieldcapRun("--help").output()).contains("agent", "server", "export", "demo", "bench",
+        "config", "spool");
   }
 
   @Test
@@ -59,6 +61,22 @@ class CommandLineIT {
     ChildProcess p = ChildProcess.fieldcapRun("config", "check", "device-config/usb-camera.yaml");
     assertThat(p.exitCode()).as(p.output()).isZero();
     assertThat(p.output()).contains("device-config/usb-camera.yaml: valid", "cam-north-01", "/dev/video0");
+  }
+
+  @Test
+  void exportAndServerRefuseBadArgumentsWithTwo() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--out", tmp.resolve("o").toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("--data-dir: no fieldcap.db in " + tmp);
+    p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "voc", "--out", tmp.toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("unknown export format 'voc'; known formats: [coco]");
+    p = ChildProcess.fieldcapRun("server", "--broker", "http://x", "--data-dir", tmp.toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("mqtt.broker: 'http://x' is not allowed");
+    p = ChildProcess.fieldcapRun("server", "--broker", "tcp://127.0.0.1:1");
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("server.data-dir: missing");
   }
 
   @Test
