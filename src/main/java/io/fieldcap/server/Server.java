@@ -37,6 +37,7 @@ public final class Server {
   private Ingest ingest;
   private MqttLink link;
   private ScheduledExecutorService housekeeping;
+  private java.util.concurrent.ExecutorService ackSender;
   private volatile boolean running;
   private volatile boolean connected;
   private Thread connector;
@@ -67,7 +68,13 @@ public final class Server {
         }
       }
     });
-    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, (device, ack) -> {
+    // Acks go out from their own thread: Paho delivers both incoming messages and the PUBACKs that
+    // free publish slots on one callback thread, so publishing from a message handler would wait for
+    // a slot that only that same thread can free (a deadlock once the broker's receive maximum of
+    // acks is outstanding). The queue stays short: the broker sends us no more than our receive
+    // maximum of unacknowledged messages.
+    ackSender = Executors.newSingleThreadExecutor(r -> new Thread(r, "server-acks"));
+    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, (device, ack) -> ackSender.execute(() -> {
       try {
         link.publish(topics.acks(device), Codec.encode(ack), false);
       } catch (MqttException e) {
@@ -75,7 +82,7 @@ public final class Server {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    });
+    }));
     running = true;
     connector = new Thread(() -> keepConnected(wake), "server-connector");
     connector.start();
@@ -157,6 +164,13 @@ public final class Server {
       Thread.currentThread().interrupt();
     }
     housekeeping.shutdownNow();
+    ackSender.shutdown();
+    try {
+      ackSender.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ackSender.shutdownNow();
     link.disconnect(null, null);
     link.close();
     store.close();

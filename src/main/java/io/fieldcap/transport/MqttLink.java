@@ -17,7 +17,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * One MQTT v5 connection. QoS 1 publishes are bounded by the broker's receive maximum from its
  * CONNACK (Mosquitto grants 20, HiveMQ 10): {@link #publish} waits for a free slot instead of
- * overrunning the broker. Paho's own persistence is in memory: what must survive a crash is in the
+ * overrunning the broker. Slots are freed on Paho's callback thread, the one that also delivers
+ * incoming messages: never call {@link #publish} from {@link Listener#message}. Paho's own persistence is in memory: what must survive a crash is in the
  * spool (device) or the data folder (server), and idempotency makes resending safe.
  *
  * <p>Lifecycle: {@link #connect()} (again after a loss), {@link #close()} once.

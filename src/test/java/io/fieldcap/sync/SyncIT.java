@@ -152,6 +152,19 @@ class SyncIT {
   }
 
   @Test
+  void givenMoreAcksOutstandingThanTheBrokersReceiveMaximum_thenTheServerKeepsAcking() throws Exception {
+    // Mosquitto limited to 2 unacknowledged messages per client: the server's acks queue up behind PUBACKs
+    Mosquitto m = Mosquitto.plain(tmp.resolve("mosquitto-small"), "max_inflight_messages 2\n").start();
+    cleanup.add(m);
+    Server server = server(m.uri(), tmp.resolve("data"));
+    Agent a = agent(agentConfig(tmp, "cam-x", m.uri(), TestMedia.vtestMp4(10)));
+    Agent b = agent(agentConfig(tmp, "cam-y", m.uri(), TestMedia.vtestMp4(10)));
+    waitFor(() -> a.spool().stats().acked() == 20 && b.spool().stats().acked() == 20, Duration.ofSeconds(60),
+        "40 frames acked");
+    assertThat(server.ingest().stored()).isEqualTo(40);
+  }
+
+  @Test
   void givenTwoServersOnOneSharedSubscription_thenFramesAreSplitBetweenThemAndEachIsStoredOnce() throws Exception {
     Mosquitto m = broker();
     Path data = tmp.resolve("data");

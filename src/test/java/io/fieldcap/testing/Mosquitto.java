@@ -25,7 +25,12 @@ public final class Mosquitto implements AutoCloseable {
 
   /** A plain listener, anonymous access. Not started. */
   public static Mosquitto plain(Path dir) throws IOException {
-    return new Mosquitto(dir, TestMedia.freePort(), "allow_anonymous true\n");
+    return plain(dir, "");
+  }
+
+  /** A plain listener with extra mosquitto.conf lines. Not started. */
+  public static Mosquitto plain(Path dir, String extraConf) throws IOException {
+    return new Mosquitto(dir, TestMedia.freePort(), "allow_anonymous true\n" + extraConf);
   }
 
   /** A TLS listener requiring a client certificate from the CA and a user name and password. */
