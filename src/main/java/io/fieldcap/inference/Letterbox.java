@@ -1,0 +1,107 @@
+package io.fieldcap.inference;
+
+import io.fieldcap.image.Images;
+import java.nio.FloatBuffer;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Resizes a frame into the model's square-or-not input keeping its aspect ratio, padding the rest
+ * with a constant (114 for Ultralytics, as its predictor does) and centring the image, then writes
+ * the pixels into a reusable float tensor. Resizing and padding run in OpenCV; the pixels come back
+ * to Java in one bulk copy and are converted in one pass, so there is no per-pixel JNI call.
+ * Not thread-safe: one per detector.
+ */
+final class Letterbox {
+  /** Tensor layouts and value ranges. */
+  enum Layout {
+    /** NCHW, RGB, 0..1 (Ultralytics). */
+    NCHW_RGB_UNIT,
+    /** NHWC, RGB, -1..1 (MediaPipe). */
+    NHWC_RGB_SIGNED
+  }
+
+  private final int inW;
+  private final int inH;
+  private final Layout layout;
+  private final double padValue;
+  private final Mat resized = new Mat();
+  private final Mat padded = new Mat();
+  private final byte[] pixels;
+  final FloatBuffer tensor;
+  double scale;
+  double padX;
+  double padY;
+
+  Letterbox(int inW, int inH, Layout layout, double padValue) {
+    this.inW = inW;
+    this.inH = inH;
+    this.layout = layout;
+    this.padValue = padValue;
+    this.pixels = new byte[inW * inH * 3];
+    this.tensor = java.nio.ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  /** Fills {@link #tensor} from a BGR frame and records the scale and padding for mapping boxes back. */
+  void apply(int width, int height, byte[] bgr) {
+    scale = Math.min((double) inW / width, (double) inH / height);
+    int w = (int) Math.round(width * scale);
+    int h = (int) Math.round(height * scale);
+    padX = (inW - w) / 2.0;
+    padY = (inH - h) / 2.0;
+    int top = (int) Math.round(padY - 0.1);
+    int left = (int) Math.round(padX - 0.1);
+    Mat src = Images.fromBgr(width, height, bgr);
+    try {
+      Imgproc.resize(src, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
+      Core.copyMakeBorder(resized, padded, top, inH - h - top, left, inW - w - left, Core.BORDER_CONSTANT,
+          new Scalar(padValue, padValue, padValue));
+      padded.get(0, 0, pixels);
+    } finally {
+      src.release();
+    }
+    padX = left;
+    padY = top;
+    fill();
+  }
+
+  private void fill() {
+    tensor.clear();
+    int plane = inW * inH;
+    if (layout == Layout.NCHW_RGB_UNIT) {
+      float k = 1f / 255f;
+      for (int i = 0; i < plane; i++) {
+        int p = i * 3;
+        tensor.put(i, (pixels[p + 2] & 0xff) * k);
+        tensor.put(plane + i, (pixels[p + 1] & 0xff) * k);
+        tensor.put(2 * plane + i, (pixels[p] & 0xff) * k);
+      }
+    } else {
+      float k = 2f / 255f;
+      for (int i = 0; i < plane; i++) {
+        int p = i * 3;
+        tensor.put(p, (pixels[p + 2] & 0xff) * k - 1f);
+        tensor.put(p + 1, (pixels[p + 1] & 0xff) * k - 1f);
+        tensor.put(p + 2, (pixels[p] & 0xff) * k - 1f);
+      }
+    }
+    tensor.rewind();
+  }
+
+  /** Maps an x in model input pixels back to the original frame. */
+  double x(double modelX) {
+    return (modelX - padX) / scale;
+  }
+
+  double y(double modelY) {
+    return (modelY - padY) / scale;
+  }
+
+  void release() {
+    resized.release();
+    padded.release();
+  }
+}

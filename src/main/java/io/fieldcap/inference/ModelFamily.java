@@ -1,0 +1,30 @@
+package io.fieldcap.inference;
+
+import java.util.Locale;
+
+/** The output layouts fieldcap decodes; {@code model.format} names them. */
+public enum ModelFamily {
+  /** Ultralytics YOLOv8/YOLO11 detection: {@code [1, 4+nc, N]}, boxes cx, cy, w, h, then class scores. */
+  YOLOV8,
+  /** Ultralytics YOLOv5 detection: {@code [1, N, 5+nc]}, cx, cy, w, h, objectness, class scores. */
+  YOLOV5,
+  /** End-to-end exports with NMS inside (YOLOv10, YOLO26, {@code nms=True}): {@code [1, N, 6]}, x1, y1, x2, y2, score, class. */
+  YOLO_E2E,
+  /** Image classification: {@code [1, nc]} logits or probabilities; one label for the whole frame. */
+  CLASSIFY,
+  /** MediaPipe BlazeFace face detection: 896 anchors in two layers, decoded as MediaPipe does. */
+  BLAZEFACE;
+
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static ModelFamily fromConfig(String name) {
+    for (ModelFamily f : values()) {
+      if (f.configName().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}

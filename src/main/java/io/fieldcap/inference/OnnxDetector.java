@@ -1,0 +1,324 @@
+package io.fieldcap.inference;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.fieldcap.image.OpenCv;
+import io.fieldcap.model.Box;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model run by ONNX Runtime: the family is detected from its input/output shapes (or given), the
+ * class names come from its metadata or a labels file, frames are letterboxed as the trainer did,
+ * and outputs are decoded and mapped back to the frame. The input tensor is a reused direct buffer.
+ */
+public final class OnnxDetector implements Detector {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final ModelInfo info;
+  private final String inputName;
+  private final long[] inputShape;
+  private final Letterbox letterbox;
+  private final float confidence;
+  private final float iou;
+
+  /** How to open a model. {@code family} null means detect it; {@code labels} null means from metadata. */
+  public record Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider,
+      int threads) {}
+
+  private OnnxDetector(OrtEnvironment env, OrtSession session, ModelInfo info, Options o) {
+    this.env = env;
+    this.session = session;
+    this.info = info;
+    this.inputName = info.inputs().get(0).name();
+    this.confidence = o.confidence();
+    this.iou = o.iou();
+    boolean nhwc = info.family() == ModelFamily.BLAZEFACE;
+    this.inputShape = nhwc ? new long[] {1, info.inputHeight(), info.inputWidth(), 3}
+        : new long[] {1, 3, info.inputHeight(), info.inputWidth()};
+    this.letterbox = nhwc
+        ? new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NHWC_RGB_SIGNED, 0)
+        : new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NCHW_RGB_UNIT, 114);
+  }
+
+  public static OnnxDetector open(Options o) throws ModelException {
+    OpenCv.load();
+    if (!Files.isRegularFile(o.path())) {
+      throw new ModelException("model file " + o.path() + " not found");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession session;
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setIntraOpNumThreads(Math.max(1, o.threads()));
+      so.setInterOpNumThreads(1);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      provider(so, o.provider());
+      session = env.createSession(o.path().toString(), so);
+    } catch (OrtException e) {
+      throw new ModelException("model file " + o.path() + " is not a usable ONNX model: " + e.getMessage(), e);
+    }
+    try {
+      ModelInfo info = inspect(o.path(), session, o.family(), o.labels());
+      OnnxDetector d = new OnnxDetector(env, session, info, o);
+      d.warmUp();
+      return d;
+    } catch (ModelException | RuntimeException e) {
+      closeQuietly(session);
+      throw e;
+    }
+  }
+
+  private static void provider(OrtSession.SessionOptions so, String provider) throws ModelException, OrtException {
+    switch (provider == null ? "cpu" : provider) {
+      case "cpu" -> { }
+      case "cuda" -> {
+        try {
+          so.addCUDA(0);
+        } catch (OrtException | UnsatisfiedLinkError e) {
+          throw new ModelException("model.provider 'cuda' is not available in this ONNX Runtime build ("
+              + e.getMessage() + "); use the onnxruntime_gpu build on a CUDA device, or model.provider: cpu");
+        }
+      }
+      default -> throw new ModelException("model.provider '" + provider + "' is not supported; expected cpu or cuda");
+    }
+  }
+
+  private static void closeQuietly(OrtSession s) {
+    try {
+      s.close();
+    } catch (OrtException e) {
+      // already failing
+    }
+  }
+
+  /** Reads shapes and metadata and decides the family. */
+  static ModelInfo inspect(Path path, OrtSession session, ModelFamily forced, Path labels) throws ModelException {
+    try {
+      List<ModelInfo.Tensor> inputs = tensors(session.getInputInfo());
+      List<ModelInfo.Tensor> outputs = tensors(session.getOutputInfo());
+      Map<String, String> meta = new LinkedHashMap<>(session.getMetadata().getCustomMetadata());
+      if (inputs.size() != 1 || inputs.get(0).shape().length != 4) {
+        throw new ModelException("model " + path + " has inputs " + inputs + "; expected one image input of rank 4");
+      }
+      ModelFamily family = forced != null ? forced : detect(path, inputs.get(0), outputs);
+      long[] in = inputs.get(0).shape();
+      int h = (int) (family == ModelFamily.BLAZEFACE ? in[1] : in[2]);
+      int w = (int) (family == ModelFamily.BLAZEFACE ? in[2] : in[3]);
+      if (h <= 0 || w <= 0) {
+        int[] size = imgsz(meta.get("imgsz"));
+        h = size[0];
+        w = size[1];
+      }
+      List<String> names = family == ModelFamily.BLAZEFACE ? List.of("face") : ClassNames.fromMetadata(meta.get("names"));
+      int classes = classCount(family, outputs, path);
+      if (labels != null) {
+        names = ClassNames.fromFile(labels);
+        if (classes > 0 && names.size() != classes) {
+          throw new ModelException("labels file " + labels + " has " + names.size() + " names but model " + path
+              + " has " + classes + " classes");
+        }
+      }
+      if (names.isEmpty()) {
+        List<String> generic = new ArrayList<>();
+        for (int i = 0; i < Math.max(classes, 0); i++) {
+          generic.add("class" + i);
+        }
+        names = generic;
+      }
+      return new ModelInfo(path.toString(), family, inputs, outputs, names, meta, w, h);
+    } catch (OrtException e) {
+      throw new ModelException("cannot read model " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int[] imgsz(String s) {
+    if (s != null) {
+      List<Integer> v = new ArrayList<>();
+      for (String p : s.replaceAll("[\\[\\]() ]", "").split(",")) {
+        if (!p.isEmpty()) {
+          v.add(Integer.parseInt(p));
+        }
+      }
+      if (v.size() == 1) {
+        return new int[] {v.get(0), v.get(0)};
+      }
+      if (v.size() >= 2) {
+        return new int[] {v.get(0), v.get(1)};
+      }
+    }
+    return new int[] {640, 640};
+  }
+
+  private static List<ModelInfo.Tensor> tensors(Map<String, NodeInfo> infos) {
+    List<ModelInfo.Tensor> out = new ArrayList<>();
+    for (Map.Entry<String, NodeInfo> e : infos.entrySet()) {
+      long[] shape = e.getValue().getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+      out.add(new ModelInfo.Tensor(e.getKey(), shape));
+    }
+    return out;
+  }
+
+  /** Decides the family from the shapes, as described in {@link ModelFamily}. */
+  static ModelFamily detect(Path path, ModelInfo.Tensor input, List<ModelInfo.Tensor> outputs) throws ModelException {
+    long[] in = input.shape();
+    if (in[3] == 3 && outputs.size() == 4 && outputs.stream().anyMatch(o -> o.shape().length == 3 && o.shape()[1] == 896 - 384)) {
+      return ModelFamily.BLAZEFACE;
+    }
+    if (outputs.size() == 2 && outputs.get(1).shape().length == 4) {
+      throw new ModelException("model " + path + " is a segmentation export (boxes plus mask prototypes " + outputs
+          + "); segmentation is not supported yet: export the detection model, or set model.format");
+    }
+    if (outputs.size() == 1) {
+      long[] s = outputs.get(0).shape();
+      if (s.length == 2) {
+        return ModelFamily.CLASSIFY;
+      }
+      if (s.length == 3 && s[2] == 6 && s[1] > 0 && s[1] <= 1000) {
+        return ModelFamily.YOLO_E2E;
+      }
+      if (s.length == 3 && s[1] > 4 && s[2] > s[1]) {
+        return ModelFamily.YOLOV8;
+      }
+      if (s.length == 3 && s[2] > 5 && s[1] > s[2]) {
+        return ModelFamily.YOLOV5;
+      }
+    }
+    throw new ModelException("model " + path + " has outputs " + outputs + ", which match no known family; set model.format "
+        + "to one of yolov8, yolov5, yolo-e2e, classify, blazeface");
+  }
+
+  private static int classCount(ModelFamily f, List<ModelInfo.Tensor> outputs, Path path) throws ModelException {
+    long[] s = outputs.get(0).shape();
+    return switch (f) {
+      case YOLOV8 -> (int) s[1] - 4;
+      case YOLOV5 -> (int) s[2] - 5;
+      case CLASSIFY -> (int) s[s.length - 1];
+      case YOLO_E2E -> -1; // classes are indexes into the names
+      case BLAZEFACE -> 1;
+    };
+  }
+
+  private void warmUp() throws ModelException {
+    detect(info.inputWidth(), info.inputHeight(), new byte[info.inputWidth() * info.inputHeight() * 3]);
+  }
+
+  @Override
+  public ModelInfo info() {
+    return info;
+  }
+
+  @Override
+  public LabelSet detect(int width, int height, byte[] bgr) throws ModelException {
+    letterbox.apply(width, height, bgr);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, letterbox.tensor, inputShape);
+        OrtSession.Result result = session.run(Map.of(inputName, input))) {
+      List<Candidate> cands;
+      List<Detection> out = new ArrayList<>();
+      switch (info.family()) {
+        case YOLOV8 -> {
+          long[] s = info.outputs().get(0).shape();
+          float[] o = floats(result.get(0));
+          cands = Decoders.nms(Decoders.yoloV8(o, (int) s[1] - 4, o.length / (int) s[1], confidence), iou);
+        }
+        case YOLOV5 -> {
+          long[] s = info.outputs().get(0).shape();
+          float[] o = floats(result.get(0));
+          cands = Decoders.nms(Decoders.yoloV5(o, (int) s[2] - 5, o.length / (int) s[2], confidence), iou);
+        }
+        case YOLO_E2E -> {
+          float[] o = floats(result.get(0));
+          cands = Decoders.endToEnd(o, o.length / 6, confidence);
+        }
+        case CLASSIFY -> {
+          float[] p = Decoders.probabilities(floats(result.get(0)));
+          List<Integer> order = new ArrayList<>();
+          for (int i = 0; i < p.length; i++) {
+            order.add(i);
+          }
+          order.sort((a, b) -> Float.compare(p[b], p[a]));
+          for (int k = 0; k < Math.min(5, order.size()); k++) {
+            int c = order.get(k);
+            if (k == 0 || p[c] >= confidence) {
+              out.add(new Detection(name(c), clamp01(p[c]), null));
+            }
+          }
+          return new LabelSet(modelName(), out);
+        }
+        case BLAZEFACE -> {
+          cands = Decoders.nms(BlazeFace.decode(output(result, 512, 1), output(result, 512, 16), output(result, 384, 1),
+              output(result, 384, 16), info.inputWidth(), confidence), iou);
+        }
+        default -> throw new IllegalStateException();
+      }
+      for (Candidate c : cands) {
+        double x1 = clamp(letterbox.x(c.x1()), width);
+        double y1 = clamp(letterbox.y(c.y1()), height);
+        double x2 = clamp(letterbox.x(c.x2()), width);
+        double y2 = clamp(letterbox.y(c.y2()), height);
+        if (x2 > x1 && y2 > y1) {
+          out.add(new Detection(name(c.cls()), clamp01(c.score()), new Box(round(x1), round(y1), round(x2 - x1), round(y2 - y1))));
+        }
+      }
+      return new LabelSet(modelName(), out);
+    } catch (OrtException e) {
+      throw new ModelException("inference with " + info.file() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private float[] output(OrtSession.Result r, int rows, int cols) throws OrtException, ModelException {
+    for (Map.Entry<String, OnnxValue> e : r) {
+      if (e.getValue() instanceof OnnxTensor t) {
+        long[] s = t.getInfo().getShape();
+        if (s.length == 3 && s[1] == rows && s[2] == cols) {
+          return floats(t);
+        }
+      }
+    }
+    throw new ModelException("model " + info.file() + " has no output of shape [1, " + rows + ", " + cols + "]");
+  }
+
+  private static float[] floats(OnnxValue v) throws OrtException {
+    FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
+    float[] a = new float[b.remaining()];
+    b.get(a);
+    return a;
+  }
+
+  private String name(int cls) {
+    return cls >= 0 && cls < info.names().size() ? info.names().get(cls) : "class" + cls;
+  }
+
+  private String modelName() {
+    return Path.of(info.file()).getFileName().toString();
+  }
+
+  private static double clamp(double v, int max) {
+    return Math.max(0, Math.min(max, v));
+  }
+
+  private static double clamp01(float v) {
+    return Math.max(0, Math.min(1, v));
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  @Override
+  public void close() {
+    letterbox.release();
+    closeQuietly(session);
+  }
+}
