@@ -21,6 +21,8 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# npm fetches the BlazeFace model; Node.js may come from elsewhere than Debian, so look for the command.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
@@ -35,6 +37,8 @@ if [[ ! -f "$samples/vtest.avi" ]]; then
   echo "       Some images exclude /usr/share/doc from packages; set FIELDCAP_SAMPLES to a folder with vtest.avi." >&2
   exit 1
 fi
+
+scripts/fetch-models.sh
 
 if [[ "${1:-}" != "--no-build" ]]; then
   echo "setup: building target/fieldcap.jar and target/fieldcap-server.jar"

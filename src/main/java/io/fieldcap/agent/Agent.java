@@ -4,6 +4,11 @@ import io.fieldcap.capture.CaptureLoop;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.ModelConfig;
+import io.fieldcap.inference.Detector;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelFamily;
+import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
 import io.fieldcap.spool.Counters;
@@ -44,6 +49,7 @@ public final class Agent {
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
   private SyncService sync;
+  private Detector detector;
   private SyncListener syncListener = SyncListener.NONE;
 
   public Agent(FieldcapConfig config, InstantSource clock) {
@@ -56,7 +62,13 @@ public final class Agent {
     this.syncListener = listener;
   }
 
-  public synchronized void start() {
+  /**
+   * Starts capture (and sync, with an mqtt section).
+   *
+   * @throws ModelException when the configured model cannot be loaded and {@code model.required} is true
+   */
+  public synchronized void start() throws ModelException {
+    Detector detector = openModel();
     var sc = config.spool();
     spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
     BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
@@ -92,7 +104,8 @@ public final class Agent {
       }
     };
     FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
-    writer = new SpoolWriter(queue, spool, sc.jpegQuality());
+    writer = new SpoolWriter(queue, spool, sc.jpegQuality(), detector);
+    this.detector = detector;
     writerThread = new Thread(writer, "spool-writer");
     writerThread.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
@@ -112,6 +125,28 @@ public final class Agent {
       sync.start();
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");
+    }
+  }
+
+  private Detector openModel() throws ModelException {
+    ModelConfig m = config.model();
+    if (m == null) {
+      return null;
+    }
+    try {
+      ModelFamily family = m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
+      OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(m.path(), m.labels(), family, (float) m.confidence(),
+          (float) m.iou(), m.provider(), m.threads()));
+      log.info("model {}: {} with {} classes, input {}x{}, {} thread(s) on {}", m.path().getFileName(),
+          d.info().family().configName(), d.info().names().size(), d.info().inputWidth(), d.info().inputHeight(),
+          m.threads(), m.provider());
+      return d;
+    } catch (ModelException e) {
+      if (m.required()) {
+        throw e;
+      }
+      log.error("{}; capturing WITHOUT pre-labels because model.required is false", e.getMessage());
+      return null;
     }
   }
 
@@ -167,6 +202,9 @@ public final class Agent {
       }
       housekeeping.shutdownNow();
       spool.close();
+      if (detector != null) {
+        detector.close();
+      }
       log.info("agent {} stopped", config.device());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

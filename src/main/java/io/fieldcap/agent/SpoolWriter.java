@@ -1,6 +1,10 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.image.Images;
+import io.fieldcap.inference.Detector;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.protocol.Codec;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.spool.Counters;
@@ -24,14 +28,39 @@ final class SpoolWriter implements Runnable {
   private final BlockingQueue<Frame> queue;
   private final Spool spool;
   private final int jpegQuality;
+  private final Detector detector;
+  private boolean labelFailing;
   private volatile boolean draining;
   private volatile long drainDeadline;
   private boolean failing;
 
-  SpoolWriter(BlockingQueue<Frame> queue, Spool spool, int jpegQuality) {
+  /** @param detector pre-labels each frame before it is encoded, or null */
+  SpoolWriter(BlockingQueue<Frame> queue, Spool spool, int jpegQuality, Detector detector) {
     this.queue = queue;
     this.spool = spool;
     this.jpegQuality = jpegQuality;
+    this.detector = detector;
+  }
+
+  /** The frame's pre-labels as JSON, or null without a model; a failed inference stores the frame unlabeled. */
+  private String labels(Frame f) {
+    if (detector == null) {
+      return null;
+    }
+    try {
+      LabelSet l = detector.detect(f.width(), f.height(), f.bgr());
+      if (labelFailing) {
+        log.info("pre-labeling works again");
+        labelFailing = false;
+      }
+      return Codec.JSON.writeValueAsString(l);
+    } catch (ModelException | java.io.IOException e) {
+      if (!labelFailing) {
+        log.error("pre-labeling failed: {}; frames are stored without labels until it works again", e.getMessage());
+        labelFailing = true;
+      }
+      return null;
+    }
   }
 
   /** Finish the frames in hand until {@code timeout}, then stop; the rest are counted as dropped. */
@@ -66,9 +95,10 @@ final class SpoolWriter implements Runnable {
 
   private void write(Frame f) {
     try {
+      String labels = labels(f);
       byte[] jpeg = Images.encodeJpeg(f.width(), f.height(), f.bgr(), jpegQuality);
       SpoolEntry e = new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(),
-          f.height(), jpeg, f.sourceItem(), 0, "all", null);
+          f.height(), jpeg, f.sourceItem(), 0, "all", labels);
       spool.put(e);
       if (failing) {
         log.info("spool writes work again");

@@ -21,7 +21,11 @@ final class AgentCommand implements Callable<Integer> {
     // SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop the agent and exit 0; the hook covers other exits.
     StopSignals.onTermOrInt(agent::stop);
     Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "shutdown"));
-    agent.start();
+    try {
+      agent.start();
+    } catch (io.fieldcap.inference.ModelException e) {
+      throw new io.fieldcap.config.ConfigException("model: " + e.getMessage());
+    }
     agent.awaitStop();
     return ExitCodes.OK;
   }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Edge capture and labeling agent: capture frames, keep what is worth labeling, spool and sync them.",
     subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, BenchCommand.class,
+        LabelCommand.class, ModelsCommand.class,
         ConfigCommand.class,
         SpoolCommand.class,
         CommandLine.HelpCommand.class})

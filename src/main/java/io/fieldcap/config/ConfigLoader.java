@@ -17,7 +17,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model"));
 
   private ConfigLoader() {}
 
@@ -41,11 +41,14 @@ public final class ConfigLoader {
     MqttConfig mqtt = m.present() ? mqtt(m) : null;
     m.finish();
     AgentConfig agent = agent(new Section(tree, "agent", errors));
+    Section ms = new Section(tree, "model", errors);
+    ModelConfig model = ms.present() ? model(ms) : null;
+    ms.finish();
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
@@ -206,6 +209,30 @@ public final class ConfigLoader {
     } catch (URISyntaxException e) {
       return "'" + v + "' is not a valid URI: " + e.getReason();
     }
+  }
+
+  private static final List<String> FORMATS = List.of("auto", "yolov8", "yolov5", "yolo-e2e", "classify", "blazeface");
+
+  private static ModelConfig model(Section s) {
+    String path = s.string("path", null, "the ONNX model file");
+    Path file = null;
+    if (path != null) {
+      file = Path.of(path);
+      if (!Files.isRegularFile(file)) {
+        s.reject("path", "model file '" + path + "' does not exist");
+      }
+    }
+    Path labels = s.readableFile("labels");
+    String format = s.checked("format", "auto", "one of " + FORMATS,
+        v -> FORMATS.contains(v) ? null : "'" + v + "' is not allowed; expected one of " + FORMATS);
+    double conf = s.decimal("confidence", 0.25, 0.0, 1.0, "the lowest score kept");
+    double iou = s.decimal("iou", 0.45, 0.0, 1.0, "the NMS overlap threshold");
+    String provider = s.checked("provider", "cpu", "cpu or cuda",
+        v -> v.equals("cpu") || v.equals("cuda") ? null : "'" + v + "' is not allowed; expected cpu or cuda");
+    int threads = s.integer("threads", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 256,
+        "ONNX Runtime intra-op threads");
+    boolean required = s.bool("required", true);
+    return new ModelConfig(file, labels, format, conf, iou, provider, threads, required);
   }
 
   private static AgentConfig agent(Section s) {

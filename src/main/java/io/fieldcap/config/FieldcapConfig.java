@@ -6,6 +6,7 @@ import io.fieldcap.model.DeviceId;
  * A device's whole, validated configuration. Built only by {@link ConfigLoader}.
  *
  * @param mqtt the broker to sync to, or {@code null} when the device only captures
+ * @param model the pre-labeling model, or {@code null} to capture without pre-labels
  */
 public record FieldcapConfig(
-    DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent) {}
+    DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model) {}

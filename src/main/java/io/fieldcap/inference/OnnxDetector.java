@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.fieldcap.image.OpenCv;
@@ -58,9 +59,10 @@ public final class OnnxDetector implements Detector {
     if (!Files.isRegularFile(o.path())) {
       throw new ModelException("model file " + o.path() + " not found");
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     OrtSession session;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       so.setIntraOpNumThreads(Math.max(1, o.threads()));
       so.setInterOpNumThreads(1);
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

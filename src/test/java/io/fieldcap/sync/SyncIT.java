@@ -62,7 +62,7 @@ class SyncIT {
     return s;
   }
 
-  private Agent agent(FieldcapConfig c) {
+  private Agent agent(FieldcapConfig c) throws Exception {
     Agent a = new Agent(c, InstantSource.system());
     a.start();
     cleanup.add(a::stop);

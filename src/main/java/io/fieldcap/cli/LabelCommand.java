@@ -1,0 +1,122 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.image.Images;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelFamily;
+import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.protocol.Codec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldcap label}: try a model on images before deploying it. */
+@Command(name = "label", mixinStandardHelpOptions = true,
+    description = {"Run a model on images and print one JSON object per image:",
+        "{\"image\": …, \"width\": …, \"height\": …, \"detections\": [{\"class\": …, \"score\": …, \"box\": [x, y, w, h]}]}",
+        "Boxes are in pixels of the image (COCO's convention); classifier labels have no box."})
+final class LabelCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The ONNX model.")
+  Path model;
+
+  @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: the model's metadata).")
+  Path labels;
+
+  @Option(names = "--confidence", defaultValue = "0.25", paramLabel = "T", description = "Lowest score kept (default ${DEFAULT-VALUE}).")
+  float confidence;
+
+  @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T", description = "NMS overlap threshold (default ${DEFAULT-VALUE}).")
+  float iou;
+
+  @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
+      description = "auto, yolov8, yolov5, yolo-e2e, classify or blazeface (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images to label.")
+  List<Path> images = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(confidence >= 0 && confidence <= 1) || !(iou > 0 && iou <= 1)) {
+      throw new ConfigException("--confidence must be in 0..1 and --iou in (0, 1]");
+    }
+    ModelFamily family = null;
+    if (!format.equals("auto")) {
+      family = ModelFamily.fromConfig(format);
+      if (family == null) {
+        throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolov5, yolo-e2e, classify or blazeface");
+      }
+    }
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    int failed = 0;
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu",
+        Math.max(1, Runtime.getRuntime().availableProcessors())))) {
+      for (Path image : images) {
+        Mat mat = read(image, err);
+        if (mat == null) {
+          failed++;
+          continue;
+        }
+        try {
+          LabelSet l = d.detect(mat.cols(), mat.rows(), Images.toBgr(mat));
+          out.println(Codec.JSON.writeValueAsString(line(image, mat.cols(), mat.rows(), l)));
+          out.flush();
+        } finally {
+          mat.release();
+        }
+      }
+    } catch (ModelException e) {
+      throw new ConfigException("--model: " + e.getMessage());
+    }
+    return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  private static Mat read(Path image, java.io.PrintWriter err) {
+    try {
+      Mat m = Images.decode(Files.readAllBytes(image));
+      if (m.empty()) {
+        err.println("fieldcap label: " + image + ": not an image OpenCV can decode (JPEG, PNG, BMP, TIFF, WebP)");
+        return null;
+      }
+      return m;
+    } catch (IOException e) {
+      err.println("fieldcap label: " + image + ": cannot be read: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Map<String, Object> line(Path image, int w, int h, LabelSet l) {
+    List<Map<String, Object>> dets = new ArrayList<>();
+    for (Detection d : l.detections()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("class", d.label());
+      m.put("score", Math.round(d.score() * 10000) / 10000.0);
+      if (d.box() != null) {
+        m.put("box", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
+      }
+      dets.add(m);
+    }
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("image", image.toString());
+    o.put("width", w);
+    o.put("height", h);
+    o.put("detections", dets);
+    return o;
+  }
+}
