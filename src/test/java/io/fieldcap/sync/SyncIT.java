@@ -121,6 +121,30 @@ class SyncIT {
   }
 
   @Test
+  void givenBlazeFaceOnTheAgent_thenFacesInMegamindArriveAsCocoAnnotations() throws Exception {
+    Mosquitto m = broker();
+    Path data = tmp.resolve("data");
+    server(m.uri(), data);
+    Path model = Path.of("models/face_detection_front_128x128_barracuda.onnx");
+    assertThat(model).as("run scripts/fetch-models.sh").exists();
+    Agent agent = agent(agentConfig(tmp, "cam-faces", m.uri(), TestMedia.samples().resolve("Megamind.avi"),
+        "model.path=" + model, "model.confidence=0.5", "model.iou=0.3"));
+    waitFor(() -> agent.spool().stats().captured() >= 20 && agent.spool().stats().pending() == 0
+        && agent.spool().stats().inFlight() == 0, Duration.ofSeconds(60), "frames labeled and synced");
+    List<StoredFrame> frames = stored(data);
+    assertThat(frames.stream().filter(f -> f.labels() != null && !f.labels().detections().isEmpty()).count())
+        .as("frames with a face").isGreaterThanOrEqualTo(10);
+    assertThat(frames.get(0).labels().model()).isEqualTo("face_detection_front_128x128_barracuda.onnx");
+    Path out = tmp.resolve("coco");
+    new CocoExporter().export(LocalFrameStore.open(data), out);
+    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    assertThat(coco.get("categories")).hasSize(1);
+    assertThat(coco.get("categories").get(0).get("name").asText()).isEqualTo("face");
+    assertThat(coco.get("annotations").size()).isGreaterThanOrEqualTo(10);
+    assertThat(coco.get("annotations").get(0).get("score").asDouble()).isGreaterThan(0.5);
+  }
+
+  @Test
   void givenTheBrokerIsDownWhenTheAgentStarts_thenFramesWaitInTheSpoolAndDrainOnceItComesUp() throws Exception {
     Mosquitto m = Mosquitto.plain(tmp.resolve("mosquitto"));
     cleanup.add(m);
