@@ -174,6 +174,11 @@ public final class Agent {
     }
   }
 
+  /** Per-stage time of the spool writer so far: nanoseconds in labeling, JPEG encoding, storing, and frames. */
+  public long[] stageNanos() {
+    return writer.stageNanos();
+  }
+
   /** The capture loop's state, for tests and status. */
   public CaptureLoop.State captureState() {
     return capture.state();

@@ -30,6 +30,15 @@ final class SpoolWriter implements Runnable {
   private final int jpegQuality;
   private final Detector detector;
   private boolean labelFailing;
+  private final java.util.concurrent.atomic.LongAdder labelNanos = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder encodeNanos = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder storeNanos = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
+
+  /** Time spent per stage so far, in nanoseconds, and frames written: [label, encode, store, frames]. */
+  long[] stageNanos() {
+    return new long[] {labelNanos.sum(), encodeNanos.sum(), storeNanos.sum(), written.sum()};
+  }
   private volatile boolean draining;
   private volatile long drainDeadline;
   private boolean failing;
@@ -95,11 +104,19 @@ final class SpoolWriter implements Runnable {
 
   private void write(Frame f) {
     try {
+      long t0 = System.nanoTime();
       String labels = labels(f);
+      long t1 = System.nanoTime();
       byte[] jpeg = Images.encodeJpeg(f.width(), f.height(), f.bgr(), jpegQuality);
+      long t2 = System.nanoTime();
       SpoolEntry e = new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(),
           f.height(), jpeg, f.sourceItem(), 0, "all", labels);
       spool.put(e);
+      long t3 = System.nanoTime();
+      labelNanos.add(t1 - t0);
+      encodeNanos.add(t2 - t1);
+      storeNanos.add(t3 - t2);
+      written.increment();
       if (failing) {
         log.info("spool writes work again");
         failing = false;

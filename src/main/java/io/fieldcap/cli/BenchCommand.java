@@ -12,14 +12,53 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap bench}: measurements for docs/benchmarks.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for docs/benchmarks.md).",
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks (figures for docs/benchmarks.md).",
+        "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = BenchCommand.Sync.class)
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
+  Path model;
+
+  @Option(names = "--input", paramLabel = "CLIP", description = "The clip to run the pipeline on.")
+  Path input;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Length of each measurement (default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--threads", description = "ONNX Runtime threads (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (sync)");
+  public Integer call() throws Exception {
+    if (model == null || input == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give --model PATH --input CLIP, or a subcommand (sync)");
+    }
+    if (!Files.isRegularFile(model) || !Files.isRegularFile(input) || seconds < 1) {
+      throw new ConfigException("--model and --input must be existing files and --seconds at least 1");
+    }
+    int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    Path work = Files.createTempDirectory("fieldcap-bench");
+    java.util.Map<String, Object> r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, work);
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+    } else {
+      out.printf("model %s on %s, %d thread(s), %d s each:%n", r.get("model"), r.get("clip"), t, seconds);
+      out.printf("  raw ONNX Runtime:  %s frames/s%n", r.get("rawFps"));
+      out.printf("  agent pipeline:    %s frames/s%n", r.get("pipelineFps"));
+      out.printf("  ratio:             %s%n", r.get("ratio"));
+      out.printf("  agent ms/frame:    %s%n", r.get("msPerFrame"));
+      out.printf("  peak RSS:          %s MB%n", r.get("peakRssMb"));
+    }
+    out.flush();
+    return ExitCodes.OK;
   }
 
   /** {@code fieldcap bench sync --broker URI}. */

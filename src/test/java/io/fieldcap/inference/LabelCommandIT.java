@@ -72,4 +72,18 @@ class LabelCommandIT {
     assertThat(tmp.resolve("spool/frames")).as("nothing captured unlabeled").satisfiesAnyOf(
         d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
   }
+
+  @Test
+  void benchMeasuresRawAndPipelineThroughputInOneRun() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("bench", "--model", DecodingTest.model("yolov8-detect.onnx").toString(),
+        "--input", TestMedia.vtestMp4(10).toString(), "--seconds", "2", "--json");
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    JsonNode o = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    assertThat(o.get("rawFps").asDouble()).isPositive();
+    assertThat(o.get("pipelineFps").asDouble()).isPositive();
+    assertThat(o.get("ratio").asDouble()).isCloseTo(o.get("pipelineFps").asDouble() / o.get("rawFps").asDouble(),
+        org.assertj.core.data.Offset.offset(0.01));
+    assertThat(o.get("peakRssMb").asLong()).isPositive();
+    assertThat(o.get("msPerFrame").has("label")).isTrue();
+  }
 }

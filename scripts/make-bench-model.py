@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Makes a YOLO11n-sized detection model with random weights and the real YOLOv8/YOLO11 output layout.
+
+For `fieldcap bench --model` when no trained model is at hand: input images [1, 3, 640, 640], output0
+[1, 84, 8400] (4 box values + 80 class scores after a sigmoid, for 80x80 + 40x40 + 20x20 anchors),
+Ultralytics metadata, about 7 GFLOPs (YOLO11n: 6.5). Class logits are biased low so that, as
+with a trained model on an empty scene, few boxes pass the confidence threshold.
+
+    /usr/bin/python3 scripts/make-bench-model.py models/bench-yolo-640.onnx
+"""
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(7)
+nodes, inits = [], []
+
+
+def conv(x, cin, cout, stride, name, k=3, act=True):
+    w = (rng.standard_normal((cout, cin, k, k)) * np.sqrt(2.0 / (cin * k * k))).astype(np.float32)
+    b = np.zeros(cout, dtype=np.float32)
+    inits.append(numpy_helper.from_array(w, name + "_w"))
+    inits.append(numpy_helper.from_array(b, name + "_b"))
+    pad = k // 2
+    nodes.append(helper.make_node("Conv", [x, name + "_w", name + "_b"], [name], kernel_shape=[k, k],
+                                  strides=[stride, stride], pads=[pad] * 4))
+    if not act:
+        return name
+    nodes.append(helper.make_node("Sigmoid", [name], [name + "_sig"]))
+    nodes.append(helper.make_node("Mul", [name, name + "_sig"], [name + "_silu"]))  # SiLU, as YOLO uses
+    return name + "_silu"
+
+
+def head(x, cin, cells, name):
+    box = conv(x, cin, 4, 1, name + "_box", k=1, act=False)
+    cls = conv(x, cin, 80, 1, name + "_cls", k=1, act=False)
+    inits.append(numpy_helper.from_array(np.array(-6.0, dtype=np.float32), name + "_bias"))
+    nodes.append(helper.make_node("Add", [cls, name + "_bias"], [name + "_clsb"]))
+    nodes.append(helper.make_node("Sigmoid", [name + "_clsb"], [name + "_score"]))
+    nodes.append(helper.make_node("Concat", [box, name + "_score"], [name + "_cat"], axis=1))
+    inits.append(numpy_helper.from_array(np.array([1, 84, cells], dtype=np.int64), name + "_shape"))
+    nodes.append(helper.make_node("Reshape", [name + "_cat", name + "_shape"], [name + "_flat"]))
+    return name + "_flat"
+
+
+def main(out):
+    x = conv("images", 3, 16, 2, "stem")       # 320
+    x = conv(x, 16, 32, 2, "c1")               # 160
+    x = conv(x, 32, 96, 2, "c2")               # 80
+    x = conv(x, 96, 96, 1, "c2a")
+    p3 = conv(x, 96, 96, 1, "c2b")
+    x = conv(p3, 96, 192, 2, "c3")             # 40
+    x = conv(x, 192, 192, 1, "c3a")
+    p4 = conv(x, 192, 192, 1, "c3b")
+    x = conv(p4, 192, 384, 2, "c4")            # 20
+    x = conv(x, 384, 384, 1, "c4a")
+    p5 = conv(x, 384, 384, 1, "c4b")
+    h3, h4, h5 = head(p3, 96, 6400, "h3"), head(p4, 192, 1600, "h4"), head(p5, 384, 400, "h5")
+    nodes.append(helper.make_node("Concat", [h3, h4, h5], ["output0"], axis=2))
+    graph = helper.make_graph(nodes, "bench-yolo",
+                              [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 640, 640])],
+                              [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 84, 8400])],
+                              initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="fieldcap-bench")
+    model.ir_version = 7
+    names = {i: f"class{i}" for i in range(80)}
+    for k, v in {"names": str(names), "imgsz": "[640, 640]", "task": "detect", "stride": "32",
+                 "description": "random weights, YOLO11n-sized, for benchmarks only"}.items():
+        p = model.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    flops = 0
+    shapes = {"images": (3, 640, 640)}
+    for n in nodes:
+        if n.op_type == "Conv":
+            w = next(i for i in inits if i.name == n.input[1])
+            cout, cin, k, _ = w.dims
+            c, h, wd = shapes[n.input[0]]
+            s = dict((a.name, a.ints) for a in n.attribute)["strides"][0]
+            h, wd = h // s, wd // s
+            flops += 2 * cout * cin * k * k * h * wd
+            shapes[n.output[0]] = (cout, h, wd)
+        elif n.input and n.input[0] in shapes:
+            shapes[n.output[0]] = shapes[n.input[0]]
+    print(f"{out}: {flops / 1e9:.1f} GFLOPs")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "models/bench-yolo-640.onnx")

@@ -1,0 +1,109 @@
+package io.fieldcap.bench;
+
+import io.fieldcap.agent.Agent;
+import io.fieldcap.capture.FfmpegSource;
+import io.fieldcap.capture.Image;
+import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.inference.OnnxDetector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Raw ONNX Runtime throughput on a prepared tensor against the full agent pipeline (ffmpeg decode,
+ * letterbox, inference, decoding, JPEG encode, durable spool write) on the same model and clip, in
+ * one run, with the process's peak resident memory.
+ */
+public final class ModelBench {
+  private ModelBench() {}
+
+  public static Map<String, Object> run(Path model, Path clip, int seconds, int threads, Path work) throws Exception {
+    double clipFps = clipFps(clip);
+    // raw: one frame of the clip, letterboxed once, then session runs back to back
+    List<String> sets = List.of("device.id=bench", "source.uri=file://" + clip.toAbsolutePath(), "source.fps=" + clipFps,
+        "source.realtime=false", "source.loop=true", "spool.dir=" + work.resolve("spool"), "spool.max-bytes=100GiB",
+        "spool.min-free-bytes=0", "model.path=" + model.toAbsolutePath(), "model.threads=" + threads,
+        "agent.summary-interval=1h");
+    FieldcapConfig c = ConfigLoader.load(null, sets);
+    double rawFps;
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", threads));
+        FfmpegSource src = new FfmpegSource(c.source())) {
+      src.open();
+      Image img = src.next();
+      d.detect(img.width(), img.height(), img.bgr());
+      d.runPrepared(TimeUnit.SECONDS.toNanos(1)); // warm-up
+      long nanos = TimeUnit.SECONDS.toNanos(seconds);
+      long runs = d.runPrepared(nanos);
+      rawFps = runs / (nanos / 1e9);
+    }
+    // pipeline: the real agent, its capture blocking on the writer (a clip is not live), measured after a warm-up
+    Agent agent = new Agent(c, InstantSource.system());
+    agent.start();
+    double pipelineFps;
+    long[] stages;
+    try {
+      Thread.sleep(2000);
+      long[] s0 = agent.stageNanos();
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long[] s1 = agent.stageNanos();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      stages = new long[] {s1[0] - s0[0], s1[1] - s0[1], s1[2] - s0[2], s1[3] - s0[3]};
+      pipelineFps = stages[3] / secs;
+    } finally {
+      agent.stop();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", model.getFileName().toString());
+    out.put("clip", clip.getFileName().toString());
+    out.put("threads", threads);
+    out.put("seconds", seconds);
+    out.put("rawFps", round(rawFps));
+    out.put("pipelineFps", round(pipelineFps));
+    out.put("ratio", round(pipelineFps / rawFps));
+    long frames = Math.max(1, stages[3]);
+    out.put("msPerFrame", Map.of("label", round(stages[0] / 1e6 / frames), "encode", round(stages[1] / 1e6 / frames),
+        "store", round(stages[2] / 1e6 / frames)));
+    out.put("peakRssMb", peakRssMb());
+    return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /** The clip's frame rate (so the pipeline decodes each frame once), capped at the config's 120. */
+  static double clipFps(Path clip) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+        "stream=avg_frame_rate", "-of", "csv=p=0", clip.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    p.waitFor();
+    try {
+      String[] f = out.split("/");
+      double fps = f.length == 2 ? Double.parseDouble(f[0]) / Double.parseDouble(f[1]) : Double.parseDouble(f[0]);
+      return Math.max(1, Math.min(120, fps));
+    } catch (RuntimeException e) {
+      return 25;
+    }
+  }
+
+  /** The process's peak resident set (VmHWM), in MB; -1 where /proc is not there. */
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return -1;
+  }
+}
