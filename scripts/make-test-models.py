@@ -70,6 +70,20 @@ def main(out):
     e2e[0, 2] = (0, 0, 10, 10, 0.1, 1)
     constant_model(f"{out}/yolo-e2e.onnx", "images", [1, 3, 320, 320], [("output0", e2e)], ultralytics_meta("detect"))
 
+    # segmentation (-seg): output0 [1, 4+nc+32, N] with mask coefficients, output1 [1, 32, 80, 80] prototypes
+    seg = np.zeros((1, 4 + 3 + 32, n), dtype=np.float32)
+    seg[0, 0:4, 0] = (100, 120, 40, 80)
+    seg[0, 4 + 0, 0] = 0.9
+    seg[0, 4 + 3 + 0, 0] = 1.0          # instance 0 uses prototype 0
+    seg[0, 0:4, 1] = (250, 200, 60, 30)
+    seg[0, 4 + 2, 1] = 0.6
+    seg[0, 4 + 3 + 1, 1] = 1.0          # instance 1 uses prototype 1
+    protos = np.full((1, 32, 80, 80), -10.0, dtype=np.float32)
+    protos[0, 0, 20:40, 20:30] = 10.0   # the person's box (80..120, 80..160 in input pixels) at stride 4
+    protos[0, 1, 46:54, 55:70] = 10.0   # a car-shaped blob: (220..280, 184..216)
+    constant_model(f"{out}/yolov8-seg.onnx", "images", [1, 3, 320, 320], [("output0", seg), ("output1", protos)],
+                   ultralytics_meta("segment"))
+
     # classification: [1, nc] probabilities
     cls = np.array([[0.1, 0.7, 0.2]], dtype=np.float32)
     constant_model(f"{out}/yolo-cls.onnx", "images", [1, 3, 224, 224], [("output0", cls)],

@@ -110,6 +110,9 @@ final class LabelCommand implements Callable<Integer> {
       if (d.box() != null) {
         m.put("box", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
       }
+      if (d.polygon() != null) {
+        m.put("polygon", d.polygon());
+      }
       dets.add(m);
     }
     Map<String, Object> o = new LinkedHashMap<>();

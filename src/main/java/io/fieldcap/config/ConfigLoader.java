@@ -211,7 +211,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static final List<String> FORMATS = List.of("auto", "yolov8", "yolov5", "yolo-e2e", "classify", "blazeface");
+  private static final List<String> FORMATS = List.of("auto", "yolov8", "yolo-seg", "yolov5", "yolo-e2e", "classify", "blazeface");
 
   private static ModelConfig model(Section s) {
     String path = s.string("path", null, "the ONNX model file");

@@ -18,11 +18,23 @@ import java.util.TreeMap;
 
 /**
  * COCO detection: {@code OUT/annotations.json} and the images under {@code OUT/images/DEVICE/}.
- * Pre-labels become annotations with their {@code score} (an extra field that COCO's tools keep and
+ * Pre-labels become annotations with their {@code score} (and, from segmentation models, their
+ * outline as a COCO polygon) (an extra field that COCO's tools keep and
  * Label Studio's and CVAT's importers ignore); categories are numbered from 1 in name order. Whole
  * frame labels (classifiers) have no COCO detection form and are listed per image under {@code labels}.
  */
 public final class CocoExporter implements Exporter {
+  /** Shoelace formula over x, y pairs. */
+  static double polygonArea(List<Double> p) {
+    double sum = 0;
+    int n = p.size() / 2;
+    for (int i = 0; i < n; i++) {
+      int j = (i + 1) % n;
+      sum += p.get(2 * i) * p.get(2 * j + 1) - p.get(2 * j) * p.get(2 * i + 1);
+    }
+    return Math.abs(sum) / 2;
+  }
+
   @Override
   public String format() {
     return "coco";
@@ -74,7 +86,12 @@ public final class CocoExporter implements Exporter {
           a.put("image_id", imageId);
           a.put("category_id", categories.get(d.label()));
           a.put("bbox", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
-          a.put("area", d.box().w() * d.box().h());
+          if (d.polygon() != null) {
+            a.put("segmentation", List.of(d.polygon()));
+            a.put("area", polygonArea(d.polygon()));
+          } else {
+            a.put("area", d.box().w() * d.box().h());
+          }
           a.put("iscrowd", 0);
           a.put("score", d.score());
           annotations.add(a);

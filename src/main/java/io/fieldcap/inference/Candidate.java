@@ -1,7 +1,11 @@
 package io.fieldcap.inference;
 
-/** A box before NMS, in model input pixels (corners). */
-record Candidate(float x1, float y1, float x2, float y2, float score, int cls) {
+/** A box before NMS, in model input pixels (corners); {@code index} is its anchor, for mask coefficients. */
+record Candidate(float x1, float y1, float x2, float y2, float score, int cls, int index) {
+  Candidate(float x1, float y1, float x2, float y2, float score, int cls) {
+    this(x1, y1, x2, y2, score, cls, -1);
+  }
+
   float area() {
     return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
   }

@@ -13,7 +13,7 @@ final class Decoders {
 
   private Decoders() {}
 
-  /** YOLOv8/YOLO11 {@code [1, 4+nc, n]}: score is the best class score. */
+  /** YOLOv8/YOLO11 {@code [1, 4+nc(+nm), n]}: score is the best class score; mask coefficients, if any, follow. */
   static List<Candidate> yoloV8(float[] out, int nc, int n, float conf) {
     List<Candidate> c = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -27,7 +27,7 @@ final class Decoders {
         }
       }
       if (best >= 0) {
-        c.add(fromCenter(out[i], out[n + i], out[2 * n + i], out[3 * n + i], score, best));
+        c.add(fromCenter(out[i], out[n + i], out[2 * n + i], out[3 * n + i], score, best, i));
       }
     }
     return c;
@@ -53,7 +53,7 @@ final class Decoders {
         }
       }
       if (best >= 0) {
-        c.add(fromCenter(out[o], out[o + 1], out[o + 2], out[o + 3], score, best));
+        c.add(fromCenter(out[o], out[o + 1], out[o + 2], out[o + 3], score, best, i));
       }
     }
     return c;
@@ -99,8 +99,8 @@ final class Decoders {
     return p;
   }
 
-  private static Candidate fromCenter(float cx, float cy, float w, float h, float score, int cls) {
-    return new Candidate(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, cls);
+  private static Candidate fromCenter(float cx, float cy, float w, float h, float score, int cls, int index) {
+    return new Candidate(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, cls, index);
   }
 
   /** Greedy non-maximum suppression within each class, highest score first, at most 300 kept. */

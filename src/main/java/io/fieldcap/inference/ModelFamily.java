@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum ModelFamily {
   /** Ultralytics YOLOv8/YOLO11 detection: {@code [1, 4+nc, N]}, boxes cx, cy, w, h, then class scores. */
   YOLOV8,
+  /**
+   * Ultralytics segmentation ({@code -seg}): {@code [1, 4+nc+nm, N]} with mask coefficients, and
+   * prototypes {@code [1, nm, mh, mw]}; boxes plus an outline per instance.
+   */
+  YOLO_SEG,
   /** Ultralytics YOLOv5 detection: {@code [1, N, 5+nc]}, cx, cy, w, h, objectness, class scores. */
   YOLOV5,
   /** End-to-end exports with NMS inside (YOLOv10, YOLO26, {@code nms=True}): {@code [1, N, 6]}, x1, y1, x2, y2, score, class. */

@@ -178,9 +178,9 @@ public final class OnnxDetector implements Detector {
     if (in[3] == 3 && outputs.size() == 4 && outputs.stream().anyMatch(o -> o.shape().length == 3 && o.shape()[1] == 896 - 384)) {
       return ModelFamily.BLAZEFACE;
     }
-    if (outputs.size() == 2 && outputs.get(1).shape().length == 4) {
-      throw new ModelException("model " + path + " is a segmentation export (boxes plus mask prototypes " + outputs
-          + "); segmentation is not supported yet: export the detection model, or set model.format");
+    if (outputs.size() == 2 && outputs.stream().anyMatch(o -> o.shape().length == 4)
+        && outputs.stream().anyMatch(o -> o.shape().length == 3)) {
+      return ModelFamily.YOLO_SEG;
     }
     if (outputs.size() == 1) {
       long[] s = outputs.get(0).shape();
@@ -198,18 +198,26 @@ public final class OnnxDetector implements Detector {
       }
     }
     throw new ModelException("model " + path + " has outputs " + outputs + ", which match no known family; set model.format "
-        + "to one of yolov8, yolov5, yolo-e2e, classify, blazeface");
+        + "to one of yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface");
   }
 
   private static int classCount(ModelFamily f, List<ModelInfo.Tensor> outputs, Path path) throws ModelException {
     long[] s = outputs.get(0).shape();
+    if (f == ModelFamily.YOLO_SEG) {
+      return (int) (rank(outputs, 3).shape()[1] - 4 - rank(outputs, 4).shape()[1]);
+    }
     return switch (f) {
       case YOLOV8 -> (int) s[1] - 4;
       case YOLOV5 -> (int) s[2] - 5;
       case CLASSIFY -> (int) s[s.length - 1];
       case YOLO_E2E -> -1; // classes are indexes into the names
       case BLAZEFACE -> 1;
+      case YOLO_SEG -> throw new IllegalStateException();
     };
+  }
+
+  private static ModelInfo.Tensor rank(List<ModelInfo.Tensor> outputs, int rank) {
+    return outputs.stream().filter(o -> o.shape().length == rank).findFirst().orElseThrow();
   }
 
   private void warmUp() throws ModelException {
@@ -233,6 +241,9 @@ public final class OnnxDetector implements Detector {
           long[] s = info.outputs().get(0).shape();
           float[] o = floats(result.get(0));
           cands = Decoders.nms(Decoders.yoloV8(o, (int) s[1] - 4, o.length / (int) s[1], confidence), iou);
+        }
+        case YOLO_SEG -> {
+          return new LabelSet(modelName(), segment(result, width, height));
         }
         case YOLOV5 -> {
           long[] s = info.outputs().get(0).shape();
@@ -265,12 +276,9 @@ public final class OnnxDetector implements Detector {
         default -> throw new IllegalStateException();
       }
       for (Candidate c : cands) {
-        double x1 = clamp(letterbox.x(c.x1()), width);
-        double y1 = clamp(letterbox.y(c.y1()), height);
-        double x2 = clamp(letterbox.x(c.x2()), width);
-        double y2 = clamp(letterbox.y(c.y2()), height);
-        if (x2 > x1 && y2 > y1) {
-          out.add(new Detection(name(c.cls()), clamp01(c.score()), new Box(round(x1), round(y1), round(x2 - x1), round(y2 - y1))));
+        Detection d = toDetection(c, width, height, null);
+        if (d != null) {
+          out.add(d);
         }
       }
       return new LabelSet(modelName(), out);
@@ -298,6 +306,46 @@ public final class OnnxDetector implements Detector {
       throw new ModelException("inference with " + info.file() + " failed: " + e.getMessage(), e);
     }
     return runs;
+  }
+
+  /** Boxes as YOLOv8, then each kept instance's outline from its mask. */
+  private List<Detection> segment(OrtSession.Result result, int width, int height) throws OrtException {
+    long[] det = rank(info.outputs(), 3).shape();
+    long[] proto = rank(info.outputs(), 4).shape();
+    float[] o = floats(result.get(rank(info.outputs(), 3).name()).orElseThrow());
+    float[] p = floats(result.get(rank(info.outputs(), 4).name()).orElseThrow());
+    int nm = (int) proto[1];
+    int nc = (int) det[1] - 4 - nm;
+    int n = o.length / (int) det[1];
+    List<Detection> out = new ArrayList<>();
+    for (Candidate c : Decoders.nms(Decoders.yoloV8(o, nc, n, confidence), iou)) {
+      float[] coeffs = new float[nm];
+      for (int k = 0; k < nm; k++) {
+        coeffs[k] = o[(4 + nc + k) * n + c.index()];
+      }
+      List<Double> polygon = new ArrayList<>();
+      for (double[] pt : Masks.outline(p, coeffs, (int) proto[2], (int) proto[3], c, (double) info.inputWidth() / proto[3])) {
+        polygon.add(round(clamp(letterbox.x(pt[0]), width)));
+        polygon.add(round(clamp(letterbox.y(pt[1]), height)));
+      }
+      Detection d = toDetection(c, width, height, polygon.size() >= 6 ? polygon : null);
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private Detection toDetection(Candidate c, int width, int height, List<Double> polygon) {
+    double x1 = clamp(letterbox.x(c.x1()), width);
+    double y1 = clamp(letterbox.y(c.y1()), height);
+    double x2 = clamp(letterbox.x(c.x2()), width);
+    double y2 = clamp(letterbox.y(c.y2()), height);
+    if (x2 <= x1 || y2 <= y1) {
+      return null;
+    }
+    return new Detection(name(c.cls()), clamp01(c.score()), new Box(round(x1), round(y1), round(x2 - x1), round(y2 - y1)),
+        polygon);
   }
 
   private float[] output(OrtSession.Result r, int rows, int cols) throws OrtException, ModelException {

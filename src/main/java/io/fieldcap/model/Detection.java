@@ -1,19 +1,33 @@
 package io.fieldcap.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One pre-label: a class with its score, and a box for detectors (none for whole-frame classifiers).
+ * One pre-label: a class with its score, a box for detectors (none for whole-frame classifiers),
+ * and for segmentation models the instance's outline.
  *
  * @param label the class name
  * @param score confidence in 0..1
  * @param box the box in pixels of the original frame, or {@code null} for a whole-frame label
+ * @param polygon the outline as x1, y1, x2, y2, … in pixels of the original frame (COCO's
+ *     segmentation form), or {@code null}
  */
-public record Detection(String label, double score, Box box) {
+public record Detection(String label, double score, Box box, List<Double> polygon) {
   public Detection {
     Objects.requireNonNull(label, "label");
     if (!(score >= 0 && score <= 1)) {
       throw new IllegalArgumentException("score must be in 0..1, was " + score);
     }
+    if (polygon != null) {
+      if (polygon.size() < 6 || polygon.size() % 2 != 0) {
+        throw new IllegalArgumentException("a polygon needs at least 3 points as x, y pairs, got " + polygon.size() + " values");
+      }
+      polygon = List.copyOf(polygon);
+    }
+  }
+
+  public Detection(String label, double score, Box box) {
+    this(label, score, box, null);
   }
 }

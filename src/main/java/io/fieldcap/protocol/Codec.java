@@ -11,8 +11,9 @@ import java.time.Instant;
 
 /** JSON encoding of manifests, acks and status messages. */
 public final class Codec {
-  /** Shared mapper: ISO-8601 times, unknown fields ignored (newer minor versions may add some). */
+  /** Shared mapper: ISO-8601 times, null fields left out, unknown fields ignored (newer minor versions may add some). */
   public static final ObjectMapper JSON = JsonMapper.builder()
+      .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       .findAndAddModules()
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -32,7 +32,8 @@ class CocoExporterTest {
     byte[] b = {4, 5, 6};
     try (LocalFrameStore store = LocalFrameStore.open(tmp.resolve("data"))) {
       store.commit(manifest("cam-1", "20261129T100000000Z-000000000001", a, new LabelSet("yolo11n", List.of(
-          new Detection("person", 0.91, new Box(10, 20, 30, 40)), new Detection("dog", 0.5, new Box(0, 0, 5, 5))))),
+          new Detection("person", 0.91, new Box(10, 20, 30, 40)),
+          new Detection("dog", 0.5, new Box(0, 0, 5, 5), List.of(0.0, 0.0, 4.0, 0.0, 4.0, 4.0, 0.0, 4.0))))),
           a, Instant.now());
       store.commit(manifest("cam-2", "20261129T100000000Z-000000000002", b, new LabelSet("cls", List.of(
           new Detection("daytime", 0.8, null)))), b, Instant.now());
@@ -50,6 +51,10 @@ class CocoExporterTest {
     assertThat(person.get("bbox").toString()).isEqualTo("[10.0,20.0,30.0,40.0]");
     assertThat(person.get("area").asDouble()).isEqualTo(1200.0);
     assertThat(person.get("score").asDouble()).isEqualTo(0.91);
+    assertThat(person.has("segmentation")).isFalse();
+    JsonNode dog = coco.get("annotations").get(1);
+    assertThat(dog.get("segmentation").toString()).isEqualTo("[[0.0,0.0,4.0,0.0,4.0,4.0,0.0,4.0]]");
+    assertThat(dog.get("area").asDouble()).isEqualTo(16.0);
     JsonNode img2 = coco.get("images").get(1);
     assertThat(img2.get("file_name").asText()).isEqualTo("cam-2/20261129T100000000Z-000000000002.jpg");
     assertThat(img2.get("labels").get(0).get("class").asText()).isEqualTo("daytime");

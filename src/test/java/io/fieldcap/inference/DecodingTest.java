@@ -53,6 +53,36 @@ class DecodingTest {
   }
 
   @Test
+  void segmentationExportsGiveBoxesAndTheOutlineOfEachInstanceMask() throws Exception {
+    try (OnnxDetector d = open("yolov8-seg.onnx", null, null)) {
+      assertThat(d.info().family()).isEqualTo(ModelFamily.YOLO_SEG);
+      assertThat(d.info().names()).containsExactly("person", "bicycle", "car");
+      List<Detection> got = run(d).detections();
+      assertThat(got).extracting(Detection::label).containsExactly("person", "car");
+      assertThat(got.get(0).box()).isEqualTo(PERSON.box());
+      // the person's mask is its box: the outline's extent is the box, within the prototypes' 8 px (stride 4 x scale 2)
+      assertBounds(got.get(0).polygon(), 160, 80, 240, 240);
+      assertBounds(got.get(1).polygon(), 440, 288, 560, 352);
+    }
+  }
+
+  private static void assertBounds(List<Double> polygon, double x1, double y1, double x2, double y2) {
+    assertThat(polygon).isNotNull().hasSizeGreaterThanOrEqualTo(8);
+    double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = 0, maxY = 0;
+    for (int i = 0; i < polygon.size(); i += 2) {
+      minX = Math.min(minX, polygon.get(i));
+      maxX = Math.max(maxX, polygon.get(i));
+      minY = Math.min(minY, polygon.get(i + 1));
+      maxY = Math.max(maxY, polygon.get(i + 1));
+    }
+    org.assertj.core.data.Offset<Double> px = org.assertj.core.data.Offset.offset(8.0);
+    assertThat(minX).isCloseTo(x1, px);
+    assertThat(minY).isCloseTo(y1, px);
+    assertThat(maxX).isCloseTo(x2, px);
+    assertThat(maxY).isCloseTo(y2, px);
+  }
+
+  @Test
   void yoloV5ScoresAreObjectnessTimesClass() throws Exception {
     try (OnnxDetector d = open("yolov5-detect.onnx", null, null)) {
       assertThat(d.info().family()).isEqualTo(ModelFamily.YOLOV5);
