@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device agent: capture into the spool. Threads: one capture thread, one spool writer, one
- * housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
+ * The device agent: capture into the spool. Threads: one capture thread, one labeler (the model),
+ * one spool writer (JPEG encode and durable write), one housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
  * Live capture never waits: when the writer falls behind a camera or stream, the newest frame is
  * dropped and counted; a folder or a clip decoded faster than real time waits instead.
  *
@@ -44,7 +44,9 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private CaptureLoop capture;
+  private Labeler labeler;
   private SpoolWriter writer;
+  private Thread labelerThread;
   private Thread writerThread;
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
@@ -104,9 +106,14 @@ public final class Agent {
       }
     };
     FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
-    writer = new SpoolWriter(queue, spool, sc.jpegQuality(), detector);
+    // capture -> queue -> labeler -> a short queue -> writer: inference overlaps encoding and the durable write
+    BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
+    labeler = new Labeler(queue, labeled, spool, detector);
+    writer = new SpoolWriter(labeled, spool, sc.jpegQuality());
     this.detector = detector;
+    labelerThread = new Thread(labeler, "labeler");
     writerThread = new Thread(writer, "spool-writer");
+    labelerThread.start();
     writerThread.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
     housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -174,9 +181,10 @@ public final class Agent {
     }
   }
 
-  /** Per-stage time of the spool writer so far: nanoseconds in labeling, JPEG encoding, storing, and frames. */
+  /** Per-stage time so far: nanoseconds in labeling, JPEG encoding, storing, and frames stored. */
   public long[] stageNanos() {
-    return writer.stageNanos();
+    long[] w = writer.stageNanos();
+    return new long[] {labeler.nanos(), w[0], w[1], w[2]};
   }
 
   /** The capture loop's state, for tests and status. */
@@ -200,6 +208,8 @@ public final class Agent {
     try {
       Duration third = config.agent().stopTimeout().dividedBy(3);
       capture.stop(third);
+      labeler.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos())));
+      labelerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos() / 2) / 1_000_000));
       writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));
       writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       if (sync != null) {

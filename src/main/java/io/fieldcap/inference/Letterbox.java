@@ -31,6 +31,7 @@ final class Letterbox {
   private final Mat resized = new Mat();
   private final Mat padded = new Mat();
   private final byte[] pixels;
+  private final float[] values;
   final FloatBuffer tensor;
   double scale;
   double padX;
@@ -42,6 +43,7 @@ final class Letterbox {
     this.layout = layout;
     this.padValue = padValue;
     this.pixels = new byte[inW * inH * 3];
+    this.values = new float[inW * inH * 3];
     this.tensor = java.nio.ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
@@ -68,26 +70,28 @@ final class Letterbox {
     fill();
   }
 
+  /** Converts the pixels in one pass over Java arrays, then hands them to the direct buffer in one bulk put. */
   private void fill() {
-    tensor.clear();
     int plane = inW * inH;
+    float[] v = values;
+    byte[] px = pixels;
     if (layout == Layout.NCHW_RGB_UNIT) {
       float k = 1f / 255f;
-      for (int i = 0; i < plane; i++) {
-        int p = i * 3;
-        tensor.put(i, (pixels[p + 2] & 0xff) * k);
-        tensor.put(plane + i, (pixels[p + 1] & 0xff) * k);
-        tensor.put(2 * plane + i, (pixels[p] & 0xff) * k);
+      for (int i = 0, p = 0; i < plane; i++, p += 3) {
+        v[i] = (px[p + 2] & 0xff) * k;
+        v[plane + i] = (px[p + 1] & 0xff) * k;
+        v[2 * plane + i] = (px[p] & 0xff) * k;
       }
     } else {
       float k = 2f / 255f;
-      for (int i = 0; i < plane; i++) {
-        int p = i * 3;
-        tensor.put(p, (pixels[p + 2] & 0xff) * k - 1f);
-        tensor.put(p + 1, (pixels[p + 1] & 0xff) * k - 1f);
-        tensor.put(p + 2, (pixels[p] & 0xff) * k - 1f);
+      for (int p = 0; p < 3 * plane; p += 3) {
+        v[p] = (px[p + 2] & 0xff) * k - 1f;
+        v[p + 1] = (px[p + 1] & 0xff) * k - 1f;
+        v[p + 2] = (px[p] & 0xff) * k - 1f;
       }
     }
+    tensor.clear();
+    tensor.put(v);
     tensor.rewind();
   }
 

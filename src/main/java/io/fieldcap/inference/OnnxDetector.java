@@ -239,7 +239,7 @@ public final class OnnxDetector implements Detector {
       switch (info.family()) {
         case YOLOV8 -> {
           long[] s = info.outputs().get(0).shape();
-          float[] o = floats(result.get(0));
+          float[] o = first(result);
           cands = Decoders.nms(Decoders.yoloV8(o, (int) s[1] - 4, o.length / (int) s[1], confidence), iou);
         }
         case YOLO_SEG -> {
@@ -247,15 +247,15 @@ public final class OnnxDetector implements Detector {
         }
         case YOLOV5 -> {
           long[] s = info.outputs().get(0).shape();
-          float[] o = floats(result.get(0));
+          float[] o = first(result);
           cands = Decoders.nms(Decoders.yoloV5(o, (int) s[2] - 5, o.length / (int) s[2], confidence), iou);
         }
         case YOLO_E2E -> {
-          float[] o = floats(result.get(0));
+          float[] o = first(result);
           cands = Decoders.endToEnd(o, o.length / 6, confidence);
         }
         case CLASSIFY -> {
-          float[] p = Decoders.probabilities(floats(result.get(0)));
+          float[] p = Decoders.probabilities(first(result));
           List<Integer> order = new ArrayList<>();
           for (int i = 0; i < p.length; i++) {
             order.add(i);
@@ -312,8 +312,10 @@ public final class OnnxDetector implements Detector {
   private List<Detection> segment(OrtSession.Result result, int width, int height) throws OrtException {
     long[] det = rank(info.outputs(), 3).shape();
     long[] proto = rank(info.outputs(), 4).shape();
-    float[] o = floats(result.get(rank(info.outputs(), 3).name()).orElseThrow());
-    float[] p = floats(result.get(rank(info.outputs(), 4).name()).orElseThrow());
+    String detName = rank(info.outputs(), 3).name();
+    String protoName = rank(info.outputs(), 4).name();
+    float[] o = floats(detName, result.get(detName).orElseThrow());
+    float[] p = floats(protoName, result.get(protoName).orElseThrow());
     int nm = (int) proto[1];
     int nc = (int) det[1] - 4 - nm;
     int n = o.length / (int) det[1];
@@ -353,18 +355,33 @@ public final class OnnxDetector implements Detector {
       if (e.getValue() instanceof OnnxTensor t) {
         long[] s = t.getInfo().getShape();
         if (s.length == 3 && s[1] == rows && s[2] == cols) {
-          return floats(t);
+          return floats(e.getKey(), t);
         }
       }
     }
     throw new ModelException("model " + info.file() + " has no output of shape [1, " + rows + ", " + cols + "]");
   }
 
-  private static float[] floats(OnnxValue v) throws OrtException {
-    FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
-    float[] a = new float[b.remaining()];
+  private final Map<String, float[]> scratch = new java.util.HashMap<>();
+
+  /**
+   * The tensor's values in a reused array: read through a view of ORT's own memory ({@code
+   * getByteBuffer} does not copy, {@code getFloatBuffer} would) in one bulk copy, so steady state
+   * allocates no per-frame output arrays. The array is valid until the next call for the same output.
+   */
+  private float[] floats(String output, OnnxValue v) {
+    FloatBuffer b = ((OnnxTensor) v).getByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    float[] a = scratch.get(output);
+    if (a == null || a.length != b.remaining()) {
+      a = new float[b.remaining()];
+      scratch.put(output, a);
+    }
     b.get(a);
     return a;
+  }
+
+  private float[] first(OrtSession.Result r) {
+    return floats(info.outputs().get(0).name(), r.get(0));
   }
 
   private String name(int cls) {

@@ -1,0 +1,59 @@
+package io.fieldcap.agent;
+
+import io.fieldcap.inference.Detector;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.model.Frame;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.spool.Spool;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pre-labels each frame with the model, on its own thread, so that inference of one frame overlaps
+ * with the JPEG encoding and durable write of the one before. A failed inference passes the frame
+ * on unlabeled (logged once per run of failures): a frame is never lost for want of labels.
+ */
+final class Labeler extends Stage<Frame> {
+  private static final Logger log = LoggerFactory.getLogger(Labeler.class);
+
+  private final Detector detector;
+  private final BlockingQueue<Labeled> next;
+  private final LongAdder nanos = new LongAdder();
+  private boolean failing;
+
+  /** @param detector the model, or null to pass frames on unlabeled */
+  Labeler(BlockingQueue<Frame> in, BlockingQueue<Labeled> next, Spool spool, Detector detector) {
+    super(in, spool);
+    this.next = next;
+    this.detector = detector;
+  }
+
+  long nanos() {
+    return nanos.sum();
+  }
+
+  @Override
+  void handle(Frame f) throws InterruptedException {
+    long t0 = System.nanoTime();
+    String labels = null;
+    if (detector != null) {
+      try {
+        labels = Codec.JSON.writeValueAsString(detector.detect(f.width(), f.height(), f.bgr()));
+        if (failing) {
+          log.info("pre-labeling works again");
+          failing = false;
+        }
+      } catch (ModelException | IOException e) {
+        if (!failing) {
+          log.error("pre-labeling failed: {}; frames are stored without labels until it works again", e.getMessage());
+          failing = true;
+        }
+      }
+    }
+    nanos.add(System.nanoTime() - t0);
+    next.put(new Labeled(f, labels));
+  }
+}
