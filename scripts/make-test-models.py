@@ -84,6 +84,10 @@ def main(out):
     constant_model(f"{out}/yolov8-seg.onnx", "images", [1, 3, 320, 320], [("output0", seg), ("output1", protos)],
                    ultralytics_meta("segment"))
 
+    # a layout no family has: [1, 2, 3, 4] from a single output
+    constant_model(f"{out}/unknown-layout.onnx", "images", [1, 3, 64, 64],
+                   [("output0", np.zeros((1, 2, 3, 4), dtype=np.float32))], {})
+
     # classification: [1, nc] probabilities
     cls = np.array([[0.1, 0.7, 0.2]], dtype=np.float32)
     constant_model(f"{out}/yolo-cls.onnx", "images", [1, 3, 224, 224], [("output0", cls)],

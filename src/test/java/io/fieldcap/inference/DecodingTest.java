@@ -140,6 +140,13 @@ class DecodingTest {
   }
 
   @Test
+  void aLayoutOfNoKnownFamilyAsksForModelFormat() {
+    assertThatThrownBy(() -> open("unknown-layout.onnx", null, null)).isInstanceOf(ModelException.class)
+        .hasMessageContaining("output0[1, 2, 3, 4]")
+        .hasMessageContaining("which match no known family; set model.format");
+  }
+
+  @Test
   void nmsKeepsTheBestOfOverlappingBoxesOfOneClassOnly() {
     Candidate a = new Candidate(0, 0, 10, 10, 0.9f, 0);
     Candidate b = new Candidate(1, 1, 11, 11, 0.8f, 0);
