@@ -217,8 +217,8 @@ public final class Agent {
       }
       housekeeping.shutdownNow();
       spool.close();
-      if (detector != null) {
-        detector.close();
+      if (detector != null && !labelerThread.isAlive()) {
+        detector.close(); // never under a labeler still inside an inference: the process is exiting anyway
       }
       log.info("agent {} stopped", config.device());
     } catch (InterruptedException e) {
