@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device agent: capture into the spool. Threads: one capture thread, one labeler (the model),
+ * The device agent: capture into the spool. Threads: one capture thread, one preparer (resize for
+ * the model), one labeler (the model),
  * one spool writer (JPEG encode and durable write), one housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
  * Live capture never waits: when the writer falls behind a camera or stream, the newest frame is
  * dropped and counted; a folder or a clip decoded faster than real time waits instead.
@@ -44,6 +45,8 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private CaptureLoop capture;
+  private Preparer preparer;
+  private Thread preparerThread;
   private Labeler labeler;
   private SpoolWriter writer;
   private Thread labelerThread;
@@ -106,13 +109,18 @@ public final class Agent {
       }
     };
     FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
-    // capture -> queue -> labeler -> a short queue -> writer: inference overlaps encoding and the durable write
+    // capture -> queue -> preparer -> labeler -> writer, short queues between: preparing the next frame,
+    // inference, and encoding + the durable write of the previous frame overlap
+    BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
-    labeler = new Labeler(queue, labeled, spool, detector);
+    preparer = new Preparer(queue, ready, spool, detector);
+    labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, sc.jpegQuality());
     this.detector = detector;
+    preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");
     writerThread = new Thread(writer, "spool-writer");
+    preparerThread.start();
     labelerThread.start();
     writerThread.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
@@ -181,10 +189,13 @@ public final class Agent {
     }
   }
 
-  /** Per-stage time so far: nanoseconds in labeling, JPEG encoding, storing, and frames stored. */
+  /**
+   * Per-stage time so far, in nanoseconds: preparing model inputs (including any wait for a free
+   * input buffer), inference and decoding, JPEG encoding, storing; then frames stored.
+   */
   public long[] stageNanos() {
     long[] w = writer.stageNanos();
-    return new long[] {labeler.nanos(), w[0], w[1], w[2]};
+    return new long[] {preparer.nanos(), labeler.nanos(), w[0], w[1], w[2]};
   }
 
   /** The capture loop's state, for tests and status. */
@@ -208,6 +219,8 @@ public final class Agent {
     try {
       Duration third = config.agent().stopTimeout().dividedBy(3);
       capture.stop(third);
+      preparer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos())));
+      preparerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos()) / 1_000_000));
       labeler.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos())));
       labelerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos() / 2) / 1_000_000));
       writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pre-labels each frame with the model, on its own thread, so that inference of one frame overlaps
- * with the JPEG encoding and durable write of the one before. A failed inference passes the frame
+ * Runs the model on each prepared frame, on its own thread, so that inference of one frame overlaps
+ * the preparation of the next and the JPEG encoding and durable write of the one before. A failed inference passes the frame
  * on unlabeled (logged once per run of failures): a frame is never lost for want of labels.
  */
-final class Labeler extends Stage<Frame> {
+final class Labeler extends Stage<Preparer.Ready> {
   private static final Logger log = LoggerFactory.getLogger(Labeler.class);
 
   private final Detector detector;
@@ -25,7 +25,7 @@ final class Labeler extends Stage<Frame> {
   private boolean failing;
 
   /** @param detector the model, or null to pass frames on unlabeled */
-  Labeler(BlockingQueue<Frame> in, BlockingQueue<Labeled> next, Spool spool, Detector detector) {
+  Labeler(BlockingQueue<Preparer.Ready> in, BlockingQueue<Labeled> next, Spool spool, Detector detector) {
     super(in, spool);
     this.next = next;
     this.detector = detector;
@@ -36,12 +36,13 @@ final class Labeler extends Stage<Frame> {
   }
 
   @Override
-  void handle(Frame f) throws InterruptedException {
+  void handle(Preparer.Ready r) throws InterruptedException {
+    Frame f = r.frame();
     long t0 = System.nanoTime();
     String labels = null;
-    if (detector != null) {
+    if (detector != null && r.input() != null) {
       try {
-        labels = Codec.JSON.writeValueAsString(detector.detect(f.width(), f.height(), f.bgr()));
+        labels = Codec.JSON.writeValueAsString(detector.infer(r.input()));
         if (failing) {
           log.info("pre-labeling works again");
           failing = false;

@@ -54,8 +54,11 @@ public final class ModelBench {
       Thread.sleep(seconds * 1000L);
       long[] s1 = agent.stageNanos();
       double secs = (System.nanoTime() - t0) / 1e9;
-      stages = new long[] {s1[0] - s0[0], s1[1] - s0[1], s1[2] - s0[2], s1[3] - s0[3]};
-      pipelineFps = stages[3] / secs;
+      stages = new long[s1.length];
+      for (int i = 0; i < s1.length; i++) {
+        stages[i] = s1[i] - s0[i];
+      }
+      pipelineFps = stages[4] / secs;
     } finally {
       agent.stop();
     }
@@ -67,9 +70,13 @@ public final class ModelBench {
     out.put("rawFps", round(rawFps));
     out.put("pipelineFps", round(pipelineFps));
     out.put("ratio", round(pipelineFps / rawFps));
-    long frames = Math.max(1, stages[3]);
-    out.put("msPerFrame", Map.of("label", round(stages[0] / 1e6 / frames), "encode", round(stages[1] / 1e6 / frames),
-        "store", round(stages[2] / 1e6 / frames)));
+    long frames = Math.max(1, stages[4]);
+    Map<String, Object> ms = new LinkedHashMap<>();
+    ms.put("prepare", round(stages[0] / 1e6 / frames));
+    ms.put("label", round(stages[1] / 1e6 / frames));
+    ms.put("encode", round(stages[2] / 1e6 / frames));
+    ms.put("store", round(stages[3] / 1e6 / frames));
+    out.put("msPerFrame", ms);
     out.put("peakRssMb", peakRssMb());
     return out;
   }

@@ -28,7 +28,9 @@ public final class OnnxDetector implements Detector {
   private final ModelInfo info;
   private final String inputName;
   private final long[] inputShape;
-  private final Letterbox letterbox;
+  private final java.util.concurrent.BlockingQueue<Letterbox> buffers = new java.util.concurrent.ArrayBlockingQueue<>(2);
+  private Letterbox letterbox; // the buffer of the frame being decoded (owned by the inferring thread)
+  private volatile Letterbox lastPrepared;
   private final float confidence;
   private final float iou;
 
@@ -46,9 +48,11 @@ public final class OnnxDetector implements Detector {
     boolean nhwc = info.family() == ModelFamily.BLAZEFACE;
     this.inputShape = nhwc ? new long[] {1, info.inputHeight(), info.inputWidth(), 3}
         : new long[] {1, 3, info.inputHeight(), info.inputWidth()};
-    this.letterbox = nhwc
-        ? new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NHWC_RGB_SIGNED, 0)
-        : new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NCHW_RGB_UNIT, 114);
+    for (int i = 0; i < 2; i++) {
+      buffers.add(nhwc
+          ? new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NHWC_RGB_SIGNED, 0)
+          : new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NCHW_RGB_UNIT, 114));
+    }
   }
 
   public static OnnxDetector open(Options o) throws ModelException {
@@ -118,9 +122,35 @@ public final class OnnxDetector implements Detector {
     return info;
   }
 
+  /** A frame in one of the two input buffers. */
+  private record Slot(Letterbox letterbox, int width, int height) implements Prepared {}
+
   @Override
-  public LabelSet detect(int width, int height, byte[] bgr) throws ModelException {
-    letterbox.apply(width, height, bgr);
+  public Prepared prepare(int width, int height, byte[] bgr) throws InterruptedException {
+    Letterbox lb = buffers.take();
+    try {
+      lb.apply(width, height, bgr);
+    } catch (RuntimeException e) {
+      buffers.add(lb);
+      throw e;
+    }
+    return new Slot(lb, width, height);
+  }
+
+  @Override
+  public LabelSet infer(Prepared prepared) throws ModelException {
+    Slot f = (Slot) prepared;
+    letterbox = f.letterbox();
+    lastPrepared = letterbox;
+    try {
+      return decode(f.width(), f.height());
+    } finally {
+      buffers.add(f.letterbox());
+    }
+  }
+
+  private LabelSet decode(int width, int height) throws ModelException {
+    letterbox.tensor.rewind();
     try (OnnxTensor input = OnnxTensor.createTensor(env, letterbox.tensor, inputShape);
         OrtSession.Result result = session.run(Map.of(inputName, input))) {
       List<Candidate> cands;
@@ -177,16 +207,17 @@ public final class OnnxDetector implements Detector {
   }
 
   /**
-   * Runs the session on the tensor prepared by the last {@link #detect} call, without decoding,
+   * Runs the session on the tensor of the last frame inferred, without decoding,
    * for {@code nanos}; returns how many runs finished. For benchmarks: raw ONNX Runtime throughput.
    */
   public long runPrepared(long nanos) throws ModelException {
     long runs = 0;
     long end = System.nanoTime() + nanos;
     try {
+      FloatBuffer tensor = lastPrepared.tensor;
       while (System.nanoTime() < end) {
-        letterbox.tensor.rewind();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, letterbox.tensor, inputShape);
+        tensor.rewind();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, tensor, inputShape);
             OrtSession.Result r = session.run(Map.of(inputName, input))) {
           runs++;
         }
@@ -295,7 +326,7 @@ public final class OnnxDetector implements Detector {
 
   @Override
   public void close() {
-    letterbox.release();
+    buffers.forEach(Letterbox::release);
     closeQuietly(session);
   }
 }
