@@ -30,6 +30,24 @@ final class DurableFiles {
     syncDir(target.getParent());
   }
 
+  /** Deletes a file, logging (not throwing) when it cannot: a leftover file is found again at start-up. */
+  static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(DurableFiles.class).warn("could not delete {}: {}", p, e.getMessage());
+    }
+  }
+
+  /** Free space for unprivileged writers on the filesystem of {@code dir}; unlimited when it cannot be read. */
+  static long usableSpace(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

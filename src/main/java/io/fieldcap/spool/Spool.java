@@ -61,7 +61,7 @@ public final class Spool implements AutoCloseable {
 
   /** Opens (creating if needed) the spool in {@code dir} and reconciles it with its files. */
   public static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock) {
-    return open(dir, maxBytes, minFreeBytes, whenFull, clock, () -> usableSpace(dir));
+    return open(dir, maxBytes, minFreeBytes, whenFull, clock, () -> DurableFiles.usableSpace(dir));
   }
 
   static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
@@ -84,14 +84,6 @@ public final class Spool implements AutoCloseable {
       throw new SpoolException("cannot read spool database " + dir.resolve("spool.db") + ": " + e.getMessage(), e);
     }
     return s;
-  }
-
-  private static long usableSpace(Path dir) {
-    try {
-      return Files.getFileStore(dir).getUsableSpace();
-    } catch (IOException e) {
-      return Long.MAX_VALUE;
-    }
   }
 
   /**
@@ -211,21 +203,13 @@ public final class Spool implements AutoCloseable {
         }
       });
       bytes -= v.bytes();
-      deleteQuietly(dir.resolve(v.file()));
+      DurableFiles.deleteQuietly(dir.resolve(v.file()));
     }
     return true;
   }
 
   private boolean fits(long size) {
     return bytes + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      log.warn("could not delete {}: {}", p, e.getMessage());
-    }
   }
 
   // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
@@ -307,7 +291,7 @@ public final class Spool implements AutoCloseable {
       if (!retain) {
         for (SpoolDb.Victim v : found) {
           bytes -= v.bytes();
-          deleteQuietly(dir.resolve(v.file()));
+          DurableFiles.deleteQuietly(dir.resolve(v.file()));
         }
       }
       return done;
