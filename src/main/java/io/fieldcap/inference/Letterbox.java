@@ -52,10 +52,9 @@ final class Letterbox {
     scale = Math.min((double) inW / width, (double) inH / height);
     int w = (int) Math.round(width * scale);
     int h = (int) Math.round(height * scale);
-    padX = (inW - w) / 2.0;
-    padY = (inH - h) / 2.0;
-    int top = (int) Math.round(padY - 0.1);
-    int left = (int) Math.round(padX - 0.1);
+    // centred padding, rounded as Ultralytics' LetterBox does
+    int top = (int) Math.round((inH - h) / 2.0 - 0.1);
+    int left = (int) Math.round((inW - w) / 2.0 - 0.1);
     Mat src = Images.fromBgr(width, height, bgr);
     try {
       Imgproc.resize(src, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);

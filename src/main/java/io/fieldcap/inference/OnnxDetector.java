@@ -109,10 +109,6 @@ public final class OnnxDetector implements Detector {
     }
   }
 
-  private static ModelInfo.Tensor rank(List<ModelInfo.Tensor> outputs, int rank) {
-    return ModelInspector.rank(outputs, rank);
-  }
-
   private void warmUp() throws ModelException {
     detect(info.inputWidth(), info.inputHeight(), new byte[info.inputWidth() * info.inputHeight() * 3]);
   }
@@ -230,12 +226,12 @@ public final class OnnxDetector implements Detector {
 
   /** Boxes as YOLOv8, then each kept instance's outline from its mask. */
   private List<Detection> segment(OrtSession.Result result, int width, int height) throws OrtException {
-    long[] det = rank(info.outputs(), 3).shape();
-    long[] proto = rank(info.outputs(), 4).shape();
-    String detName = rank(info.outputs(), 3).name();
-    String protoName = rank(info.outputs(), 4).name();
-    float[] o = floats(detName, result.get(detName).orElseThrow());
-    float[] p = floats(protoName, result.get(protoName).orElseThrow());
+    ModelInfo.Tensor detTensor = ModelInspector.rank(info.outputs(), 3);
+    ModelInfo.Tensor protoTensor = ModelInspector.rank(info.outputs(), 4);
+    long[] det = detTensor.shape();
+    long[] proto = protoTensor.shape();
+    float[] o = floats(detTensor.name(), result.get(detTensor.name()).orElseThrow());
+    float[] p = floats(protoTensor.name(), result.get(protoTensor.name()).orElseThrow());
     int nm = (int) proto[1];
     int nc = (int) det[1] - 4 - nm;
     int n = o.length / (int) det[1];

@@ -222,9 +222,13 @@ public final class Spool implements AutoCloseable {
     requireOpen();
     try {
       List<PendingFrame> out = new ArrayList<>();
+      List<Object[]> rows = db.pending(limit);
+      if (rows.isEmpty()) {
+        return out; // sync asks whenever its window has room: no transaction when there is nothing to take
+      }
       long now = clock.millis();
       db.inRelaxedTransaction(() -> {
-        for (Object[] r : db.pending(limit)) {
+        for (Object[] r : rows) {
           db.setState((String) r[0], "pending", "inflight", now);
           out.add(new PendingFrame(new FrameId((String) r[0]), (long) r[1],
               Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
