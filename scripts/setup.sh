@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   openjdk-17-jdk-headless maven   # build and run
   ffmpeg                          # video files, RTSP and HTTP streams
+  libturbojpeg0                   # SIMD JPEG encoding (fieldcap falls back to OpenCV's slower encoder without it)
   opencv-doc                      # real sample footage (vtest.avi, Megamind.avi)
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad  # RTSP test server
   mosquitto openssl               # the MQTT broker the integration tests start, and their TLS certificates

@@ -5,6 +5,7 @@ import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
+import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.ModelFamily;
@@ -115,7 +116,7 @@ public final class Agent {
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
     preparer = new Preparer(queue, ready, spool, detector);
     labeler = new Labeler(ready, labeled, spool, detector);
-    writer = new SpoolWriter(labeled, spool, sc.jpegQuality());
+    writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality());
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");
@@ -196,6 +197,11 @@ public final class Agent {
   public long[] stageNanos() {
     long[] w = writer.stageNanos();
     return new long[] {preparer.nanos(), labeler.nanos(), w[0], w[1], w[2]};
+  }
+
+  /** The name of the JPEG encoder the spool writer uses. */
+  public String jpegEncoder() {
+    return writer.encoderName();
   }
 
   /** The capture loop's state, for tests and status. */

@@ -1,6 +1,6 @@
 package io.fieldcap.agent;
 
-import io.fieldcap.image.Images;
+import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.spool.Counters;
@@ -20,14 +20,16 @@ import org.slf4j.LoggerFactory;
 final class SpoolWriter extends Stage<Labeled> {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
 
+  private final JpegEncoder encoder;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
   private final LongAdder written = new LongAdder();
   private boolean failing;
 
-  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, int jpegQuality) {
+  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality) {
     super(queue, spool);
+    this.encoder = encoder;
     this.jpegQuality = jpegQuality;
   }
 
@@ -36,12 +38,22 @@ final class SpoolWriter extends Stage<Labeled> {
     return new long[] {encodeNanos.sum(), storeNanos.sum(), written.sum()};
   }
 
+  /** The name of the JPEG encoder in use. */
+  String encoderName() {
+    return encoder.name();
+  }
+
+  @Override
+  void finished() {
+    encoder.close();
+  }
+
   @Override
   void handle(Labeled l) {
     Frame f = l.frame();
     try {
       long t0 = System.nanoTime();
-      byte[] jpeg = Images.encodeJpeg(f.width(), f.height(), f.bgr(), jpegQuality);
+      byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
           jpeg, f.sourceItem(), 0, "all", l.labels()));

@@ -28,6 +28,9 @@ abstract class Stage<T> implements Runnable {
   /** Handles one item; must not throw for a bad item. */
   abstract void handle(T item) throws InterruptedException;
 
+  /** Called on the stage's thread once it has stopped, to release what it holds. */
+  void finished() {}
+
   /** Finish the items in hand until {@code timeout}, then stop. */
   void drain(Duration timeout) {
     drainDeadline = System.nanoTime() + timeout.toNanos();
@@ -49,6 +52,7 @@ abstract class Stage<T> implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      finished();
       int left = queue.size();
       queue.clear();
       if (left > 0) {

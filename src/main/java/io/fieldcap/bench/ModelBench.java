@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,30 +24,32 @@ import java.util.concurrent.TimeUnit;
 public final class ModelBench {
   private ModelBench() {}
 
-  public static Map<String, Object> run(Path model, Path clip, int seconds, int threads, Path work) throws Exception {
+  public static Map<String, Object> run(Path model, Path clip, int seconds, int threads, List<String> extraSets,
+      Path work) throws Exception {
     double clipFps = clipFps(clip);
-    // raw: one frame of the clip, letterboxed once, then session runs back to back
-    List<String> sets = List.of("device.id=bench", "source.uri=file://" + clip.toAbsolutePath(), "source.fps=" + clipFps,
+    List<String> sets = new ArrayList<>(List.of("device.id=bench", "source.uri=file://" + clip.toAbsolutePath(), "source.fps=" + clipFps,
         "source.realtime=false", "source.loop=true", "spool.dir=" + work.resolve("spool"), "spool.max-bytes=100GiB",
         "spool.min-free-bytes=0", "model.path=" + model.toAbsolutePath(), "model.threads=" + threads,
-        "agent.summary-interval=1h");
+        "agent.summary-interval=1h"));
+    sets.addAll(extraSets);
     FieldcapConfig c = ConfigLoader.load(null, sets);
-    double rawFps;
-    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", threads));
-        FfmpegSource src = new FfmpegSource(c.source())) {
+    // raw: one frame of the clip, letterboxed once, then session runs back to back; measured for half the
+    // time before the pipeline and half after, so a machine that gets busier or quieter during the run
+    // (a shared one) moves both figures alike. The raw session is closed while the agent runs, so the peak
+    // resident memory is the agent's, not the agent's plus a second session.
+    Image img;
+    try (FfmpegSource src = new FfmpegSource(c.source())) {
       src.open();
-      Image img = src.next();
-      d.detect(img.width(), img.height(), img.bgr());
-      d.runPrepared(TimeUnit.SECONDS.toNanos(1)); // warm-up
-      long nanos = TimeUnit.SECONDS.toNanos(seconds);
-      long runs = d.runPrepared(nanos);
-      rawFps = runs / (nanos / 1e9);
+      img = src.next();
     }
+    long half = TimeUnit.SECONDS.toNanos(seconds) / 2;
+    double rawBefore = rawFps(model, threads, img, half);
     // pipeline: the real agent, its capture blocking on the writer (a clip is not live), measured after a warm-up
-    Agent agent = new Agent(c, InstantSource.system());
-    agent.start();
     double pipelineFps;
     long[] stages;
+    Agent agent = new Agent(c, InstantSource.system());
+    agent.start();
+    String encoder = agent.jpegEncoder();
     try {
       Thread.sleep(2000);
       long[] s0 = agent.stageNanos();
@@ -62,12 +65,16 @@ public final class ModelBench {
     } finally {
       agent.stop();
     }
+    double rawAfter = rawFps(model, threads, img, half);
+    double rawFps = (rawBefore + rawAfter) / 2;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.getFileName().toString());
     out.put("clip", clip.getFileName().toString());
     out.put("threads", threads);
     out.put("seconds", seconds);
     out.put("rawFps", round(rawFps));
+    out.put("rawFpsBefore", round(rawBefore));
+    out.put("rawFpsAfter", round(rawAfter));
     out.put("pipelineFps", round(pipelineFps));
     out.put("ratio", round(pipelineFps / rawFps));
     long frames = Math.max(1, stages[4]);
@@ -77,8 +84,18 @@ public final class ModelBench {
     ms.put("encode", round(stages[2] / 1e6 / frames));
     ms.put("store", round(stages[3] / 1e6 / frames));
     out.put("msPerFrame", ms);
+    out.put("jpegEncoder", encoder);
     out.put("peakRssMb", peakRssMb());
     return out;
+  }
+
+  /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up. */
+  private static double rawFps(Path model, int threads, Image img, long nanos) throws Exception {
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", threads))) {
+      d.detect(img.width(), img.height(), img.bgr());
+      d.runPrepared(TimeUnit.SECONDS.toNanos(1));
+      return d.runPrepared(nanos) / (nanos / 1e9);
+    }
   }
 
   private static double round(double v) {

@@ -32,6 +32,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Agent config for the pipeline run, as in the config file (for example spool.jpeg-encoder=opencv).")
+  java.util.List<String> sets = new java.util.ArrayList<>();
+
   @Spec CommandSpec spec;
 
   @Override
@@ -45,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Path work = Files.createTempDirectory("fieldcap-bench");
-    java.util.Map<String, Object> r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, work);
+    java.util.Map<String, Object> r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, sets, work);
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
@@ -54,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("  raw ONNX Runtime:  %s frames/s%n", r.get("rawFps"));
       out.printf("  agent pipeline:    %s frames/s%n", r.get("pipelineFps"));
       out.printf("  ratio:             %s%n", r.get("ratio"));
-      out.printf("  agent ms/frame:    %s%n", r.get("msPerFrame"));
+      out.printf("  agent ms/frame:    %s (JPEG by %s)%n", r.get("msPerFrame"), r.get("jpegEncoder"));
       out.printf("  peak RSS:          %s MB%n", r.get("peakRssMb"));
     }
     out.flush();

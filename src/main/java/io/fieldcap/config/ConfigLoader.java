@@ -2,6 +2,7 @@ package io.fieldcap.config;
 
 import io.fieldcap.config.SourceConfig.SourceKind;
 import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.model.DeviceId;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -161,10 +162,11 @@ public final class ConfigLoader {
     long minFree = s.bytes("min-free-bytes", Sizes.parse("64MiB"), 0);
     WhenFull whenFull = s.choice("when-full", WhenFull.EVICT_OLDEST, WhenFull.class);
     int quality = s.integer("jpeg-quality", 90, 1, 100, "the JPEG quality of stored frames");
+    JpegEncoder.Kind encoder = s.choice("jpeg-encoder", JpegEncoder.Kind.AUTO, JpegEncoder.Kind.class);
     int queue = s.integer("queue-frames", 8, 1, 1000, "how many frames may wait for the spool writer");
     boolean keepAcked = s.bool("keep-acked", false);
     s.finish();
-    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, queue, keepAcked);
+    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
   }
 
   private static MqttConfig mqtt(Section s) {

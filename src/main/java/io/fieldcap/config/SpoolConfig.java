@@ -1,5 +1,6 @@
 package io.fieldcap.config;
 
+import io.fieldcap.image.JpegEncoder;
 import java.nio.file.Path;
 
 /**
@@ -10,13 +11,14 @@ import java.nio.file.Path;
  * @param minFreeBytes free space to leave on the spool's filesystem
  * @param whenFull what to do when a new frame would pass either limit
  * @param jpegQuality JPEG quality of stored frames, 1..100
+ * @param jpegEncoder which JPEG encoder to use
  * @param queueFrames frames that may wait between capture and the spool writer; when full, capture
  *     drops the newest frame and counts it rather than waiting
  * @param keepAcked keep frames after the server acknowledged them (they are deleted first when space
  *     is needed) instead of deleting them at once
  */
 public record SpoolConfig(
-    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, int queueFrames,
+    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, JpegEncoder.Kind jpegEncoder, int queueFrames,
     boolean keepAcked) {
 
   /** The policy when the spool is full. */

@@ -54,6 +54,7 @@ class ConfigLoaderTest {
     assertThat(c.spool().maxBytes()).isEqualTo(2L << 30);
     assertThat(c.spool().whenFull()).isEqualTo(WhenFull.EVICT_OLDEST);
     assertThat(c.spool().jpegQuality()).isEqualTo(90);
+    assertThat(c.spool().jpegEncoder()).isEqualTo(io.fieldcap.image.JpegEncoder.Kind.AUTO);
     assertThat(c.mqtt()).isNull();
   }
 
@@ -75,9 +76,9 @@ class ConfigLoaderTest {
   @Test
   void givenOutOfRangeValues_thenEveryErrorIsReportedAtOnceWithValueAndAllowedRange() throws Exception {
     Path f = write(base().replace("fps: 2", "fps: 0").replace("max-bytes: 2GiB", "max-bytes: lots")
-        + "  jpeg-quality: 101\n  when-full: panic\n");
+        + "  jpeg-quality: 101\n  when-full: panic\n  jpeg-encoder: fastest\n");
     List<String> errors = errors(f);
-    assertThat(errors).hasSize(4);
+    assertThat(errors).hasSize(5);
     assertThat(errors.get(0)).isEqualTo(f + ":5: source.fps: '0' is out of range; expected frames taken per second, "
         + "a number greater than 0 and at most 120");
     assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":8: spool.max-bytes: 'lots' is not a size"));
@@ -85,6 +86,8 @@ class ConfigLoaderTest {
         .contains("from 1 to 100"));
     assertThat(errors).anySatisfy(e -> assertThat(e)
         .isEqualTo(f + ":10: spool.when-full: 'panic' is not allowed; expected one of [evict-oldest, reject-new]"));
+    assertThat(errors).anySatisfy(e -> assertThat(e)
+        .isEqualTo(f + ":11: spool.jpeg-encoder: 'fastest' is not allowed; expected one of [auto, turbojpeg, opencv]"));
   }
 
   @Test
