@@ -12,6 +12,8 @@ import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
+import io.fieldcap.select.DuplicateFilter;
+import io.fieldcap.select.QualityGate;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
@@ -114,9 +116,10 @@ public final class Agent {
     // inference, and encoding + the durable write of the previous frame overlap
     BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
-    preparer = new Preparer(queue, ready, spool, detector);
+    preparer = new Preparer(queue, ready, spool, detector, new QualityGate(config.quality()));
     labeler = new Labeler(ready, labeled, spool, detector);
-    writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality());
+    writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
+        new DuplicateFilter(config.quality()));
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");

@@ -1,6 +1,11 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.model.Frame;
+import io.fieldcap.select.FrameQuality;
+import java.util.Map;
 
-/** A frame with its pre-labels as JSON ({@code null} without a model), on its way to the spool writer. */
-record Labeled(Frame frame, String labels) {}
+/**
+ * A frame with its pre-labels as JSON ({@code null} without a model), the number of detections per
+ * class (empty without a model) and its quality, on its way to the spool writer.
+ */
+record Labeled(Frame frame, String labels, Map<String, Integer> classes, FrameQuality quality) {}

@@ -2,26 +2,38 @@ package io.fieldcap.agent;
 
 import io.fieldcap.inference.Detector;
 import io.fieldcap.model.Frame;
+import io.fieldcap.select.FrameQuality;
+import io.fieldcap.select.QualityGate;
 import io.fieldcap.spool.Spool;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Resizes and converts each frame into one of the model's input buffers on its own thread, so that
- * preparing the next frame overlaps inference of this one. Without a model, frames pass through.
+ * Measures each frame's quality and drops blurred or badly exposed ones (counted by reason) before
+ * any inference is spent on them; resizes and converts the rest into one of the model's input
+ * buffers on its own thread, so that preparing the next frame overlaps inference of this one.
+ * Without a model, frames that pass the filters pass through.
  */
 final class Preparer extends Stage<Frame> {
   /** A frame and its prepared model input (null without a model). */
-  record Ready(Frame frame, Detector.Prepared input) {}
+  record Ready(Frame frame, Detector.Prepared input, FrameQuality quality) {}
 
   private final Detector detector;
+  private final QualityGate gate;
+  private final FrameQuality.Meter meter = new FrameQuality.Meter();
   private final BlockingQueue<Ready> next;
   private final LongAdder nanos = new LongAdder();
 
-  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Detector detector) {
+  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Detector detector, QualityGate gate) {
     super(in, spool);
     this.next = next;
     this.detector = detector;
+    this.gate = gate;
+  }
+
+  @Override
+  void finished() {
+    meter.close();
   }
 
   long nanos() {
@@ -31,8 +43,15 @@ final class Preparer extends Stage<Frame> {
   @Override
   void handle(Frame f) throws InterruptedException {
     long t0 = System.nanoTime();
+    FrameQuality q = meter.measure(f.width(), f.height(), f.bgr());
+    String reject = gate.verdict(q);
+    if (reject != null) {
+      spool.skip(f.sourceItem(), reject);
+      nanos.add(System.nanoTime() - t0);
+      return;
+    }
     Detector.Prepared input = detector == null ? null : detector.prepare(f.width(), f.height(), f.bgr());
     nanos.add(System.nanoTime() - t0);
-    next.put(new Ready(f, input));
+    next.put(new Ready(f, input, q));
   }
 }

@@ -2,6 +2,7 @@ package io.fieldcap.agent;
 
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.model.Frame;
+import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
@@ -13,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes labeled frames as JPEG and puts them into the spool, on its own thread. A frame that
+ * Drops near-duplicates of recently kept frames, then encodes the rest as JPEG and puts them into
+ * the spool, on its own thread. A frame that
  * cannot be stored (the disk failed under the spool) is counted as dropped and logged once per run
  * of failures; the writer keeps going.
  */
@@ -21,15 +23,18 @@ final class SpoolWriter extends Stage<Labeled> {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
 
   private final JpegEncoder encoder;
+  private final DuplicateFilter duplicates;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
   private final LongAdder written = new LongAdder();
   private boolean failing;
 
-  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality) {
+  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
+      DuplicateFilter duplicates) {
     super(queue, spool);
     this.encoder = encoder;
+    this.duplicates = duplicates;
     this.jpegQuality = jpegQuality;
   }
 
@@ -51,6 +56,10 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void handle(Labeled l) {
     Frame f = l.frame();
+    if (duplicates.duplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
+      spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE); // dropped before encoding: costs no JPEG, no write
+      return;
+    }
     try {
       long t0 = System.nanoTime();
       byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);

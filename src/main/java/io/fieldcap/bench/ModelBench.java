@@ -30,7 +30,7 @@ public final class ModelBench {
     List<String> sets = new ArrayList<>(List.of("device.id=bench", "source.uri=file://" + clip.toAbsolutePath(), "source.fps=" + clipFps,
         "source.realtime=false", "source.loop=true", "spool.dir=" + work.resolve("spool"), "spool.max-bytes=100GiB",
         "spool.min-free-bytes=0", "model.path=" + model.toAbsolutePath(), "model.threads=" + threads,
-        "agent.summary-interval=1h"));
+        "agent.summary-interval=1h", "quality.duplicates=false")); // every frame encoded and stored: the worst case
     sets.addAll(extraSets);
     FieldcapConfig c = ConfigLoader.load(null, sets);
     // raw: one frame of the clip, letterboxed once, then session runs back to back; measured for half the

@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
-    subcommands = BenchCommand.Sync.class)
+    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -63,6 +63,41 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** {@code fieldcap bench startup [--frames N]}. */
+  @Command(name = "startup", mixinStandardHelpOptions = true,
+      description = {"Time from starting the agent to its first new frame stored, with a spool holding a backlog",
+          "of --frames pending frames, against an empty spool, in one run. Prints one JSON object."})
+  static final class Startup implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "100000", description = "Pending frames in the backlog (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 1) {
+        throw new ConfigException("--frames must be at least 1");
+      }
+      Path work = Files.createTempDirectory("fieldcap-bench-startup");
+      try {
+        var out = spec.commandLine().getOut();
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.StartupBench.run(frames, work)));
+        out.flush();
+        return ExitCodes.OK;
+      } finally {
+        deleteTree(work);
+      }
+    }
+  }
+
+  static void deleteTree(Path p) throws java.io.IOException {
+    try (var s = Files.walk(p)) {
+      for (Path q : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(q);
+      }
+    }
   }
 
   /** {@code fieldcap bench sync --broker URI}. */

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality"));
 
   private ConfigLoader() {}
 
@@ -45,11 +45,12 @@ public final class ConfigLoader {
     Section ms = new Section(tree, "model", errors);
     ModelConfig model = ms.present() ? model(ms) : null;
     ms.finish();
+    QualityConfig quality = quality(new Section(tree, "quality", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
@@ -169,6 +170,21 @@ public final class ConfigLoader {
     return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
   }
 
+  private static QualityConfig quality(Section s) {
+    QualityConfig d = QualityConfig.defaults();
+    double blur = s.decimalFrom("blur-min", d.blurMin(), 0, 100, "the least sharpness (0 turns the blur filter off)");
+    double dark = s.decimalFrom("dark-below", d.darkBelow(), 0, 255, "a mean grey level (0 turns it off)");
+    double bright = s.decimalFrom("bright-above", d.brightAbove(), 0, 255, "a mean grey level (255 turns it off)");
+    boolean dups = s.bool("duplicates", d.duplicates());
+    int distance = s.integer("duplicate-distance", d.duplicateDistance(), 0, 128, "bits of a 256-bit hash");
+    Duration window = s.duration("duplicate-window", d.duplicateWindow(), Duration.ofSeconds(1), Duration.ofDays(1));
+    if (dark > 0 && bright < 255 && dark >= bright) {
+      s.reject("dark-below", "'" + dark + "' must be below quality.bright-above (" + bright + ")");
+    }
+    s.finish();
+    return new QualityConfig(blur, dark, bright, dups, distance, window);
+  }
+
   private static MqttConfig mqtt(Section s) {
     String broker = s.checked("broker", null, "tcp://host:1883 or ssl://host:8883", ConfigLoader::checkBroker);
     String user = s.optionalString("username", "a user name");
@@ -190,11 +206,17 @@ public final class ConfigLoader {
     int window = s.integer("window", 16, 1, 1000, "the most frames in flight");
     Duration ackTimeout = s.duration("ack-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration status = s.duration("status-interval", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+    MqttConfig.Drain drain = s.choice("drain", MqttConfig.Drain.FAIR, MqttConfig.Drain.class);
+    long maxRate = s.bytes("max-bytes-per-second", 0, 0);
+    if (maxRate > 0 && maxRate < chunk) {
+      s.reject("max-bytes-per-second", "'" + Sizes.format(maxRate) + "' is below mqtt.chunk-bytes ("
+          + Sizes.format(chunk) + "); expected 0 (no cap) or at least one chunk per second");
+    }
     if ((cert == null) != (key == null)) {
       s.reject(cert == null ? "cert-file" : "key-file", "cert-file and key-file must be given together");
     }
     return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root,
-        clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status);
+        clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status, drain, maxRate);
   }
 
   private static String checkBroker(String v) {

@@ -9,4 +9,5 @@ import io.fieldcap.model.DeviceId;
  * @param model the pre-labeling model, or {@code null} to capture without pre-labels
  */
 public record FieldcapConfig(
-    DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model) {}
+    DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
+    QualityConfig quality) {}

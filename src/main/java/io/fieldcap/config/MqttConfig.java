@@ -21,10 +21,24 @@ import java.time.Duration;
  *     the broker's receive maximum
  * @param ackTimeout how long a frame in flight may go without an answer before it is offered again
  * @param statusInterval how often the retained status message is refreshed
+ * @param drain the order in which waiting frames are sent (within a priority, higher first)
+ * @param maxBytesPerSecond the most image bytes sent per second; 0 for no cap
  */
 public record MqttConfig(
     URI broker, String username, Path passwordFile, Path caFile, Path certFile, Path keyFile, String topicRoot,
-    String clientId, int chunkBytes, int window, Duration ackTimeout, Duration statusInterval) {
+    String clientId, int chunkBytes, int window, Duration ackTimeout, Duration statusInterval,
+    Drain drain, long maxBytesPerSecond) {
+
+  /** The order in which a backlog is sent. */
+  public enum Drain {
+    /** Alternately the newest and the oldest waiting frame: live frames get through while the backlog drains. */
+    FAIR,
+    /** The newest first: the backlog drains only when capture leaves room. */
+    LIVE_FIRST,
+    /** The oldest first: frames arrive in capture order; live frames wait behind the backlog. */
+    OLDEST_FIRST
+  }
+
 
   /** The password: {@code FIELDCAP_MQTT_PASSWORD} if set, else the first line of the password file, else null. */
   public char[] password() {

@@ -136,6 +136,19 @@ final class Section {
     return v.asDouble();
   }
 
+  /** A number from {@code min} to {@code max}, both included. */
+  double decimalFrom(String key, double def, double min, double max, String what) {
+    JsonNode v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+      error(key, "'" + v.asText() + "' is out of range; expected " + what + ", a number from " + fmt(min) + " to " + fmt(max));
+      return def;
+    }
+    return v.asDouble();
+  }
+
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }

@@ -7,6 +7,7 @@ public final class Counters {
   public static final String DROPPED = "dropped";
   public static final String FAILED = "failed";
   public static final String ACKED = "acked";
+  public static final String QUARANTINED = "quarantined";
   public static final String REJECTED_PREFIX = "rejected:";
 
   private Counters() {}

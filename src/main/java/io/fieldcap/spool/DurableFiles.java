@@ -1,5 +1,6 @@
 package io.fieldcap.spool;
 
+import io.fieldcap.faults.CrashPoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,9 +25,15 @@ final class DurableFiles {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
+      CrashPoint.reach("spool.written");
       ch.force(true);
+    } catch (IOException e) {
+      deleteQuietly(tmp); // a full disk must not leave half-written temporary files behind
+      throw e;
     }
+    CrashPoint.reach("spool.synced");
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    CrashPoint.reach("spool.renamed");
     syncDir(target.getParent());
   }
 

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the spool's files and rows back into agreement after a crash or a power cut, at open:
  * leftover temporary files are deleted (their frame was never accepted); a row whose file is gone
- * is removed and counted as failed; an image without a row (a crash between the rename and the
- * commit) is moved to {@code quarantine/} and counted as failed. Nothing here throws for damage it
+ * is removed and counted as failed (only damage outside fieldcap's write order does that); an image
+ * without a row (a crash between the rename and the commit, or between an ack's commit and the
+ * deletion) is moved to {@code quarantine/} and counted as quarantined. Nothing here throws for damage it
  * can set aside, so a damaged spool never makes the agent crash-loop.
  */
 final class Reconciler {
@@ -66,11 +67,12 @@ final class Reconciler {
         }
       });
     }
-    long failed = orphans.size() + rows.size();
-    if (failed > 0) {
-      db.inTransaction(() -> db.addCounts(Map.of(Counters.FAILED, failed)));
-      log.warn("spool {}: reconciled after an unclean stop: {} image(s) without a row moved to quarantine/, "
-          + "{} row(s) without an image removed; both counted as failed", dir, orphans.size(), rows.size());
+    if (!orphans.isEmpty() || !rows.isEmpty()) {
+      db.inTransaction(() -> db.addCounts(Map.of(Counters.QUARANTINED, (long) orphans.size(),
+          Counters.FAILED, (long) rows.size())));
+      log.warn("spool {}: reconciled after an unclean stop: {} image(s) without a row moved to quarantine/ "
+          + "(never accepted, or already acked), {} row(s) whose image is missing removed and counted as failed",
+          dir, orphans.size(), rows.size());
     }
   }
 }

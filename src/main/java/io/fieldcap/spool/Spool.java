@@ -1,6 +1,8 @@
 package io.fieldcap.spool;
 
+import io.fieldcap.config.MqttConfig.Drain;
 import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.faults.CrashPoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
   private static final long SEQ_BLOCK = 1000;
 
   private final Path dir;
@@ -46,6 +48,7 @@ public final class Spool implements AutoCloseable {
   private long nextSeq;
   private long reservedSeq;
   private boolean closed;
+  private boolean fairNewestNext = true;
   private volatile Runnable onStored = () -> {};
 
   private Spool(Path dir, SpoolDb db, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
@@ -103,6 +106,10 @@ public final class Spool implements AutoCloseable {
     return nextSeq++;
   }
 
+  SpoolDb db() {
+    return db;
+  }
+
   /** Called after each frame is stored (sync uses it to send at once instead of polling). */
   public void onStored(Runnable listener) {
     this.onStored = listener;
@@ -125,6 +132,9 @@ public final class Spool implements AutoCloseable {
   /** Records a source item that was taken but not kept (unreadable, filtered): counted by reason. */
   public synchronized void skip(String sourceItem, String reason) {
     count(Counters.REJECTED_PREFIX + reason, 1);
+    if (sourceItem == null) {
+      return; // a camera's frame: counted, flushed with the others within a second; nothing to remember
+    }
     try {
       db.inTransaction(() -> {
         if (sourceItem != null) {
@@ -166,6 +176,7 @@ public final class Spool implements AutoCloseable {
       DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
       String sha = io.fieldcap.model.Sha256.hex(e.jpeg());
       long now = clock.millis();
+      CrashPoint.reach("spool.durable");
       db.inTransaction(() -> {
         db.insertFrame(e, rel, sha, now);
         if (e.sourceItem() != null) {
@@ -173,6 +184,7 @@ public final class Spool implements AutoCloseable {
         }
         db.addCounts(pendingCounts);
       });
+      CrashPoint.reach("spool.committed");
       pendingCounts.clear();
       bytes += size;
       onStored.run();
@@ -214,15 +226,25 @@ public final class Spool implements AutoCloseable {
 
   // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
 
+  /** {@link #takePending(int, Drain)} oldest first. */
+  public List<PendingFrame> takePending(int limit) {
+    return takePending(limit, Drain.OLDEST_FIRST);
+  }
+
   /**
-   * Hands up to {@code limit} pending frames to sync, highest priority first, then oldest, and
-   * marks them in flight.
+   * Hands up to {@code limit} pending frames to sync, highest priority first, then in the order
+   * {@code drain} asks for, and marks them in flight. {@link Drain#FAIR} alternates the newest and
+   * the oldest waiting frame across calls, so that after an outage half of what is sent is live.
    */
-  public synchronized List<PendingFrame> takePending(int limit) {
+  public synchronized List<PendingFrame> takePending(int limit, Drain drain) {
     requireOpen();
     try {
       List<PendingFrame> out = new ArrayList<>();
-      List<Object[]> rows = db.pending(limit);
+      List<Object[]> rows = switch (drain) {
+        case OLDEST_FIRST -> db.pending(limit, false);
+        case LIVE_FIRST -> db.pending(limit, true);
+        case FAIR -> alternate(limit);
+      };
       if (rows.isEmpty()) {
         return out; // sync asks whenever its window has room: no transaction when there is nothing to take
       }
@@ -239,6 +261,26 @@ public final class Spool implements AutoCloseable {
     } catch (SQLException e) {
       throw new SpoolException("cannot read pending frames from " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private List<Object[]> alternate(int limit) throws SQLException {
+    List<Object[]> newest = db.pending(limit, true);
+    if (newest.size() < limit) {
+      return newest; // everything waiting fits: order does not matter
+    }
+    List<Object[]> oldest = db.pending(limit, false);
+    List<Object[]> out = new ArrayList<>(limit);
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    int n = 0;
+    int o = 0;
+    while (out.size() < limit) {
+      Object[] r = fairNewestNext ? newest.get(n++) : oldest.get(o++);
+      fairNewestNext = !fairNewestNext;
+      if (taken.add((String) r[0])) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /** Puts frames in flight back to pending: at every (re)connect, and for one frame after a retryable refusal. */
@@ -292,6 +334,7 @@ public final class Spool implements AutoCloseable {
         }
         db.addCounts(Map.of(Counters.ACKED, (long) found.size()));
       });
+      CrashPoint.reach("spool.ack-committed");
       if (!retain) {
         for (SpoolDb.Victim v : found) {
           bytes -= v.bytes();

@@ -185,32 +185,65 @@ final class SpoolDb implements AutoCloseable {
   /**
    * The frame to delete first to make room: a retained acked frame (already on the server), oldest
    * first; else the pending frame of the lowest priority (at most {@code maxPriority}), oldest first.
-   * Frames in flight are never chosen.
+   * Frames in flight are never chosen. Each step is an indexed lookup, so evicting from a backlog of
+   * 100,000 frames costs what it costs from ten.
    */
   Victim nextVictim(int maxPriority) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("""
-        SELECT frame_id, file, bytes, state FROM frames
-        WHERE state = 'acked' OR (state = 'pending' AND priority <= ?)
-        ORDER BY CASE state WHEN 'acked' THEN 0 ELSE 1 END, priority, seq LIMIT 1""")) {
+    Victim acked = victim("SELECT frame_id, file, bytes FROM frames WHERE state = 'acked' ORDER BY priority, seq LIMIT 1",
+        true);
+    if (acked != null) {
+      return acked;
+    }
+    Integer lowest = null;
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT priority FROM frames WHERE state = 'pending' AND priority <= ? ORDER BY priority LIMIT 1")) {
       p.setInt(1, maxPriority);
       try (ResultSet r = p.executeQuery()) {
-        return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3), r.getString(4).equals("acked")) : null;
+        if (r.next()) {
+          lowest = r.getInt(1);
+        }
       }
+    }
+    return lowest == null ? null : victim("SELECT frame_id, file, bytes FROM frames WHERE state = 'pending' AND priority = "
+        + lowest + " ORDER BY seq LIMIT 1", false);
+  }
+
+  private Victim victim(String sql, boolean acked) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
+      return r.next() ? new Victim(r.getString(1), r.getString(2), r.getLong(3), acked) : null;
     }
   }
 
-  /** Up to {@code limit} pending frames, highest priority first, then oldest; not yet marked. */
-  java.util.List<Object[]> pending(int limit) throws SQLException {
+  /**
+   * Up to {@code limit} pending frames, highest priority first, then the oldest (or the newest when
+   * {@code newest}); not yet marked. One indexed query per priority level, in either direction, so
+   * a backlog of 100,000 frames is never sorted.
+   */
+  java.util.List<Object[]> pending(int limit, boolean newest) throws SQLException {
     java.util.List<Object[]> out = new java.util.ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("""
-        SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason
-        FROM frames WHERE state = 'pending' ORDER BY priority DESC, seq LIMIT ?""")) {
-      p.setInt(1, limit);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
-              r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11)});
+    java.util.List<Integer> priorities = new java.util.ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT DISTINCT priority FROM frames WHERE state = 'pending' ORDER BY priority DESC");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        priorities.add(r.getInt(1));
+      }
+    }
+    for (int priority : priorities) {
+      try (PreparedStatement p = c.prepareStatement("""
+          SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason
+          FROM frames WHERE state = 'pending' AND priority = ?""" + " ORDER BY seq " + (newest ? "DESC" : "ASC") + " LIMIT ?")) {
+        p.setInt(1, priority);
+        p.setInt(2, limit - out.size());
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
+                r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11)});
+          }
         }
+      }
+      if (out.size() >= limit) {
+        break;
       }
     }
     return out;
@@ -298,7 +331,7 @@ final class SpoolDb implements AutoCloseable {
     return new SpoolStats(counts.getOrDefault(Counters.CAPTURED, 0L), pending, inflight,
         counts.getOrDefault(Counters.ACKED, 0L), counts.getOrDefault(Counters.EVICTED, 0L),
         counts.getOrDefault(Counters.DROPPED, 0L), counts.getOrDefault(Counters.FAILED, 0L),
-        rejected, rejectedBy, bytes, maxBytes);
+        counts.getOrDefault(Counters.QUARANTINED, 0L), rejected, rejectedBy, bytes, maxBytes);
   }
 
   @Override

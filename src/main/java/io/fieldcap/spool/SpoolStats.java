@@ -11,7 +11,12 @@ import java.util.Map;
  * @param acked frames the server acknowledged as stored (all time)
  * @param evicted frames dropped to respect {@code spool.max-bytes} or the free-disk reserve
  * @param dropped frames dropped because the spool writer fell behind capture
- * @param failed frames whose files were lost or damaged and were quarantined
+ * @param failed accepted frames whose images were lost or damaged on the device (moved to {@code failed/}
+ *     when there was an image) or that the server refused for good
+ * @param quarantined images found at start-up without a row, moved to {@code quarantine/}: a crash
+ *     came after the image was written and before its row was committed (the frame was never
+ *     accepted; a folder's file is taken again) or after the server's ack was committed and before
+ *     the image was deleted (the server has it). Not part of the frame accounting
  * @param rejected frames dropped by filters, all reasons
  * @param rejectedBy rejected frames by reason
  * @param bytes bytes of images in the spool
@@ -19,4 +24,4 @@ import java.util.Map;
  */
 public record SpoolStats(
     long captured, long pending, long inFlight, long acked, long evicted, long dropped, long failed,
-    long rejected, Map<String, Long> rejectedBy, long bytes, long maxBytes) {}
+    long quarantined, long rejected, Map<String, Long> rejectedBy, long bytes, long maxBytes) {}

@@ -1,6 +1,7 @@
 package io.fieldcap.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
@@ -181,6 +182,7 @@ public final class LocalFrameStore implements FrameStore {
       fsyncDir(folder.getParent());
       fsyncDir(folder.getParent().getParent());
     }
+    CrashPoint.reach("store.durable");
     try (PreparedStatement p = c.prepareStatement("""
         INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                                      model, labels, meta, path, received_at)
@@ -199,7 +201,9 @@ public final class LocalFrameStore implements FrameStore {
       p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
       p.setString(13, rel);
       p.setString(14, receivedAt.toString());
-      return p.executeUpdate() == 1 ? Outcome.STORED : Outcome.DUPLICATE;
+      Outcome o = p.executeUpdate() == 1 ? Outcome.STORED : Outcome.DUPLICATE;
+      CrashPoint.reach("store.committed");
+      return o;
     } catch (SQLException e) {
       throw new IOException("cannot record frame " + m.frameId() + ": " + e.getMessage(), e);
     }

@@ -68,6 +68,7 @@ public final class SyncService {
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final MqttLink link;
+  private final ByteRate rate;
   private volatile boolean running;
   private volatile boolean connected;
   private Thread thread;
@@ -84,6 +85,7 @@ public final class SyncService {
     this.clock = clock;
     this.listener = listener;
     this.topics = new Topics(config.topicRoot());
+    this.rate = new ByteRate(config.maxBytesPerSecond());
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
     this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status("offline")),
         new MqttLink.Listener() {
@@ -149,7 +151,9 @@ public final class SyncService {
         }
         connected = false;
         inFlight.clear();
-        if (!announcedDown) {
+        if (e instanceof io.fieldcap.spool.SpoolException) {
+          log.error("sync: {}; retrying with backoff", e.getMessage());
+        } else if (!announcedDown) {
           log.warn("sync: broker {} unreachable: {}; frames stay in the spool, retrying with backoff", broker, describe(e));
           announcedDown = true;
         } else {
@@ -244,7 +248,7 @@ public final class SyncService {
     if (free <= 0) {
       return;
     }
-    for (PendingFrame f : spool.takePending(free)) {
+    for (PendingFrame f : spool.takePending(free, config.drain())) {
       InFlight fl = new InFlight(f, System.nanoTime());
       inFlight.put(f.id().value(), fl);
       offer(fl);
@@ -331,6 +335,7 @@ public final class SyncService {
         continue;
       }
       byte[] part = Arrays.copyOfRange(image, i * size, Math.min(image.length, (i + 1) * size));
+      rate.acquire(part.length);
       link.publish(topics.chunk(device, f.id(), i), part, false);
       fl.lastActivityNanos = System.nanoTime();
     }
@@ -379,6 +384,7 @@ public final class SyncService {
     m.put("evicted", s.evicted());
     m.put("dropped", s.dropped());
     m.put("failed", s.failed());
+    m.put("quarantined", s.quarantined());
     m.put("rejected", s.rejected());
     m.put("spoolBytes", s.bytes());
     m.put("diskFree", spool.freeBytes());

@@ -86,4 +86,19 @@ class CommandLineIT {
     assertThat(p.exitCode()).isEqualTo(1);
     assertThat(p.output()).contains("no spool at " + tmp.resolve("none"));
   }
+
+  @Test
+  void benchStartupRestartsOnABacklogAndReportsBothStarts() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("bench", "startup", "--frames", "3000");
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    String json = p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertThat(r.get("backlogFrames").asInt()).isEqualTo(3000);
+    assertThat(r.get("backlogFirstFrameMs").asLong()).isPositive().isGreaterThanOrEqualTo(r.get("backlogStartMs").asLong());
+    assertThat(r.get("emptyFirstFrameMs").asLong()).isPositive();
+    assertThat(p.output()).contains("agent bench started").doesNotContain("Exception");
+    ChildProcess bad = ChildProcess.fieldcapRun("bench", "startup", "--frames", "0");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output()).contains("--frames must be at least 1");
+  }
 }

@@ -2,6 +2,7 @@ package io.fieldcap.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fieldcap.config.MqttConfig.Drain;
 import io.fieldcap.config.SpoolConfig.WhenFull;
 import io.fieldcap.model.FrameId;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -161,7 +163,8 @@ class SpoolTest {
     try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
       SpoolStats st = s.stats();
       assertThat(st.pending()).isEqualTo(1);
-      assertThat(st.failed()).isEqualTo(2);
+      assertThat(st.failed()).as("the row whose image is gone").isEqualTo(1);
+      assertThat(st.quarantined()).as("the image without a row").isEqualTo(1);
       assertThat(st.bytes()).isEqualTo(100);
       assertThat(dir.resolve("quarantine/20261129T100000000Z-000000099999.jpg")).exists();
       assertThat(dir.resolve("tmp")).isEmptyDirectory();
@@ -230,6 +233,28 @@ class SpoolTest {
       assertThat(dir.resolve("frames/2026-11-29/" + a.id() + ".jpg")).doesNotExist();
       assertThat(s.stats().evicted()).isZero();
       assertThat(s.stats().pending()).isEqualTo(3);
+    }
+  }
+
+  private static List<Long> seqs(List<PendingFrame> frames) {
+    return frames.stream().map(PendingFrame::seq).toList();
+  }
+
+  @Test
+  void givenABacklog_thenEachDrainOrderSendsHigherPrioritiesFirstThenItsOwnOrder() {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      for (int i = 0; i < 10; i++) {
+        s.put(entry(s, 10, i == 4 ? 5 : 0, null)); // seqs 0..9; seq 4 carries priority 5
+      }
+      assertThat(seqs(s.takePending(3, Drain.OLDEST_FIRST))).containsExactly(4L, 0L, 1L);
+      assertThat(seqs(s.takePending(2, Drain.LIVE_FIRST))).containsExactly(9L, 8L);
+      // fair: alternately the newest and the oldest still waiting, across calls
+      assertThat(seqs(s.takePending(1, Drain.FAIR))).containsExactly(7L);
+      assertThat(seqs(s.takePending(1, Drain.FAIR))).containsExactly(2L);
+      assertThat(seqs(s.takePending(2, Drain.FAIR))).containsExactly(6L, 3L);
+      // fewer waiting than asked for: all of them
+      assertThat(seqs(s.takePending(5, Drain.FAIR))).containsExactly(5L);
+      assertThat(s.takePending(5, Drain.FAIR)).isEmpty();
     }
   }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The reliability torture harness with more cycles than CI runs, then the table of docs/reliability.md.
+#   scripts/torture.sh [agent|server|broker|crashpoints|outage|damage|all] [CYCLES]
+#   TORTURE_SEED=123 scripts/torture.sh agent 1000     # replay a failing run's random moments
+# Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc). Results: target/reliability/results.jsonl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+cycles=${2:-100}
+case "$what" in
+  agent) it='TortureIT#agentKilled*' ;;
+  server) it='TortureIT#serverKilled*' ;;
+  broker) it='TortureIT#brokerRestarted*' ;;
+  crashpoints) it='TortureIT#crashBetween*' ;;
+  outage) it='OutageIT' ;;
+  damage) it='DamageIT' ;;
+  all) it='TortureIT,OutageIT,DamageIT' ;;
+  *) echo "usage: scripts/torture.sh [agent|server|broker|crashpoints|outage|damage|all] [CYCLES]" >&2; exit 2 ;;
+esac
+rm -f target/reliability/results.jsonl
+mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dtorture.cycles="$cycles" \
+  ${TORTURE_SEED:+-Dtorture.seed=$TORTURE_SEED}
+echo
+echo "| fault | trials | accepted | stored | lost | duplicated |"
+echo "|---|---|---|---|---|---|"
+sed -E 's/.*"fault":"([^"]*)","trials":([0-9]+),"accepted":([0-9]+),"stored":([0-9]+),"lost":([0-9]+),"duplicated":([0-9]+).*/| \1 | \2 | \3 | \4 | \5 | \6 |/' \
+  target/reliability/results.jsonl

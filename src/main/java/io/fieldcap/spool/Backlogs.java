@@ -1,0 +1,50 @@
+package io.fieldcap.spool;
+
+import io.fieldcap.model.FrameId;
+import io.fieldcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Builds a spool holding a large backlog quickly, for benchmarks: the frames are written as a
+ * normal spool would hold them (files under {@code frames/DAY/}, one pending row each, sequence
+ * numbers reserved) but without an fsync per frame, and committed in batches. Not for real data.
+ */
+public final class Backlogs {
+  private Backlogs() {}
+
+  /** Writes {@code n} pending copies of {@code jpeg} into a new spool at {@code dir}, captured one second apart from {@code start}. */
+  public static void synthesize(Path dir, int n, byte[] jpeg, int width, int height, Instant start) {
+    try (Spool s = Spool.open(dir, Long.MAX_VALUE, 0, io.fieldcap.config.SpoolConfig.WhenFull.REJECT_NEW,
+        java.time.InstantSource.system())) {
+      String sha = Sha256.hex(jpeg);
+      int batch = 5000;
+      for (int from = 0; from < n; from += batch) {
+        int to = Math.min(n, from + batch);
+        java.util.List<SpoolEntry> entries = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+          long seq = s.nextSequence();
+          Instant at = start.plusSeconds(i);
+          SpoolEntry e = new SpoolEntry(FrameId.of(at, seq), seq, at, width, height, jpeg, null, 0, "all", null);
+          String rel = "frames/" + Spool.DAY.format(at) + "/" + e.id() + ".jpg";
+          Path f = dir.resolve(rel);
+          Files.createDirectories(f.getParent());
+          Files.write(f, jpeg);
+          entries.add(e);
+        }
+        long now = System.currentTimeMillis();
+        s.db().inTransaction(() -> {
+          for (SpoolEntry e : entries) {
+            s.db().insertFrame(e, "frames/" + Spool.DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg", sha, now);
+          }
+          s.db().addCounts(java.util.Map.of(Counters.CAPTURED, (long) entries.size()));
+        });
+      }
+    } catch (IOException | SQLException e) {
+      throw new SpoolException("cannot build a backlog in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
