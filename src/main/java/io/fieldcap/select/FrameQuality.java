@@ -36,6 +36,10 @@ public record FrameQuality(double sharpness, double brightness, long[] hash) {
    * no native memory per frame. One per thread.
    */
   public static final class Meter implements AutoCloseable {
+    static {
+      OpenCv.load(); // before the fields: a nested class is initialised on its own
+    }
+
     private final Mat color = new Mat();
     private final Mat grey = new Mat();
     private final Mat small = new Mat();
