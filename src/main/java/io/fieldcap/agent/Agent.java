@@ -14,6 +14,7 @@ import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
 import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.select.QualityGate;
+import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
@@ -119,7 +120,7 @@ public final class Agent {
     preparer = new Preparer(queue, ready, spool, detector, new QualityGate(config.quality()));
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
-        new DuplicateFilter(config.quality()));
+        new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()));
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");

@@ -45,9 +45,10 @@ final class Labeler extends Stage<Preparer.Ready> {
     long t0 = System.nanoTime();
     String labels = null;
     Map<String, Integer> classes = Map.of();
+    LabelSet set = null;
     if (detector != null && r.input() != null) {
       try {
-        LabelSet set = detector.infer(r.input());
+        set = detector.infer(r.input());
         classes = new TreeMap<>();
         for (Detection d : set.detections()) {
           classes.merge(d.label(), 1, Integer::sum);
@@ -65,6 +66,6 @@ final class Labeler extends Stage<Preparer.Ready> {
       }
     }
     nanos.add(System.nanoTime() - t0);
-    next.put(new Labeled(f, labels, classes, r.quality()));
+    next.put(new Labeled(f, labels, set, classes, r.quality()));
   }
 }

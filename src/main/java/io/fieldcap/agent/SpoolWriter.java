@@ -2,8 +2,9 @@ package io.fieldcap.agent;
 
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.model.Frame;
-import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.model.FrameId;
+import io.fieldcap.select.DuplicateFilter;
+import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;
@@ -24,6 +25,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   private final JpegEncoder encoder;
   private final DuplicateFilter duplicates;
+  private final Rules rules;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -31,10 +33,11 @@ final class SpoolWriter extends Stage<Labeled> {
   private boolean failing;
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
-      DuplicateFilter duplicates) {
+      DuplicateFilter duplicates, Rules rules) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
+    this.rules = rules;
     this.jpegQuality = jpegQuality;
   }
 
@@ -56,16 +59,24 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void handle(Labeled l) {
     Frame f = l.frame();
-    if (duplicates.duplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
-      spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE); // dropped before encoding: costs no JPEG, no write
+    // dropped before encoding: a rejected frame costs no JPEG and no write
+    if (duplicates.isDuplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
+      spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE);
       return;
     }
+    Rules.Verdict v = rules.decide(f.capturedAt(), l.set(), l.quality().hash(), spool.fill());
+    if (!v.kept()) {
+      spool.skip(f.sourceItem(), v.reason());
+      return;
+    }
+    duplicates.remember(l.quality().hash(), l.classes(), f.capturedAt());
     try {
       long t0 = System.nanoTime();
       byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
-          jpeg, f.sourceItem(), 0, "all", l.labels()));
+          jpeg, f.sourceItem(), v.priority(), v.rule(), l.labels()));
+      rules.stored(v.rule(), f.capturedAt(), jpeg.length);
       encodeNanos.add(t1 - t0);
       storeNanos.add(System.nanoTime() - t1);
       written.increment();

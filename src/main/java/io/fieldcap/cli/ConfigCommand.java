@@ -51,6 +51,13 @@ final class ConfigCommand implements Runnable {
           Sizes.format(c.spool().maxBytes()), Sizes.format(c.spool().minFreeBytes()),
           c.spool().whenFull().name().toLowerCase(Locale.ROOT).replace('_', '-'));
       out.printf(Locale.ROOT, "  mqtt    %s%n", c.mqtt() == null ? "none (capture only)" : c.mqtt().broker());
+      var q = c.quality();
+      out.printf(Locale.ROOT, "  quality blur-min %s, dark below %s, bright above %s, duplicates %s%n", q.blurMin(),
+          q.darkBelow(), q.brightAbove(), q.duplicates() ? "within " + q.duplicateDistance() + " bits for "
+              + q.duplicateWindow().toMinutes() + " min" : "kept");
+      out.printf(Locale.ROOT, "  capture %s%n", c.capture().rules().isEmpty() ? "every frame that passes the filters"
+          : c.capture().rules().stream().map(r -> r.name() + " (" + r.type().name().toLowerCase(Locale.ROOT)
+              .replace('_', '-') + ", priority " + r.priority() + ")").collect(java.util.stream.Collectors.joining(", ")));
       return ExitCodes.OK;
     }
   }

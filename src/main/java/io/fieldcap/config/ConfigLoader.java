@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture"));
 
   private ConfigLoader() {}
 
@@ -46,11 +46,12 @@ public final class ConfigLoader {
     ModelConfig model = ms.present() ? model(ms) : null;
     ms.finish();
     QualityConfig quality = quality(new Section(tree, "quality", errors));
+    CaptureConfig capture = capture(new Section(tree, "capture", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
@@ -168,6 +169,60 @@ public final class ConfigLoader {
     boolean keepAcked = s.bool("keep-acked", false);
     s.finish();
     return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
+  }
+
+  private static CaptureConfig capture(Section s) {
+    java.util.List<CaptureConfig.Rule> rules = new ArrayList<>();
+    for (var e : s.mappings("rules").entrySet()) {
+      rules.add(rule(e.getKey(), e.getValue()));
+    }
+    CaptureConfig.Budget budget = budget(s);
+    s.finish();
+    return new CaptureConfig(rules, budget);
+  }
+
+  private static CaptureConfig.Budget budget(Section s) {
+    return new CaptureConfig.Budget(s.integer("max-per-minute", 0, 0, 1_000_000, "frames (0: no limit)"),
+        s.integer("max-per-hour", 0, 0, 1_000_000, "frames (0: no limit)"),
+        s.integer("max-per-day", 0, 0, 100_000_000, "frames (0: no limit)"),
+        s.bytes("max-bytes-per-day", 0, 0));
+  }
+
+  private static CaptureConfig.Rule rule(String name, Section r) {
+    CaptureConfig.Type type = r.choice("type", null, CaptureConfig.Type.class);
+    if (type == null && !r.has("type")) {
+      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random]");
+    }
+    int priority = r.integer("priority", 0, 0, 100, "the priority of the frames it keeps");
+    Duration every = null;
+    java.util.Set<String> classes = java.util.Set.of();
+    int minCount = 1;
+    double minScore = 0;
+    double from = 0;
+    double to = 1;
+    int minChange = 0;
+    double probability = 0;
+    if (type == CaptureConfig.Type.INTERVAL) {
+      every = r.duration("every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1));
+    } else if (type == CaptureConfig.Type.DETECTIONS) {
+      classes = new java.util.LinkedHashSet<>(r.strings("classes"));
+      minCount = r.integer("min-count", 1, 1, 10_000, "detections");
+      minScore = r.decimalFrom("min-score", 0.5, 0, 1, "a score");
+    } else if (type == CaptureConfig.Type.UNCERTAIN) {
+      from = r.decimalFrom("score-from", 0.3, 0, 1, "a score");
+      to = r.decimalFrom("score-to", 0.6, 0, 1, "a score");
+      if (from >= to) {
+        r.reject("score-to", "'" + to + "' must be above score-from (" + from + ")");
+      }
+    } else if (type == CaptureConfig.Type.MOTION_WITHOUT_DETECTION) {
+      minChange = r.integer("min-change", 20, 1, 256, "bits of the 256-bit frame hash that changed since the previous frame");
+    } else if (type == CaptureConfig.Type.RANDOM) {
+      probability = r.decimal("probability", 0.01, 0, 1, "a probability");
+    }
+    CaptureConfig.Budget budget = budget(r);
+    r.finish();
+    return new CaptureConfig.Rule(name, type, priority, every, classes, minCount, minScore, from, to, minChange,
+        probability, budget);
   }
 
   private static QualityConfig quality(Section s) {

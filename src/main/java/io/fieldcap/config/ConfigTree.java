@@ -160,6 +160,11 @@ final class ConfigTree {
   }
 
   /** Where {@code key} was set, as a prefix for error messages ("file:line: " or "--set key: "), or "". */
+  /** Whether a line is known for the dotted {@code key}. */
+  boolean has(String key) {
+    return origins.containsKey(key);
+  }
+
   String where(String key) {
     String origin = origins.get(key);
     if (origin != null) {

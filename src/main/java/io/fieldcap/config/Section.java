@@ -27,10 +27,14 @@ final class Section {
   private final Set<String> known = new LinkedHashSet<>();
 
   Section(ConfigTree tree, String name, List<String> errors) {
+    this(tree, name, tree.root.get(name), errors);
+  }
+
+  /** A mapping nested at the dotted {@code path}, for example one rule under {@code capture.rules}. */
+  Section(ConfigTree tree, String path, JsonNode n, List<String> errors) {
     this.tree = tree;
-    this.name = name;
+    this.name = path;
     this.errors = errors;
-    JsonNode n = tree.root.get(name);
     if (n != null && !n.isObject() && !n.isNull()) {
       errors.add(tree.where(name) + name + ": must be a mapping of keys, got '" + n.asText() + "'");
       n = null;
@@ -48,6 +52,59 @@ final class Section {
     return v == null || v.isNull() ? null : v;
   }
 
+  /** The names and nested sections of a mapping under {@code key} (empty when absent). */
+  java.util.Map<String, Section> mappings(String key) {
+    JsonNode v = raw(key);
+    java.util.Map<String, Section> out = new java.util.LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    if (!v.isObject()) {
+      error(key, "must be a mapping of names to settings, got '" + v.asText() + "'");
+      return out;
+    }
+    for (Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      java.util.Map.Entry<String, JsonNode> e = it.next();
+      String path = name + "." + key + "." + e.getKey();
+      if (!e.getValue().isObject()) {
+        errors.add(tree.where(path) + path + ": must be a mapping of settings, got '" + e.getValue().asText() + "'");
+        continue;
+      }
+      out.put(e.getKey(), new Section(tree, path, e.getValue(), errors));
+    }
+    return out;
+  }
+
+  /** A list of non-blank strings (a YAML list, or one string); empty when absent. */
+  List<String> strings(String key) {
+    JsonNode v = raw(key);
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (v.isValueNode() && !v.asText().isBlank()) {
+      out.add(v.asText());
+      return out;
+    }
+    if (!v.isArray()) {
+      error(key, "'" + v + "' is not allowed; expected a list such as [person, car]");
+      return out;
+    }
+    for (JsonNode e : v) {
+      if (!e.isValueNode() || e.asText().isBlank()) {
+        error(key, "'" + e + "' is not allowed in the list; expected names such as person");
+      } else {
+        out.add(e.asText());
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code key} is given (it counts as known). */
+  boolean has(String key) {
+    return raw(key) != null;
+  }
+
   /** Records a problem with {@code key} found after reading it. */
   void reject(String key, String problem) {
     error(key, problem);
@@ -55,7 +112,8 @@ final class Section {
 
   private void error(String key, String problem) {
     String full = name + "." + key;
-    errors.add(tree.where(full) + full + ": " + problem);
+    // a missing key has no line of its own: point at its section's
+    errors.add((tree.has(full) ? tree.where(full) : tree.where(name)) + full + ": " + problem);
   }
 
   String string(String key, String def, String expected) {

@@ -36,6 +36,15 @@ public final class DuplicateFilter {
    * remembered as kept.
    */
   public boolean duplicate(long[] hash, Map<String, Integer> classes, Instant at) {
+    if (isDuplicate(hash, classes, at)) {
+      return true;
+    }
+    remember(hash, classes, at);
+    return false;
+  }
+
+  /** Whether the frame duplicates a recently kept one, without remembering it. */
+  public boolean isDuplicate(long[] hash, Map<String, Integer> classes, Instant at) {
     if (distance < 0) {
       return false;
     }
@@ -47,10 +56,17 @@ public final class DuplicateFilter {
         return true;
       }
     }
+    return false;
+  }
+
+  /** Remembers a kept frame for later comparisons. */
+  public void remember(long[] hash, Map<String, Integer> classes, Instant at) {
+    if (distance < 0) {
+      return;
+    }
     recent.addFirst(new Kept(hash, Map.copyOf(classes), at));
     if (recent.size() > MAX_REMEMBERED) {
       recent.removeLast();
     }
-    return false;
   }
 }

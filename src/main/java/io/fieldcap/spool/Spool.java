@@ -106,6 +106,11 @@ public final class Spool implements AutoCloseable {
     return nextSeq++;
   }
 
+  /** Bytes of images held over the quota, 0..1 (more when the quota was lowered). */
+  public synchronized double fill() {
+    return maxBytes <= 0 ? 0 : (double) bytes / maxBytes;
+  }
+
   SpoolDb db() {
     return db;
   }

@@ -174,4 +174,51 @@ class ConfigLoaderTest {
     assertThat(Durations.parse("250ms").toMillis()).isEqualTo(250);
     assertThatThrownBy(() -> Durations.parse("soon")).hasMessageContaining("'soon' is not a duration");
   }
+
+  @Test
+  void givenCaptureRules_thenEachIsReadWithItsSettingsAndBadOnesAreNamedWithTheirLines() throws Exception {
+    FieldcapConfig c = ConfigLoader.load(write(base() + """
+        capture:
+          max-per-hour: 600
+          rules:
+            people:
+              type: detections
+              classes: [person, dog]
+              min-count: 2
+              priority: 5
+              max-per-minute: 10
+            baseline:
+              type: interval
+              every: 10m
+        """), List.of());
+    assertThat(c.capture().budget().perHour()).isEqualTo(600);
+    assertThat(c.capture().rules()).extracting(CaptureConfig.Rule::name).containsExactly("people", "baseline");
+    CaptureConfig.Rule people = c.capture().rules().get(0);
+    assertThat(people.type()).isEqualTo(CaptureConfig.Type.DETECTIONS);
+    assertThat(people.classes()).containsExactly("person", "dog");
+    assertThat(people.minCount()).isEqualTo(2);
+    assertThat(people.minScore()).isEqualTo(0.5);
+    assertThat(people.budget().perMinute()).isEqualTo(10);
+    assertThat(c.capture().rules().get(1).every()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(ConfigLoader.load(write(base()), List.of()).capture().rules()).as("no rules: keep all").isEmpty();
+
+    Path f = write(base() + """
+        capture:
+          rules:
+            unsure:
+              type: uncertain
+              score-from: 0.7
+              score-to: 0.4
+            typo:
+              type: uncertian
+            nothing:
+              priority: 3
+            flat: 7
+        """);
+    List<String> errors = errors(f);
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":14: capture.rules.unsure.score-to: '0.4' must be above"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":16: capture.rules.typo.type: 'uncertian' is not allowed"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":17: capture.rules.nothing.type: missing; expected one of"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":19: capture.rules.flat: must be a mapping"));
+  }
 }

@@ -1,0 +1,169 @@
+package io.fieldcap.select;
+
+import io.fieldcap.config.CaptureConfig;
+import io.fieldcap.config.CaptureConfig.Budget;
+import io.fieldcap.config.CaptureConfig.Rule;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Decides, frame by frame after pre-labeling, whether a capture rule keeps it. Rules are tried
+ * highest priority first (config order among equals); the first that matches and whose budget, and
+ * the overall budget, allow it keeps the frame, which then carries that rule's name and priority.
+ * When the spool is nearly full (at least {@value #NEARLY_FULL} of its quota) rules of priority 0
+ * pause, so the baseline sample gives way to what the team asked for first instead of evicting it.
+ * Used by one thread.
+ */
+public final class Rules {
+  /** The spool fill (bytes / quota) from which priority-0 rules pause. */
+  public static final double NEARLY_FULL = 0.9;
+
+  /** Rejection reasons, as counted under {@code rejectedBy}. */
+  public static final String NO_RULE = "no-rule";
+  public static final String BUDGET = "budget";
+  public static final String SPOOL_FULL = "spool-full";
+
+  /** Kept by {@code rule} with {@code priority}, or rejected for {@code reason}. */
+  public record Verdict(String rule, int priority, String reason) {
+    public boolean kept() {
+      return reason == null;
+    }
+  }
+
+  private static final Verdict ALL = new Verdict("all", 0, null);
+
+  /** Fixed calendar windows (UTC minute, hour, day) counting kept frames and bytes. */
+  private static final class Spent {
+    long minute = -1;
+    long hour = -1;
+    long day = -1;
+    int inMinute;
+    int inHour;
+    int inDay;
+    long bytesInDay;
+
+    private void roll(Instant at) {
+      long m = at.getEpochSecond() / 60;
+      if (m != minute) {
+        minute = m;
+        inMinute = 0;
+      }
+      if (m / 60 != hour) {
+        hour = m / 60;
+        inHour = 0;
+      }
+      if (m / 1440 != day) {
+        day = m / 1440;
+        inDay = 0;
+        bytesInDay = 0;
+      }
+    }
+
+    boolean allows(Budget b, Instant at) {
+      roll(at);
+      return (b.perMinute() == 0 || inMinute < b.perMinute()) && (b.perHour() == 0 || inHour < b.perHour())
+          && (b.perDay() == 0 || inDay < b.perDay()) && (b.bytesPerDay() == 0 || bytesInDay < b.bytesPerDay());
+    }
+
+    void count(Instant at) {
+      roll(at);
+      inMinute++;
+      inHour++;
+      inDay++;
+    }
+
+    void bytes(Instant at, long n) {
+      roll(at);
+      bytesInDay += n;
+    }
+  }
+
+  private final List<Rule> rules;
+  private final Budget overall;
+  private final Spent spentOverall = new Spent();
+  private final Map<String, Spent> spent = new HashMap<>();
+  private final Map<String, Instant> lastKept = new HashMap<>();
+  private final SplittableRandom random;
+  private long[] previousHash;
+
+  public Rules(CaptureConfig config, long seed) {
+    List<Rule> sorted = new ArrayList<>(config.rules());
+    sorted.sort(Comparator.comparingInt(Rule::priority).reversed());
+    this.rules = List.copyOf(sorted);
+    this.overall = config.budget();
+    this.random = new SplittableRandom(seed);
+    for (Rule r : rules) {
+      spent.put(r.name(), new Spent());
+    }
+  }
+
+  /**
+   * Decides for a frame captured {@code at} with pre-labels {@code labels} (null without a model)
+   * and frame hash {@code hash}; {@code spoolFill} is the spool's bytes over its quota.
+   */
+  public Verdict decide(Instant at, LabelSet labels, long[] hash, double spoolFill) {
+    int change = previousHash == null ? 256 : FrameQuality.distance(previousHash, hash);
+    previousHash = hash;
+    if (rules.isEmpty()) {
+      if (!spentOverall.allows(overall, at)) {
+        return new Verdict(null, 0, BUDGET);
+      }
+      spentOverall.count(at);
+      return ALL;
+    }
+    String why = NO_RULE;
+    boolean nearlyFull = spoolFill >= NEARLY_FULL;
+    for (Rule r : rules) {
+      if (!matches(r, at, labels, change)) {
+        continue;
+      }
+      if (nearlyFull && r.priority() == 0) {
+        why = SPOOL_FULL;
+        continue;
+      }
+      Spent own = spent.get(r.name());
+      if (!own.allows(r.budget(), at) || !spentOverall.allows(overall, at)) {
+        why = BUDGET;
+        continue;
+      }
+      own.count(at);
+      spentOverall.count(at);
+      lastKept.put(r.name(), at);
+      return new Verdict(r.name(), r.priority(), null);
+    }
+    return new Verdict(null, 0, why);
+  }
+
+  /** Counts the stored size of a frame kept by {@code rule} against the byte budgets. */
+  public void stored(String rule, Instant at, long bytes) {
+    spentOverall.bytes(at, bytes);
+    Spent own = spent.get(rule);
+    if (own != null) {
+      own.bytes(at, bytes);
+    }
+  }
+
+  private boolean matches(Rule r, Instant at, LabelSet labels, int change) {
+    List<Detection> found = labels == null ? List.of() : labels.detections();
+    return switch (r.type()) {
+      case INTERVAL -> {
+        Instant last = lastKept.get(r.name());
+        yield last == null || Duration.between(last, at).compareTo(r.every()) >= 0;
+      }
+      case DETECTIONS -> found.stream()
+          .filter(d -> (r.classes().isEmpty() || r.classes().contains(d.label())) && d.score() >= r.minScore())
+          .count() >= r.minCount();
+      case UNCERTAIN -> found.stream().anyMatch(d -> d.score() >= r.scoreFrom() && d.score() <= r.scoreTo());
+      case MOTION_WITHOUT_DETECTION -> found.isEmpty() && change >= r.minChange();
+      case RANDOM -> random.nextDouble() < r.probability();
+    };
+  }
+}
