@@ -14,6 +14,7 @@ import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
 import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.select.QualityGate;
+import io.fieldcap.select.Redactor;
 import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
@@ -78,6 +79,20 @@ public final class Agent {
    */
   public synchronized void start() throws ModelException {
     Detector detector = openModel();
+    Redactor redactor = null;
+    if (config.privacy().active()) {
+      try {
+        redactor = new Redactor(config.privacy());
+      } catch (ModelException e) {
+        if (detector != null) {
+          detector.close();
+        }
+        throw new ModelException("privacy: " + e.getMessage()); // never capture unredacted frames instead
+      }
+      log.info("privacy: faces {}, classes {}, {} mask(s); applied before any image is written",
+          config.privacy().faces().name().toLowerCase(java.util.Locale.ROOT), config.privacy().classes(),
+          config.privacy().masks().size());
+    }
     var sc = config.spool();
     spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
     BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
@@ -120,7 +135,8 @@ public final class Agent {
     preparer = new Preparer(queue, ready, spool, detector, new QualityGate(config.quality()));
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
-        new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()));
+        new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
+        config.privacy().labelFaces());
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");

@@ -1,14 +1,22 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.image.JpegEncoder;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.model.Detection;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.FrameId;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.protocol.Codec;
 import io.fieldcap.select.DuplicateFilter;
+import io.fieldcap.select.Redactor;
 import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;
 import io.fieldcap.spool.SpoolException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -26,6 +34,8 @@ final class SpoolWriter extends Stage<Labeled> {
   private final JpegEncoder encoder;
   private final DuplicateFilter duplicates;
   private final Rules rules;
+  private final Redactor redactor;
+  private final boolean labelFaces;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -33,11 +43,13 @@ final class SpoolWriter extends Stage<Labeled> {
   private boolean failing;
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
-      DuplicateFilter duplicates, Rules rules) {
+      DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
     this.rules = rules;
+    this.redactor = redactor;
+    this.labelFaces = labelFaces;
     this.jpegQuality = jpegQuality;
   }
 
@@ -54,6 +66,9 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void finished() {
     encoder.close();
+    if (redactor != null) {
+      redactor.close();
+    }
   }
 
   @Override
@@ -70,12 +85,28 @@ final class SpoolWriter extends Stage<Labeled> {
       return;
     }
     duplicates.remember(l.quality().hash(), l.classes(), f.capturedAt());
+    String labels = l.labels();
+    if (redactor != null) {
+      try {
+        List<Detection> faces = redactor.redact(f.width(), f.height(), f.bgr(), l.set());
+        if (labelFaces && !faces.isEmpty()) {
+          List<Detection> all = new ArrayList<>(l.set() == null ? List.of() : l.set().detections());
+          all.addAll(faces);
+          labels = Codec.JSON.writeValueAsString(new LabelSet(l.set() == null ? "faces" : l.set().model(), all));
+        }
+      } catch (ModelException | IOException e) {
+        // never store a frame that should have been redacted and was not
+        spool.count(Counters.DROPPED, 1);
+        log.error("privacy redaction failed, frame dropped: {}", e.getMessage());
+        return;
+      }
+    }
     try {
       long t0 = System.nanoTime();
       byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
-          jpeg, f.sourceItem(), v.priority(), v.rule(), l.labels()));
+          jpeg, f.sourceItem(), v.priority(), v.rule(), labels));
       rules.stored(v.rule(), f.capturedAt(), jpeg.length);
       encodeNanos.add(t1 - t0);
       storeNanos.add(System.nanoTime() - t1);

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy"));
 
   private ConfigLoader() {}
 
@@ -47,11 +47,12 @@ public final class ConfigLoader {
     ms.finish();
     QualityConfig quality = quality(new Section(tree, "quality", errors));
     CaptureConfig capture = capture(new Section(tree, "capture", errors));
+    PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
@@ -169,6 +170,48 @@ public final class ConfigLoader {
     boolean keepAcked = s.bool("keep-acked", false);
     s.finish();
     return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
+  }
+
+  private static PrivacyConfig privacy(Section s) {
+    PrivacyConfig.Mode faces = s.choice("faces", PrivacyConfig.Mode.OFF, PrivacyConfig.Mode.class);
+    Path model = PrivacyConfig.DEFAULT_FACE_MODEL;
+    if (s.has("face-model")) {
+      model = s.readableFile("face-model");
+    } else if (faces != PrivacyConfig.Mode.OFF && !java.nio.file.Files.isRegularFile(model)) {
+      s.reject("faces", "needs the BlazeFace model, not found at " + model.toAbsolutePath()
+          + " (run scripts/fetch-models.sh, or set privacy.face-model)");
+    }
+    double score = s.decimalFrom("face-score", 0.5, 0, 1, "a score");
+    boolean label = s.bool("label-faces", false);
+    java.util.Set<String> classes = new java.util.LinkedHashSet<>(s.strings("classes"));
+    java.util.List<java.util.List<double[]>> masks = new ArrayList<>();
+    for (String m : s.strings("masks")) {
+      java.util.List<double[]> poly = new ArrayList<>();
+      String problem = null;
+      for (String pt : m.trim().split("\\s+")) {
+        String[] xy = pt.split(",");
+        try {
+          double x = Double.parseDouble(xy[0]);
+          double y = Double.parseDouble(xy[1]);
+          if (xy.length != 2 || x < 0 || x > 1 || y < 0 || y > 1) {
+            problem = "'" + pt + "' is not a point x,y with both from 0 to 1";
+          }
+          poly.add(new double[] {x, y});
+        } catch (RuntimeException e) {
+          problem = "'" + pt + "' is not a point x,y with both from 0 to 1";
+        }
+      }
+      if (problem == null && poly.size() < 3) {
+        problem = "'" + m + "' has fewer than 3 points";
+      }
+      if (problem != null) {
+        s.reject("masks", problem + "; a mask is a polygon such as \"0.6,0 1,0 1,0.4 0.6,0.4\" (fractions of width and height)");
+      } else {
+        masks.add(poly);
+      }
+    }
+    s.finish();
+    return new PrivacyConfig(faces, model, score, label, classes, masks);
   }
 
   private static CaptureConfig capture(Section s) {

@@ -221,4 +221,21 @@ class ConfigLoaderTest {
     assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":17: capture.rules.nothing.type: missing; expected one of"));
     assertThat(errors).anySatisfy(e -> assertThat(e).startsWith(f + ":19: capture.rules.flat: must be a mapping"));
   }
+
+  @Test
+  void givenPrivacySettings_thenMasksAndTheFaceModelAreCheckedWithClearErrors() throws Exception {
+    Path model = Files.writeString(tmp.resolve("faces.onnx"), "x");
+    FieldcapConfig c = ConfigLoader.load(write(base()), List.of("privacy.faces=pixelate", "privacy.face-model=" + model,
+        "privacy.classes=person", "privacy.masks=0.6,0 1,0 1,0.4"));
+    assertThat(c.privacy().faces()).isEqualTo(PrivacyConfig.Mode.PIXELATE);
+    assertThat(c.privacy().classes()).containsExactly("person");
+    assertThat(c.privacy().masks()).hasSize(1);
+    assertThat(c.privacy().masks().get(0)).hasSize(3);
+    assertThat(ConfigLoader.load(write(base()), List.of()).privacy().active()).as("off by default").isFalse();
+    List<String> errors = errors(write(base()), "privacy.faces=blur", "privacy.face-model=" + tmp.resolve("none.onnx"),
+        "privacy.masks=0,0 2,0 1,1");
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("privacy.face-model: '" + tmp.resolve("none.onnx")
+        + "' is not a readable file"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("privacy.masks: '2,0' is not a point x,y with both from 0 to 1"));
+  }
 }
