@@ -13,6 +13,7 @@ PACKAGES=(
   opencv-doc                      # real sample footage (vtest.avi, Megamind.avi)
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad  # RTSP test server
   mosquitto openssl               # the MQTT broker the integration tests start, and their TLS certificates
+  gpsd gpsd-clients libimage-exiftool-perl  # gpsfake replays a GPS log for the geotag tests; exiftool reads the tags back
 )
 
 missing=()

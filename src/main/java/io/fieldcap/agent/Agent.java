@@ -5,6 +5,8 @@ import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
+import io.fieldcap.geo.Fix;
+import io.fieldcap.geo.GpsdClient;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
@@ -49,6 +51,7 @@ public final class Agent {
   private final InstantSource clock;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
+  private GpsdClient gpsd;
   private CaptureLoop capture;
   private Preparer preparer;
   private Thread preparerThread;
@@ -136,7 +139,7 @@ public final class Agent {
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
         new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
-        config.privacy().labelFaces());
+        config.privacy().labelFaces(), position());
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");
@@ -162,6 +165,17 @@ public final class Agent {
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");
     }
+  }
+
+  /** The current GPS fix, or null: without geo.gpsd, always null. */
+  private java.util.function.Supplier<Fix> position() {
+    var g = config.geo();
+    if (g.gpsdHost() == null) {
+      return () -> null;
+    }
+    gpsd = new GpsdClient(g.gpsdHost(), g.gpsdPort());
+    GpsdClient client = gpsd;
+    return () -> client.latest(g.maxAge());
   }
 
   private Detector openModel() throws ModelException {
@@ -255,6 +269,9 @@ public final class Agent {
         sync.stop(Duration.ofMillis(Math.max(100, (deadline - System.nanoTime()) / 1_000_000)));
       }
       housekeeping.shutdownNow();
+      if (gpsd != null) {
+        gpsd.close();
+      }
       spool.close();
       if (detector != null && !labelerThread.isAlive()) {
         detector.close(); // never under a labeler still inside an inference: the process is exiting anyway

@@ -1,5 +1,7 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.geo.Exif;
+import io.fieldcap.geo.Fix;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.model.Detection;
@@ -36,6 +38,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final Rules rules;
   private final Redactor redactor;
   private final boolean labelFaces;
+  private final java.util.function.Supplier<Fix> position;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -43,13 +46,15 @@ final class SpoolWriter extends Stage<Labeled> {
   private boolean failing;
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
-      DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces) {
+      DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
+      java.util.function.Supplier<Fix> position) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
     this.rules = rules;
     this.redactor = redactor;
     this.labelFaces = labelFaces;
+    this.position = position;
     this.jpegQuality = jpegQuality;
   }
 
@@ -104,6 +109,10 @@ final class SpoolWriter extends Stage<Labeled> {
     try {
       long t0 = System.nanoTime();
       byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
+      Fix fix = position.get();
+      if (fix != null) {
+        jpeg = Exif.withGps(jpeg, fix);
+      }
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
           jpeg, f.sourceItem(), v.priority(), v.rule(), labels));

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo"));
 
   private ConfigLoader() {}
 
@@ -48,11 +48,12 @@ public final class ConfigLoader {
     QualityConfig quality = quality(new Section(tree, "quality", errors));
     CaptureConfig capture = capture(new Section(tree, "capture", errors));
     PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors));
+    GeoConfig geo = geo(new Section(tree, "geo", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
@@ -170,6 +171,21 @@ public final class ConfigLoader {
     boolean keepAcked = s.bool("keep-acked", false);
     s.finish();
     return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
+  }
+
+  private static GeoConfig geo(Section s) {
+    String gpsd = s.checked("gpsd", "", "HOST:PORT or HOST, e.g. 127.0.0.1:2947", v -> v.isEmpty() || v.matches("[A-Za-z0-9.:\\[\\]-]+(:\\d{1,5})?")
+        ? null : "'" + v + "' is not HOST:PORT, e.g. 127.0.0.1:2947");
+    Duration maxAge = s.duration("max-age", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1));
+    s.finish();
+    if (gpsd == null || gpsd.isEmpty()) {
+      return new GeoConfig(null, 2947, maxAge);
+    }
+    int colon = gpsd.lastIndexOf(':');
+    if (colon > 0 && gpsd.substring(colon + 1).matches("\\d{1,5}")) {
+      return new GeoConfig(gpsd.substring(0, colon), Integer.parseInt(gpsd.substring(colon + 1)), maxAge);
+    }
+    return new GeoConfig(gpsd, 2947, maxAge);
   }
 
   private static PrivacyConfig privacy(Section s) {

@@ -10,4 +10,4 @@ import io.fieldcap.model.DeviceId;
  */
 public record FieldcapConfig(
     DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
-    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy) {}
+    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo) {}

@@ -238,4 +238,16 @@ class ConfigLoaderTest {
         + "' is not a readable file"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("privacy.masks: '2,0' is not a point x,y with both from 0 to 1"));
   }
+
+  @Test
+  void givenGeoGpsd_thenHostAndPortAreReadAndABadAddressIsNamed() throws Exception {
+    GeoConfig g = ConfigLoader.load(write(base()), List.of("geo.gpsd=gps.local:2948", "geo.max-age=2s")).geo();
+    assertThat(g.gpsdHost()).isEqualTo("gps.local");
+    assertThat(g.gpsdPort()).isEqualTo(2948);
+    assertThat(g.maxAge()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(ConfigLoader.load(write(base()), List.of("geo.gpsd=localhost")).geo().gpsdPort()).isEqualTo(2947);
+    assertThat(ConfigLoader.load(write(base()), List.of()).geo().gpsdHost()).as("no GPS by default").isNull();
+    assertThat(errors(write(base()), "geo.gpsd=gps local")).singleElement().asString()
+        .contains("geo.gpsd: 'gps local' is not HOST:PORT");
+  }
 }

@@ -1,0 +1,16 @@
+package io.fieldcap.config;
+
+import java.time.Duration;
+
+/**
+ * Where positions come from.
+ *
+ * @param gpsdHost gpsd's host, or null for no GPS
+ * @param gpsdPort gpsd's port (2947 by default)
+ * @param maxAge a fix older than this is not written into frames
+ */
+public record GeoConfig(String gpsdHost, int gpsdPort, Duration maxAge) {
+  public static GeoConfig none() {
+    return new GeoConfig(null, 2947, Duration.ofSeconds(5));
+  }
+}
