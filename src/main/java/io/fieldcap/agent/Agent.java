@@ -15,6 +15,7 @@ import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
 import io.fieldcap.select.DuplicateFilter;
+import io.fieldcap.select.ManualCapture;
 import io.fieldcap.select.QualityGate;
 import io.fieldcap.select.Redactor;
 import io.fieldcap.select.Rules;
@@ -23,6 +24,7 @@ import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
 import io.fieldcap.sync.SyncListener;
 import io.fieldcap.sync.SyncService;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -52,6 +54,7 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private GpsdClient gpsd;
+  private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
   private Thread preparerThread;
@@ -139,7 +142,7 @@ public final class Agent {
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
         new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
-        config.privacy().labelFaces(), position());
+        config.privacy().labelFaces(), position(), manual);
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");
@@ -154,13 +157,15 @@ public final class Agent {
       return t;
     });
     housekeeping.scheduleAtFixedRate(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    Path requests = sc.dir().resolve("requests");
+    housekeeping.scheduleAtFixedRate(() -> manual.poll(requests), 250, 250, TimeUnit.MILLISECONDS);
     long summary = config.agent().summaryInterval().toMillis();
     housekeeping.scheduleAtFixedRate(this::summary, summary, summary, TimeUnit.MILLISECONDS);
     log.info("agent {} started: source {} at {} fps, spool {} (quota {})", config.device(), source.describe(),
         config.source().fps(), sc.dir(), Sizes.format(sc.maxBytes()));
     capture.start();
     if (config.mqtt() != null) {
-      sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener);
+      sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual);
       sync.start();
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");

@@ -10,6 +10,7 @@ import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.select.DuplicateFilter;
+import io.fieldcap.select.ManualCapture;
 import io.fieldcap.select.Redactor;
 import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
@@ -39,6 +40,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final Redactor redactor;
   private final boolean labelFaces;
   private final java.util.function.Supplier<Fix> position;
+  private final ManualCapture manual;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -47,7 +49,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
       DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
-      java.util.function.Supplier<Fix> position) {
+      java.util.function.Supplier<Fix> position, ManualCapture manual) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
@@ -55,6 +57,7 @@ final class SpoolWriter extends Stage<Labeled> {
     this.redactor = redactor;
     this.labelFaces = labelFaces;
     this.position = position;
+    this.manual = manual;
     this.jpegQuality = jpegQuality;
   }
 
@@ -79,15 +82,21 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void handle(Labeled l) {
     Frame f = l.frame();
-    // dropped before encoding: a rejected frame costs no JPEG and no write
-    if (duplicates.isDuplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
-      spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE);
-      return;
-    }
-    Rules.Verdict v = rules.decide(f.capturedAt(), l.set(), l.quality().hash(), spool.fill());
-    if (!v.kept()) {
-      spool.skip(f.sourceItem(), v.reason());
-      return;
+    String manualRule = manual.take();
+    Rules.Verdict v;
+    if (manualRule != null) {
+      v = new Rules.Verdict(manualRule, ManualCapture.PRIORITY, null); // asked for: neither rules nor duplicates apply
+    } else {
+      // dropped before encoding: a rejected frame costs no JPEG and no write
+      if (duplicates.isDuplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
+        spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE);
+        return;
+      }
+      v = rules.decide(f.capturedAt(), l.set(), l.quality().hash(), spool.fill());
+      if (!v.kept()) {
+        spool.skip(f.sourceItem(), v.reason());
+        return;
+      }
     }
     duplicates.remember(l.quality().hash(), l.classes(), f.capturedAt());
     String labels = l.labels();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, BenchCommand.class,
         LabelCommand.class, ModelsCommand.class,
         ConfigCommand.class,
-        SpoolCommand.class,
+        SpoolCommand.class, CaptureNowCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

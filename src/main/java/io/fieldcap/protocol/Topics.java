@@ -11,6 +11,7 @@ import io.fieldcap.model.FrameId;
  * ROOT/DEVICE/frames/FRAME/chunk/N      device to server  bytes N*chunkSize.. of the image
  * ROOT/DEVICE/acks                      server to device  acks (JSON)
  * ROOT/DEVICE/status                    device, retained  online/offline and counts (JSON)
+ * ROOT/DEVICE/commands                  to the device     {"cmd": "capture", "tag": "..."}
  * </pre>
  */
 public final class Topics {
@@ -34,6 +35,10 @@ public final class Topics {
 
   public String acks(String device) {
     return root + "/" + device + "/acks";
+  }
+
+  public String commands(DeviceId d) {
+    return root + "/" + d + "/commands";
   }
 
   public String status(DeviceId d) {

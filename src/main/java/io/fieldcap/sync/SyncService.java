@@ -69,6 +69,7 @@ public final class SyncService {
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final MqttLink link;
   private final ByteRate rate;
+  private final io.fieldcap.select.ManualCapture manual;
   private volatile boolean running;
   private volatile boolean connected;
   private Thread thread;
@@ -78,6 +79,12 @@ public final class SyncService {
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
       SyncListener listener) {
+    this(device, config, spool, keepAcked, clock, listener, null);
+  }
+
+  /** With {@code manual}, "capture now" commands on {@code ROOT/DEVICE/commands} reach it. */
+  public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
+      SyncListener listener, io.fieldcap.select.ManualCapture manual) {
     this.device = device;
     this.config = config;
     this.spool = spool;
@@ -86,11 +93,19 @@ public final class SyncService {
     this.listener = listener;
     this.topics = new Topics(config.topicRoot());
     this.rate = new ByteRate(config.maxBytesPerSecond());
+    this.manual = manual;
+    String commandTopic = topics.commands(device);
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
     this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status("offline")),
         new MqttLink.Listener() {
           @Override
           public void message(String topic, byte[] payload) {
+            if (topic.equals(commandTopic)) {
+              if (manual == null || !manual.command(payload)) {
+                log.warn("ignoring an unknown command on {}", topic);
+              }
+              return;
+            }
             try {
               events.add(new AckEvent(Codec.ack(payload)));
             } catch (IOException | RuntimeException e) {
@@ -183,6 +198,9 @@ public final class SyncService {
     events.clear();
     link.connect();
     link.subscribe(topics.acks(device.value()));
+    if (manual != null) {
+      link.subscribe(topics.commands(device));
+    }
     spool.requeue(null); // whatever was in flight before is offered again; the server dedups
     inFlight.clear();
     connected = true;

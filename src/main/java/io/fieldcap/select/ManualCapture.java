@@ -1,0 +1,85 @@
+package io.fieldcap.select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "Capture now" requests, from {@code fieldcap capture-now} on the device (a small JSON file dropped
+ * into the spool's {@code requests/} folder, so it works offline and without the agent's cooperation)
+ * or from an MQTT command. Each request keeps the next frame that passes the quality gate, whatever
+ * the rules and the duplicate filter say, with priority {@value #PRIORITY}; the frame records
+ * {@code manual} and the request's tag as the rule that kept it.
+ */
+public final class ManualCapture {
+  private static final Logger log = LoggerFactory.getLogger(ManualCapture.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The priority of manually captured frames: sent first, evicted last. */
+  public static final int PRIORITY = 100;
+
+  private final ConcurrentLinkedQueue<String> tags = new ConcurrentLinkedQueue<>();
+
+  /** Asks for the next frame, tagged {@code tag} (null for none). Thread-safe. */
+  public void request(String tag) {
+    String t = tag == null || tag.isBlank() ? "" : tag.strip();
+    tags.add(t);
+    log.info("capture now requested{}", t.isEmpty() ? "" : " (tag '" + t + "')");
+  }
+
+  /** The next request's rule name ({@code manual} or {@code manual:TAG}), or null when none waits. */
+  public String take() {
+    String t = tags.poll();
+    return t == null ? null : t.isEmpty() ? "manual" : "manual:" + t;
+  }
+
+  /** Reads an MQTT command payload: {@code {"cmd": "capture", "tag": "..."}}; false when it is not one. */
+  public boolean command(byte[] payload) {
+    try {
+      JsonNode n = JSON.readTree(payload);
+      if (!"capture".equals(n.path("cmd").asText())) {
+        return false;
+      }
+      request(n.hasNonNull("tag") ? n.get("tag").asText() : null);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Picks up (and deletes) request files in {@code folder}; called every second by the agent. */
+  public void poll(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(folder)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+        byte[] body = Files.readAllBytes(p);
+        Files.deleteIfExists(p);
+        if (!command(body)) {
+          log.warn("ignoring {}: not a capture request: {}", p.getFileName(), new String(body, StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot read capture requests in {}: {}", folder, e.getMessage());
+    }
+  }
+
+  /** Writes a request file for a running agent to pick up (what {@code fieldcap capture-now} does). */
+  public static Path writeRequest(Path folder, String tag) throws IOException {
+    Files.createDirectories(folder);
+    Path tmp = Files.createTempFile(folder, "capture-", ".part");
+    Files.writeString(tmp, JSON.writeValueAsString(tag == null ? java.util.Map.of("cmd", "capture")
+        : java.util.Map.of("cmd", "capture", "tag", tag)));
+    Path done = folder.resolve(tmp.getFileName().toString().replace(".part", ".json"));
+    Files.move(tmp, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return done;
+  }
+}
