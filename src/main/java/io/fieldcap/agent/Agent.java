@@ -142,7 +142,7 @@ public final class Agent {
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
         new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
-        config.privacy().labelFaces(), position(), manual);
+        config.privacy().labelFaces(), position(), manual, config.tags());
     this.detector = detector;
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");

@@ -41,6 +41,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final boolean labelFaces;
   private final java.util.function.Supplier<Fix> position;
   private final ManualCapture manual;
+  private final java.util.Map<String, String> tags;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -49,7 +50,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
       DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
-      java.util.function.Supplier<Fix> position, ManualCapture manual) {
+      java.util.function.Supplier<Fix> position, ManualCapture manual, java.util.Map<String, String> tags) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
@@ -58,12 +59,35 @@ final class SpoolWriter extends Stage<Labeled> {
     this.labelFaces = labelFaces;
     this.position = position;
     this.manual = manual;
+    this.tags = tags;
     this.jpegQuality = jpegQuality;
   }
 
   /** [encode ns, store ns, frames written] so far. */
   long[] stageNanos() {
     return new long[] {encodeNanos.sum(), storeNanos.sum(), written.sum()};
+  }
+
+  /** The frame's metadata for the manifest: its position and the config's tags; null when there is neither. */
+  private String meta(Fix fix) {
+    if (fix == null && tags.isEmpty()) {
+      return null;
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (fix != null) {
+      java.util.Map<String, Object> gps = new java.util.LinkedHashMap<>();
+      gps.put("lat", fix.lat());
+      gps.put("lon", fix.lon());
+      if (!Double.isNaN(fix.alt())) {
+        gps.put("alt", fix.alt());
+      }
+      gps.put("time", fix.time().toString());
+      m.put("gps", gps);
+    }
+    if (!tags.isEmpty()) {
+      m.put("tags", tags);
+    }
+    return new String(Codec.encode(m), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The name of the JPEG encoder in use. */
@@ -122,9 +146,10 @@ final class SpoolWriter extends Stage<Labeled> {
       if (fix != null) {
         jpeg = Exif.withGps(jpeg, fix);
       }
+      String meta = meta(fix);
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
-          jpeg, f.sourceItem(), v.priority(), v.rule(), labels));
+          jpeg, f.sourceItem(), v.priority(), v.rule(), labels, meta));
       rules.stored(v.rule(), f.capturedAt(), jpeg.length);
       encodeNanos.add(t1 - t0);
       storeNanos.add(System.nanoTime() - t1);

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags"));
 
   private ConfigLoader() {}
 
@@ -49,11 +49,12 @@ public final class ConfigLoader {
     CaptureConfig capture = capture(new Section(tree, "capture", errors));
     PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors));
     GeoConfig geo = geo(new Section(tree, "geo", errors));
+    java.util.Map<String, String> tags = new Section(tree, "tags", errors).scalars();
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags);
   }
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */

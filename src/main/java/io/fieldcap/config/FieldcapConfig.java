@@ -1,5 +1,7 @@
 package io.fieldcap.config;
 
+import java.util.Map;
+
 import io.fieldcap.model.DeviceId;
 
 /**
@@ -10,4 +12,4 @@ import io.fieldcap.model.DeviceId;
  */
 public record FieldcapConfig(
     DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
-    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo) {}
+    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo, Map<String, String> tags) {}

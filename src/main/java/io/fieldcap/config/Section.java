@@ -100,6 +100,29 @@ final class Section {
     return out;
   }
 
+  /** Every key of this section as a string (free-form settings such as tags); values must be scalars. */
+  java.util.Map<String, String> scalars() {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (node == null) {
+      return out;
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      JsonNode v = raw(key);
+      if (v == null) {
+        continue;
+      }
+      if (!v.isValueNode() || v.asText().isBlank()) {
+        error(key, "'" + v + "' is not allowed; expected a short text such as north-gate");
+      } else if (!key.matches("[A-Za-z0-9_.-]{1,64}")) {
+        error(key, "is not a usable tag name; expected 1 to 64 characters from [A-Za-z0-9_.-]");
+      } else {
+        out.put(key, v.asText());
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code key} is given (it counts as known). */
   boolean has(String key) {
     return raw(key) != null;

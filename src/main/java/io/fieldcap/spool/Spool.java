@@ -259,7 +259,7 @@ public final class Spool implements AutoCloseable {
           db.setState((String) r[0], "pending", "inflight", now);
           out.add(new PendingFrame(new FrameId((String) r[0]), (long) r[1],
               Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
-              (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10]));
+              (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10], (String) r[11]));
         }
       });
       return out;

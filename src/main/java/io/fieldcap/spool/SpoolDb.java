@@ -17,14 +17,14 @@ import org.sqlite.SQLiteConfig;
  * <pre>
  * frames(frame_id PK, seq, captured_at ms, state pending|inflight|acked, priority, reason,
  *        file (relative to the spool), bytes, width, height, sha256, source_item, labels JSON,
- *        created_at ms, updated_at ms)
+ *        created_at ms, updated_at ms, meta JSON)   -- meta added in version 2
  * taken_items(item PK, taken_at ms)  -- folder files already taken, so each is taken once
  * counters(name PK, value)           -- captured, evicted, dropped, failed, acked, rejected:&lt;reason&gt;
  * meta(key PK, value)                -- schema_version, seq_reserved
  * </pre>
  */
 final class SpoolDb implements AutoCloseable {
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   private final Connection c;
 
@@ -59,7 +59,7 @@ final class SpoolDb implements AutoCloseable {
             state TEXT NOT NULL CHECK (state IN ('pending','inflight','acked')),
             priority INTEGER NOT NULL, reason TEXT, file TEXT NOT NULL, bytes INTEGER NOT NULL,
             width INTEGER NOT NULL, height INTEGER NOT NULL, sha256 TEXT NOT NULL, source_item TEXT,
-            labels TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""");
+            labels TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, meta TEXT)""");
       s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_state ON frames(state, priority, seq)");
       s.executeUpdate("CREATE TABLE IF NOT EXISTS taken_items(item TEXT PRIMARY KEY, taken_at INTEGER NOT NULL)");
       s.executeUpdate("CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -67,6 +67,13 @@ final class SpoolDb implements AutoCloseable {
       s.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
     String v = meta("schema_version");
+    if ("1".equals(v)) { // version 1 spools (before per-frame metadata) upgrade in place
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("ALTER TABLE frames ADD COLUMN meta TEXT");
+        s.executeUpdate("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+      }
+      v = "2";
+    }
     if (!String.valueOf(SCHEMA_VERSION).equals(v)) {
       throw new SQLException("spool schema version " + v + " is not supported by this fieldcap (expects " + SCHEMA_VERSION + ")");
     }
@@ -160,8 +167,8 @@ final class SpoolDb implements AutoCloseable {
   void insertFrame(SpoolEntry e, String file, String sha, long now) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("""
         INSERT INTO frames(frame_id, seq, captured_at, state, priority, reason, file, bytes, width, height,
-                           sha256, source_item, labels, created_at, updated_at)
-        VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                           sha256, source_item, labels, created_at, updated_at, meta)
+        VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
       p.setString(1, e.id().value());
       p.setLong(2, e.seq());
       p.setLong(3, e.capturedAt().toEpochMilli());
@@ -176,6 +183,7 @@ final class SpoolDb implements AutoCloseable {
       p.setString(12, e.labels());
       p.setLong(13, now);
       p.setLong(14, now);
+      p.setString(15, e.meta());
       p.executeUpdate();
     }
   }
@@ -231,14 +239,14 @@ final class SpoolDb implements AutoCloseable {
     }
     for (int priority : priorities) {
       try (PreparedStatement p = c.prepareStatement("""
-          SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason
+          SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason, meta
           FROM frames WHERE state = 'pending' AND priority = ?""" + " ORDER BY seq " + (newest ? "DESC" : "ASC") + " LIMIT ?")) {
         p.setInt(1, priority);
         p.setInt(2, limit - out.size());
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             out.add(new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
-                r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11)});
+                r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11), r.getString(12)});
           }
         }
       }

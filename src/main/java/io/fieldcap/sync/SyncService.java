@@ -283,7 +283,21 @@ public final class SyncService {
         log.warn("frame {}: unreadable labels in the spool, sending without them: {}", f.id(), e.getMessage());
       }
     }
-    Map<String, Object> meta = f.reason() == null ? null : Map.of("keptBy", f.reason(), "priority", f.priority());
+    Map<String, Object> meta = null;
+    if (f.reason() != null || f.meta() != null) {
+      meta = new LinkedHashMap<>();
+      if (f.reason() != null) {
+        meta.put("keptBy", f.reason());
+        meta.put("priority", f.priority());
+      }
+      if (f.meta() != null) {
+        try {
+          meta.putAll(Codec.JSON.readValue(f.meta(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+        } catch (IOException e) {
+          log.warn("frame {}: unreadable metadata in the spool, sending without it: {}", f.id(), e.getMessage());
+        }
+      }
+    }
     Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
         f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes(), config.chunkBytes()), "image/jpeg", f.width(),
         f.height(), labels, meta);

@@ -250,4 +250,12 @@ class ConfigLoaderTest {
     assertThat(errors(write(base()), "geo.gpsd=gps local")).singleElement().asString()
         .contains("geo.gpsd: 'gps local' is not HOST:PORT");
   }
+
+  @Test
+  void givenTags_thenEachIsAShortTextAndNestedValuesAreRefused() throws Exception {
+    FieldcapConfig c = ConfigLoader.load(write(base() + "tags:\n  site: north-gate\n  camera-angle: 35\n"), List.of());
+    assertThat(c.tags()).containsExactly(java.util.Map.entry("site", "north-gate"), java.util.Map.entry("camera-angle", "35"));
+    Path f = write(base() + "tags:\n  site:\n    name: x\n");
+    assertThat(errors(f)).singleElement().asString().contains("tags.site: '{\"name\":\"x\"}' is not allowed");
+  }
 }

@@ -45,7 +45,7 @@ class GeoIT {
         nmea.toString()))) {
       Agent agent = new Agent(ConfigLoader.load(null, List.of("device.id=drone", "source.uri=file://" + TestMedia.vtestMp4(10),
           "source.fps=2", "source.realtime=true", "spool.dir=" + tmp.resolve("spool"), "geo.gpsd=127.0.0.1:" + port,
-          "quality.duplicates=false")), InstantSource.system());
+          "quality.duplicates=false", "tags.site=field-7")), InstantSource.system());
       agent.start();
       List<PendingFrame> frames;
       try {
@@ -58,6 +58,10 @@ class GeoIT {
       } finally {
         agent.stop();
       }
+      com.fasterxml.jackson.databind.JsonNode meta = io.fieldcap.protocol.Codec.JSON.readTree(frames.get(frames.size() - 1).meta());
+      assertThat(meta.at("/gps/lat").asDouble()).isCloseTo(48.1173, org.assertj.core.data.Offset.offset(1e-5));
+      assertThat(meta.at("/gps/alt").asDouble()).isCloseTo(545.4, org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(meta.at("/tags/site").asText()).isEqualTo("field-7");
       List<String> cmd = new ArrayList<>(List.of("exiftool", "-n", "-s3", "-GPSLatitude", "-GPSLongitude",
           "-GPSAltitude", "-GPSDateStamp"));
       cmd.add(frames.get(frames.size() - 1).file().toString());

@@ -257,4 +257,29 @@ class SpoolTest {
       assertThat(s.takePending(5, Drain.FAIR)).isEmpty();
     }
   }
+
+  @Test
+  void givenAVersion1Spool_thenItIsUpgradedInPlaceAndItsFramesStillFlow() throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("spool.db"));
+        var st = c.createStatement()) {
+      st.executeUpdate("""
+          CREATE TABLE frames(frame_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, captured_at INTEGER NOT NULL,
+            state TEXT NOT NULL, priority INTEGER NOT NULL, reason TEXT, file TEXT NOT NULL, bytes INTEGER NOT NULL,
+            width INTEGER NOT NULL, height INTEGER NOT NULL, sha256 TEXT NOT NULL, source_item TEXT, labels TEXT,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""");
+      st.executeUpdate("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      st.executeUpdate("INSERT INTO meta VALUES ('schema_version', '1')");
+    }
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry e = entry(s, 10, 0, null);
+      s.put(new SpoolEntry(e.id(), e.seq(), e.capturedAt(), 4, 3, e.jpeg(), null, 0, "all", null, "{\"tags\":{\"site\":\"a\"}}"));
+      assertThat(s.takePending(5)).singleElement().satisfies(f -> assertThat(f.meta()).contains("\"site\":\"a\""));
+    }
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("spool.db"));
+        var st = c.createStatement(); var r = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("2");
+    }
+  }
 }

@@ -92,7 +92,8 @@ class SyncIT {
     Server server = server(m.uri(), data);
     assertThat(server.awaitConnected(Duration.ofSeconds(10))).isTrue();
     // 10 s of clip at 2 fps: 20 frames; chunks of 16 KiB so every frame travels in several pieces
-    Agent agent = agent(agentConfig(tmp, "cam-e2e", m.uri(), TestMedia.vtestMp4(10), "mqtt.chunk-bytes=16KiB"));
+    Agent agent = agent(agentConfig(tmp, "cam-e2e", m.uri(), TestMedia.vtestMp4(10), "mqtt.chunk-bytes=16KiB",
+        "tags.site=north-gate", "tags.project=pedestrians-2026"));
     waitFor(() -> server.ingest().stored() >= 20 && agent.spool().stats().pending() == 0
         && agent.spool().stats().inFlight() == 0, Duration.ofSeconds(60), "20 frames stored");
     var s = agent.spool().stats();
@@ -107,6 +108,9 @@ class SyncIT {
       assertThat(Sha256.hex(Files.readAllBytes(f.image()))).isEqualTo(f.sha256());
       assertThat(f.image().toString()).contains("/images/cam-e2e/" + f.capturedAt().toString().substring(0, 10) + "/");
       assertThat(f.width()).isEqualTo(768);
+      assertThat(f.meta()).as("the rule that kept it and the config's tags travel with the frame")
+          .containsEntry("keptBy", "all")
+          .containsEntry("tags", java.util.Map.of("site", "north-gate", "project", "pedestrians-2026"));
     }
     assertThat(server.ingest().rejected()).isEmpty();
 
