@@ -7,6 +7,7 @@ import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.geo.Fix;
 import io.fieldcap.geo.GpsdClient;
+import io.fieldcap.geo.MavlinkListener;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
@@ -54,6 +55,7 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private GpsdClient gpsd;
+  private MavlinkListener mavlink;
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
@@ -175,6 +177,16 @@ public final class Agent {
   /** The current GPS fix, or null: without geo.gpsd, always null. */
   private java.util.function.Supplier<Fix> position() {
     var g = config.geo();
+    if (g.mavlinkPort() > 0) {
+      try {
+        mavlink = new MavlinkListener(g.mavlinkPort());
+      } catch (java.net.SocketException e) {
+        throw new io.fieldcap.spool.SpoolException("geo.mavlink-port: cannot listen on UDP port " + g.mavlinkPort()
+            + ": " + e.getMessage(), e);
+      }
+      MavlinkListener m = mavlink;
+      return () -> m.latest(g.maxAge());
+    }
     if (g.gpsdHost() == null) {
       return () -> null;
     }
@@ -276,6 +288,9 @@ public final class Agent {
       housekeeping.shutdownNow();
       if (gpsd != null) {
         gpsd.close();
+      }
+      if (mavlink != null) {
+        mavlink.close();
       }
       spool.close();
       if (detector != null && !labelerThread.isAlive()) {

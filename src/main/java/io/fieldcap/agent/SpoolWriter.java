@@ -83,6 +83,9 @@ final class SpoolWriter extends Stage<Labeled> {
       }
       gps.put("time", fix.time().toString());
       m.put("gps", gps);
+      if (!Double.isNaN(fix.roll())) {
+        m.put("attitude", java.util.Map.of("roll", fix.roll(), "pitch", fix.pitch(), "yaw", fix.yaw()));
+      }
     }
     if (!tags.isEmpty()) {
       m.put("tags", tags);

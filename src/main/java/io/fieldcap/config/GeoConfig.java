@@ -8,9 +8,10 @@ import java.time.Duration;
  * @param gpsdHost gpsd's host, or null for no GPS
  * @param gpsdPort gpsd's port (2947 by default)
  * @param maxAge a fix older than this is not written into frames
+ * @param mavlinkPort the UDP port on which MAVLink telemetry arrives, or 0 for none
  */
-public record GeoConfig(String gpsdHost, int gpsdPort, Duration maxAge) {
+public record GeoConfig(String gpsdHost, int gpsdPort, Duration maxAge, int mavlinkPort) {
   public static GeoConfig none() {
-    return new GeoConfig(null, 2947, Duration.ofSeconds(5));
+    return new GeoConfig(null, 2947, Duration.ofSeconds(5), 0);
   }
 }

@@ -249,6 +249,9 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.load(write(base()), List.of()).geo().gpsdHost()).as("no GPS by default").isNull();
     assertThat(errors(write(base()), "geo.gpsd=gps local")).singleElement().asString()
         .contains("geo.gpsd: 'gps local' is not HOST:PORT");
+    assertThat(ConfigLoader.load(write(base()), List.of("geo.mavlink-port=14550")).geo().mavlinkPort()).isEqualTo(14550);
+    assertThat(errors(write(base()), "geo.mavlink-port=14550", "geo.gpsd=localhost")).singleElement().asString()
+        .contains("geo.mavlink-port: and geo.gpsd are both set; choose one source of positions");
   }
 
   @Test
