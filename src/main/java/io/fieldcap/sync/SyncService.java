@@ -418,6 +418,7 @@ public final class SyncService {
     m.put("failed", s.failed());
     m.put("quarantined", s.quarantined());
     m.put("rejected", s.rejected());
+    m.put("rejectedBy", s.rejectedBy());
     m.put("spoolBytes", s.bytes());
     m.put("diskFree", spool.freeBytes());
     m.put("fps", Math.round(fps * 100) / 100.0);

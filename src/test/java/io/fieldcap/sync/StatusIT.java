@@ -23,7 +23,8 @@ class StatusIT {
         ChildProcess agent = ChildProcess.fieldcap("agent", "--set", "device.id=status-cam",
             "--set", "source.uri=file://" + TestMedia.vtestMp4(20), "--set", "source.fps=2",
             "--set", "spool.dir=" + tmp.resolve("spool"), "--set", "mqtt.broker=" + broker.uri(),
-            "--set", "mqtt.status-interval=1s")) {
+            "--set", "mqtt.status-interval=1s",
+            "--set", "capture.rules.rare.type=random", "--set", "capture.rules.rare.probability=0.000001")) {
       assertThat(agent.waitForLine(l -> l.contains("sync: connected"), Duration.ofSeconds(30))).as(agent::output).isTrue();
       Thread.sleep(3000);
       MqttWatcher watcher = new MqttWatcher(broker.uri(), "watcher", "fieldcap/v1/status-cam/status");
@@ -34,6 +35,7 @@ class StatusIT {
       assertThat(online.get("device").asText()).isEqualTo("status-cam");
       assertThat(online.get("captured").asLong()).isPositive();
       assertThat(online.has("backlog")).isTrue();
+      assertThat(online.at("/rejectedBy/no-rule").asLong()).as("frames no rule kept, by reason").isPositive();
       assertThat(online.get("diskFree").asLong()).isPositive();
       assertThat(online.get("fps").asDouble()).isBetween(0.5, 4.0);
       agent.close(); // SIGKILL: no goodbye, the broker publishes the will
