@@ -59,6 +59,35 @@ class RulesIT {
     }
   }
 
+  @Test
+  void givenNoModel_thenMotionWithoutDetectionKeepsSceneChangesAndNotAStillScene() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    for (int i = 0; i < 5; i++) { // a still scene: the same photo five times
+      Files.copy(TestMedia.samples().resolve("fruits.jpg"), in.resolve("a-still-" + i + ".jpg"));
+    }
+    // then five moments of a film, two seconds apart: the scene changes every time
+    TestMedia.run(List.of("ffmpeg", "-loglevel", "error", "-y", "-i", TestMedia.samples().resolve("Megamind.avi").toString(),
+        "-vf", "fps=0.5", "-frames:v", "5", in.resolve("b-scene-%02d.png").toString()));
+    Agent agent = new Agent(ConfigLoader.load(null, List.of("device.id=motion", "source.uri=dir://" + in,
+        "source.fps=50", "spool.dir=" + tmp.resolve("spool"), "quality.duplicates=false",
+        "capture.rules.misses.type=motion-without-detection", "capture.rules.misses.min-change=20",
+        "capture.rules.misses.priority=4")), InstantSource.system());
+    agent.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (agent.spool().stats().pending() + rejected(agent) < 10) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      List<PendingFrame> kept = agent.spool().takePending(100);
+      assertThat(kept).as("the first still frame (a change from nothing) and the five scenes").hasSize(6)
+          .allSatisfy(f -> assertThat(f.reason()).isEqualTo("misses"));
+      assertThat(agent.spool().stats().rejectedBy()).isEqualTo(Map.of(Rules.NO_RULE, 4L));
+    } finally {
+      agent.stop();
+    }
+  }
+
   private static long rejected(Agent agent) {
     return agent.spool().stats().rejected();
   }
