@@ -23,6 +23,48 @@ import org.junit.jupiter.api.io.TempDir;
 class GeoIT {
   @TempDir Path tmp;
 
+  @Test
+  void givenMavlinkTelemetry_thenStoredJpegsCarryThePositionAndTheMetadataTheAttitude() throws Exception {
+    int port = TestMedia.freePort();
+    Agent agent = new Agent(ConfigLoader.load(null, List.of("device.id=drone-2", "source.uri=file://" + TestMedia.vtestMp4(10),
+        "source.fps=2", "source.realtime=true", "spool.dir=" + tmp.resolve("spool-mav"), "geo.mavlink-port=" + port,
+        "quality.duplicates=false")), InstantSource.system());
+    agent.start();
+    List<PendingFrame> frames;
+    try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      io.dronefleet.mavlink.MavlinkConnection c = io.dronefleet.mavlink.MavlinkConnection.create(
+          java.io.InputStream.nullInputStream(), out);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (agent.spool().stats().pending() < 6) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        out.reset();
+        c.send2(1, 1, io.dronefleet.mavlink.common.Attitude.builder().pitch((float) Math.toRadians(-90)).build());
+        c.send2(1, 1, io.dronefleet.mavlink.common.GlobalPositionInt.builder().lat(-337000000).lon(-702500000)
+            .alt(1_234_500).build());
+        byte[] b = out.toByteArray();
+        udp.send(new java.net.DatagramPacket(b, b.length, java.net.InetAddress.getLoopbackAddress(), port));
+        Thread.sleep(200); // telemetry at 5 Hz
+      }
+      frames = agent.spool().takePending(100);
+    } finally {
+      agent.stop();
+    }
+    PendingFrame last = frames.get(frames.size() - 1);
+    com.fasterxml.jackson.databind.JsonNode meta = io.fieldcap.protocol.Codec.JSON.readTree(last.meta());
+    assertThat(meta.at("/attitude/pitch").asDouble()).isCloseTo(-90, org.assertj.core.data.Offset.offset(1e-3));
+    ChildProcess exif = ChildProcess.start(List.of("exiftool", "-n", "-s3", "-GPSLatitude", "-GPSLongitude",
+        "-GPSAltitude", "-GPSLatitudeRef", last.file().toString()));
+    assertThat(exif.waitFor(Duration.ofSeconds(30))).isZero();
+    List<String> v = exif.output().lines().toList();
+    assertThat(v).as(exif.output()).hasSize(4);
+    assertThat(Double.parseDouble(v.get(0))).as("southern latitude, signed by its ref").isCloseTo(-33.7,
+        org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(Double.parseDouble(v.get(1))).isCloseTo(-70.25, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(Double.parseDouble(v.get(2))).isCloseTo(1234.5, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(v.get(3)).isEqualTo("S");
+  }
+
   private static String nmea(String body) {
     int c = 0;
     for (char ch : body.toCharArray()) {
