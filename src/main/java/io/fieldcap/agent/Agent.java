@@ -8,6 +8,7 @@ import io.fieldcap.config.ModelConfig;
 import io.fieldcap.geo.Fix;
 import io.fieldcap.geo.GpsdClient;
 import io.fieldcap.geo.MavlinkListener;
+import io.fieldcap.geo.PositionSource;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
@@ -54,8 +55,7 @@ public final class Agent {
   private final InstantSource clock;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
-  private GpsdClient gpsd;
-  private MavlinkListener mavlink;
+  private PositionSource positions;
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
@@ -174,25 +174,23 @@ public final class Agent {
     }
   }
 
-  /** The current GPS fix, or null: without geo.gpsd, always null. */
+  /** Starts the configured position source and returns its current fix; without one, always null. */
   private java.util.function.Supplier<Fix> position() {
     var g = config.geo();
     if (g.mavlinkPort() > 0) {
       try {
-        mavlink = new MavlinkListener(g.mavlinkPort());
+        positions = new MavlinkListener(g.mavlinkPort());
       } catch (java.net.SocketException e) {
         throw new io.fieldcap.spool.SpoolException("geo.mavlink-port: cannot listen on UDP port " + g.mavlinkPort()
             + ": " + e.getMessage(), e);
       }
-      MavlinkListener m = mavlink;
-      return () -> m.latest(g.maxAge());
-    }
-    if (g.gpsdHost() == null) {
+    } else if (g.gpsdHost() != null) {
+      positions = new GpsdClient(g.gpsdHost(), g.gpsdPort());
+    } else {
       return () -> null;
     }
-    gpsd = new GpsdClient(g.gpsdHost(), g.gpsdPort());
-    GpsdClient client = gpsd;
-    return () -> client.latest(g.maxAge());
+    PositionSource source = positions;
+    return () -> source.latest(g.maxAge());
   }
 
   private Detector openModel() throws ModelException {
@@ -286,11 +284,8 @@ public final class Agent {
         sync.stop(Duration.ofMillis(Math.max(100, (deadline - System.nanoTime()) / 1_000_000)));
       }
       housekeeping.shutdownNow();
-      if (gpsd != null) {
-        gpsd.close();
-      }
-      if (mavlink != null) {
-        mavlink.close();
+      if (positions != null) {
+        positions.close();
       }
       spool.close();
       if (detector != null && !labelerThread.isAlive()) {

@@ -2,14 +2,11 @@ package io.fieldcap.agent;
 
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.model.Detection;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.spool.Spool;
 import java.io.IOException;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -44,15 +41,10 @@ final class Labeler extends Stage<Preparer.Ready> {
     Frame f = r.frame();
     long t0 = System.nanoTime();
     String labels = null;
-    Map<String, Integer> classes = Map.of();
     LabelSet set = null;
     if (detector != null && r.input() != null) {
       try {
         set = detector.infer(r.input());
-        classes = new TreeMap<>();
-        for (Detection d : set.detections()) {
-          classes.merge(d.label(), 1, Integer::sum);
-        }
         labels = Codec.JSON.writeValueAsString(set);
         if (failing) {
           log.info("pre-labeling works again");
@@ -66,6 +58,6 @@ final class Labeler extends Stage<Preparer.Ready> {
       }
     }
     nanos.add(System.nanoTime() - t0);
-    next.put(new Labeled(f, labels, set, classes, r.quality()));
+    next.put(new Labeled(f, labels, set, r.quality()));
   }
 }

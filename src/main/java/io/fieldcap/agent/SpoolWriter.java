@@ -20,6 +20,7 @@ import io.fieldcap.spool.SpoolException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final java.util.function.Supplier<Fix> position;
   private final ManualCapture manual;
   private final java.util.Map<String, String> tags;
+  private final String tagsOnly;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
   private final LongAdder storeNanos = new LongAdder();
@@ -60,6 +62,8 @@ final class SpoolWriter extends Stage<Labeled> {
     this.position = position;
     this.manual = manual;
     this.tags = tags;
+    this.tagsOnly = tags.isEmpty() ? null
+        : new String(Codec.encode(Map.of("tags", tags)), java.nio.charset.StandardCharsets.UTF_8);
     this.jpegQuality = jpegQuality;
   }
 
@@ -70,22 +74,20 @@ final class SpoolWriter extends Stage<Labeled> {
 
   /** The frame's metadata for the manifest: its position and the config's tags; null when there is neither. */
   private String meta(Fix fix) {
-    if (fix == null && tags.isEmpty()) {
-      return null;
+    if (fix == null) {
+      return tagsOnly; // the same for every frame without a position
     }
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    if (fix != null) {
-      java.util.Map<String, Object> gps = new java.util.LinkedHashMap<>();
-      gps.put("lat", fix.lat());
-      gps.put("lon", fix.lon());
-      if (!Double.isNaN(fix.alt())) {
-        gps.put("alt", fix.alt());
-      }
-      gps.put("time", fix.time().toString());
-      m.put("gps", gps);
-      if (!Double.isNaN(fix.roll())) {
-        m.put("attitude", java.util.Map.of("roll", fix.roll(), "pitch", fix.pitch(), "yaw", fix.yaw()));
-      }
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> gps = new java.util.LinkedHashMap<>();
+    gps.put("lat", fix.lat());
+    gps.put("lon", fix.lon());
+    if (!Double.isNaN(fix.alt())) {
+      gps.put("alt", fix.alt());
+    }
+    gps.put("time", fix.time().toString());
+    m.put("gps", gps);
+    if (!Double.isNaN(fix.roll())) {
+      m.put("attitude", Map.of("roll", fix.roll(), "pitch", fix.pitch(), "yaw", fix.yaw()));
     }
     if (!tags.isEmpty()) {
       m.put("tags", tags);
@@ -110,12 +112,13 @@ final class SpoolWriter extends Stage<Labeled> {
   void handle(Labeled l) {
     Frame f = l.frame();
     String manualRule = manual.take();
+    Map<String, Integer> classes = DuplicateFilter.classes(l.set());
     Rules.Verdict v;
     if (manualRule != null) {
       v = new Rules.Verdict(manualRule, ManualCapture.PRIORITY, null); // asked for: neither rules nor duplicates apply
     } else {
       // dropped before encoding: a rejected frame costs no JPEG and no write
-      if (duplicates.isDuplicate(l.quality().hash(), l.classes(), f.capturedAt())) {
+      if (duplicates.isDuplicate(l.quality().hash(), classes, f.capturedAt())) {
         spool.skip(f.sourceItem(), DuplicateFilter.DUPLICATE);
         return;
       }
@@ -125,7 +128,7 @@ final class SpoolWriter extends Stage<Labeled> {
         return;
       }
     }
-    duplicates.remember(l.quality().hash(), l.classes(), f.capturedAt());
+    duplicates.remember(l.quality().hash(), classes, f.capturedAt());
     String labels = l.labels();
     if (redactor != null) {
       try {

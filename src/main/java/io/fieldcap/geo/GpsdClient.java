@@ -19,15 +19,14 @@ import org.slf4j.LoggerFactory;
  * report with a 2D or 3D fix, reconnects with backoff when gpsd goes away. One log line per state
  * change. {@link #latest(Duration)} never blocks.
  */
-public final class GpsdClient implements AutoCloseable {
+public final class GpsdClient implements PositionSource {
   private static final Logger log = LoggerFactory.getLogger(GpsdClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String host;
   private final int port;
   private final Thread thread;
-  private volatile Fix latest;
-  private volatile Instant receivedAt;
+  private final Latest latest = new Latest();
   private volatile boolean running = true;
   private volatile Socket socket;
 
@@ -39,11 +38,9 @@ public final class GpsdClient implements AutoCloseable {
     thread.start();
   }
 
-  /** The latest fix if it arrived within {@code maxAge}, else null (no fix, stale, gpsd gone). */
+  @Override
   public Fix latest(Duration maxAge) {
-    Fix f = latest;
-    Instant at = receivedAt;
-    return f == null || at == null || Duration.between(at, Instant.now()).compareTo(maxAge) > 0 ? null : f;
+    return latest.within(maxAge);
   }
 
   private void run() {
@@ -63,8 +60,7 @@ public final class GpsdClient implements AutoCloseable {
         for (String line; running && (line = in.readLine()) != null; ) {
           Fix f = parse(line);
           if (f != null) {
-            latest = f;
-            receivedAt = Instant.now();
+            latest.set(f);
           }
         }
       } catch (IOException e) {

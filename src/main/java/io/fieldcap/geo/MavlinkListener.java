@@ -23,13 +23,12 @@ import org.slf4j.LoggerFactory;
  * (altitude above mean sea level), ATTITUDE the roll, pitch and yaw. MAVLink 1 and 2 are both read.
  * The fix's time is when the position arrived (MAVLink positions carry time since boot, not UTC).
  */
-public final class MavlinkListener implements AutoCloseable {
+public final class MavlinkListener implements PositionSource {
   private static final Logger log = LoggerFactory.getLogger(MavlinkListener.class);
 
   private final DatagramSocket socket;
   private final Thread thread;
-  private volatile Fix latest;
-  private volatile Instant receivedAt;
+  private final Latest latest = new Latest();
   private volatile Attitude attitude;
 
   public MavlinkListener(int port) throws SocketException {
@@ -46,11 +45,9 @@ public final class MavlinkListener implements AutoCloseable {
     return socket.getLocalPort();
   }
 
-  /** The latest position if it arrived within {@code maxAge}, else null. */
+  @Override
   public Fix latest(Duration maxAge) {
-    Fix f = latest;
-    Instant at = receivedAt;
-    return f == null || at == null || Duration.between(at, Instant.now()).compareTo(maxAge) > 0 ? null : f;
+    return latest.within(maxAge);
   }
 
   private void run() {
@@ -72,10 +69,9 @@ public final class MavlinkListener implements AutoCloseable {
             attitude = a;
           } else if (payload instanceof GlobalPositionInt g) {
             Attitude a = attitude;
-            latest = new Fix(g.lat() / 1e7, g.lon() / 1e7, g.alt() / 1000.0, Instant.now(),
+            latest.set(new Fix(g.lat() / 1e7, g.lon() / 1e7, g.alt() / 1000.0, Instant.now(),
                 a == null ? Double.NaN : Math.toDegrees(a.roll()), a == null ? Double.NaN : Math.toDegrees(a.pitch()),
-                a == null ? Double.NaN : Math.toDegrees(a.yaw()));
-            receivedAt = Instant.now();
+                a == null ? Double.NaN : Math.toDegrees(a.yaw())));
             if (first) {
               log.info("mavlink: first position from system {}", m.getOriginSystemId());
               first = false;

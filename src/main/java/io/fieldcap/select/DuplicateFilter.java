@@ -1,12 +1,15 @@
 package io.fieldcap.select;
 
 import io.fieldcap.config.QualityConfig;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Drops a frame whose hash is within {@code quality.duplicate-distance} of a frame kept in the last
@@ -30,20 +33,22 @@ public final class DuplicateFilter {
     this.window = config.duplicateWindow();
   }
 
-  /**
-   * Whether a frame captured {@code at} with {@code hash} and detections per class {@code classes}
-   * (empty without a model) duplicates a recently kept one. A frame that is not a duplicate is
-   * remembered as kept.
-   */
-  public boolean duplicate(long[] hash, Map<String, Integer> classes, Instant at) {
-    if (isDuplicate(hash, classes, at)) {
-      return true;
+  /** Detections per class, the part of a frame's pre-labels that decides whether it shows something new. */
+  public static Map<String, Integer> classes(LabelSet labels) {
+    if (labels == null) {
+      return Map.of();
     }
-    remember(hash, classes, at);
-    return false;
+    Map<String, Integer> out = new TreeMap<>();
+    for (Detection d : labels.detections()) {
+      out.merge(d.label(), 1, Integer::sum);
+    }
+    return out;
   }
 
-  /** Whether the frame duplicates a recently kept one, without remembering it. */
+  /**
+   * Whether a frame captured {@code at} with {@code hash} and detections per class {@code classes}
+   * (empty without a model) duplicates a frame kept in the window; it is not remembered.
+   */
   public boolean isDuplicate(long[] hash, Map<String, Integer> classes, Instant at) {
     if (distance < 0) {
       return false;

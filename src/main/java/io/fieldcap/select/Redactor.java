@@ -52,14 +52,11 @@ public final class Redactor implements AutoCloseable {
    */
   public List<Detection> redact(int width, int height, byte[] bgr, LabelSet labels) throws ModelException {
     List<Detection> found = faces(width, height, bgr);
-    List<Box> regions = new ArrayList<>();
-    for (Detection d : found) {
-      regions.add(d.box());
-    }
+    List<Detection> regions = new ArrayList<>(found);
     if (labels != null && !config.classes().isEmpty()) {
       for (Detection d : labels.detections()) {
         if (config.classes().contains(d.label()) && d.box() != null) {
-          regions.add(d.box());
+          regions.add(d);
         }
       }
     }
@@ -68,13 +65,7 @@ public final class Redactor implements AutoCloseable {
     }
     frame.create(height, width, CvType.CV_8UC3);
     frame.put(0, 0, bgr);
-    Mode mode = config.faces() == Mode.OFF ? Mode.BLUR : config.faces();
-    for (Box b : regions) {
-      Rect r = widen(b, width, height);
-      if (r.width > 0 && r.height > 0) {
-        obscure(frame.submat(r), mode);
-      }
-    }
+    obscure(regions, width, height);
     for (List<double[]> poly : config.masks()) {
       List<Point> pts = new ArrayList<>();
       for (double[] p : poly) {
@@ -91,15 +82,21 @@ public final class Redactor implements AutoCloseable {
       if (left.isEmpty()) {
         break;
       }
-      for (Detection d : left) {
-        Rect r = widen(d.box(), width, height);
-        if (r.width > 0 && r.height > 0) {
-          obscure(frame.submat(r), mode);
-        }
-      }
+      obscure(left, width, height);
       frame.get(0, 0, bgr);
     }
     return found;
+  }
+
+  /** Obscures each detection's widened box in {@link #frame}, in the configured mode (classes alone: blur). */
+  private void obscure(List<Detection> regions, int width, int height) {
+    Mode mode = config.faces() == Mode.OFF ? Mode.BLUR : config.faces();
+    for (Detection d : regions) {
+      Rect r = widen(d.box(), width, height);
+      if (r.width > 0 && r.height > 0) {
+        obscure(frame.submat(r), mode);
+      }
+    }
   }
 
   private List<Detection> faces(int width, int height, byte[] bgr) throws ModelException {

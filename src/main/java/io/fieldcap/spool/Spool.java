@@ -44,7 +44,7 @@ public final class Spool implements AutoCloseable {
   private final InstantSource clock;
   private final LongSupplier freeBytes;
   private final Map<String, Long> pendingCounts = new HashMap<>();
-  private long bytes;
+  private volatile long bytes; // written under the lock; read without it by fill()
   private long nextSeq;
   private long reservedSeq;
   private boolean closed;
@@ -107,7 +107,7 @@ public final class Spool implements AutoCloseable {
   }
 
   /** Bytes of images held over the quota, 0..1 (more when the quota was lowered). */
-  public synchronized double fill() {
+  public double fill() {
     return maxBytes <= 0 ? 0 : (double) bytes / maxBytes;
   }
 
