@@ -17,6 +17,7 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FieldcapConfig config = options.load();
+    Preflight.check(config.mqtt());
     Agent agent = new Agent(config, InstantSource.system());
     // SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop the agent and exit 0; the hook covers other exits.
     StopSignals.onTermOrInt(agent::stop);

@@ -42,6 +42,7 @@ final class ConfigCommand implements Runnable {
     @Override
     public Integer call() throws ConfigException {
       FieldcapConfig c = ConfigLoader.load(file, sets);
+      Preflight.check(c.mqtt());
       var out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "%s: valid%n", file);
       out.printf(Locale.ROOT, "  device  %s%n", c.device());
@@ -50,7 +51,8 @@ final class ConfigCommand implements Runnable {
       out.printf(Locale.ROOT, "  spool   %s, quota %s, keep %s free, when full: %s%n", c.spool().dir(),
           Sizes.format(c.spool().maxBytes()), Sizes.format(c.spool().minFreeBytes()),
           c.spool().whenFull().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      out.printf(Locale.ROOT, "  mqtt    %s%n", c.mqtt() == null ? "none (capture only)" : c.mqtt().broker());
+      out.printf(Locale.ROOT, "  mqtt    %s%n", c.mqtt() == null ? "none (capture only)" : c.mqtt().broker()
+          + (c.mqtt().serverKey() == null ? ", acks unauthenticated (no mqtt.server-key)" : ", acks signed by " + c.mqtt().serverKey()));
       var q = c.quality();
       out.printf(Locale.ROOT, "  quality blur-min %s, dark below %s, bright above %s, duplicates %s%n", q.blurMin(),
           q.darkBelow(), q.brightAbove(), q.duplicates() ? "within " + q.duplicateDistance() + " bits for "

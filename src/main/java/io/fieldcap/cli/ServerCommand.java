@@ -38,6 +38,7 @@ final class ServerCommand implements Callable<Integer> {
       all.add("server.data-dir=" + dataDir);
     }
     ServerConfig c = ConfigLoader.loadServer(config, all);
+    Preflight.check(c);
     Server server = new Server(c, InstantSource.system());
     StopSignals.onTermOrInt(server::stop);
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));

@@ -68,6 +68,7 @@ public final class ConfigLoader {
     Duration staging = s.duration("staging-timeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
     String group = s.checked("share-group", "fieldcap-ingest", "a shared-subscription group name",
         v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
+    Path signingKey = s.readableFile("signing-key");
     s.finish();
     Section m = new Section(tree, "mqtt", errors);
     MqttConfig mqtt = mqtt(m);
@@ -75,7 +76,7 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new ServerConfig(Path.of(dir), max, staging, group, mqtt);
+    return new ServerConfig(Path.of(dir), max, staging, group, signingKey, mqtt);
   }
 
   private static SourceConfig source(Section s) {
@@ -311,6 +312,7 @@ public final class ConfigLoader {
     Path ca = s.readableFile("ca-file");
     Path cert = s.readableFile("cert-file");
     Path key = s.readableFile("key-file");
+    Path serverKey = s.readableFile("server-key");
     String root = s.checked("topic-root", "fieldcap/v1", "topic levels without wildcards, e.g. fieldcap/v1",
         v -> v.matches("[^#+$/][^#+]*[^#+/]|[^#+$/]") ? null
             : "'" + v + "' is not allowed; expected topic levels without wildcards, not starting with '$' or '/', e.g. fieldcap/v1");
@@ -335,7 +337,7 @@ public final class ConfigLoader {
       s.reject(cert == null ? "cert-file" : "key-file", "cert-file and key-file must be given together");
     }
     return broker == null ? null : new MqttConfig(URI.create(broker), user, passwordFile, ca, cert, key, root,
-        clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status, drain, maxRate);
+        clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status, drain, maxRate, serverKey);
   }
 
   private static String checkBroker(String v) {

@@ -23,11 +23,13 @@ import java.time.Duration;
  * @param statusInterval how often the retained status message is refreshed
  * @param drain the order in which waiting frames are sent (within a priority, higher first)
  * @param maxBytesPerSecond the most image bytes sent per second; 0 for no cap
+ * @param serverKey the server's Ed25519 public key (PEM, from {@code fieldcap keys generate}): only
+ *     acks signed by it are acted on; null to accept unsigned acks (still only with the frame's SHA-256)
  */
 public record MqttConfig(
     URI broker, String username, Path passwordFile, Path caFile, Path certFile, Path keyFile, String topicRoot,
     String clientId, int chunkBytes, int window, Duration ackTimeout, Duration statusInterval,
-    Drain drain, long maxBytesPerSecond) {
+    Drain drain, long maxBytesPerSecond, Path serverKey) {
 
   /** The order in which a backlog is sent. */
   public enum Drain {

@@ -10,6 +10,9 @@ import java.time.Duration;
  * @param maxFrameBytes frames larger than this are rejected ({@code too-large})
  * @param stagingTimeout incomplete transfers older than this are dropped
  * @param shareGroup the shared-subscription group that several servers join to split the load
+ * @param signingKey the server's Ed25519 private key (PEM, from {@code fieldcap keys generate}) that
+ *     signs every ack; null sends unsigned acks
  * @param mqtt the broker and credentials
  */
-public record ServerConfig(Path dataDir, long maxFrameBytes, Duration stagingTimeout, String shareGroup, MqttConfig mqtt) {}
+public record ServerConfig(Path dataDir, long maxFrameBytes, Duration stagingTimeout, String shareGroup,
+    Path signingKey, MqttConfig mqtt) {}

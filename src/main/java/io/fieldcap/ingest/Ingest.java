@@ -4,6 +4,7 @@ import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
+import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.ProtocolException;
@@ -36,13 +37,21 @@ public final class Ingest {
   private final long maxFrameBytes;
   private final InstantSource clock;
   private final Replier replier;
+  private final AckSignature.Signer signer;
   private final LongAdder messages = new LongAdder();
   private final LongAdder stored = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
-  public Ingest(Topics topics, FrameStore store, long maxFrameBytes, InstantSource clock, Replier replier) {
+  /**
+   * @param signer signs every ack with the server's key ({@code server.signing-key}); null sends
+   *     unsigned acks, which devices that pin a key ignore
+   */
+  public Ingest(Topics topics, FrameStore store, long maxFrameBytes, InstantSource clock, AckSignature.Signer signer,
+      Replier replier) {
     this.topics = topics;
+    this.signer = signer;
     this.store = store;
     this.maxFrameBytes = maxFrameBytes;
     this.clock = clock;
@@ -62,6 +71,15 @@ public final class Ingest {
     return duplicates.sum();
   }
 
+  /** Offers of other bytes under an id already stored, answered {@code conflict}. */
+  public long conflicts() {
+    return conflicts.sum();
+  }
+
+  private void reply(String device, Ack ack) {
+    replier.reply(device, signer == null ? ack : signer.sign(device, ack));
+  }
+
   /** Rejections by reason code. */
   public Map<String, Long> rejected() {
     Map<String, Long> out = new java.util.TreeMap<>();
@@ -73,18 +91,18 @@ public final class Ingest {
     messages.increment();
     Topics.Parsed t = topics.parse(topic);
     if (t.problem() != null) {
-      reject(t.device(), null, RejectReason.UNKNOWN_TOPIC, t.problem());
+      reject(t.device(), null, null, RejectReason.UNKNOWN_TOPIC, t.problem());
       return;
     }
     String devProblem = DeviceId.problem(t.device());
     if (devProblem != null) {
-      reject(t.device(), null, RejectReason.BAD_DEVICE_ID, devProblem);
+      reject(t.device(), null, null, RejectReason.BAD_DEVICE_ID, devProblem);
       return;
     }
     try {
       new FrameId(t.frameId());
     } catch (IllegalArgumentException e) {
-      reject(t.device(), null, RejectReason.BAD_MANIFEST, e.getMessage());
+      reject(t.device(), null, null, RejectReason.BAD_MANIFEST, e.getMessage());
       return;
     }
     try {
@@ -94,19 +112,24 @@ public final class Ingest {
         chunk(t, payload);
       }
     } catch (ProtocolException e) {
-      reject(t.device(), t.frameId(), e.reason(), e.getMessage());
+      reject(t.device(), t.frameId(), e.sha256(), e.reason(), e.getMessage());
     } catch (IOException | RuntimeException e) {
       log.error("ingest: cannot store frame {} of {}: {}", t.frameId(), t.device(), e.toString());
-      reject(t.device(), t.frameId(), RejectReason.STORAGE_ERROR, "the server could not store the frame; try again later");
+      reject(t.device(), t.frameId(), null, RejectReason.STORAGE_ERROR, "the server could not store the frame; try again later");
     }
   }
 
   private void manifest(Topics.Parsed t, byte[] payload) throws ProtocolException, IOException {
     Manifest m = Codec.manifest(payload);
-    validate(m, t);
-    if (store.contains(m.deviceId(), m.frameId())) {
-      duplicates.increment();
-      replier.reply(t.device(), Ack.duplicate(m.frameId()));
+    String sha = m.sha256() != null && m.sha256().matches("[0-9a-f]{64}") ? m.sha256() : null;
+    try {
+      validate(m, t);
+    } catch (ProtocolException e) {
+      throw new ProtocolException(e.reason(), e.getMessage(), sha);
+    }
+    String storedSha = store.storedSha256(m.deviceId(), m.frameId());
+    if (storedSha != null) {
+      answerExisting(m, storedSha.equals(m.sha256()) ? FrameStore.Outcome.DUPLICATE : FrameStore.Outcome.CONFLICT);
       return;
     }
     store.stage(m);
@@ -114,7 +137,7 @@ public final class Ingest {
     if (missing.isEmpty()) {
       complete(m);
     } else {
-      replier.reply(t.device(), Ack.send(m.frameId(), missing));
+      reply(t.device(), Ack.send(m.frameId(), m.sha256(), missing));
     }
   }
 
@@ -157,12 +180,13 @@ public final class Ingest {
     }
     if (t.chunk() < 0 || t.chunk() >= m.chunks()) {
       throw new ProtocolException(RejectReason.CHUNK_OUT_OF_RANGE,
-          "chunk index " + t.chunk() + " is out of range; frame " + t.frameId() + " has chunks 0.." + (m.chunks() - 1));
+          "chunk index " + t.chunk() + " is out of range; frame " + t.frameId() + " has chunks 0.." + (m.chunks() - 1),
+          m.sha256());
     }
     long expected = t.chunk() < m.chunks() - 1 ? m.chunkSize() : m.bytes() - (long) m.chunkSize() * (m.chunks() - 1);
     if (payload.length != expected) {
       throw new ProtocolException(RejectReason.BAD_CHUNK,
-          "chunk " + t.chunk() + " has " + payload.length + " bytes, expected " + expected);
+          "chunk " + t.chunk() + " has " + payload.length + " bytes, expected " + expected, m.sha256());
     }
     store.putChunk(t.device(), t.frameId(), t.chunk(), payload);
     if (store.missingChunks(m).isEmpty()) {
@@ -176,25 +200,38 @@ public final class Ingest {
     if (image.length != m.bytes() || !Sha256.hex(image).equals(m.sha256())) {
       store.dropStaged(m.deviceId(), m.frameId());
       throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
-          "the " + image.length + " bytes received do not match the manifest's size and SHA-256; send the frame again");
+          "the " + image.length + " bytes received do not match the manifest's size and SHA-256; send the frame again",
+          m.sha256());
     }
     FrameStore.Outcome outcome = store.commit(m, image, clock.instant());
     store.dropStaged(m.deviceId(), m.frameId());
     if (outcome == FrameStore.Outcome.STORED) {
       stored.increment();
-      replier.reply(m.deviceId(), Ack.stored(m.frameId()));
+      reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
     } else {
-      duplicates.increment();
-      replier.reply(m.deviceId(), Ack.duplicate(m.frameId()));
+      answerExisting(m, outcome);
     }
   }
 
-  private void reject(String device, String frameId, RejectReason reason, String message) {
+  /** The id is taken: by the same bytes (duplicate, the device may delete) or by others (conflict, the device re-keys). */
+  private void answerExisting(Manifest m, FrameStore.Outcome outcome) {
+    if (outcome == FrameStore.Outcome.DUPLICATE) {
+      duplicates.increment();
+      reply(m.deviceId(), Ack.duplicate(m.frameId(), m.sha256()));
+    } else {
+      conflicts.increment();
+      log.warn("ingest: device '{}' offered other bytes under frame id {}, which is already stored; asked it to re-key",
+          m.deviceId(), m.frameId());
+      reply(m.deviceId(), Ack.conflict(m.frameId(), m.sha256()));
+    }
+  }
+
+  private void reject(String device, String frameId, String sha256, RejectReason reason, String message) {
     rejected.computeIfAbsent(reason.code(), k -> new LongAdder()).increment();
     log.warn("ingest: rejected {} from device '{}': {}: {}", frameId == null ? "a message" : "frame " + frameId,
         device, reason.code(), message);
     if (device != null && !device.isEmpty()) {
-      replier.reply(device, Ack.rejected(frameId, reason, message));
+      reply(device, Ack.rejected(frameId, sha256, reason, message));
     }
   }
 }

@@ -11,6 +11,12 @@ public enum AckStatus {
   STORED,
   /** The server had already stored this frame: the device may delete its copy. */
   DUPLICATE,
+  /**
+   * The server holds other bytes (another SHA-256) under this frame id, for example from a device
+   * whose spool was wiped and whose sequence numbers started over: the device offers the frame
+   * again under a new id.
+   */
+  CONFLICT,
   /** The server refuses the frame; {@code reason} says why. */
   REJECTED;
 

@@ -3,6 +3,8 @@ package io.fieldcap.server;
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.ServerConfig;
 import io.fieldcap.ingest.Ingest;
+import io.fieldcap.protocol.AckSignature;
+import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.LocalFrameStore;
@@ -49,6 +51,13 @@ public final class Server {
   }
 
   public synchronized void start() throws IOException {
+    AckSignature.Signer signer = null;
+    if (config.signingKey() != null) {
+      signer = new AckSignature.Signer(SigningKeys.readPrivate(config.signingKey()));
+    } else {
+      log.warn("server: no server.signing-key: acks go out unsigned, and devices that pin a server key will ignore them"
+          + " (fieldcap keys generate --out DIR makes a key pair; see docs/security.md)");
+    }
     store = LocalFrameStore.open(config.dataDir());
     String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
@@ -74,7 +83,7 @@ public final class Server {
     // acks is outstanding). The queue stays short: the broker sends us no more than our receive
     // maximum of unacknowledged messages.
     ackSender = Executors.newSingleThreadExecutor(r -> new Thread(r, "server-acks"));
-    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, (device, ack) -> ackSender.execute(() -> {
+    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, signer, (device, ack) -> ackSender.execute(() -> {
       try {
         link.publish(topics.acks(device), Codec.encode(ack), false);
       } catch (MqttException e) {

@@ -8,6 +8,8 @@ public final class Counters {
   public static final String FAILED = "failed";
   public static final String ACKED = "acked";
   public static final String QUARANTINED = "quarantined";
+  /** Acks ignored because their signature or SHA-256 did not check out. */
+  public static final String FORGED_ACKS = "forged-acks";
   public static final String REJECTED_PREFIX = "rejected:";
 
   private Counters() {}

@@ -257,14 +257,42 @@ public final class Spool implements AutoCloseable {
       db.inRelaxedTransaction(() -> {
         for (Object[] r : rows) {
           db.setState((String) r[0], "pending", "inflight", now);
-          out.add(new PendingFrame(new FrameId((String) r[0]), (long) r[1],
-              Instant.ofEpochMilli((long) r[2]), (int) r[3], (int) r[4], dir.resolve((String) r[5]),
-              (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10], (String) r[11]));
+          out.add(pendingFrame(r));
         }
       });
       return out;
     } catch (SQLException e) {
       throw new SpoolException("cannot read pending frames from " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private PendingFrame pendingFrame(Object[] r) {
+    return new PendingFrame(new FrameId((String) r[0]), (long) r[1], Instant.ofEpochMilli((long) r[2]), (int) r[3],
+        (int) r[4], dir.resolve((String) r[5]), (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10],
+        (String) r[11]);
+  }
+
+  /**
+   * Gives a frame in flight a new id (same capture time, a new sequence number), for when the server
+   * holds other bytes under its id: same image, labels and metadata, still in flight.
+   *
+   * @return the frame under its new id, or null when it is no longer in flight
+   */
+  public synchronized PendingFrame rekey(FrameId id) {
+    try {
+      Object[] r = db.inFlight(id.value());
+      if (r == null) {
+        return null;
+      }
+      long seq = nextSequence();
+      FrameId renamed = FrameId.of(Instant.ofEpochMilli((long) r[2]), seq);
+      long now = clock.millis();
+      db.inTransaction(() -> db.rekey(id.value(), renamed.value(), seq, now));
+      r[0] = renamed.value();
+      r[1] = seq;
+      return pendingFrame(r);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot give frame " + id + " a new id in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -299,7 +327,8 @@ public final class Spool implements AutoCloseable {
 
   /**
    * The server stored the frame: delete the local copy, or keep it as acked when {@code retain}
-   * (retained frames are the first to go when space is needed). Unknown ids are ignored (a repeated ack).
+   * (retained frames are the first to go when space is needed). Only frames in flight are acked:
+   * unknown ids (a repeated ack) and pending frames (not offered since the last start) are ignored.
    *
    * @return whether the frame was in flight and is now acked
    */
@@ -318,9 +347,9 @@ public final class Spool implements AutoCloseable {
       List<SpoolDb.Victim> found = new ArrayList<>();
       List<FrameId> done = new ArrayList<>();
       for (FrameId id : ids) {
-        SpoolDb.Victim v = db.frame(id.value());
-        if (v != null && !v.acked() && !done.contains(id)) {
-          found.add(v);
+        Object[] r = done.contains(id) ? null : db.inFlight(id.value());
+        if (r != null) {
+          found.add(new SpoolDb.Victim(id.value(), (String) r[5], (long) r[6], false));
           done.add(id);
         }
       }
@@ -332,7 +361,6 @@ public final class Spool implements AutoCloseable {
         for (SpoolDb.Victim v : found) {
           if (retain) {
             db.setState(v.frameId(), "inflight", "acked", now);
-            db.setState(v.frameId(), "pending", "acked", now);
           } else {
             db.deleteFrame(v.frameId());
           }

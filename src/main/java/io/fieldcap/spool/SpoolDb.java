@@ -238,15 +238,13 @@ final class SpoolDb implements AutoCloseable {
       }
     }
     for (int priority : priorities) {
-      try (PreparedStatement p = c.prepareStatement("""
-          SELECT frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason, meta
-          FROM frames WHERE state = 'pending' AND priority = ?""" + " ORDER BY seq " + (newest ? "DESC" : "ASC") + " LIMIT ?")) {
+      try (PreparedStatement p = c.prepareStatement("SELECT " + ROW + " FROM frames WHERE state = 'pending' AND priority = ?"
+          + " ORDER BY seq " + (newest ? "DESC" : "ASC") + " LIMIT ?")) {
         p.setInt(1, priority);
         p.setInt(2, limit - out.size());
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            out.add(new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
-                r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11), r.getString(12)});
+            out.add(row(r));
           }
         }
       }
@@ -255,6 +253,35 @@ final class SpoolDb implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static final String ROW = "frame_id, seq, captured_at, width, height, file, bytes, sha256, labels, priority, reason, meta";
+
+  private static Object[] row(ResultSet r) throws SQLException {
+    return new Object[] {r.getString(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5), r.getString(6),
+        r.getLong(7), r.getString(8), r.getString(9), r.getInt(10), r.getString(11), r.getString(12)};
+  }
+
+  /** The row of a frame in flight (as {@link #pending} gives them), or null when it is not in flight. */
+  Object[] inFlight(String frameId) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT " + ROW + " FROM frames WHERE frame_id = ? AND state = 'inflight'")) {
+      p.setString(1, frameId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? row(r) : null;
+      }
+    }
+  }
+
+  /** Gives a frame in flight a new id and sequence number; its file keeps its name. */
+  int rekey(String frameId, String newId, long newSeq, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "UPDATE frames SET frame_id = ?, seq = ?, updated_at = ? WHERE frame_id = ? AND state = 'inflight'")) {
+      p.setString(1, newId);
+      p.setLong(2, newSeq);
+      p.setLong(3, now);
+      p.setString(4, frameId);
+      return p.executeUpdate();
+    }
   }
 
   /** Sets the state of one frame, or of every frame in {@code from} when {@code frameId} is null. */
@@ -339,7 +366,7 @@ final class SpoolDb implements AutoCloseable {
     return new SpoolStats(counts.getOrDefault(Counters.CAPTURED, 0L), pending, inflight,
         counts.getOrDefault(Counters.ACKED, 0L), counts.getOrDefault(Counters.EVICTED, 0L),
         counts.getOrDefault(Counters.DROPPED, 0L), counts.getOrDefault(Counters.FAILED, 0L),
-        counts.getOrDefault(Counters.QUARANTINED, 0L), rejected, rejectedBy, bytes, maxBytes);
+        counts.getOrDefault(Counters.QUARANTINED, 0L), counts.getOrDefault(Counters.FORGED_ACKS, 0L), rejected, rejectedBy, bytes, maxBytes);
   }
 
   @Override

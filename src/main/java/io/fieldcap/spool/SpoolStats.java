@@ -17,6 +17,8 @@ import java.util.Map;
  *     came after the image was written and before its row was committed (the frame was never
  *     accepted; a folder's file is taken again) or after the server's ack was committed and before
  *     the image was deleted (the server has it). Not part of the frame accounting
+ * @param forgedAcks acks ignored because they were not signed by the pinned server key or named
+ *     another image's SHA-256; nothing was deleted for them. Not part of the frame accounting
  * @param rejected frames dropped by filters, all reasons
  * @param rejectedBy rejected frames by reason
  * @param bytes bytes of images in the spool
@@ -24,4 +26,4 @@ import java.util.Map;
  */
 public record SpoolStats(
     long captured, long pending, long inFlight, long acked, long evicted, long dropped, long failed,
-    long quarantined, long rejected, Map<String, Long> rejectedBy, long bytes, long maxBytes) {}
+    long quarantined, long forgedAcks, long rejected, Map<String, Long> rejectedBy, long bytes, long maxBytes) {}

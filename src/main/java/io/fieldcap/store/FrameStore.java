@@ -13,9 +13,18 @@ import java.util.function.Consumer;
  */
 public interface FrameStore extends AutoCloseable {
   /** What {@link #commit} did. */
-  enum Outcome { STORED, DUPLICATE }
+  enum Outcome {
+    STORED,
+    /** The same bytes (same SHA-256) were already stored under this id. */
+    DUPLICATE,
+    /** Other bytes are stored under this id; nothing was written. */
+    CONFLICT
+  }
 
   boolean contains(String device, String frameId) throws IOException;
+
+  /** The SHA-256 of the frame stored under this id, or null when there is none. */
+  String storedSha256(String device, String frameId) throws IOException;
 
   /** Records the manifest of a frame being transferred; a different manifest for the same id replaces it and its chunks. */
   void stage(Manifest m) throws IOException;
@@ -34,7 +43,8 @@ public interface FrameStore extends AutoCloseable {
 
   /**
    * Makes a verified frame durable: the image is written, fsynced and renamed into place, then its
-   * row is committed. Idempotent on (device, frame id): a second commit reports DUPLICATE.
+   * row is committed. Idempotent on (device, frame id): a second commit of the same bytes reports
+   * DUPLICATE, of other bytes CONFLICT (and changes nothing).
    */
   Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
 

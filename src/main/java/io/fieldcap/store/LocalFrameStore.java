@@ -90,16 +90,26 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized boolean contains(String device, String frameId) throws IOException {
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM frames WHERE device = ? AND frame_id = ?")) {
+  public boolean contains(String device, String frameId) throws IOException {
+    return storedSha256(device, frameId) != null;
+  }
+
+  @Override
+  public synchronized String storedSha256(String device, String frameId) throws IOException {
+    try (PreparedStatement p = c.prepareStatement("SELECT sha256 FROM frames WHERE device = ? AND frame_id = ?")) {
       p.setString(1, device);
       p.setString(2, frameId);
       try (ResultSet r = p.executeQuery()) {
-        return r.next();
+        return r.next() ? r.getString(1) : null;
       }
     } catch (SQLException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  private Outcome existing(Manifest m) throws IOException {
+    String sha = storedSha256(m.deviceId(), m.frameId());
+    return sha == null ? null : sha.equals(m.sha256()) ? Outcome.DUPLICATE : Outcome.CONFLICT;
   }
 
   @Override
@@ -160,8 +170,9 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public synchronized Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
-    if (contains(m.deviceId(), m.frameId())) {
-      return Outcome.DUPLICATE;
+    Outcome before = existing(m);
+    if (before != null) {
+      return before;
     }
     String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
     Path target = dir.resolve(rel);
@@ -201,7 +212,11 @@ public final class LocalFrameStore implements FrameStore {
       p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
       p.setString(13, rel);
       p.setString(14, receivedAt.toString());
-      Outcome o = p.executeUpdate() == 1 ? Outcome.STORED : Outcome.DUPLICATE;
+      if (p.executeUpdate() != 1) {
+        // another server committed this id first (servers sharing the data folder): same bytes or not
+        return existing(m);
+      }
+      Outcome o = Outcome.STORED;
       CrashPoint.reach("store.committed");
       return o;
     } catch (SQLException e) {

@@ -6,11 +6,14 @@ import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Ack;
+import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.AckStatus;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.RejectReason;
+import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.protocol.Topics;
+import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
@@ -48,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncService {
   private static final Logger log = LoggerFactory.getLogger(SyncService.class);
   private static final int MAX_REFUSALS = 5;
+  private static final Duration FORGED_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private sealed interface Event permits AckEvent, Lost, Stored {}
 
@@ -76,6 +80,9 @@ public final class SyncService {
   private long lastStatusNanos;
   private long lastCaptured = -1;
   private volatile int inFlightCount;
+  private final AckSignature.Verifier verifier;
+  private long lastForgedLogNanos;
+  private long forgedSinceLog;
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
       SyncListener listener) {
@@ -94,6 +101,11 @@ public final class SyncService {
     this.topics = new Topics(config.topicRoot());
     this.rate = new ByteRate(config.maxBytesPerSecond());
     this.manual = manual;
+    try {
+      this.verifier = config.serverKey() == null ? null : new AckSignature.Verifier(SigningKeys.readPublic(config.serverKey()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("mqtt.server-key: " + e.getMessage(), e);
+    }
     String commandTopic = topics.commands(device);
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
     this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status("offline")),
@@ -130,6 +142,10 @@ public final class SyncService {
         events.add(new Stored());
       }
     });
+    if (verifier == null) {
+      log.warn("sync: acks are unauthenticated (no mqtt.server-key): any client allowed to publish on this device's"
+          + " ack topic can make it give up frames that name their SHA-256; see docs/security.md");
+    }
     running = true;
     thread = new Thread(this::run, "sync");
     thread.start();
@@ -219,7 +235,7 @@ public final class SyncService {
         batch.add(first);
         events.drainTo(batch, 255);
       }
-      List<Ack> stored = new ArrayList<>();
+      Map<InFlight, Boolean> stored = new LinkedHashMap<>(); // frame -> whether the answer was duplicate
       for (Event e : batch) {
         if (e instanceof Lost lost) {
           throw new MqttException(new IOException("connection lost: " + lost.why()));
@@ -228,10 +244,14 @@ public final class SyncService {
           continue;
         }
         Ack ack = ae.ack();
+        InFlight fl = trusted(ack);
+        if (fl == null) {
+          continue;
+        }
         if (ack.status() == AckStatus.STORED || ack.status() == AckStatus.DUPLICATE) {
-          stored.add(ack);
+          stored.putIfAbsent(fl, ack.status() == AckStatus.DUPLICATE);
         } else {
-          handle(ack);
+          handle(ack, fl);
         }
       }
       if (!stored.isEmpty()) {
@@ -241,23 +261,72 @@ public final class SyncService {
     }
   }
 
-  /** Every stored/duplicate ack that arrived together, in one spool commit. */
-  private void acked(List<Ack> acks) {
-    List<FrameId> ids = new ArrayList<>();
-    for (Ack a : acks) {
-      try {
-        ids.add(new FrameId(a.frameId()));
-      } catch (IllegalArgumentException e) {
-        log.warn("sync: ignoring an ack for a malformed frame id '{}'", a.frameId());
+  /**
+   * The frame in flight that an ack is about, when the ack can be trusted: signed by the pinned
+   * server key (when one is configured), about a frame this device has offered and not yet settled,
+   * and naming that frame's SHA-256. Deleting a frame is the one irreversible act, so a {@code
+   * stored}, {@code duplicate} or {@code conflict} must name the SHA-256; a {@code send} or a
+   * rejection without it (the server could not read the manifest) is acted on only as "offer it
+   * again later". Anything else is ignored; a bad signature or another SHA-256 is counted as {@code
+   * forgedAcks}.
+   */
+  private InFlight trusted(Ack ack) {
+    if (verifier != null && !verifier.verify(device.value(), ack)) {
+      forged(ack, ack.sig() == null ? "it is not signed" : "its signature does not verify with mqtt.server-key");
+      return null;
+    }
+    if (ack.frameId() == null) {
+      if (ack.status() == AckStatus.REJECTED) {
+        log.warn("sync: the server rejected a message: {} ({})", ack.reason(), ack.message());
       }
+      return null;
+    }
+    InFlight fl = inFlight.get(ack.frameId());
+    if (fl == null) {
+      log.debug("sync: ignoring a {} ack for {}, which is not in flight (a late repeat, or not offered)",
+          ack.status() == null ? "?" : ack.status().wire(), ack.frameId());
+      return null;
+    }
+    if (ack.sha256() == null) {
+      if (ack.status() == AckStatus.SEND || ack.status() == AckStatus.REJECTED) {
+        return fl;
+      }
+      forged(ack, "it does not name the frame's SHA-256");
+      return null;
+    }
+    if (!ack.sha256().equals(fl.frame.sha256())) {
+      forged(ack, "it names another image (SHA-256 " + ack.sha256() + ")");
+      return null;
+    }
+    return fl;
+  }
+
+  private void forged(Ack ack, String why) {
+    spool.count(Counters.FORGED_ACKS, 1);
+    forgedSinceLog++;
+    long now = System.nanoTime();
+    if (lastForgedLogNanos == 0 || now - lastForgedLogNanos >= FORGED_LOG_INTERVAL.toNanos()) {
+      log.warn("sync: ignored {} ack(s) that cannot be trusted; the latest, {} for {}, because {}. Nothing was deleted"
+          + " (counted as forgedAcks in spool stats)", forgedSinceLog, ack.status() == null ? "?" : ack.status().wire(),
+          ack.frameId(), why);
+      lastForgedLogNanos = now;
+      forgedSinceLog = 0;
+    }
+  }
+
+  /** Every trusted stored/duplicate ack that arrived together, in one spool commit. */
+  private void acked(Map<InFlight, Boolean> frames) {
+    List<FrameId> ids = new ArrayList<>();
+    for (InFlight fl : frames.keySet()) {
+      ids.add(fl.frame.id());
     }
     Set<FrameId> done = new HashSet<>(spool.acked(ids, keepAcked));
-    for (Ack a : acks) {
-      InFlight fl = inFlight.remove(a.frameId());
-      if (fl != null && done.contains(fl.frame.id())) {
-        listener.acked(fl.frame, clock.instant(), a.status() == AckStatus.DUPLICATE);
+    frames.forEach((fl, duplicate) -> {
+      inFlight.remove(fl.frame.id().value());
+      if (done.contains(fl.frame.id())) {
+        listener.acked(fl.frame, clock.instant(), duplicate);
       }
-    }
+    });
   }
 
   private void fillWindow() throws MqttException, InterruptedException {
@@ -306,37 +375,29 @@ public final class SyncService {
     link.publish(topics.manifest(device, f.id()), Codec.encode(m), false);
   }
 
-  private void handle(Ack ack) throws MqttException, InterruptedException {
-    if (ack.frameId() == null) {
-      log.warn("sync: the server rejected a message: {} ({})", ack.reason(), ack.message());
-      return;
-    }
-    InFlight fl = inFlight.get(ack.frameId());
-    FrameId id;
-    try {
-      id = new FrameId(ack.frameId());
-    } catch (IllegalArgumentException e) {
-      log.warn("sync: ignoring an ack for a malformed frame id '{}'", ack.frameId());
-      return;
-    }
+  private void handle(Ack ack, InFlight fl) throws MqttException, InterruptedException {
+    FrameId id = fl.frame.id();
     switch (ack.status()) {
-      case SEND -> {
-        if (fl != null) {
-          sendChunks(fl, ack.missing() == null ? List.of() : ack.missing());
+      case SEND -> sendChunks(fl, ack.missing() == null ? List.of() : ack.missing());
+      case CONFLICT -> {
+        inFlight.remove(id.value());
+        PendingFrame renamed = spool.rekey(id);
+        if (renamed != null) {
+          log.warn("sync: the server holds another image under frame id {}; offering this one again as {}", id, renamed.id());
+          InFlight again = new InFlight(renamed, System.nanoTime());
+          inFlight.put(renamed.id().value(), again);
+          offer(again);
         }
       }
-      case STORED, DUPLICATE -> acked(List.of(ack));
       case REJECTED -> {
-        if (fl == null) {
-          return;
-        }
         RejectReason reason = RejectReason.fromCode(ack.reason());
         fl.refusals++;
-        if (reason != null && reason.retryable() && fl.refusals < MAX_REFUSALS) {
+        boolean terminal = reason != null && !reason.retryable() && ack.sha256() != null;
+        if (!terminal && fl.refusals < MAX_REFUSALS || ack.sha256() == null) {
           log.info("sync: frame {} refused for now ({}: {}); it will be offered again", id, ack.reason(), ack.message());
           fl.lastActivityNanos = System.nanoTime(); // re-offered after the ack timeout
         } else {
-          inFlight.remove(ack.frameId());
+          inFlight.remove(id.value());
           spool.failed(id, "server rejected it: " + ack.reason() + ": " + ack.message());
         }
       }

@@ -80,6 +80,48 @@ class CommandLineIT {
   }
 
   @Test
+  void givenKeysGenerate_thenTheKeysWorkInConfigsAndBrokenKeyOrTlsFilesAreExitTwoBeforeAnythingStarts() throws Exception {
+    Path keys = tmp.resolve("keys");
+    ChildProcess p = ChildProcess.fieldcapRun("keys", "generate", "--out", keys.toString());
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    assertThat(p.output()).contains("server.key", "server.pub");
+    p = ChildProcess.fieldcapRun("keys", "generate", "--out", keys.toString());
+    assertThat(p.exitCode()).as("never overwrites a key").isEqualTo(2);
+    assertThat(p.output()).contains(keys.resolve("server.key") + " already exists");
+    // openssl reads what fieldcap wrote
+    ChildProcess o = ChildProcess.start(java.util.List.of("openssl", "pkey", "-in", keys.resolve("server.key").toString(),
+        "-noout", "-text"));
+    assertThat(o.waitFor(java.time.Duration.ofSeconds(10))).as(o.output()).isZero();
+    assertThat(o.output()).contains("ED25519 Private-Key");
+
+    String device = "--set device.id=cam --set source.uri=0 --set spool.dir=" + tmp.resolve("spool")
+        + " --set mqtt.broker=tcp://127.0.0.1:1";
+    p = ChildProcess.fieldcapRun(("config check device-config/usb-camera.yaml --set mqtt.server-key=" + keys.resolve("server.pub"))
+        .split(" "));
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    assertThat(p.output()).contains("acks signed by " + keys.resolve("server.pub"));
+
+    Path broken = Files.writeString(tmp.resolve("broken.pem"), "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n");
+    for (String cmd : new String[] {"config check device-config/usb-camera.yaml", "agent"}) {
+      p = ChildProcess.fieldcapRun((cmd + " " + device + " --set mqtt.server-key=" + broken).split(" "));
+      assertThat(p.exitCode()).as(cmd + ": " + p.output()).isEqualTo(2);
+      assertThat(p.output()).contains("mqtt.server-key: " + broken + ":");
+      p = ChildProcess.fieldcapRun((cmd + " " + device + " --set mqtt.server-key=" + keys.resolve("server.key")).split(" "));
+      assertThat(p.exitCode()).as(cmd + ": " + p.output()).isEqualTo(2);
+      assertThat(p.output()).contains("holds a private key where a public key is expected");
+      p = ChildProcess.fieldcapRun((cmd + " " + device + " --set mqtt.ca-file=" + broken).split(" "));
+      assertThat(p.exitCode()).as(cmd + ": " + p.output()).isEqualTo(2);
+      assertThat(p.output()).contains("mqtt TLS files (" + broken + ")");
+    }
+    assertThat(tmp.resolve("spool")).as("nothing started").doesNotExist();
+    p = ChildProcess.fieldcapRun("server", "--broker", "tcp://127.0.0.1:1", "--data-dir", tmp.resolve("data").toString(),
+        "--set", "server.signing-key=" + keys.resolve("server.pub"));
+    assertThat(p.exitCode()).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("server.signing-key: " + keys.resolve("server.pub") + ": holds a public key where a private key is expected");
+    assertThat(tmp.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",
         "--set", "spool.dir=" + tmp.resolve("none"));

@@ -58,9 +58,11 @@ class ProtocolTest {
 
   @Test
   void acksUseLowerCaseWireCodesAndLeaveOutEmptyFields() throws Exception {
-    assertThat(new String(Codec.encode(Ack.rejected("F", RejectReason.CHECKSUM_MISMATCH, "bad"))))
+    assertThat(new String(Codec.encode(Ack.rejected("F", null, RejectReason.CHECKSUM_MISMATCH, "bad"))))
         .isEqualTo("{\"v\":1,\"frameId\":\"F\",\"status\":\"rejected\",\"reason\":\"checksum-mismatch\",\"message\":\"bad\"}");
-    assertThat(new String(Codec.encode(Ack.send("F", List.of(0, 2))))).isEqualTo("{\"v\":1,\"frameId\":\"F\",\"status\":\"send\",\"missing\":[0,2]}");
+    assertThat(new String(Codec.encode(Ack.send("F", "ab", List.of(0, 2)))))
+        .isEqualTo("{\"v\":1,\"frameId\":\"F\",\"status\":\"send\",\"sha256\":\"ab\",\"missing\":[0,2]}");
+    assertThat(Codec.ack("{\"v\":1,\"frameId\":\"F\",\"status\":\"conflict\"}".getBytes()).status()).isEqualTo(AckStatus.CONFLICT);
     assertThat(Codec.ack("{\"v\":1,\"frameId\":\"F\",\"status\":\"stored\"}".getBytes()).status()).isEqualTo(AckStatus.STORED);
     assertThat(RejectReason.fromCode("checksum-mismatch").retryable()).isTrue();
     assertThat(RejectReason.fromCode("too-large").retryable()).isFalse();

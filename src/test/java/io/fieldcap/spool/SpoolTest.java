@@ -220,6 +220,49 @@ class SpoolTest {
   }
 
   @Test
+  void givenAPendingFrameNotOffered_whenAnAckNamesIt_thenNothingChanges() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry a = entry(s, 100, 0, null);
+      s.put(a);
+      assertThat(s.acked(a.id(), false)).as("pending, never offered").isFalse();
+      assertThat(s.acked(List.of(a.id()), true)).isEmpty();
+      assertThat(dir.resolve("frames/2026-11-29/" + a.id() + ".jpg")).exists();
+      assertThat(s.stats().pending()).isEqualTo(1);
+      assertThat(s.stats().acked()).isZero();
+      s.takePending(1);
+      s.requeue(null); // a reconnect puts it back: not in flight any more
+      assertThat(s.acked(a.id(), false)).isFalse();
+      assertThat(s.stats().pending()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void givenAFrameInFlight_whenItIsRekeyed_thenItKeepsItsImageAndLabelsUnderANewIdAndSequence() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry a = entry(s, 100, 3, null);
+      s.put(a);
+      PendingFrame before = s.takePending(1).get(0);
+      PendingFrame after = s.rekey(a.id());
+      assertThat(after.id()).isNotEqualTo(a.id());
+      assertThat(after.seq()).isGreaterThan(before.seq());
+      assertThat(after.capturedAt()).isEqualTo(before.capturedAt());
+      assertThat(after.id().value()).startsWith(a.id().value().substring(0, 19));
+      assertThat(after.file()).isEqualTo(before.file()).exists();
+      assertThat(after.sha256()).isEqualTo(before.sha256());
+      assertThat(after.priority()).isEqualTo(3);
+      assertThat(s.rekey(a.id())).as("the old id is gone").isNull();
+      assertThat(s.stats().inFlight()).isEqualTo(1);
+      assertThat(s.acked(a.id(), false)).as("an ack for the old id").isFalse();
+      assertThat(s.acked(after.id(), false)).isTrue();
+      assertThat(after.file()).doesNotExist();
+    }
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      assertThat(s.stats().acked()).isEqualTo(1);
+      assertThat(s.stats().pending() + s.stats().inFlight()).isZero();
+    }
+  }
+
+  @Test
   void givenKeepAcked_thenAckedFramesStayUntilSpaceIsNeededAndGoFirstWithoutCountingAsEvicted() throws Exception {
     try (Spool s = open(300, WhenFull.EVICT_OLDEST)) {
       SpoolEntry a = entry(s, 100, 9, null);

@@ -27,17 +27,20 @@ class TlsIT {
   @Test
   void givenMutualTlsAndAPassword_thenAgentAndServerSyncAndTheExportHoldsEveryFrame() throws Exception {
     Path certs = tmp.resolve("certs");
-    TestMedia.run(List.of("scripts/gen-certs.sh", certs.toString()));
+    TestMedia.run(List.of("scripts/gen-certs.sh", certs.toString(), "tls-cam"));
     Path data = tmp.resolve("data");
     try (Mosquitto broker = Mosquitto.tls(tmp.resolve("mosquitto"), certs, "fleet", "s3cret pass").start()) {
       List<String> tls = List.of("--set", "mqtt.ca-file=" + certs.resolve("ca.pem"),
-          "--set", "mqtt.cert-file=" + certs.resolve("client.pem"), "--set", "mqtt.key-file=" + certs.resolve("client.key"),
+          "--set", "mqtt.cert-file=" + certs.resolve("server.pem"), "--set", "mqtt.key-file=" + certs.resolve("server.key"),
           "--set", "mqtt.username=fleet");
+      List<String> deviceTls = List.of("--set", "mqtt.ca-file=" + certs.resolve("ca.pem"),
+          "--set", "mqtt.cert-file=" + certs.resolve("devices/tls-cam.pem"),
+          "--set", "mqtt.key-file=" + certs.resolve("devices/tls-cam.key"), "--set", "mqtt.username=fleet");
       Map<String, String> env = Map.of("FIELDCAP_MQTT_PASSWORD", "s3cret pass");
       String[] serverArgs = concat(List.of("server", "--broker", broker.uri(), "--data-dir", data.toString()), tls);
       String[] agentArgs = concat(List.of("agent", "--set", "device.id=tls-cam",
           "--set", "source.uri=file://" + TestMedia.vtestMp4(10), "--set", "source.fps=1", "--set", "source.realtime=false",
-          "--set", "spool.dir=" + tmp.resolve("spool"), "--set", "mqtt.broker=" + broker.uri()), tls);
+          "--set", "spool.dir=" + tmp.resolve("spool"), "--set", "mqtt.broker=" + broker.uri()), deviceTls);
       try (ChildProcess server = ChildProcess.fieldcapWithEnv(env, serverArgs);
           ChildProcess agent = ChildProcess.fieldcapWithEnv(env, agentArgs)) {
         assertThat(server.waitForLine(l -> l.contains("server: connected to ssl://"), Duration.ofSeconds(30)))

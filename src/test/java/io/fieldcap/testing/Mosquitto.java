@@ -15,12 +15,18 @@ public final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final String extra;
+  private final String whole;
   private ChildProcess process;
 
   private Mosquitto(Path dir, int port, String extra) {
+    this(dir, port, extra, null);
+  }
+
+  private Mosquitto(Path dir, int port, String extra, String whole) {
     this.dir = dir;
     this.port = port;
     this.extra = extra;
+    this.whole = whole;
   }
 
   /** A plain listener, anonymous access. Not started. */
@@ -46,7 +52,15 @@ public final class Mosquitto implements AutoCloseable {
         keyfile %s
         require_certificate true
         tls_version tlsv1.2
-        """.formatted(pw, certs.resolve("ca.pem"), certs.resolve("server.pem"), certs.resolve("server.key")));
+        """.formatted(pw, certs.resolve("ca.pem"), certs.resolve("broker.pem"), certs.resolve("broker.key")));
+  }
+
+  /**
+   * A broker run from a complete mosquitto.conf (for example the one scripts/gen-certs.sh writes),
+   * listening on {@code port} on the loopback address, which the file must name. Not started.
+   */
+  public static Mosquitto fromConfig(Path dir, Path conf, int port) throws IOException {
+    return new Mosquitto(dir, port, null, Files.readString(conf));
   }
 
   public int port() {
@@ -54,15 +68,17 @@ public final class Mosquitto implements AutoCloseable {
   }
 
   public String uri() {
-    return (extra.contains("certfile") ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+    String conf = whole != null ? whole : extra;
+    return (conf.contains("certfile") ? "ssl" : "tcp") + "://127.0.0.1:" + port;
   }
 
   public Mosquitto start() throws Exception {
     Files.createDirectories(dir);
     Path conf = dir.resolve("mosquitto.conf");
     // run as the current user: as root, mosquitto would switch to user "mosquitto", which cannot read a test's files
-    Files.writeString(conf, "listener " + port + " 127.0.0.1\nuser " + System.getProperty("user.name")
-        + "\npersistence false\nset_tcp_nodelay true\nlog_type error\nlog_type warning\n" + extra);
+    String user = "user " + System.getProperty("user.name") + "\n";
+    Files.writeString(conf, whole != null ? user + whole : "listener " + port + " 127.0.0.1\n" + user
+        + "persistence false\nset_tcp_nodelay true\nlog_type error\nlog_type warning\n" + extra);
     process = ChildProcess.start(List.of("mosquitto", "-c", conf.toString()));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {

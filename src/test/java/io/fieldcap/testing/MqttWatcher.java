@@ -26,6 +26,12 @@ public final class MqttWatcher implements AutoCloseable {
   private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
 
   public MqttWatcher(String broker, String clientId, String filter) throws MqttException {
+    this(broker, clientId, new MqttConnectionOptions());
+    subscribe(filter);
+  }
+
+  /** Connected with {@code options} (TLS, credentials), subscribed to nothing yet. */
+  public MqttWatcher(String broker, String clientId, MqttConnectionOptions options) throws MqttException {
     client = new MqttClient(broker, clientId, new MemoryPersistence());
     client.setCallback(new MqttCallback() {
       @Override
@@ -48,8 +54,18 @@ public final class MqttWatcher implements AutoCloseable {
       @Override
       public void authPacketArrived(int code, MqttProperties p) {}
     });
-    client.connect(new MqttConnectionOptions());
+    client.connect(options);
+  }
+
+  public void subscribe(String filter) throws MqttException {
     client.subscribe(filter, 1);
+  }
+
+  /** Every message that arrived so far and was not yet taken. */
+  public java.util.List<Message> drain() {
+    java.util.List<Message> out = new java.util.ArrayList<>();
+    messages.drainTo(out);
+    return out;
   }
 
   public void publish(String topic, byte[] payload) throws MqttException {

@@ -1,0 +1,77 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.MqttConfig;
+import io.fieldcap.config.ServerConfig;
+import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.transport.Tls;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks what the config only names: that key and certificate files parse. Run by {@code config
+ * check}, {@code agent} and {@code server} before anything starts, so that a broken file is exit 2
+ * (a bad configuration, which systemd does not restart) instead of a failure at run time that it
+ * would restart forever.
+ */
+final class Preflight {
+  private Preflight() {}
+
+  static void check(MqttConfig mqtt) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    mqtt(mqtt, problems);
+    done(problems);
+  }
+
+  static void check(ServerConfig server) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    if (server.signingKey() != null) {
+      try {
+        SigningKeys.readPrivate(server.signingKey());
+      } catch (IOException e) {
+        problems.add("server.signing-key: " + e.getMessage());
+      }
+    }
+    mqtt(server.mqtt(), problems);
+    done(problems);
+  }
+
+  private static void mqtt(MqttConfig mqtt, List<String> problems) {
+    if (mqtt == null) {
+      return;
+    }
+    if (mqtt.serverKey() != null) {
+      try {
+        SigningKeys.readPublic(mqtt.serverKey());
+      } catch (IOException e) {
+        problems.add("mqtt.server-key: " + e.getMessage());
+      }
+    }
+    if (mqtt.caFile() != null || mqtt.certFile() != null) {
+      try {
+        Tls.socketFactory(mqtt.caFile(), mqtt.certFile(), mqtt.keyFile());
+      } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        problems.add("mqtt TLS files (" + files(mqtt.caFile(), mqtt.certFile(), mqtt.keyFile()) + "): " + e.getMessage());
+      }
+    }
+  }
+
+  private static String files(Path... paths) {
+    List<String> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (p != null) {
+        out.add(p.toString());
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  private static void done(List<String> problems) throws ConfigException {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+}
