@@ -65,6 +65,23 @@ public final class ConfigLoader {
     Section s = new Section(tree, "server", errors);
     String dir = s.string("data-dir", null, "a folder for images and fieldcap.db");
     long max = s.bytes("max-frame-bytes", Sizes.parse("64MiB"), 1024);
+    long maxChunk = s.bytes("max-chunk-bytes", Sizes.parse("8MiB"), 16 * 1024);
+    if (maxChunk > 256L * 1024 * 1024) {
+      s.reject("max-chunk-bytes", "'" + Sizes.format(maxChunk) + "' is too large; expected at most 256 MiB (the MQTT packet limit)");
+    }
+    long perDevice = s.bytes("max-staged-bytes-per-device", Sizes.parse("256MiB"), 1024);
+    if (perDevice < max) {
+      s.reject("max-staged-bytes-per-device", "'" + Sizes.format(perDevice) + "' is below server.max-frame-bytes ("
+          + Sizes.format(max) + "); a frame of the largest size could never be received");
+    }
+    long staged = s.bytes("max-staged-bytes", Sizes.parse("4GiB"), 1024);
+    if (staged < perDevice) {
+      s.reject("max-staged-bytes", "'" + Sizes.format(staged) + "' is below server.max-staged-bytes-per-device ("
+          + Sizes.format(perDevice) + ")");
+    }
+    long minFree = s.bytes("min-free-bytes", Sizes.parse("256MiB"), 0);
+    long deviceMessages = s.integer("max-device-messages-per-second", 2000, 0, 1_000_000, "messages per second, 0 for no cap");
+    long deviceBytes = s.bytes("max-device-bytes-per-second", Sizes.parse("64MiB"), 0);
     Duration staging = s.duration("staging-timeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
     String group = s.checked("share-group", "fieldcap-ingest", "a shared-subscription group name",
         v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
@@ -76,7 +93,7 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new ServerConfig(Path.of(dir), max, staging, group, signingKey, mqtt);
+    return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group, signingKey, mqtt);
   }
 
   private static SourceConfig source(Section s) {
@@ -320,9 +337,10 @@ public final class ConfigLoader {
     if (clientId != null && !clientId.matches("[A-Za-z0-9._-]{1,64}")) {
       s.reject("client-id", "'" + clientId + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
     }
-    long chunk = s.bytes("chunk-bytes", 128 * 1024, 1024);
-    if (chunk > 64L * 1024 * 1024) {
-      s.reject("chunk-bytes", "'" + Sizes.format(chunk) + "' is too large; expected at most 64 MiB");
+    long chunk = s.bytes("chunk-bytes", 128 * 1024, 16 * 1024);
+    if (chunk > 8L * 1024 * 1024) {
+      s.reject("chunk-bytes", "'" + Sizes.format(chunk) + "' is too large; expected at most 8 MiB (the server's default"
+          + " server.max-chunk-bytes)");
     }
     int window = s.integer("window", 16, 1, 1000, "the most frames in flight");
     Duration ackTimeout = s.duration("ack-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));

@@ -8,11 +8,19 @@ import java.time.Duration;
  *
  * @param dataDir where images and {@code fieldcap.db} live
  * @param maxFrameBytes frames larger than this are rejected ({@code too-large})
+ * @param maxChunkBytes the largest chunk accepted; the MQTT maximum packet size follows it, so the
+ *     broker refuses larger messages instead of the server buffering them
+ * @param maxStagedBytesPerDevice most bytes one device may have in transfers in progress
+ * @param maxStagedBytes most bytes in transfers in progress, all devices
+ * @param minFreeBytes free bytes always left on the data folder's disk
+ * @param maxDeviceMessagesPerSecond messages one device may send per second; more are dropped (0: no cap)
+ * @param maxDeviceBytesPerSecond bytes one device may send per second; more are dropped (0: no cap)
  * @param stagingTimeout incomplete transfers older than this are dropped
  * @param shareGroup the shared-subscription group that several servers join to split the load
  * @param signingKey the server's Ed25519 private key (PEM, from {@code fieldcap keys generate}) that
  *     signs every ack; null sends unsigned acks
  * @param mqtt the broker and credentials
  */
-public record ServerConfig(Path dataDir, long maxFrameBytes, Duration stagingTimeout, String shareGroup,
-    Path signingKey, MqttConfig mqtt) {}
+public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
+    long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
+    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt) {}

@@ -2,7 +2,6 @@ package io.fieldcap.ingest;
 
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.Codec;
@@ -10,52 +9,83 @@ import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.ProtocolException;
 import io.fieldcap.protocol.RejectReason;
 import io.fieldcap.protocol.Topics;
+import io.fieldcap.store.Assembled;
 import io.fieldcap.store.FrameStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Handles one incoming message and decides the answer; knows nothing of MQTT connections (the
- * {@link Replier} publishes). Thread-safe as far as the store is; the server calls it from one thread.
+ * {@link Replier} publishes). Thread-safe: the server calls it from one lane per device (see {@link
+ * DeviceLanes}), so one device's messages arrive in order and different devices' in parallel.
+ *
+ * <p>What one device can cost the server is bounded: chunks of at least {@link #MIN_CHUNK_BYTES}
+ * (except a frame's only or last chunk) and at most {@link Limits#maxChunkBytes}, at most {@link
+ * #MAX_CHUNKS} per frame, bytes in transfers capped per device and overall (see {@link Transfers}),
+ * constant bookkeeping per chunk, frames assembled by streaming (never whole on the heap), and
+ * rejections answered at most {@link #REJECTIONS_PER_SECOND} a second per device.
  */
 public final class Ingest {
   private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+  /** The smallest chunk the server accepts, except a frame's last (or only) chunk. */
+  public static final int MIN_CHUNK_BYTES = 16 * 1024;
+  /** The most chunks one frame may have (64 MiB in chunks of 16 KiB). */
+  public static final int MAX_CHUNKS = 4096;
+  static final int REJECTIONS_PER_SECOND = 50;
 
   /** Sends an ack to a device's ack topic. */
   public interface Replier {
     void reply(String device, Ack ack);
   }
 
+  /**
+   * What one frame and one device may cost.
+   *
+   * @param maxFrameBytes larger frames are rejected ({@code too-large})
+   * @param maxChunkBytes larger chunks are refused ({@code bad-manifest}); the server's MQTT maximum packet size follows it
+   * @param maxStagedBytesPerDevice most bytes in one device's transfers in progress
+   * @param maxStagedBytes most bytes in all transfers in progress
+   * @param minFreeBytes free bytes always left on the disk
+   */
+  public record Limits(long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice, long maxStagedBytes,
+      long minFreeBytes) {}
+
   private final Topics topics;
   private final FrameStore store;
-  private final long maxFrameBytes;
+  private final Limits limits;
   private final InstantSource clock;
   private final Replier replier;
   private final AckSignature.Signer signer;
+  private final Transfers transfers;
   private final LongAdder messages = new LongAdder();
   private final LongAdder stored = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+  private final Map<String, RejectionWindow> rejectionWindows = new ConcurrentHashMap<>();
 
   /**
+   * @param freeBytes free bytes on the store's disk now
    * @param signer signs every ack with the server's key ({@code server.signing-key}); null sends
    *     unsigned acks, which devices that pin a key ignore
    */
-  public Ingest(Topics topics, FrameStore store, long maxFrameBytes, InstantSource clock, AckSignature.Signer signer,
-      Replier replier) {
+  public Ingest(Topics topics, FrameStore store, Limits limits, LongSupplier freeBytes, InstantSource clock,
+      AckSignature.Signer signer, Replier replier) {
     this.topics = topics;
-    this.signer = signer;
     this.store = store;
-    this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
     this.clock = clock;
+    this.signer = signer;
     this.replier = replier;
+    this.transfers = new Transfers(limits.maxStagedBytesPerDevice(), limits.maxStagedBytes(), limits.minFreeBytes(), freeBytes);
   }
 
   /** Messages handled, good or bad. */
@@ -76,8 +106,13 @@ public final class Ingest {
     return conflicts.sum();
   }
 
-  private void reply(String device, Ack ack) {
-    replier.reply(device, signer == null ? ack : signer.sign(device, ack));
+  /** Transfers in progress in this process, and the bytes they reserve. */
+  public int transfersInProgress() {
+    return transfers.count();
+  }
+
+  public long stagedBytes() {
+    return transfers.stagedBytes();
   }
 
   /** Rejections by reason code. */
@@ -85,6 +120,10 @@ public final class Ingest {
     Map<String, Long> out = new java.util.TreeMap<>();
     rejected.forEach((k, v) -> out.put(k, v.sum()));
     return out;
+  }
+
+  private void reply(String device, Ack ack) {
+    replier.reply(device, signer == null ? ack : signer.sign(device, ack));
   }
 
   public void handle(String topic, byte[] payload) {
@@ -132,10 +171,12 @@ public final class Ingest {
       answerExisting(m, storedSha.equals(m.sha256()) ? FrameStore.Outcome.DUPLICATE : FrameStore.Outcome.CONFLICT);
       return;
     }
+    Transfers.Transfer tr = transfers.open(m, clock.millis());
     store.stage(m);
-    List<Integer> missing = store.missingChunks(m);
+    List<Integer> missing = store.missingChunks(m); // one look at the staged chunks per manifest, not per chunk
+    tr.present(missing, clock.millis());
     if (missing.isEmpty()) {
-      complete(m);
+      complete(tr);
     } else {
       reply(t.device(), Ack.send(m.frameId(), m.sha256(), missing));
     }
@@ -151,14 +192,18 @@ public final class Ingest {
     require(m.capturedAt() != null, "capturedAt is missing");
     require(m.sha256() != null && m.sha256().matches("[0-9a-f]{64}"), "sha256 must be 64 lower-case hex digits");
     require(m.bytes() > 0, "bytes must be positive, was " + m.bytes());
-    if (m.bytes() > maxFrameBytes) {
+    if (m.bytes() > limits.maxFrameBytes()) {
       throw new ProtocolException(RejectReason.TOO_LARGE,
-          "frame of " + m.bytes() + " bytes is over this server's limit of " + maxFrameBytes + " bytes");
+          "frame of " + m.bytes() + " bytes is over this server's limit of " + limits.maxFrameBytes() + " bytes");
     }
-    require(m.chunkSize() >= 1024 && m.chunkSize() <= 64 * 1024 * 1024, "chunkSize must be from 1 KiB to 64 MiB, was " + m.chunkSize());
+    require(m.chunkSize() > 0 && m.chunkSize() <= limits.maxChunkBytes(),
+        "chunkSize must be at most " + limits.maxChunkBytes() + " bytes (server.max-chunk-bytes), was " + m.chunkSize());
     require(m.chunks() == Manifest.chunkCount(m.bytes(), m.chunkSize()),
         "chunks is " + m.chunks() + " but " + m.bytes() + " bytes in chunks of " + m.chunkSize() + " make "
             + Manifest.chunkCount(m.bytes(), m.chunkSize()));
+    require(m.chunks() == 1 || m.chunkSize() >= MIN_CHUNK_BYTES,
+        "chunkSize must be at least " + MIN_CHUNK_BYTES + " bytes for a frame of several chunks, was " + m.chunkSize());
+    require(m.chunks() <= MAX_CHUNKS, "a frame may have at most " + MAX_CHUNKS + " chunks, this one has " + m.chunks());
     require("image/jpeg".equals(m.contentType()), "contentType must be image/jpeg, was " + m.contentType());
     require(m.width() > 0 && m.height() > 0, "width and height must be positive");
   }
@@ -170,14 +215,21 @@ public final class Ingest {
   }
 
   private void chunk(Topics.Parsed t, byte[] payload) throws ProtocolException, IOException {
-    Manifest m = store.staged(t.device(), t.frameId());
-    if (m == null) {
-      if (store.contains(t.device(), t.frameId())) {
-        return; // a late copy of a chunk of a frame already stored: nothing to do
+    Transfers.Transfer tr = transfers.get(t.device(), t.frameId());
+    if (tr == null) {
+      // the manifest reached another server of the group, or this one before a restart
+      Manifest staged = store.staged(t.device(), t.frameId());
+      if (staged == null) {
+        if (store.contains(t.device(), t.frameId())) {
+          return; // a late copy of a chunk of a frame already stored: nothing to do
+        }
+        throw new ProtocolException(RejectReason.UNKNOWN_FRAME,
+            "chunk " + t.chunk() + " is for frame " + t.frameId() + ", which has no manifest here (send the manifest first)");
       }
-      throw new ProtocolException(RejectReason.UNKNOWN_FRAME,
-          "chunk " + t.chunk() + " is for frame " + t.frameId() + ", which has no manifest here (send the manifest first)");
+      tr = transfers.open(staged, clock.millis());
+      tr.present(store.missingChunks(staged), clock.millis());
     }
+    Manifest m = tr.manifest;
     if (t.chunk() < 0 || t.chunk() >= m.chunks()) {
       throw new ProtocolException(RejectReason.CHUNK_OUT_OF_RANGE,
           "chunk index " + t.chunk() + " is out of range; frame " + t.frameId() + " has chunks 0.." + (m.chunks() - 1),
@@ -189,28 +241,65 @@ public final class Ingest {
           "chunk " + t.chunk() + " has " + payload.length + " bytes, expected " + expected, m.sha256());
     }
     store.putChunk(t.device(), t.frameId(), t.chunk(), payload);
-    if (store.missingChunks(m).isEmpty()) {
-      complete(m);
+    tr.received(t.chunk(), clock.millis());
+    if (tr.complete(i -> store.hasChunk(m.deviceId(), m.frameId(), i))) {
+      complete(tr);
     }
   }
 
-  /** All chunks are here: verify, store durably, then ack. */
-  private void complete(Manifest m) throws ProtocolException, IOException {
-    byte[] image = store.assemble(m);
-    if (image.length != m.bytes() || !Sha256.hex(image).equals(m.sha256())) {
-      store.dropStaged(m.deviceId(), m.frameId());
-      throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
-          "the " + image.length + " bytes received do not match the manifest's size and SHA-256; send the frame again",
-          m.sha256());
+  /** All chunks are here: assemble by streaming, verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
+  private void complete(Transfers.Transfer tr) throws ProtocolException, IOException {
+    Manifest m = tr.manifest;
+    try (Assembled image = store.assemble(m)) {
+      if (image.bytes() != m.bytes() || !image.sha256().equals(m.sha256())) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
+            "the " + image.bytes() + " bytes received do not match the manifest's size and SHA-256; send the frame again",
+            m.sha256());
+      }
+      String problem = imageProblem(image, m);
+      if (problem != null) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
+      }
+      FrameStore.Outcome outcome = store.commit(m, image, clock.instant());
+      drop(tr);
+      if (outcome == FrameStore.Outcome.STORED) {
+        stored.increment();
+        reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
+      } else {
+        answerExisting(m, outcome);
+      }
     }
-    FrameStore.Outcome outcome = store.commit(m, image, clock.instant());
-    store.dropStaged(m.deviceId(), m.frameId());
-    if (outcome == FrameStore.Outcome.STORED) {
-      stored.increment();
-      reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
-    } else {
-      answerExisting(m, outcome);
+  }
+
+  private static String imageProblem(Assembled image, Manifest m) throws IOException {
+    JpegHeader.Size size;
+    try (InputStream in = new java.io.BufferedInputStream(image.open(), 8192)) {
+      size = JpegHeader.read(in);
+    } catch (IOException e) {
+      return "the image is not a readable JPEG: " + e.getMessage();
     }
+    if (size.width() != m.width() || size.height() != m.height()) {
+      return "the manifest says " + m.width() + "x" + m.height() + " but the JPEG is " + size.width() + "x" + size.height();
+    }
+    return null;
+  }
+
+  private void drop(Transfers.Transfer tr) throws IOException {
+    store.dropStaged(tr.key.device(), tr.key.frameId());
+    transfers.close(tr.key);
+  }
+
+  /** Drops transfers idle since {@code cutoff} (epoch ms) and releases their reservations; returns how many. */
+  public int expire(long cutoff) throws IOException {
+    int n = 0;
+    for (Transfers.Key k : transfers.idleSince(cutoff)) {
+      store.dropStaged(k.device(), k.frameId());
+      transfers.close(k);
+      n++;
+    }
+    return n;
   }
 
   /** The id is taken: by the same bytes (duplicate, the device may delete) or by others (conflict, the device re-keys). */
@@ -226,12 +315,53 @@ public final class Ingest {
     }
   }
 
+  /**
+   * Counts a rejection and answers it, at most {@link #REJECTIONS_PER_SECOND} a second per device (a
+   * device that floods the server with bad messages gets some answers, not one per message), and logs
+   * at most one line per device every 10 seconds.
+   */
   private void reject(String device, String frameId, String sha256, RejectReason reason, String message) {
     rejected.computeIfAbsent(reason.code(), k -> new LongAdder()).increment();
-    log.warn("ingest: rejected {} from device '{}': {}: {}", frameId == null ? "a message" : "frame " + frameId,
-        device, reason.code(), message);
-    if (device != null && !device.isEmpty()) {
+    if (device == null || device.isEmpty()) {
+      log.warn("ingest: rejected a message without a device: {}: {}", reason.code(), message);
+      return;
+    }
+    RejectionWindow w = rejectionWindows.computeIfAbsent(device, d -> new RejectionWindow());
+    long now = System.nanoTime();
+    RejectionWindow.Verdict v = w.admit(now);
+    if (v.log()) {
+      log.warn("ingest: rejected {} from device '{}': {}: {}{}", frameId == null ? "a message" : "frame " + frameId,
+          device, reason.code(), message, v.suppressed() > 0 ? " (and " + v.suppressed() + " more rejections since the last line)" : "");
+    }
+    if (v.answer()) {
       reply(device, Ack.rejected(frameId, sha256, reason, message));
+    }
+  }
+
+  /** Per device: rejections answered this second, and when the last log line was written. */
+  private static final class RejectionWindow {
+    record Verdict(boolean answer, boolean log, long suppressed) {}
+
+    private long secondStart;
+    private int answered;
+    private long lastLog;
+    private long suppressed;
+
+    synchronized Verdict admit(long now) {
+      if (now - secondStart >= 1_000_000_000L) {
+        secondStart = now;
+        answered = 0;
+      }
+      boolean answer = answered++ < REJECTIONS_PER_SECOND;
+      boolean logIt = lastLog == 0 || now - lastLog >= 10_000_000_000L;
+      long s = suppressed;
+      if (logIt) {
+        lastLog = now;
+        suppressed = 0;
+      } else {
+        suppressed++;
+      }
+      return new Verdict(answer, logIt, logIt ? s : 0);
     }
   }
 }

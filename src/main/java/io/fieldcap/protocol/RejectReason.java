@@ -14,7 +14,11 @@ public enum RejectReason {
   BAD_CHUNK("bad-chunk", true),
   TOO_LARGE("too-large", false),
   CHECKSUM_MISMATCH("checksum-mismatch", true),
-  STORAGE_ERROR("storage-error", true);
+  STORAGE_ERROR("storage-error", true),
+  /** The device's (or the server's) transfers in progress are at their limit, or the disk is nearly full. */
+  STAGING_FULL("staging-full", true),
+  /** The assembled bytes are not a JPEG, or not of the manifest's width and height. */
+  BAD_IMAGE("bad-image", false);
 
   private final String code;
   private final boolean retryable;

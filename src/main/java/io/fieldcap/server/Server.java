@@ -2,6 +2,8 @@ package io.fieldcap.server;
 
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.ServerConfig;
+import io.fieldcap.ingest.DeviceLanes;
+import io.fieldcap.ingest.DeviceThrottle;
 import io.fieldcap.ingest.Ingest;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.SigningKeys;
@@ -11,6 +13,7 @@ import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.UUID;
@@ -39,6 +42,8 @@ public final class Server {
   private Ingest ingest;
   private MqttLink link;
   private ScheduledExecutorService housekeeping;
+  private DeviceLanes lanes;
+  private DeviceThrottle throttle;
   private java.util.concurrent.ExecutorService ackSender;
   private volatile boolean running;
   private volatile boolean connected;
@@ -62,10 +67,24 @@ public final class Server {
     String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
     Object wake = new Object();
-    link = new MqttLink(clientId, MqttOptions.from(config.mqtt(), null, null), new MqttLink.Listener() {
+    // per-device lanes: 4 threads; at most 256 messages waiting per device and 1024 in all (then Paho's thread waits)
+    lanes = new DeviceLanes(4, 256, 1024);
+    throttle = new DeviceThrottle(config.maxDeviceMessagesPerSecond(), config.maxDeviceBytesPerSecond(), System::nanoTime);
+    var options = MqttOptions.from(config.mqtt(), null, null);
+    // the broker refuses (does not forward) anything larger than a chunk and its topic, instead of the server buffering it
+    options.setMaximumPacketSize(config.maxChunkBytes() + 64 * 1024);
+    link = new MqttLink(clientId, options, new MqttLink.Listener() {
       @Override
       public void message(String topic, byte[] payload) {
-        ingest.handle(topic, payload);
+        String device = topics.parse(topic).device();
+        if (!throttle.admit(device, payload.length)) {
+          return; // over the device's budget: dropped before any work (the device re-offers what it lacks)
+        }
+        try {
+          lanes.submit(device, () -> ingest.handle(topic, payload));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
 
       @Override
@@ -83,7 +102,10 @@ public final class Server {
     // acks is outstanding). The queue stays short: the broker sends us no more than our receive
     // maximum of unacknowledged messages.
     ackSender = Executors.newSingleThreadExecutor(r -> new Thread(r, "server-acks"));
-    ingest = new Ingest(topics, store, config.maxFrameBytes(), clock, signer, (device, ack) -> ackSender.execute(() -> {
+    Path dataDir = config.dataDir();
+    ingest = new Ingest(topics, store, new Ingest.Limits(config.maxFrameBytes(), config.maxChunkBytes(),
+        config.maxStagedBytesPerDevice(), config.maxStagedBytes(), config.minFreeBytes()),
+        () -> dataDir.toFile().getUsableSpace(), clock, signer, (device, ack) -> ackSender.execute(() -> {
       try {
         link.publish(topics.acks(device), Codec.encode(ack), false);
       } catch (MqttException e) {
@@ -138,8 +160,11 @@ public final class Server {
   }
 
   private void expire() {
+    lanes.trim();
+    throttle.trim();
     try {
-      int n = store.expireStaged(clock.instant().minus(config.stagingTimeout()));
+      int n = ingest.expire(clock.instant().minus(config.stagingTimeout()).toEpochMilli())
+          + store.expireStaged(clock.instant().minus(config.stagingTimeout()));
       if (n > 0) {
         log.info("server: dropped {} incomplete transfer(s) older than {}", n, config.stagingTimeout());
       }
@@ -149,7 +174,10 @@ public final class Server {
   }
 
   private void summary() {
-    log.info("server: stored {}, duplicates {}, rejected {}", ingest.stored(), ingest.duplicates(), ingest.rejected());
+    log.info("server: stored {}, duplicates {}, rejected {}; {} transfer(s) in progress ({} bytes){}", ingest.stored(),
+        ingest.duplicates(), ingest.rejected(), ingest.transfersInProgress(), ingest.stagedBytes(),
+        lanes.dropped() + throttle.dropped() > 0 ? "; dropped " + throttle.dropped() + " message(s) from devices over their"
+            + " rate and " + lanes.dropped() + " from devices with too many waiting" : "");
   }
 
   public boolean connected() {
@@ -180,6 +208,7 @@ public final class Server {
       Thread.currentThread().interrupt();
     }
     ackSender.shutdownNow();
+    lanes.close();
     link.disconnect(null, null);
     link.close();
     store.close();

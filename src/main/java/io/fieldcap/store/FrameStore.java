@@ -35,17 +35,27 @@ public interface FrameStore extends AutoCloseable {
   /** Stores one chunk of a staged frame (atomically: a chunk is either whole or absent). */
   void putChunk(String device, String frameId, int index, byte[] data) throws IOException;
 
-  /** Indexes of the chunks of a staged frame not yet received. */
+  /** Indexes of the chunks of a staged frame not yet received (looks at every chunk: once per manifest, not per chunk). */
   List<Integer> missingChunks(Manifest m) throws IOException;
 
-  /** The staged chunks put together, in order. */
-  byte[] assemble(Manifest m) throws IOException;
+  /** Whether one chunk of a staged frame is here (one look, for per-chunk bookkeeping). */
+  boolean hasChunk(String device, String frameId, int index);
 
   /**
-   * Makes a verified frame durable: the image is written, fsynced and renamed into place, then its
-   * row is committed. Idempotent on (device, frame id): a second commit of the same bytes reports
-   * DUPLICATE, of other bytes CONFLICT (and changes nothing).
+   * The staged chunks streamed, in order, into a temporary file that is fsynced, hashing on the way:
+   * no copy of the whole frame on the heap. The caller checks it, then {@link #commit(Manifest,
+   * Assembled, Instant) commits} it or {@link Assembled#close() discards} it.
    */
+  Assembled assemble(Manifest m) throws IOException;
+
+  /**
+   * Makes a verified frame durable: the assembled file is renamed into place and its folder fsynced,
+   * then its row is committed. Idempotent on (device, frame id): a second commit of the same bytes
+   * reports DUPLICATE, of other bytes CONFLICT (and changes nothing).
+   */
+  Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException;
+
+  /** {@link #commit(Manifest, Assembled, Instant)} for an image in memory. */
   Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
 
   /** Forgets a staged frame and its chunks. */

@@ -5,7 +5,6 @@ import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +60,8 @@ public final class LocalFrameStore implements FrameStore {
   public static LocalFrameStore open(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("staging"));
+    deleteTree(dir.resolve("tmp")); // frames being assembled when the last server stopped: never acked
+    Files.createDirectories(dir.resolve("tmp"));
     SQLiteConfig cfg = new SQLiteConfig();
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -159,27 +162,49 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public byte[] assemble(Manifest m) throws IOException {
-    Path d = stagingDir(m.deviceId(), m.frameId());
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(m.bytes(), Integer.MAX_VALUE - 8));
-    for (int i = 0; i < m.chunks(); i++) {
-      out.write(Files.readAllBytes(d.resolve(Integer.toString(i))));
-    }
-    return out.toByteArray();
+  public boolean hasChunk(String device, String frameId, int index) {
+    return Files.isRegularFile(stagingDir(device, frameId).resolve(Integer.toString(index)));
   }
 
   @Override
-  public synchronized Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
-    Outcome before = existing(m);
-    if (before != null) {
-      return before;
+  public Assembled assemble(Manifest m) throws IOException {
+    Path d = stagingDir(m.deviceId(), m.frameId());
+    Path tmp = dir.resolve("tmp").resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
+    MessageDigest sha = sha256();
+    long n = 0;
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      for (int i = 0; i < m.chunks(); i++) {
+        try (FileChannel in = FileChannel.open(d.resolve(Integer.toString(i)), StandardOpenOption.READ)) {
+          while (in.read(buf.clear()) > 0) {
+            buf.flip();
+            sha.update(buf.duplicate());
+            n += buf.remaining();
+            while (buf.hasRemaining()) {
+              out.write(buf);
+            }
+          }
+        }
+      }
+      out.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
-    String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
-    Path target = dir.resolve(rel);
-    Path folder = target.getParent();
-    boolean created = !Files.isDirectory(folder);
-    Files.createDirectories(folder);
-    Path tmp = folder.resolve("." + m.frameId() + "." + UUID.randomUUID() + ".part");
+    return new Assembled(tmp, n, HexFormat.of().formatHex(sha.digest()));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+
+  @Override
+  public Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
+    Path tmp = dir.resolve("tmp").resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(image);
       while (b.hasRemaining()) {
@@ -187,7 +212,26 @@ public final class LocalFrameStore implements FrameStore {
       }
       ch.force(true);
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (Assembled a = new Assembled(tmp, image.length, io.fieldcap.model.Sha256.hex(image))) {
+      return commit(m, a, receivedAt);
+    }
+  }
+
+  @Override
+  public synchronized Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException {
+    Outcome before = existing(m);
+    if (before != null) {
+      return before;
+    }
+    if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
+      throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
+    }
+    String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
+    Path target = dir.resolve(rel);
+    Path folder = target.getParent();
+    boolean created = !Files.isDirectory(folder);
+    Files.createDirectories(folder);
+    Files.move(image.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncDir(folder);
     if (created) {
       fsyncDir(folder.getParent());

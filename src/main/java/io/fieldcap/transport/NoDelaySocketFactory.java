@@ -10,10 +10,10 @@ import javax.net.SocketFactory;
  * answer) before the bulk: with Nagle's algorithm and delayed ACKs each exchange can stall for
  * tens of milliseconds, which capped sync at a few frames per second per frame in flight.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
   private final SocketFactory inner;
 
-  NoDelaySocketFactory(SocketFactory inner) {
+  public NoDelaySocketFactory(SocketFactory inner) {
     this.inner = inner;
   }
 

@@ -44,7 +44,8 @@ class IngestIT {
   void setUp() throws Exception {
     broker = Mosquitto.plain(tmp.resolve("mosquitto")).start();
     server = new Server(ConfigLoader.loadServer(null, List.of("mqtt.broker=" + broker.uri(),
-        "server.data-dir=" + tmp.resolve("data"), "server.max-frame-bytes=1MiB")), InstantSource.system());
+        "server.data-dir=" + tmp.resolve("data"), "server.max-frame-bytes=1MiB",
+        "server.max-staged-bytes-per-device=2MiB", "server.max-chunk-bytes=256KiB")), InstantSource.system());
     server.start();
     assertThat(server.awaitConnected(Duration.ofSeconds(10))).isTrue();
     agent = new Agent(ConfigLoader.load(null, List.of("device.id=good-cam", "source.uri=file://" + TestMedia.vtestMp4(20),
@@ -156,6 +157,74 @@ class IngestIT {
         "too-large", "unknown-frame", "bad-device-id", "unknown-topic", "chunk-out-of-range", "bad-chunk",
         "checksum-mismatch");
     assertThat(ackTopics).contains("fieldcap/v1/../acks");
+  }
+
+  private void sendWhole(String device, Manifest m, byte[] data) throws Exception {
+    String t = "fieldcap/v1/" + device + "/frames/" + m.frameId();
+    publish(t + "/manifest", Codec.encode(m));
+    Ack send = next();
+    assertThat(send.status()).isEqualTo(AckStatus.SEND);
+    for (int i : send.missing()) {
+      publish(t + "/chunk/" + i, Arrays.copyOfRange(data, i * m.chunkSize(), Math.min(data.length, (i + 1) * m.chunkSize())));
+    }
+  }
+
+  @Test
+  void givenManifestsThatWouldCostTheServerTooMuch_thenEachIsRefusedWithItsReasonAndOtherDevicesAreUnaffected()
+      throws Exception {
+    String t = "fieldcap/v1/greedy-cam/frames/" + FID;
+    // tiny chunks for a frame of several chunks: per-chunk overhead is the attack
+    publish(t + "/manifest", Codec.encode(manifest("greedy-cam", FID, image, 1024)));
+    Ack small = next();
+    assertThat(small.reason()).isEqualTo("bad-manifest");
+    assertThat(small.message()).contains("chunkSize must be at least 16384 bytes");
+    assertThat(small.sha256()).as("the rejection names the frame, so the device can trust it").isEqualTo(Sha256.hex(image));
+
+    // transfers in progress are capped per device (2 MiB here): two frames of 1 MiB open, the third is refused for now
+    for (int i = 0; i < 3; i++) {
+      String id = "20261129T100000000Z-00000000010" + i;
+      publish("fieldcap/v1/greedy-cam/frames/" + id + "/manifest", Codec.encode(manifest("greedy-cam", id, new byte[1024 * 1024], 65536)));
+    }
+    assertThat(next().status()).isEqualTo(AckStatus.SEND);
+    assertThat(next().status()).isEqualTo(AckStatus.SEND);
+    Ack full = next();
+    assertThat(full.reason()).isEqualTo("staging-full");
+    assertThat(full.message()).contains("device 'greedy-cam' already has 2097152 bytes in transfers in progress");
+    assertThat(server.ingest().stagedBytes()).isEqualTo(2 * 1024 * 1024);
+    // another device is not affected by greedy-cam's transfers
+    sendWhole("other-cam", manifest("other-cam", FID, image, 16384), image);
+    assertThat(next().status()).isEqualTo(AckStatus.STORED);
+
+    // a message larger than the server's packet limit (max-chunk-bytes + 64 KiB) never reaches it: the broker refuses it
+    String huge = "fieldcap/v1/huge-cam/frames/" + FID + "/chunk/0";
+    publish(huge, new byte[1024 * 1024]);
+    publish(huge, new byte[1000]); // a small one on the same topic does arrive
+    expectRejected("unknown-frame");
+    assertThat(server.ingest().rejected().get("unknown-frame")).as("the large one was never handled").isEqualTo(1);
+
+    // bytes that are not a JPEG, and a JPEG whose size is not the manifest's: refused after assembly, nothing stored
+    byte[] noise = new byte[40_000];
+    new java.util.Random(7).nextBytes(noise);
+    sendWhole("liar-cam", manifest("liar-cam", FID, noise, 16384), noise);
+    Ack notJpeg = next();
+    assertThat(notJpeg.reason()).isEqualTo("bad-image");
+    assertThat(notJpeg.message()).contains("not a readable JPEG");
+    String other = "20261129T100000000Z-000000000008";
+    Manifest wrongSize = new Manifest(1, other, "liar-cam", Instant.parse("2026-11-29T10:00:00Z"), 8, Sha256.hex(image),
+        image.length, 16384, Manifest.chunkCount(image.length, 16384), "image/jpeg", 640, 480, null, null);
+    sendWhole("liar-cam", wrongSize, image);
+    Ack lie = next();
+    assertThat(lie.reason()).isEqualTo("bad-image");
+    assertThat(lie.message()).contains("the manifest says 640x480 but the JPEG is 512x480");
+    assertThat(Files.exists(tmp.resolve("data/images/liar-cam"))).isFalse();
+    assertThat(server.ingest().transfersInProgress()).as("greedy-cam's two transfers only").isEqualTo(2);
+
+    long acked = agent.spool().stats().acked();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.spool().stats().acked() < acked + 3) {
+      assertThat(System.nanoTime()).as("the well-behaved agent keeps being acked").isLessThan(deadline);
+      Thread.sleep(100);
+    }
   }
 
   @Test

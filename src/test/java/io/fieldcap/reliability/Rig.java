@@ -57,7 +57,7 @@ final class Rig implements AutoCloseable {
         "fps=10,scale=384:288", "-frames:v", Integer.toString(frames), "-q:v", "3", input.resolve("%05d.jpg").toString()));
     broker = Mosquitto.plain(dir.resolve("mosquitto")).start();
     agentSet("device.id=" + DEVICE, "source.uri=dir://" + input, "source.fps=25", "spool.dir=" + spool,
-        "mqtt.broker=" + broker.uri(), "mqtt.chunk-bytes=8KiB", "mqtt.ack-timeout=2s", "agent.summary-interval=5s",
+        "mqtt.broker=" + broker.uri(), "mqtt.chunk-bytes=16KiB", "mqtt.ack-timeout=2s", "agent.summary-interval=5s",
         "quality.duplicates=false"); // delivery is under test here, not selection: every frame is kept
   }
 

@@ -67,4 +67,39 @@ class LocalFrameStoreTest {
       }
     }
   }
+
+  @Test
+  void givenStagedChunks_thenAssemblyStreamsThemIntoAnFsyncedFileWithItsSha256AndCloseDiscardsIt() throws Exception {
+    byte[] data = new byte[3000];
+    new java.util.Random(3).nextBytes(data);
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      Manifest m = manifest(data, 1024);
+      s.stage(m);
+      for (int i = 0; i < 3; i++) {
+        s.putChunk("cam", m.frameId(), i, java.util.Arrays.copyOfRange(data, i * 1024, Math.min(3000, (i + 1) * 1024)));
+      }
+      assertThat(s.hasChunk("cam", m.frameId(), 2)).isTrue();
+      assertThat(s.hasChunk("cam", m.frameId(), 3)).isFalse();
+      try (Assembled a = s.assemble(m)) {
+        assertThat(a.bytes()).isEqualTo(3000);
+        assertThat(a.sha256()).isEqualTo(Sha256.hex(data));
+        assertThat(a.open().readAllBytes()).isEqualTo(data);
+      }
+      try (var files = Files.list(tmp.resolve("tmp"))) {
+        assertThat(files.count()).as("the discarded assembly is gone").isZero();
+      }
+      try (Assembled a = s.assemble(m)) {
+        assertThat(s.commit(m, a, Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
+      }
+      assertThat(tmp.resolve("images/cam/2026-11-29/" + m.frameId() + ".jpg")).hasBinaryContent(data);
+      Manifest other = new Manifest(1, m.frameId(), "cam", m.capturedAt(), 1, Sha256.hex(new byte[] {9}), 1, 1024, 1,
+          "image/jpeg", 4, 4, null, null);
+      assertThat(s.commit(other, new byte[] {9}, Instant.now())).as("other bytes under a stored id").isEqualTo(FrameStore.Outcome.CONFLICT);
+      assertThat(tmp.resolve("images/cam/2026-11-29/" + m.frameId() + ".jpg")).as("left as it was").hasBinaryContent(data);
+    }
+    Files.writeString(tmp.resolve("tmp/left-by-a-crash.part"), "x");
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      assertThat(tmp.resolve("tmp/left-by-a-crash.part")).as("never acked: removed at start").doesNotExist();
+    }
+  }
 }

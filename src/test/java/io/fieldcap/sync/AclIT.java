@@ -2,6 +2,7 @@ package io.fieldcap.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fieldcap.testing.Closer;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.MqttWatcher;
 import io.fieldcap.testing.TestMedia;
@@ -33,13 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AclIT {
   private static final String ROOT = "fieldcap/v1";
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final Closer cleanup = new Closer();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    cleanup.close();
   }
 
   /** A client authenticated by one of the generated certificates; records every message it receives. */

@@ -13,6 +13,7 @@ import io.fieldcap.protocol.Codec;
 import io.fieldcap.server.Server;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
+import io.fieldcap.testing.Closer;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Files;
@@ -29,13 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Agent to server to COCO export through a real Mosquitto, real ffmpeg and real footage. */
 class SyncIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final Closer cleanup = new Closer();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    cleanup.close();
   }
 
   private Mosquitto broker() throws Exception {

@@ -21,6 +21,7 @@ import io.fieldcap.spool.SpoolEntry;
 import io.fieldcap.store.FrameStore;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
+import io.fieldcap.testing.Closer;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.MqttWatcher;
 import io.fieldcap.testing.TestMedia;
@@ -44,13 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrustIT {
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final Closer cleanup = new Closer();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    cleanup.close();
   }
 
   private Server server(String broker, Path data, String... more) throws Exception {

@@ -41,8 +41,16 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Runs the packaged fieldcap jar with extra environment variables. */
   public static ChildProcess fieldcapWithEnv(java.util.Map<String, String> env, String... args) throws IOException {
+    return fieldcapWithJvm(List.of(), env, args);
+  }
+
+  /** Runs the packaged fieldcap jar with JVM options (such as {@code -Xmx128m}) and extra environment variables. */
+  public static ChildProcess fieldcapWithJvm(List<String> jvm, java.util.Map<String, String> env, String... args)
+      throws IOException {
     String jar = System.getProperty("fieldcap.jar", "target/fieldcap.jar");
-    List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar", jar));
+    List<String> cmd = new java.util.ArrayList<>(List.of("java"));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", jar));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -82,6 +90,16 @@ public final class ChildProcess implements AutoCloseable {
   /** Sends SIGTERM, keeping the output pipe open (Process.destroy() would close it and lose the last lines). */
   public void terminate() {
     process.toHandle().destroy();
+  }
+
+  /** The process's peak resident set size (VmHWM), in bytes. */
+  public long peakRssBytes() throws IOException {
+    for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + process.pid() + "/status"))) {
+      if (l.startsWith("VmHWM:")) {
+        return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmHWM for process " + process.pid());
   }
 
   public boolean alive() {
