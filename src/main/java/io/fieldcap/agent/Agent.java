@@ -69,6 +69,7 @@ public final class Agent {
   private SyncService sync;
   private Detector detector;
   private SyncListener syncListener = SyncListener.NONE;
+  private volatile String failure;
 
   public Agent(FieldcapConfig config, InstantSource clock) {
     this.config = config;
@@ -87,6 +88,11 @@ public final class Agent {
    */
   public synchronized void start() throws ModelException {
     Detector detector = openModel();
+    if (detector == null && !config.privacy().classes().isEmpty()) {
+      // model.required: false let a broken model through, but privacy.classes cannot work without it
+      throw new ModelException("privacy.classes " + config.privacy().classes() + " needs the model, which did not load;"
+          + " refusing to capture frames that could not be redacted");
+    }
     Redactor redactor = null;
     if (config.privacy().active()) {
       try {
@@ -113,24 +119,23 @@ public final class Agent {
     FrameSink sink = new FrameSink() {
       @Override
       public void accept(Frame frame) {
-        spool.count(Counters.CAPTURED, 1);
+        // counted as captured where its fate is known: here when dropped, else in a later stage or the spool
         if (live) {
           if (!queue.offer(frame)) {
-            spool.count(Counters.DROPPED, 1);
+            spool.captured(Counters.DROPPED, 1);
           }
           return;
         }
         try {
           queue.put(frame); // a folder or a clip decoded as fast as possible waits for the writer
         } catch (InterruptedException e) {
-          spool.count(Counters.DROPPED, 1);
+          spool.captured(Counters.DROPPED, 1);
           Thread.currentThread().interrupt();
         }
       }
 
       @Override
       public void skipped(String item, String reason) {
-        spool.count(Counters.CAPTURED, 1);
         spool.skip(item, reason);
         log.warn("skipped {}: {}", item, reason);
       }
@@ -146,6 +151,9 @@ public final class Agent {
         new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
         config.privacy().labelFaces(), position(), manual, config.tags());
     this.detector = detector;
+    for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
+      st.onDeath(this::died);
+    }
     preparerThread = new Thread(preparer, "preparer");
     labelerThread = new Thread(labeler, "labeler");
     writerThread = new Thread(writer, "spool-writer");
@@ -153,6 +161,7 @@ public final class Agent {
     labelerThread.start();
     writerThread.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
+    capture.onCrash(e -> died("capture", e));
     housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "housekeeping");
       t.setDaemon(true);
@@ -168,10 +177,40 @@ public final class Agent {
     capture.start();
     if (config.mqtt() != null) {
       sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual);
+      sync.health(this::health);
       sync.start();
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");
     }
+  }
+
+  /**
+   * A stage died (an Error, or capture failing unexpectedly): the agent cannot do its job, so it stops
+   * and exits with 1 (systemd restarts it) instead of running on silently without that stage.
+   */
+  private void died(String stage, Throwable t) {
+    if (failure != null) {
+      return;
+    }
+    failure = stage + ": " + t;
+    log.error("the {} stage died ({}); stopping the agent with exit code 1 so that it is restarted", stage, t.toString(), t);
+    Thread stopper = new Thread(this::stop, "stop-after-failure");
+    stopper.start();
+  }
+
+  /** Why the agent stopped on its own (a stage died), or null. */
+  public String failure() {
+    return failure;
+  }
+
+  /** Each stage's state, for the status message: capture's state, and ok / failing / dead for the others. */
+  public java.util.Map<String, Object> health() {
+    java.util.Map<String, Object> h = new java.util.LinkedHashMap<>();
+    h.put("capture", capture.state().name().toLowerCase(java.util.Locale.ROOT));
+    h.put("preparer", preparer.health());
+    h.put("labeler", labeler.health());
+    h.put("writer", writer.health());
+    return h;
   }
 
   /** Starts the configured position source and returns its current fix; without one, always null. */
@@ -251,6 +290,11 @@ public final class Agent {
   /** The name of the JPEG encoder the spool writer uses. */
   public String jpegEncoder() {
     return writer.encoderName();
+  }
+
+  /** How long capture waited to hand over a frame, at percentile {@code p} of the last 4096 frames, in ns. */
+  public long captureHandOverNanos(double p) {
+    return capture.handOverNanos(p);
   }
 
   /** The capture loop's state, for tests and status. */

@@ -58,6 +58,7 @@ final class Labeler extends Stage<Preparer.Ready> {
       }
     }
     nanos.add(System.nanoTime() - t0);
+    io.fieldcap.faults.CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
     next.put(new Labeled(f, labels, set, r.quality()));
   }
 }

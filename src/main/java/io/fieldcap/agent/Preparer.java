@@ -42,6 +42,7 @@ final class Preparer extends Stage<Frame> {
 
   @Override
   void handle(Frame f) throws InterruptedException {
+    io.fieldcap.faults.CrashPoint.reach("stage.prepare");
     long t0 = System.nanoTime();
     FrameQuality q = meter.measure(f.width(), f.height(), f.bgr());
     String reject = gate.verdict(q);

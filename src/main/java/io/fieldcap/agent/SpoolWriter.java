@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolWriter extends Stage<Labeled> {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
+  /** The rejection reason of frames that could not be redacted (and so were not stored). */
+  static final String REDACTION = "redaction";
 
   private final JpegEncoder encoder;
   private final DuplicateFilter duplicates;
@@ -110,6 +112,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   @Override
   void handle(Labeled l) {
+    io.fieldcap.faults.CrashPoint.reach("stage.write");
     Frame f = l.frame();
     String manualRule = manual.take();
     Map<String, Integer> classes = DuplicateFilter.classes(l.set());
@@ -140,7 +143,7 @@ final class SpoolWriter extends Stage<Labeled> {
         }
       } catch (ModelException | IOException e) {
         // never store a frame that should have been redacted and was not
-        spool.count(Counters.DROPPED, 1);
+        spool.captured(Counters.REJECTED_PREFIX + REDACTION, 1);
         log.error("privacy redaction failed, frame dropped: {}", e.getMessage());
         return;
       }
@@ -165,7 +168,7 @@ final class SpoolWriter extends Stage<Labeled> {
         failing = false;
       }
     } catch (SpoolException | IllegalStateException e) {
-      spool.count(Counters.DROPPED, 1);
+      spool.captured(Counters.DROPPED, 1);
       if (!failing) {
         log.error("cannot store frames: {}; frames are counted as dropped until this clears", e.getMessage());
         failing = true;

@@ -16,7 +16,9 @@ import org.opencv.videoio.Videoio;
 public final class CameraSource implements FrameSource {
   private final SourceConfig config;
   private final RateGate gate;
-  private VideoCapture capture;
+  private VideoCapture capture; // guarded by this
+  private boolean reading; // guarded by this: the capture thread is inside capture.read()
+  private boolean closeRequested; // guarded by this
   private final Mat mat;
 
   public CameraSource(SourceConfig config) {
@@ -48,8 +50,20 @@ public final class CameraSource implements FrameSource {
       VideoCapture c;
       synchronized (this) {
         c = capture;
+        reading = c != null;
       }
-      if (c == null || !c.read(mat) || mat.empty()) {
+      boolean ok;
+      try {
+        ok = c != null && c.read(mat) && !mat.empty();
+      } finally {
+        synchronized (this) {
+          reading = false;
+          if (closeRequested) {
+            release(); // close() came from another thread during the read: released here, after it
+          }
+        }
+      }
+      if (!ok) {
         throw new SourceException("camera " + describe() + " stopped delivering frames (unplugged?)", true);
       }
       if (Thread.interrupted()) {
@@ -61,8 +75,21 @@ public final class CameraSource implements FrameSource {
     }
   }
 
+  /**
+   * Releases the camera; when the capture thread is inside a read, only asks for it, and that thread
+   * releases the camera as soon as the read returns: a native object is never freed under its user.
+   */
   @Override
   public synchronized void close() {
+    if (reading) {
+      closeRequested = true;
+      return;
+    }
+    release();
+  }
+
+  private void release() {
+    closeRequested = false;
     if (capture != null) {
       capture.release();
       capture = null;

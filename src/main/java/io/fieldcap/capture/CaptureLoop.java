@@ -32,6 +32,8 @@ public final class CaptureLoop {
   private final Object sleeper = new Object();
   private volatile boolean stopping;
   private volatile String lastError;
+  private final Waits waits = new Waits();
+  private volatile java.util.function.Consumer<Throwable> onCrash = e -> {};
   private Thread thread;
 
   public CaptureLoop(FrameSource source, FrameSink sink, LongSupplier sequence, InstantSource clock,
@@ -49,6 +51,40 @@ public final class CaptureLoop {
     }
     thread = new Thread(this::run, "capture");
     thread.start();
+  }
+
+  /** The last 4096 times the capture thread spent handing a frame over (sequence number and sink), in ns. */
+  private static final class Waits {
+    private final long[] ring = new long[4096];
+    private long n;
+
+    synchronized void add(long nanos) {
+      ring[(int) (n++ % ring.length)] = nanos;
+    }
+
+    synchronized long percentile(double p) {
+      int size = (int) Math.min(n, ring.length);
+      if (size == 0) {
+        return 0;
+      }
+      long[] copy = java.util.Arrays.copyOf(ring, size);
+      java.util.Arrays.sort(copy);
+      return copy[Math.min(size - 1, (int) Math.ceil(p * size) - 1)];
+    }
+  }
+
+  /**
+   * How long the capture thread waited to hand over a frame (take a sequence number, queue the frame),
+   * at percentile {@code p} (0..1) of the last 4096 frames, in nanoseconds. For a live source this
+   * should stay near zero whatever the disk does.
+   */
+  public long handOverNanos(double p) {
+    return waits.percentile(p);
+  }
+
+  /** Told (on the capture thread) when capture fails unexpectedly (a bug, not a source's error). */
+  public void onCrash(java.util.function.Consumer<Throwable> listener) {
+    this.onCrash = listener;
   }
 
   public State state() {
@@ -96,8 +132,10 @@ public final class CaptureLoop {
               backoff.reset();
               first = false;
             }
+            long t0 = System.nanoTime();
             sink.accept(new Frame(sequence.getAsLong(), clock.instant(), image.width(), image.height(),
                 image.bgr(), image.sourceItem()));
+            waits.add(System.nanoTime() - t0);
           }
           if (!stopping) {
             enter(State.ENDED, source.describe() + ": source ended; capture stopped");
@@ -121,10 +159,11 @@ public final class CaptureLoop {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       lastError = e.toString();
       log.error("{}: capture failed unexpectedly", source.describe(), e);
       state.set(State.FAILED);
+      onCrash.accept(e);
     } finally {
       source.close();
       if (stopping) {

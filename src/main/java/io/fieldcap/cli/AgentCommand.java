@@ -28,6 +28,6 @@ final class AgentCommand implements Callable<Integer> {
       throw new io.fieldcap.config.ConfigException("model: " + e.getMessage());
     }
     agent.awaitStop();
-    return ExitCodes.OK;
+    return agent.failure() == null ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

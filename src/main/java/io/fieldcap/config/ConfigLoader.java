@@ -47,7 +47,7 @@ public final class ConfigLoader {
     ms.finish();
     QualityConfig quality = quality(new Section(tree, "quality", errors));
     CaptureConfig capture = capture(new Section(tree, "capture", errors));
-    PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors));
+    PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors), model != null);
     GeoConfig geo = geo(new Section(tree, "geo", errors));
     java.util.Map<String, String> tags = new Section(tree, "tags", errors).scalars();
 
@@ -211,7 +211,7 @@ public final class ConfigLoader {
     return new GeoConfig(gpsd, 2947, maxAge, 0);
   }
 
-  private static PrivacyConfig privacy(Section s) {
+  private static PrivacyConfig privacy(Section s, boolean hasModel) {
     PrivacyConfig.Mode faces = s.choice("faces", PrivacyConfig.Mode.OFF, PrivacyConfig.Mode.class);
     Path model = PrivacyConfig.DEFAULT_FACE_MODEL;
     if (s.has("face-model")) {
@@ -223,6 +223,10 @@ public final class ConfigLoader {
     double score = s.decimalFrom("face-score", 0.5, 0, 1, "a score");
     boolean label = s.bool("label-faces", false);
     java.util.Set<String> classes = new java.util.LinkedHashSet<>(s.strings("classes"));
+    if (!classes.isEmpty() && !hasModel) {
+      s.reject("classes", "needs a model (model.path) to find " + classes + " in each frame; without pre-labels those"
+          + " classes could not be redacted, and fieldcap never stores a frame it could not redact");
+    }
     java.util.List<java.util.List<double[]>> masks = new ArrayList<>();
     for (String m : s.strings("masks")) {
       java.util.List<double[]> poly = new ArrayList<>();

@@ -49,8 +49,14 @@ public final class Redactor implements AutoCloseable {
    *
    * @param labels the frame's pre-labels (null without a model), for the classes to redact
    * @return the faces found (empty when face redaction is off)
+   * @throws ModelException when a region cannot be found: the face model fails, or classes are to be
+   *     redacted and the frame has no pre-labels (the model failed on it). Such a frame must be dropped
    */
   public List<Detection> redact(int width, int height, byte[] bgr, LabelSet labels) throws ModelException {
+    if (labels == null && !config.classes().isEmpty()) {
+      // fail closed: without pre-labels the classes to redact cannot be found, so the frame must not be stored
+      throw new ModelException("the frame has no pre-labels, so privacy.classes " + config.classes() + " cannot be found in it");
+    }
     List<Detection> found = faces(width, height, bgr);
     List<Detection> regions = new ArrayList<>(found);
     if (labels != null && !config.classes().isEmpty()) {

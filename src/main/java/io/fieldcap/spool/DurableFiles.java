@@ -1,6 +1,7 @@
 package io.fieldcap.spool;
 
 import io.fieldcap.faults.CrashPoint;
+import io.fieldcap.faults.SlowDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,7 @@ final class DurableFiles {
         ch.write(buf);
       }
       CrashPoint.reach("spool.written");
+      SlowDisk.beforeFsync();
       ch.force(true);
     } catch (IOException e) {
       deleteQuietly(tmp); // a full disk must not leave half-written temporary files behind
@@ -57,6 +59,7 @@ final class DurableFiles {
 
   static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      SlowDisk.beforeFsync();
       ch.force(true);
     }
   }

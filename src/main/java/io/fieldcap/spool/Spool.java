@@ -30,6 +30,17 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #open}, any number of calls from any threads (they are serialised), {@link
  * #close()}. Counters that change outside a put ({@link #count}) are buffered and written by {@link
  * #flush()}, by the next put and by close; a crash loses at most the increments since then.
+ *
+ * <p>Capture never waits on the disk: the spool's lock is held across fsyncs by {@link #put}, so what
+ * the capture thread calls takes other locks only. {@link #count} buffers under a lock of its own,
+ * {@link #nextSequence} hands out numbers from a block reserved ahead on another thread, and {@link
+ * #isTaken} reads through a second, read-only connection (SQLite's WAL lets it read while a write is
+ * in progress).
+ *
+ * <p>Every captured frame is counted once, together with its fate, so that at every reading of
+ * {@link #stats()} {@code captured = pending + inFlight + acked + evicted + dropped + rejected +
+ * failed} (with {@code acked} counting deleted frames): a frame still between capture and the spool
+ * is in neither side yet.
  */
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -43,10 +54,19 @@ public final class Spool implements AutoCloseable {
   private final WhenFull whenFull;
   private final InstantSource clock;
   private final LongSupplier freeBytes;
-  private final Map<String, Long> pendingCounts = new HashMap<>();
+  private final Object counterLock = new Object(); // never held across I/O
+  private Map<String, Long> pendingCounts = new HashMap<>(); // guarded by counterLock
   private volatile long bytes; // written under the lock; read without it by fill()
-  private long nextSeq;
-  private long reservedSeq;
+  private final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long reservedSeq;
+  private final Object seqLock = new Object();
+  private final java.util.concurrent.ExecutorService reserver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "spool-seq");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean reserving;
+  private SpoolDb reader; // read-only connection for isTaken, guarded by itself
   private boolean closed;
   private boolean fairNewestNext = true;
   private volatile Runnable onStored = () -> {};
@@ -70,8 +90,14 @@ public final class Spool implements AutoCloseable {
   static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
       LongSupplier freeBytes) {
     try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        // the spool folder's own name must survive a power cut, or everything in it is lost with it
+        DurableFiles.syncDir(dir.toAbsolutePath().getParent());
+      }
       Files.createDirectories(dir.resolve("frames"));
       Files.createDirectories(dir.resolve("tmp"));
+      DurableFiles.syncDir(dir);
     } catch (IOException e) {
       throw new SpoolException("cannot create spool folder " + dir + ": " + e, e);
     }
@@ -81,8 +107,9 @@ public final class Spool implements AutoCloseable {
       new Reconciler(dir, db).run();
       s.bytes = db.storedBytes();
       s.reservedSeq = db.reservedSeq();
-      s.nextSeq = s.reservedSeq;
-    } catch (SQLException e) {
+      s.nextSeq.set(s.reservedSeq);
+      s.reader = SpoolDb.open(dir.resolve("spool.db"), true);
+    } catch (SQLException | SpoolException e) {
       db.close();
       throw new SpoolException("cannot read spool database " + dir.resolve("spool.db") + ": " + e.getMessage(), e);
     }
@@ -91,19 +118,46 @@ public final class Spool implements AutoCloseable {
 
   /**
    * The next per-device sequence number. Numbers are reserved on disk in blocks, so they never
-   * repeat across restarts; a crash skips the rest of a block.
+   * repeat across restarts; a crash skips the rest of a block. The next block is reserved on another
+   * thread when half of this one is used, so the caller (the capture thread) does not wait for the
+   * write unless it uses up half a block before that write completes.
    */
-  public synchronized long nextSequence() {
-    if (nextSeq >= reservedSeq) {
-      long reserve = nextSeq + SEQ_BLOCK;
-      try {
-        db.setReservedSeq(reserve);
-      } catch (SQLException e) {
-        throw new SpoolException("cannot reserve sequence numbers in " + dir + ": " + e.getMessage(), e);
+  public long nextSequence() {
+    long seq = nextSeq.getAndIncrement();
+    long reserved = reservedSeq;
+    if (seq >= reserved - SEQ_BLOCK / 2 && !reserving) {
+      reserving = true;
+      reserver.execute(() -> {
+        try {
+          reserveBeyond(nextSeq.get());
+        } catch (RuntimeException e) {
+          log.warn("could not reserve sequence numbers ahead: {}", e.getMessage());
+        } finally {
+          reserving = false;
+        }
+      });
+    }
+    if (seq >= reserved) {
+      reserveBeyond(seq); // the block is used up: wait for the reservation rather than hand out an unreserved number
+    }
+    return seq;
+  }
+
+  private void reserveBeyond(long seq) {
+    synchronized (seqLock) {
+      if (seq < reservedSeq - SEQ_BLOCK / 2) {
+        return;
+      }
+      long reserve = Math.max(reservedSeq, seq) + SEQ_BLOCK;
+      synchronized (this) {
+        try {
+          db.setReservedSeq(reserve);
+        } catch (SQLException e) {
+          throw new SpoolException("cannot reserve sequence numbers in " + dir + ": " + e.getMessage(), e);
+        }
       }
       reservedSeq = reserve;
     }
-    return nextSeq++;
   }
 
   /** Bytes of images held over the quota, 0..1 (more when the quota was lowered). */
@@ -120,36 +174,77 @@ public final class Spool implements AutoCloseable {
     this.onStored = listener;
   }
 
-  /** Whether a source item (a folder's file) was taken before, by this run or an earlier one. */
-  public synchronized boolean isTaken(String sourceItem) {
+  /**
+   * Whether a source item (a folder's file) was taken before, by this run or an earlier one. Reads
+   * what is committed, without the spool's lock; {@link #put} checks again under it.
+   */
+  public boolean isTaken(String sourceItem) {
     try {
-      return db.isTaken(sourceItem);
+      synchronized (reader) {
+        return reader.isTaken(sourceItem);
+      }
     } catch (SQLException e) {
       throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
     }
   }
 
-  /** Adds to a counter; written at the next put, flush or close. */
-  public synchronized void count(String counter, long delta) {
-    pendingCounts.merge(counter, delta, Long::sum);
+  /** Adds to a counter; written at the next put, flush or close. Never waits on the disk. */
+  public void count(String counter, long delta) {
+    synchronized (counterLock) {
+      pendingCounts.merge(counter, delta, Long::sum);
+    }
   }
 
-  /** Records a source item that was taken but not kept (unreadable, filtered): counted by reason. */
-  public synchronized void skip(String sourceItem, String reason) {
-    count(Counters.REJECTED_PREFIX + reason, 1);
-    if (sourceItem == null) {
-      return; // a camera's frame: counted, flushed with the others within a second; nothing to remember
+  /**
+   * Counts {@code n} captured frames together with their fate (one counter, such as {@code dropped}),
+   * in one step, so that no reading of the stats sees one without the other. Never waits on the disk.
+   */
+  public void captured(String fate, long n) {
+    synchronized (counterLock) {
+      pendingCounts.merge(Counters.CAPTURED, n, Long::sum);
+      pendingCounts.merge(fate, n, Long::sum);
     }
-    try {
-      db.inTransaction(() -> {
-        if (sourceItem != null) {
+  }
+
+  /** The buffered counters, taken out to be written; {@link #restore} puts them back when the write fails. */
+  private Map<String, Long> takeCounts() {
+    synchronized (counterLock) {
+      Map<String, Long> out = pendingCounts;
+      pendingCounts = new HashMap<>();
+      return out;
+    }
+  }
+
+  private void restore(Map<String, Long> counts) {
+    synchronized (counterLock) {
+      counts.forEach((k, v) -> pendingCounts.merge(k, v, Long::sum));
+    }
+  }
+
+  /**
+   * Records a captured frame that was not kept (unreadable, filtered), counted as captured and
+   * rejected by reason; a folder's file is remembered as taken.
+   */
+  public void skip(String sourceItem, String reason) {
+    if (sourceItem == null) {
+      captured(Counters.REJECTED_PREFIX + reason, 1); // a camera's frame: nothing to remember; flushed within a second
+      return;
+    }
+    synchronized (this) {
+      Map<String, Long> counts = takeCounts();
+      counts.merge(Counters.CAPTURED, 1L, Long::sum);
+      counts.merge(Counters.REJECTED_PREFIX + reason, 1L, Long::sum);
+      try {
+        db.inTransaction(() -> {
           db.markTaken(sourceItem, clock.millis());
-        }
-        db.addCounts(pendingCounts);
-      });
-      pendingCounts.clear();
-    } catch (SQLException e) {
-      throw new SpoolException("cannot write spool database: " + e.getMessage(), e);
+          db.addCounts(counts);
+        });
+      } catch (SQLException e) {
+        counts.merge(Counters.CAPTURED, -1L, Long::sum);
+        counts.merge(Counters.REJECTED_PREFIX + reason, -1L, Long::sum);
+        restore(counts);
+        throw new SpoolException("cannot write spool database: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -159,8 +254,9 @@ public final class Spool implements AutoCloseable {
   /**
    * Stores a frame durably, making room by policy first.
    *
-   * @return STORED; EVICTED when the quota left no room for it (counted); ALREADY_TAKEN when its
-   *     source item is already in the spool (the frame is discarded, nothing counted)
+   * @return STORED (counted captured, in the same commit as its row); EVICTED when the quota left no
+   *     room for it (counted captured and evicted); ALREADY_TAKEN when its source item is already in
+   *     the spool (the frame is discarded, nothing counted)
    */
   public synchronized PutResult put(SpoolEntry e) {
     requireOpen();
@@ -170,7 +266,7 @@ public final class Spool implements AutoCloseable {
         return PutResult.ALREADY_TAKEN;
       }
       if (!makeRoom(size, e.priority())) {
-        count(Counters.EVICTED, 1);
+        captured(Counters.EVICTED, 1);
         if (e.sourceItem() != null) {
           db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
         }
@@ -182,15 +278,22 @@ public final class Spool implements AutoCloseable {
       String sha = io.fieldcap.model.Sha256.hex(e.jpeg());
       long now = clock.millis();
       CrashPoint.reach("spool.durable");
-      db.inTransaction(() -> {
-        db.insertFrame(e, rel, sha, now);
-        if (e.sourceItem() != null) {
-          db.markTaken(e.sourceItem(), now);
-        }
-        db.addCounts(pendingCounts);
-      });
+      Map<String, Long> counts = takeCounts();
+      counts.merge(Counters.CAPTURED, 1L, Long::sum);
+      try {
+        db.inTransaction(() -> {
+          db.insertFrame(e, rel, sha, now);
+          if (e.sourceItem() != null) {
+            db.markTaken(e.sourceItem(), now);
+          }
+          db.addCounts(counts);
+        });
+      } catch (SQLException ex) {
+        counts.merge(Counters.CAPTURED, -1L, Long::sum);
+        restore(counts);
+        throw ex;
+      }
       CrashPoint.reach("spool.committed");
-      pendingCounts.clear();
       bytes += size;
       onStored.run();
       return PutResult.STORED;
@@ -278,13 +381,19 @@ public final class Spool implements AutoCloseable {
    *
    * @return the frame under its new id, or null when it is no longer in flight
    */
-  public synchronized PendingFrame rekey(FrameId id) {
+  public PendingFrame rekey(FrameId id) {
+    long seq = nextSequence(); // before the spool's lock: reserving numbers takes it after its own
+    synchronized (this) {
+      return rekey(id, seq);
+    }
+  }
+
+  private PendingFrame rekey(FrameId id, long seq) {
     try {
       Object[] r = db.inFlight(id.value());
       if (r == null) {
         return null;
       }
-      long seq = nextSequence();
       FrameId renamed = FrameId.of(Instant.ofEpochMilli((long) r[2]), seq);
       long now = clock.millis();
       db.inTransaction(() -> db.rekey(id.value(), renamed.value(), seq, now));
@@ -416,20 +525,32 @@ public final class Spool implements AutoCloseable {
 
   /** Writes buffered counters. */
   public synchronized void flush() {
-    if (pendingCounts.isEmpty() || closed) {
+    if (closed) {
+      return;
+    }
+    Map<String, Long> counts = takeCounts();
+    if (counts.isEmpty()) {
       return;
     }
     try {
-      db.inTransaction(() -> db.addCounts(pendingCounts));
-      pendingCounts.clear();
+      db.inTransaction(() -> db.addCounts(counts));
     } catch (SQLException e) {
+      restore(counts);
       throw new SpoolException("cannot write spool counters: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The counts now. Taken under the spool's lock, with the buffered counters copied under theirs, so
+   * a frame moving from the buffer to the database is seen exactly once.
+   */
   public synchronized SpoolStats stats() {
     try {
-      return db.stats(maxBytes, pendingCounts);
+      Map<String, Long> buffered;
+      synchronized (counterLock) {
+        buffered = new HashMap<>(pendingCounts);
+      }
+      return db.stats(maxBytes, buffered);
     } catch (SQLException e) {
       throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
     }
@@ -464,6 +585,10 @@ public final class Spool implements AutoCloseable {
     }
     flush();
     closed = true;
+    reserver.shutdown();
     db.close();
+    synchronized (reader) {
+      reader.close();
+    }
   }
 }

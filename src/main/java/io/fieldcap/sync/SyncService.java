@@ -83,6 +83,7 @@ public final class SyncService {
   private final AckSignature.Verifier verifier;
   private long lastForgedLogNanos;
   private long forgedSinceLog;
+  private volatile java.util.function.Supplier<Map<String, Object>> health = Map::of;
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
       SyncListener listener) {
@@ -130,6 +131,11 @@ public final class SyncService {
             events.add(new Lost(why));
           }
         });
+  }
+
+  /** What the status message says of the agent's stages; set before {@link #start()}. */
+  public void health(java.util.function.Supplier<Map<String, Object>> health) {
+    this.health = health;
   }
 
   public boolean connected() {
@@ -483,6 +489,11 @@ public final class SyncService {
     m.put("spoolBytes", s.bytes());
     m.put("diskFree", spool.freeBytes());
     m.put("fps", Math.round(fps * 100) / 100.0);
+    m.put("forgedAcks", s.forgedAcks());
+    Map<String, Object> h = health.get();
+    if (!h.isEmpty()) {
+      m.put("stages", h);
+    }
     return Codec.encode(m);
   }
 }

@@ -226,7 +226,9 @@ class ConfigLoaderTest {
   void givenPrivacySettings_thenMasksAndTheFaceModelAreCheckedWithClearErrors() throws Exception {
     Path model = Files.writeString(tmp.resolve("faces.onnx"), "x");
     FieldcapConfig c = ConfigLoader.load(write(base()), List.of("privacy.faces=pixelate", "privacy.face-model=" + model,
-        "privacy.classes=person", "privacy.masks=0.6,0 1,0 1,0.4"));
+        "privacy.classes=person", "privacy.masks=0.6,0 1,0 1,0.4", "model.path=" + model));
+    assertThat(errors(write(base()), "privacy.classes=person")).as("classes fail closed: no model, no start")
+        .anySatisfy(e -> assertThat(e).contains("privacy.classes: needs a model (model.path) to find [person]"));
     assertThat(c.privacy().faces()).isEqualTo(PrivacyConfig.Mode.PIXELATE);
     assertThat(c.privacy().classes()).containsExactly("person");
     assertThat(c.privacy().masks()).hasSize(1);

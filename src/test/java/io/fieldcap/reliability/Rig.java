@@ -207,6 +207,23 @@ final class Rig implements AutoCloseable {
         && s.getOrDefault("captured", 0L) > 0;
   }
 
+  /**
+   * The spool's accounting, read from outside as {@code spool stats} does: {@code captured = pending +
+   * inFlight + acked + evicted + dropped + rejected + failed}. Holds at any moment, also right after a
+   * kill: a frame's capture is counted in the same step as its fate.
+   */
+  void assertAccounted(String when) {
+    Map<String, Long> s = spoolStats();
+    if (s.containsKey("unreadable") || !s.containsKey("captured")) {
+      return; // no spool yet, or locked for an instant
+    }
+    long rejected = s.entrySet().stream().filter(e -> e.getKey().startsWith("rejected:")).mapToLong(Map.Entry::getValue).sum();
+    long right = s.getOrDefault("pending", 0L) + s.getOrDefault("inflight", 0L) + s.getOrDefault("acked", 0L)
+        + s.getOrDefault("evicted", 0L) + s.getOrDefault("dropped", 0L) + rejected + s.getOrDefault("failed", 0L);
+    assertThat(s.get("captured")).as("captured = pending + inFlight + acked + evicted + dropped + rejected + failed %s: %s",
+        when, s).isEqualTo(right);
+  }
+
   /** What the server holds for the device, checked against the input folder. */
   record Tally(int accepted, int stored, int lost, int duplicated, int corrupt) {}
 

@@ -44,7 +44,9 @@ class TortureIT {
         ChildProcess agent = rig.startAgent();
         Thread.sleep(500 + random.nextInt(3000)); // from JVM start-up, through capture and sync
         assertThat(agent.alive()).as("agent died on its own (seed %d)\n%s", SEED, rig.logs()).isTrue();
+        rig.assertAccounted("while running, cycle " + i);
         rig.killAgent();
+        rig.assertAccounted("after a kill, cycle " + i);
         kills++;
       }
       rig.startAgent();
@@ -81,10 +83,12 @@ class TortureIT {
       for (int i = 0; i < cycles; i++) {
         Thread.sleep(1500 + random.nextInt(2500));
         stop.run(rig);
+        rig.assertAccounted("cycle " + i);
         Thread.sleep(random.nextInt(2000));
         restart.run(rig);
       }
       rig.awaitDrained(rig.inputFrames(), DRAIN);
+      rig.assertAccounted("drained");
       Rig.Tally t = rig.tally();
       Rig.record(fault, cycles, t, command(test));
       Rig.assertPerfect(t, "seed " + SEED + "\n" + rig.logs());

@@ -126,4 +126,87 @@ class PrivacyIT {
     }
     assertThat(facesChecked).as("sharp faces checked across Megamind's frames").isGreaterThanOrEqualTo(3);
   }
+
+  private static final Path DETECT_MODEL = Path.of("src/test/resources/models/yolov8-detect.onnx");
+
+  /** One photo through the agent with the test model (it always finds a person) and privacy.classes; the stored JPEG and the person's box. */
+  private Object[] storeWithClassRedaction(String... privacy) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in-" + String.join("-", privacy).hashCode()));
+    Files.copy(TestMedia.samples().resolve("baboon.jpg"), in.resolve("baboon.jpg"));
+    List<String> sets = new ArrayList<>(List.of("device.id=classes", "source.uri=dir://" + in, "spool.dir=" + in.resolveSibling(
+        in.getFileName() + "-spool"), "spool.jpeg-quality=95", "quality.duplicates=false", "model.path=" + DETECT_MODEL,
+        "privacy.classes=person"));
+    sets.addAll(List.of(privacy));
+    Agent agent = new Agent(ConfigLoader.load(null, sets), InstantSource.system());
+    agent.start();
+    PendingFrame stored;
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (agent.spool().stats().pending() < 1) {
+        assertThat(System.nanoTime()).as("stats " + agent.spool().stats()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      stored = agent.spool().takePending(1).get(0);
+    } finally {
+      agent.stop();
+    }
+    Mat before = Imgcodecs.imread(TestMedia.samples().resolve("baboon.jpg").toString());
+    Detection person;
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(DETECT_MODEL, null, null, 0.25f, 0.45f, "cpu", 1))) {
+      person = d.detect(before.cols(), before.rows(), Images.toBgr(before)).detections().stream()
+          .filter(x -> x.label().equals("person")).findFirst().orElseThrow();
+    }
+    assertThat(Codec.JSON.readValue(stored.labels(), LabelSet.class).detections()).extracting(Detection::label).contains("person");
+    var b = person.box();
+    Rect r = new Rect((int) Math.ceil(b.x()), (int) Math.ceil(b.y()), (int) b.w() - 1, (int) b.h() - 1);
+    // the region the redactor works on: the box widened by a sixth of its size on every side
+    int x0 = (int) Math.max(0, Math.floor(b.x() - b.w() / 6));
+    int y0 = (int) Math.max(0, Math.floor(b.y() - b.h() / 6));
+    Rect widened = new Rect(x0, y0, (int) Math.min(before.cols(), Math.ceil(b.x() + b.w() + b.w() / 6)) - x0,
+        (int) Math.min(before.rows(), Math.ceil(b.y() + b.h() + b.h() / 6)) - y0);
+    Mat beforeJpeg = Images.decode(Images.encodeJpeg(before.cols(), before.rows(), Images.toBgr(before), 95));
+    return new Object[] {beforeJpeg, Images.decode(Files.readAllBytes(stored.file())), r, widened};
+  }
+
+  /** Mean absolute difference between a region and its own 8x pixelation: near 0 for a pixelated region. */
+  private static double offBlocks(Mat m, Rect r) {
+    Mat roi = m.submat(r).clone();
+    Mat small = new Mat();
+    Imgproc.resize(roi, small, new org.opencv.core.Size(Math.max(1, r.width / 8), Math.max(1, r.height / 8)), 0, 0,
+        Imgproc.INTER_AREA);
+    Mat back = new Mat();
+    Imgproc.resize(small, back, roi.size(), 0, 0, Imgproc.INTER_NEAREST);
+    Mat diff = new Mat();
+    Core.absdiff(roi, back, diff);
+    return Core.mean(diff).val[0];
+  }
+
+  @Test
+  void givenAClassToRedact_thenItsBoxIsBlurredInTheStoredJpegAndTheRestOfTheFrameIsNot() throws Exception {
+    Object[] o = storeWithClassRedaction();
+    Mat before = (Mat) o[0];
+    Mat after = (Mat) o[1];
+    Rect person = (Rect) o[2];
+    double was = lapVar(before, person);
+    double is = lapVar(after, person);
+    System.out.printf("class 'person' at %s: Laplacian variance %.1f -> %.1f%n", person, was, is);
+    assertThat(is).as("detail left in the person's box (was %.1f)", was).isLessThan(was / 10);
+    Rect elsewhere = new Rect(400, 400, 100, 100); // far from the box and its widened margin
+    assertThat(lapVar(after, elsewhere)).as("the rest of the frame keeps its detail")
+        .isCloseTo(lapVar(before, elsewhere), org.assertj.core.data.Percentage.withPercentage(20));
+  }
+
+  @Test
+  void givenAClassToPixelate_thenItsBoxIsMadeOfBlocksInTheStoredJpeg() throws Exception {
+    Object[] o = storeWithClassRedaction("privacy.faces=pixelate", "privacy.face-model=" + FACE_MODEL);
+    Mat before = (Mat) o[0];
+    Mat after = (Mat) o[1];
+    Rect person = (Rect) o[3];
+    double was = offBlocks(before, person);
+    double is = offBlocks(after, person);
+    System.out.printf("class 'person' at %s pixelated: difference from its own blocks %.1f -> %.1f%n", person, was, is);
+    assertThat(is).as("the box is blocks now (was %.1f off its blocks)", was).isLessThan(was / 4);
+    Rect elsewhere = new Rect(400, 400, 100, 100);
+    assertThat(offBlocks(after, elsewhere)).as("the rest is not pixelated").isGreaterThan(offBlocks(before, elsewhere) / 2);
+  }
 }
