@@ -5,7 +5,7 @@ import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
-import io.fieldcap.geo.Fix;
+import io.fieldcap.model.Fix;
 import io.fieldcap.geo.GpsdClient;
 import io.fieldcap.geo.MavlinkListener;
 import io.fieldcap.geo.PositionSource;
@@ -116,9 +116,12 @@ public final class Agent {
       case FILE -> config.source().realtime();
       default -> true;
     };
+    java.util.function.Supplier<Fix> where = position();
     FrameSink sink = new FrameSink() {
       @Override
-      public void accept(Frame frame) {
+      public void accept(Frame captured) {
+        Fix at = where.get(); // where the device is now, when the frame is taken, not when it is encoded
+        Frame frame = at == null ? captured : captured.at(at);
         // counted as captured where its fate is known: here when dropped, else in a later stage or the spool
         if (live) {
           if (!queue.offer(frame)) {
@@ -149,7 +152,7 @@ public final class Agent {
     labeler = new Labeler(ready, labeled, spool, detector);
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
         new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
-        config.privacy().labelFaces(), position(), manual, config.tags());
+        config.privacy().labelFaces(), config.geo().override(), manual, config.tags());
     this.detector = detector;
     for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
       st.onDeath(this::died);

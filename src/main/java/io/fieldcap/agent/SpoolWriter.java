@@ -1,7 +1,9 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.geo.Exif;
-import io.fieldcap.geo.Fix;
+import io.fieldcap.model.Fix;
+import io.fieldcap.model.Photo;
+import io.fieldcap.image.PhotoExif;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.model.Detection;
@@ -42,7 +44,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final Rules rules;
   private final Redactor redactor;
   private final boolean labelFaces;
-  private final java.util.function.Supplier<Fix> position;
+  private final boolean geoOverride;
   private final ManualCapture manual;
   private final java.util.Map<String, String> tags;
   private final String tagsOnly;
@@ -54,14 +56,14 @@ final class SpoolWriter extends Stage<Labeled> {
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
       DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
-      java.util.function.Supplier<Fix> position, ManualCapture manual, java.util.Map<String, String> tags) {
+      boolean geoOverride, ManualCapture manual, java.util.Map<String, String> tags) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
     this.rules = rules;
     this.redactor = redactor;
     this.labelFaces = labelFaces;
-    this.position = position;
+    this.geoOverride = geoOverride;
     this.manual = manual;
     this.tags = tags;
     this.tagsOnly = tags.isEmpty() ? null
@@ -86,7 +88,9 @@ final class SpoolWriter extends Stage<Labeled> {
     if (!Double.isNaN(fix.alt())) {
       gps.put("alt", fix.alt());
     }
-    gps.put("time", fix.time().toString());
+    if (fix.time() != null) {
+      gps.put("time", fix.time().toString());
+    }
     m.put("gps", gps);
     if (!Double.isNaN(fix.roll())) {
       m.put("attitude", Map.of("roll", fix.roll(), "pitch", fix.pitch(), "yaw", fix.yaw()));
@@ -95,6 +99,30 @@ final class SpoolWriter extends Stage<Labeled> {
       m.put("tags", tags);
     }
     return new String(Codec.encode(m), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The bytes to store. A photo from a folder whose pixels did not change is stored as it is, byte for
+   * byte (or, when it needs another position, with only its EXIF rewritten); a changed (redacted) or
+   * rotated photo is encoded again with its camera's EXIF merged in; a frame from a camera or stream
+   * is encoded, with the position as EXIF GPS.
+   */
+  private byte[] jpeg(Frame f, boolean changed, Fix fix) {
+    Photo photo = f.photo();
+    try {
+      if (photo != null && !changed && photo.upright()) {
+        return fix == null || fix == photo.gps() ? photo.jpeg() : PhotoExif.withGps(photo.jpeg(), fix);
+      }
+      byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
+      if (photo != null) {
+        return PhotoExif.mergeInto(photo.jpeg(), jpeg, fix);
+      }
+      return fix == null ? jpeg : Exif.withGps(jpeg, fix);
+    } catch (IOException e) {
+      // the EXIF could not be rewritten: the pixels matter more than the metadata
+      log.warn("frame {}: could not write its EXIF ({}); stored without it", f.seq(), e.getMessage());
+      return encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
+    }
   }
 
   /** The name of the JPEG encoder in use. */
@@ -133,9 +161,12 @@ final class SpoolWriter extends Stage<Labeled> {
     }
     duplicates.remember(l.quality().hash(), classes, f.capturedAt());
     String labels = l.labels();
+    boolean changed = false;
     if (redactor != null) {
       try {
-        List<Detection> faces = redactor.redact(f.width(), f.height(), f.bgr(), l.set());
+        Redactor.Redaction r = redactor.redact(f.width(), f.height(), f.bgr(), l.set());
+        changed = r.changed();
+        List<Detection> faces = r.faces();
         if (labelFaces && !faces.isEmpty()) {
           List<Detection> all = new ArrayList<>(l.set() == null ? List.of() : l.set().detections());
           all.addAll(faces);
@@ -150,11 +181,10 @@ final class SpoolWriter extends Stage<Labeled> {
     }
     try {
       long t0 = System.nanoTime();
-      byte[] jpeg = encoder.encode(f.width(), f.height(), f.bgr(), jpegQuality);
-      Fix fix = position.get();
-      if (fix != null) {
-        jpeg = Exif.withGps(jpeg, fix);
-      }
+      Photo photo = f.photo();
+      // the position: sampled when the frame was captured; a photo's own wins unless geo.override
+      Fix fix = photo != null && photo.gps() != null && !(geoOverride && f.position() != null) ? photo.gps() : f.position();
+      byte[] jpeg = jpeg(f, changed, fix);
       String meta = meta(fix);
       long t1 = System.nanoTime();
       spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),

@@ -133,8 +133,8 @@ public final class CaptureLoop {
               first = false;
             }
             long t0 = System.nanoTime();
-            sink.accept(new Frame(sequence.getAsLong(), clock.instant(), image.width(), image.height(),
-                image.bgr(), image.sourceItem()));
+            sink.accept(new Frame(sequence.getAsLong(), image.takenAt() != null ? image.takenAt() : clock.instant(),
+                image.width(), image.height(), image.bgr(), image.sourceItem(), image.photo(), null));
             waits.add(System.nanoTime() - t0);
           }
           if (!stopping) {

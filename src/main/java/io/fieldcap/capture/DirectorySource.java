@@ -1,11 +1,14 @@
 package io.fieldcap.capture;
 
 import io.fieldcap.image.Images;
+import io.fieldcap.image.PhotoExif;
+import io.fieldcap.model.Photo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -118,7 +121,12 @@ public final class DirectorySource implements FrameSource {
         skips.skipped(c.origin(), "not-an-image");
         return null;
       }
-      return new Image(mat.cols(), mat.rows(), Images.toBgr(mat), c.origin());
+      // a photo keeps its own time and position, and its bytes, so that it can be stored as it was
+      boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8;
+      PhotoExif exif = jpeg ? PhotoExif.read(bytes) : null;
+      Instant takenAt = exif != null && exif.takenAt() != null ? exif.takenAt() : Instant.ofEpochMilli(c.mtime());
+      return new Image(mat.cols(), mat.rows(), Images.toBgr(mat), c.origin(), takenAt,
+          jpeg ? new Photo(bytes, exif.gps(), exif.orientation() == 1) : null);
     } finally {
       mat.release();
     }

@@ -197,18 +197,19 @@ public final class ConfigLoader {
         ? null : "'" + v + "' is not HOST:PORT, e.g. 127.0.0.1:2947");
     Duration maxAge = s.duration("max-age", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1));
     int mavlink = s.integer("mavlink-port", 0, 0, 65535, "a UDP port to receive MAVLink on (0: none)");
+    boolean override = s.bool("override", false);
     if (mavlink > 0 && gpsd != null && !gpsd.isEmpty()) {
       s.reject("mavlink-port", "and geo.gpsd are both set; choose one source of positions");
     }
     s.finish();
     if (gpsd == null || gpsd.isEmpty()) {
-      return new GeoConfig(null, 2947, maxAge, mavlink);
+      return new GeoConfig(null, 2947, maxAge, mavlink, override);
     }
     int colon = gpsd.lastIndexOf(':');
     if (colon > 0 && gpsd.substring(colon + 1).matches("\\d{1,5}")) {
-      return new GeoConfig(gpsd.substring(0, colon), Integer.parseInt(gpsd.substring(colon + 1)), maxAge, 0);
+      return new GeoConfig(gpsd.substring(0, colon), Integer.parseInt(gpsd.substring(colon + 1)), maxAge, 0, override);
     }
-    return new GeoConfig(gpsd, 2947, maxAge, 0);
+    return new GeoConfig(gpsd, 2947, maxAge, 0, override);
   }
 
   private static PrivacyConfig privacy(Section s, boolean hasModel) {

@@ -1,5 +1,6 @@
 package io.fieldcap.geo;
 
+import io.fieldcap.model.Fix;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

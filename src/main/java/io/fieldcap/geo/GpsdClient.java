@@ -1,5 +1,6 @@
 package io.fieldcap.geo;
 
+import io.fieldcap.model.Fix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
 package io.fieldcap.geo;
 
+import io.fieldcap.model.Fix;
 import io.dronefleet.mavlink.MavlinkConnection;
 import io.dronefleet.mavlink.MavlinkMessage;
 import io.dronefleet.mavlink.common.Attitude;

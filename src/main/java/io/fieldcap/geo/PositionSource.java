@@ -1,5 +1,6 @@
 package io.fieldcap.geo;
 
+import io.fieldcap.model.Fix;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -15,8 +15,20 @@ import java.util.Objects;
  * @param bgr {@code width * height * 3} bytes
  * @param sourceItem for sources whose items must be taken once (the files of a folder), the item's
  *     identity, which the spool records with the frame; {@code null} for cameras and streams
+ * @param photo for a JPEG from a folder, the file as it was; else null
+ * @param position where the device was when the frame was captured (gpsd, MAVLink), or null
  */
-public record Frame(long seq, Instant capturedAt, int width, int height, byte[] bgr, String sourceItem) {
+public record Frame(long seq, Instant capturedAt, int width, int height, byte[] bgr, String sourceItem, Photo photo,
+    Fix position) {
+  public Frame(long seq, Instant capturedAt, int width, int height, byte[] bgr, String sourceItem) {
+    this(seq, capturedAt, width, height, bgr, sourceItem, null, null);
+  }
+
+  /** This frame with the position sampled at its capture. */
+  public Frame at(Fix where) {
+    return new Frame(seq, capturedAt, width, height, bgr, sourceItem, photo, where);
+  }
+
   public Frame {
     Objects.requireNonNull(capturedAt, "capturedAt");
     Objects.requireNonNull(bgr, "bgr");

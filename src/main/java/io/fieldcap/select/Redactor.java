@@ -48,11 +48,11 @@ public final class Redactor implements AutoCloseable {
    * Redacts {@code bgr} in place.
    *
    * @param labels the frame's pre-labels (null without a model), for the classes to redact
-   * @return the faces found (empty when face redaction is off)
+   * @return the faces found, and whether anything was changed
    * @throws ModelException when a region cannot be found: the face model fails, or classes are to be
    *     redacted and the frame has no pre-labels (the model failed on it). Such a frame must be dropped
    */
-  public List<Detection> redact(int width, int height, byte[] bgr, LabelSet labels) throws ModelException {
+  public Redaction redact(int width, int height, byte[] bgr, LabelSet labels) throws ModelException {
     if (labels == null && !config.classes().isEmpty()) {
       // fail closed: without pre-labels the classes to redact cannot be found, so the frame must not be stored
       throw new ModelException("the frame has no pre-labels, so privacy.classes " + config.classes() + " cannot be found in it");
@@ -67,7 +67,7 @@ public final class Redactor implements AutoCloseable {
       }
     }
     if (regions.isEmpty() && config.masks().isEmpty()) {
-      return found;
+      return new Redaction(found, false);
     }
     frame.create(height, width, CvType.CV_8UC3);
     frame.put(0, 0, bgr);
@@ -91,8 +91,16 @@ public final class Redactor implements AutoCloseable {
       obscure(left, width, height);
       frame.get(0, 0, bgr);
     }
-    return found;
+    return new Redaction(found, true);
   }
+
+  /**
+   * What {@link #redact} did.
+   *
+   * @param faces the faces found (empty when face redaction is off)
+   * @param changed whether any pixel was changed: when not, the frame may be stored as it came
+   */
+  public record Redaction(List<Detection> faces, boolean changed) {}
 
   /** Obscures each detection's widened box in {@link #frame}, in the configured mode (classes alone: blur). */
   private void obscure(List<Detection> regions, int width, int height) {

@@ -1,5 +1,6 @@
 package io.fieldcap.geo;
 
+import io.fieldcap.model.Fix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.fieldcap.geo;
+package io.fieldcap.model;
 
 import java.time.Instant;
 
