@@ -59,8 +59,11 @@ public final class FfmpegSource implements FrameSource {
         }
         cmd.addAll(List.of("-i", config.path().toString()));
       }
-      case RTSP -> cmd.addAll(List.of("-rtsp_transport", config.rtspTransport(), "-timeout", "10000000", "-i", config.uri()));
-      default -> cmd.addAll(List.of("-rw_timeout", "10000000", "-i", config.uri()));
+      // live streams are sampled by when frames arrive: MJPEG over HTTP carries no timestamps (ffmpeg
+      // would assume 25 fps and the fps filter keep the wrong frames), and some RTSP cameras send bad ones
+      case RTSP -> cmd.addAll(List.of("-rtsp_transport", config.rtspTransport(), "-timeout", "10000000",
+          "-use_wallclock_as_timestamps", "1", "-i", config.uri()));
+      default -> cmd.addAll(List.of("-rw_timeout", "10000000", "-use_wallclock_as_timestamps", "1", "-i", config.uri()));
     }
     cmd.addAll(List.of("-an", "-sn", "-dn", "-vf", "fps=" + fpsExpr(config.fps()),
         "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"));

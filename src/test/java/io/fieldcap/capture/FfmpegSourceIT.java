@@ -132,6 +132,26 @@ class FfmpegSourceIT {
   }
 
   @Test
+  void givenAnHttpMjpegStreamWithoutTimestamps_thenItIsSampledAtTheConfiguredRateByArrival() throws Exception {
+    Path clip = TestMedia.vtestMp4(10); // served in real time at its 10 fps, as MJPEG over HTTP (no timestamps)
+    int port = TestMedia.freePort();
+    ChildProcess server = mjpegServer(clip, port);
+    try (FfmpegSource src = new FfmpegSource(source("http://127.0.0.1:" + port + "/cam.mjpg", "source.fps=2"))) {
+      src.open();
+      assertThat(src.next()).isNotNull();
+      long start = System.nanoTime();
+      int frames = 0;
+      while (System.nanoTime() - start < 10_000_000_000L) {
+        assertThat(src.next()).isNotNull();
+        frames++;
+      }
+      assertThat(frames).as("frames in 10 s at source.fps 2 from a 10 fps stream").isBetween(18, 22);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void givenAnRtspStreamFromARealRtspServer_thenFramesComeAtTheConfiguredRate() throws Exception {
     Path clip = TestMedia.vtestMp4(10);
     int port = TestMedia.freePort();
