@@ -29,7 +29,8 @@ final class ConfigCommand implements Runnable {
   /** {@code fieldcap config check FILE}: validate without running. */
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = {"Validate a device config without running anything.",
-          "Exit code 0 when valid, 2 with every problem listed when not."})
+          "Exit code 0 when valid, 2 with every problem listed when not. Beyond the file itself: key",
+          "and certificate files are parsed, the model and face model loaded, the MAVLink port bound."})
   static final class Check implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The device's YAML config file.")
     Path file;
@@ -42,7 +43,7 @@ final class ConfigCommand implements Runnable {
     @Override
     public Integer call() throws ConfigException {
       FieldcapConfig c = ConfigLoader.load(file, sets);
-      Preflight.check(c.mqtt());
+      Preflight.deep(c);
       var out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "%s: valid%n", file);
       out.printf(Locale.ROOT, "  device  %s%n", c.device());

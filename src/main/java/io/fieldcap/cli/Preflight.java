@@ -1,6 +1,12 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.ModelConfig;
+import io.fieldcap.config.PrivacyConfig;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelFamily;
+import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.config.ServerConfig;
 import io.fieldcap.protocol.SigningKeys;
@@ -23,6 +29,43 @@ final class Preflight {
   static void check(MqttConfig mqtt) throws ConfigException {
     List<String> problems = new ArrayList<>();
     mqtt(mqtt, problems);
+    done(problems);
+  }
+
+  /**
+   * What {@code config check} tries beyond the files: that the model (and the face model) load with
+   * their metadata as the agent would load them, and that the MAVLink port can be bound.
+   */
+  static void deep(FieldcapConfig c) throws ConfigException {
+    List<String> problems = new ArrayList<>();
+    mqtt(c.mqtt(), problems);
+    ModelConfig m = c.model();
+    if (m != null) {
+      try {
+        ModelFamily family = m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
+        OnnxDetector.open(new OnnxDetector.Options(m.path(), m.labels(), family, (float) m.confidence(), (float) m.iou(),
+            m.provider(), m.threads())).close();
+      } catch (ModelException | RuntimeException e) {
+        problems.add("model: " + e.getMessage() + (m.required() ? "" : " (model.required is false: the agent would capture"
+            + " without pre-labels)"));
+      }
+    }
+    if (c.privacy().faces() != PrivacyConfig.Mode.OFF) {
+      try {
+        OnnxDetector.open(new OnnxDetector.Options(c.privacy().faceModel(), null, null, 0.5f, 0.3f, "cpu", 1)).close();
+      } catch (ModelException | RuntimeException e) {
+        problems.add("privacy.face-model: " + e.getMessage());
+      }
+    }
+    int port = c.geo().mavlinkPort();
+    if (port > 0) {
+      try (java.net.DatagramSocket s = new java.net.DatagramSocket(port)) {
+        s.getLocalPort();
+      } catch (java.net.SocketException e) {
+        problems.add("geo.mavlink-port: cannot listen on UDP port " + port + " (" + e.getMessage()
+            + "; is another program, or another agent, using it?)");
+      }
+    }
     done(problems);
   }
 

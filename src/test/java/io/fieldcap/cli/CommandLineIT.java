@@ -122,6 +122,22 @@ class CommandLineIT {
   }
 
   @Test
+  void givenWhatWouldFailAtStart_thenConfigCheckFindsItFirstWithExitTwo() throws Exception {
+    Path notAModel = Files.writeString(tmp.resolve("best.onnx"), "not a model");
+    String base = "config check device-config/usb-camera.yaml --set spool.dir=" + tmp.resolve("spool");
+    ChildProcess p = ChildProcess.fieldcapRun((base + " --set model.path=" + notAModel).split(" "));
+    assertThat(p.exitCode()).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("model: ").contains("best.onnx");
+    p = ChildProcess.fieldcapRun((base + " --set model.path=src/test/resources/models/yolov8-detect.onnx").split(" "));
+    assertThat(p.exitCode()).as("a good model passes: " + p.output()).isZero();
+    try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0)) {
+      p = ChildProcess.fieldcapRun((base + " --set geo.mavlink-port=" + taken.getLocalPort()).split(" "));
+      assertThat(p.exitCode()).as(p.output()).isEqualTo(2);
+      assertThat(p.output()).contains("geo.mavlink-port: cannot listen on UDP port " + taken.getLocalPort());
+    }
+  }
+
+  @Test
   void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",
         "--set", "spool.dir=" + tmp.resolve("none"));

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileIT {
   private static final long MIB = 1024 * 1024;
   private static final int HEAP_MB = 128;
-  private static final double RATE = Double.parseDouble(System.getProperty("hostile.rate", "2000"));
+  private static final double RATE = Double.parseDouble(System.getProperty("hostile.rate", "1000"));
   @TempDir Path tmp;
   private final Closer cleanup = new Closer();
 
