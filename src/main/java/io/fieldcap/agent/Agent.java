@@ -70,6 +70,8 @@ public final class Agent {
   private Detector detector;
   private SyncListener syncListener = SyncListener.NONE;
   private volatile String failure;
+  private Rules rules;
+  private static final String RULES_STATE = "capture-rules";
 
   public Agent(FieldcapConfig config, InstantSource clock) {
     this.config = config;
@@ -109,6 +111,7 @@ public final class Agent {
     }
     var sc = config.spool();
     spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
+    spool.keepSetAside(sc.keepFailed());
     BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
     // Live sources never wait: a full queue drops the newest frame, counted. Sources that can wait do.
     boolean live = switch (config.source().kind()) {
@@ -150,8 +153,10 @@ public final class Agent {
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
     preparer = new Preparer(queue, ready, spool, detector, new QualityGate(config.quality()));
     labeler = new Labeler(ready, labeled, spool, detector);
+    rules = new Rules(config.capture(), System.nanoTime());
+    rules.restore(spool.loadState(RULES_STATE)); // budgets already spent in this minute, hour and day stay spent
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
-        new DuplicateFilter(config.quality()), new Rules(config.capture(), System.nanoTime()), redactor,
+        new DuplicateFilter(config.quality()), rules, redactor,
         config.privacy().labelFaces(), config.geo().override(), manual, config.tags());
     this.detector = detector;
     for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
@@ -171,6 +176,8 @@ public final class Agent {
       return t;
     });
     housekeeping.scheduleAtFixedRate(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    // bounded over weeks unattended: set-aside images by age and size, the folder ledger by what is still there
+    housekeeping.scheduleAtFixedRate(() -> prune(source), 0, 1, TimeUnit.HOURS);
     Path requests = sc.dir().resolve("requests");
     housekeeping.scheduleAtFixedRate(() -> manual.poll(requests), 250, 250, TimeUnit.MILLISECONDS);
     long summary = config.agent().summaryInterval().toMillis();
@@ -257,9 +264,24 @@ public final class Agent {
     }
   }
 
+  private void prune(FrameSource source) {
+    try {
+      spool.pruneSidelined();
+      if (source instanceof io.fieldcap.capture.DirectorySource dir) {
+        int n = spool.forgetTaken(dir::stillThere);
+        if (n > 0) {
+          log.info("spool: forgot {} taken file(s) that are no longer in the folder", n);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not prune the spool: {}", e.getMessage());
+    }
+  }
+
   private void flushQuietly() {
     try {
       spool.flush();
+      spool.saveState(RULES_STATE, rules.state());
     } catch (RuntimeException e) {
       log.warn("could not write spool counters: {}", e.getMessage());
     }

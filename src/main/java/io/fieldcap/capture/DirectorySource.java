@@ -59,6 +59,23 @@ public final class DirectorySource implements FrameSource {
     this.gate = new RateGate(fps);
   }
 
+  /**
+   * Whether the file version {@code item} (an {@link #origin}) is still in the folder, unchanged: the
+   * spool forgets taken files that are gone, so its table stays the size of the folder.
+   */
+  public boolean stillThere(String item) {
+    int size = item.lastIndexOf('|', item.lastIndexOf('|') - 1);
+    if (!item.startsWith("dir:") || size < 0) {
+      return false;
+    }
+    try {
+      BasicFileAttributes a = Files.readAttributes(dir.resolve(item.substring(4, size)), BasicFileAttributes.class);
+      return origin(dir, dir.resolve(item.substring(4, size)), a).equals(item);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The identity of a file version: its name, size and modification time. */
   static String origin(Path dir, Path file, BasicFileAttributes a) {
     return "dir:" + dir.relativize(file) + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
@@ -152,6 +169,7 @@ public final class DirectorySource implements FrameSource {
   private void scan() throws SourceException {
     List<Candidate> found = new ArrayList<>();
     Map<String, String> nowUnstable = new HashMap<>();
+    Set<String> present = new HashSet<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
@@ -168,6 +186,7 @@ public final class DirectorySource implements FrameSource {
           continue;
         }
         String origin = origin(dir, p, a);
+        present.add(origin);
         if (seen.contains(origin)) {
           continue;
         }
@@ -185,6 +204,7 @@ public final class DirectorySource implements FrameSource {
     }
     unstable.clear();
     unstable.putAll(nowUnstable);
+    seen.retainAll(present); // remember only files still there: the set stays the folder's size
     found.sort(Comparator.comparingLong(Candidate::mtime).thenComparing(c -> c.path().getFileName().toString()));
     queue.addAll(found);
   }

@@ -188,8 +188,10 @@ public final class ConfigLoader {
     JpegEncoder.Kind encoder = s.choice("jpeg-encoder", JpegEncoder.Kind.AUTO, JpegEncoder.Kind.class);
     int queue = s.integer("queue-frames", 8, 1, 1000, "how many frames may wait for the spool writer");
     boolean keepAcked = s.bool("keep-acked", false);
+    Duration keepFailed = s.duration("keep-failed", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(3650));
     s.finish();
-    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked);
+    return new SpoolConfig(dir == null ? null : Path.of(dir), maxBytes, minFree, whenFull, quality, encoder, queue, keepAcked,
+        keepFailed);
   }
 
   private static GeoConfig geo(Section s) {

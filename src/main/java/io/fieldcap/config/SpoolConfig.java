@@ -19,7 +19,7 @@ import java.nio.file.Path;
  */
 public record SpoolConfig(
     Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, JpegEncoder.Kind jpegEncoder, int queueFrames,
-    boolean keepAcked) {
+    boolean keepAcked, java.time.Duration keepFailed) {
 
   /** The policy when the spool is full. */
   public enum WhenFull {

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * or from an MQTT command. Each request keeps the next frame that passes the quality gate, whatever
  * the rules and the duplicate filter say, with priority {@value #PRIORITY}; the frame records
  * {@code manual} and the request's tag as the rule that kept it.
+ *
+ * <p>Bounded, since anyone who can drop a file or publish a command can ask: at most {@value
+ * #MAX_WAITING} requests wait, and requests are taken at one a second on average (a burst of {@value
+ * #MAX_WAITING} at once); others are refused, counted ({@link #refused()}) and logged at most once a
+ * minute. A poll reads at most {@value #MAX_FILES_PER_POLL} request files and deletes them all.
  */
 public final class ManualCapture {
   private static final Logger log = LoggerFactory.getLogger(ManualCapture.class);
@@ -25,13 +30,54 @@ public final class ManualCapture {
   /** The priority of manually captured frames: sent first, evicted last. */
   public static final int PRIORITY = 100;
 
-  private final ConcurrentLinkedQueue<String> tags = new ConcurrentLinkedQueue<>();
+  static final int MAX_WAITING = 10;
+  static final int MAX_FILES_PER_POLL = 100;
+  private static final int MAX_TAG = 64;
 
-  /** Asks for the next frame, tagged {@code tag} (null for none). Thread-safe. */
-  public void request(String tag) {
+  private final ConcurrentLinkedQueue<String> tags = new ConcurrentLinkedQueue<>();
+  private final java.util.function.LongSupplier nanos;
+  private double tokens = MAX_WAITING;
+  private long last;
+  private long refused;
+  private long lastRefusalLog;
+
+  public ManualCapture() {
+    this(System::nanoTime);
+  }
+
+  ManualCapture(java.util.function.LongSupplier nanos) {
+    this.nanos = nanos;
+    this.last = nanos.getAsLong();
+  }
+
+  /**
+   * Asks for the next frame, tagged {@code tag} (null for none; cut to 64 characters). Thread-safe.
+   *
+   * @return false when refused: too many requests wait, or they come faster than one a second
+   */
+  public synchronized boolean request(String tag) {
+    long now = nanos.getAsLong();
+    tokens = Math.min(MAX_WAITING, tokens + (now - last) / 1e9);
+    last = now;
+    if (tags.size() >= MAX_WAITING || tokens < 1) {
+      refused++;
+      if (lastRefusalLog == 0 || now - lastRefusalLog > 60_000_000_000L) {
+        log.warn("capture now: refused a request ({} refused so far): at most {} wait, at one a second", refused, MAX_WAITING);
+        lastRefusalLog = now;
+      }
+      return false;
+    }
+    tokens -= 1;
     String t = tag == null || tag.isBlank() ? "" : tag.strip();
+    t = t.length() > MAX_TAG ? t.substring(0, MAX_TAG) : t;
     tags.add(t);
     log.info("capture now requested{}", t.isEmpty() ? "" : " (tag '" + t + "')");
+    return true;
+  }
+
+  /** Requests refused so far. */
+  public synchronized long refused() {
+    return refused;
   }
 
   /** The next request's rule name ({@code manual} or {@code manual:TAG}), or null when none waits. */
@@ -60,7 +106,13 @@ public final class ManualCapture {
       return;
     }
     try (Stream<Path> s = Files.list(folder)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json")).limit(MAX_FILES_PER_POLL).sorted().toList()) {
+        long size = Files.size(p);
+        if (size > 4096) {
+          Files.deleteIfExists(p);
+          log.warn("ignoring {}: {} bytes is too large for a capture request", p.getFileName(), size);
+          continue;
+        }
         byte[] body = Files.readAllBytes(p);
         Files.deleteIfExists(p);
         if (!command(body)) {

@@ -84,7 +84,75 @@ public final class Rules {
       roll(at);
       bytesInDay += n;
     }
+
+    long[] save() {
+      return new long[] {minute, hour, day, inMinute, inHour, inDay, bytesInDay};
+    }
+
+    void load(long[] v) {
+      if (v.length == 7) {
+        minute = v[0];
+        hour = v[1];
+        day = v[2];
+        inMinute = (int) v[3];
+        inHour = (int) v[4];
+        inDay = (int) v[5];
+        bytesInDay = v[6];
+      }
+    }
   }
+
+  private static final String OVERALL = "";
+
+  /**
+   * The budgets spent in the current windows and when each interval rule last kept a frame, as JSON,
+   * so that a restart (a crash, an update) does not hand out a day's budget again.
+   */
+  public synchronized String state() {
+    Map<String, Object> s = new java.util.TreeMap<>();
+    Map<String, long[]> budgets = new java.util.TreeMap<>();
+    budgets.put(OVERALL, spentOverall.save());
+    spent.forEach((name, sp) -> budgets.put(name, sp.save()));
+    s.put("budgets", budgets);
+    Map<String, Long> last = new java.util.TreeMap<>();
+    lastKept.forEach((name, at) -> last.put(name, at.toEpochMilli()));
+    s.put("lastKept", last);
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Takes back what {@link #state()} saved; rules that no longer exist are ignored, and so is a state that cannot be read. */
+  public synchronized void restore(String json) {
+    if (json == null) {
+      return;
+    }
+    try {
+      var n = JSON.readTree(json);
+      n.path("budgets").fields().forEachRemaining(e -> {
+        long[] v = new long[e.getValue().size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = e.getValue().get(i).asLong();
+        }
+        Spent sp = e.getKey().equals(OVERALL) ? spentOverall : spent.get(e.getKey());
+        if (sp != null) {
+          sp.load(v);
+        }
+      });
+      n.path("lastKept").fields().forEachRemaining(e -> {
+        if (spent.containsKey(e.getKey())) {
+          lastKept.put(e.getKey(), Instant.ofEpochMilli(e.getValue().asLong()));
+        }
+      });
+    } catch (java.io.IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Rules.class).warn("capture rules: could not read the saved budgets ({}); starting afresh",
+          e.getMessage());
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final List<Rule> rules;
   private final Budget overall;
@@ -109,7 +177,7 @@ public final class Rules {
    * Decides for a frame captured {@code at} with pre-labels {@code labels} (null without a model)
    * and frame hash {@code hash}; {@code spoolFill} is the spool's bytes over its quota.
    */
-  public Verdict decide(Instant at, LabelSet labels, long[] hash, double spoolFill) {
+  public synchronized Verdict decide(Instant at, LabelSet labels, long[] hash, double spoolFill) {
     int change = previousHash == null ? 256 : FrameQuality.distance(previousHash, hash);
     previousHash = hash;
     if (rules.isEmpty()) {
@@ -143,7 +211,7 @@ public final class Rules {
   }
 
   /** Counts the stored size of a frame kept by {@code rule} against the byte budgets. */
-  public void stored(String rule, Instant at, long bytes) {
+  public synchronized void stored(String rule, Instant at, long bytes) {
     spentOverall.bytes(at, bytes);
     Spent own = spent.get(rule);
     if (own != null) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
@@ -57,6 +58,8 @@ public final class Spool implements AutoCloseable {
   private final Object counterLock = new Object(); // never held across I/O
   private Map<String, Long> pendingCounts = new HashMap<>(); // guarded by counterLock
   private volatile long bytes; // written under the lock; read without it by fill()
+  private long sidelined; // bytes of images in failed/ and quarantine/, guarded by the lock
+  private Duration keepSidelined = Duration.ofDays(7);
   private final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong();
   private volatile long reservedSeq;
   private final Object seqLock = new Object();
@@ -106,6 +109,7 @@ public final class Spool implements AutoCloseable {
     try {
       new Reconciler(dir, db).run();
       s.bytes = db.storedBytes();
+      s.pruneSidelined();
       s.reservedSeq = db.reservedSeq();
       s.nextSeq.set(s.reservedSeq);
       s.reader = SpoolDb.open(dir.resolve("spool.db"), true);
@@ -185,6 +189,39 @@ public final class Spool implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Forgets the taken source items (a folder's files) for which {@code stillThere} is false: files
+   * removed from the folder. Reads in batches through the read connection and deletes each batch's
+   * gone items in one commit, so the table stays the size of the folder and capture is not held up.
+   *
+   * @return how many were forgotten
+   */
+  public int forgetTaken(java.util.function.Predicate<String> stillThere) {
+    int forgotten = 0;
+    String after = "";
+    try {
+      while (true) {
+        List<String> batch;
+        synchronized (reader) {
+          batch = reader.takenAfter(after, 1000);
+        }
+        if (batch.isEmpty()) {
+          return forgotten;
+        }
+        after = batch.get(batch.size() - 1);
+        List<String> gone = batch.stream().filter(stillThere.negate()).toList();
+        if (!gone.isEmpty()) {
+          synchronized (this) {
+            db.inTransaction(() -> db.forgetTaken(gone));
+          }
+          forgotten += gone.size();
+        }
+      }
+    } catch (SQLException e) {
+      throw new SpoolException("cannot prune taken files in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -308,6 +345,9 @@ public final class Spool implements AutoCloseable {
    * nothing. Returns whether the frame fits.
    */
   private boolean makeRoom(long size, int priority) throws SQLException {
+    if (!fits(size) && sidelined > 0) {
+      pruneSidelined(0); // images set aside go before frames that can still be delivered
+    }
     while (!fits(size)) {
       if (whenFull != WhenFull.EVICT_OLDEST) {
         return false;
@@ -329,7 +369,71 @@ public final class Spool implements AutoCloseable {
   }
 
   private boolean fits(long size) {
-    return bytes + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
+    return bytes + sidelined + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
+  }
+
+  /** How long images set aside in {@code failed/} and {@code quarantine/} are kept (7 days by default). */
+  public synchronized void keepSetAside(Duration age) {
+    this.keepSidelined = age;
+  }
+
+  private record SetAside(Path file, long size, long mtime) {}
+
+  private List<SetAside> setAside() {
+    List<SetAside> out = new ArrayList<>();
+    for (String folder : new String[] {"failed", "quarantine"}) {
+      Path d = dir.resolve(folder);
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> files = Files.list(d)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          try {
+            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isRegularFile()) {
+              out.add(new SetAside(p, a.size(), a.lastModifiedTime().toMillis()));
+            }
+          } catch (IOException e) {
+            // gone meanwhile
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot list {}: {}", d, e.getMessage());
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(SetAside::mtime));
+    return out;
+  }
+
+  /**
+   * Keeps {@code failed/} and {@code quarantine/} bounded: images older than {@link #keepSetAside} go,
+   * then the oldest while they hold more than a tenth of the quota. What they hold counts against the
+   * quota. Called at start, every hour by the agent, and when space is needed.
+   *
+   * @return how many images were deleted
+   */
+  public synchronized int pruneSidelined() {
+    return pruneSidelined(maxBytes / 10);
+  }
+
+  private int pruneSidelined(long keepAtMost) {
+    List<SetAside> files = setAside();
+    long total = files.stream().mapToLong(SetAside::size).sum();
+    long cutoff = clock.millis() - keepSidelined.toMillis();
+    int deleted = 0;
+    for (SetAside f : files) {
+      if (f.mtime() < cutoff || total > keepAtMost) {
+        DurableFiles.deleteQuietly(f.file());
+        total -= f.size();
+        deleted++;
+      }
+    }
+    sidelined = total;
+    if (deleted > 0) {
+      log.info("spool: deleted {} image(s) set aside in failed/ or quarantine/ (older than {} or over a tenth of the quota)",
+          deleted, keepSidelined);
+    }
+    return deleted;
   }
 
   // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
@@ -512,9 +616,37 @@ public final class Spool implements AutoCloseable {
         db.addCounts(Map.of(Counters.FAILED, 1L));
       });
       bytes -= v.bytes();
+      sidelined += v.bytes();
+      if (sidelined > maxBytes / 10) {
+        pruneSidelined();
+      }
       log.warn("frame {} failed and was moved to {}: {}", id, dst, why);
     } catch (SQLException e) {
       throw new SpoolException("cannot record the failure of " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Saves a small piece of another component's state (the capture rules' budgets) with the spool, so
+   * that it survives a restart; written when it changed, in a relaxed commit (a power cut may lose the
+   * last second of it).
+   */
+  public synchronized void saveState(String key, String value) {
+    try {
+      if (!value.equals(db.state(key))) {
+        db.inRelaxedTransaction(() -> db.setState(key, value));
+      }
+    } catch (SQLException e) {
+      throw new SpoolException("cannot save " + key + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@link #saveState} saved under {@code key}, or null. */
+  public synchronized String loadState(String key) {
+    try {
+      return db.state(key);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot read " + key + " in " + dir + ": " + e.getMessage(), e);
     }
   }
 

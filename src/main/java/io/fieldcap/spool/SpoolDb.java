@@ -123,6 +123,18 @@ final class SpoolDb implements AutoCloseable {
     }
   }
 
+  String state(String key) throws SQLException {
+    return meta("state:" + key);
+  }
+
+  void setState(String key, String value) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+      p.setString(1, "state:" + key);
+      p.setString(2, value);
+      p.executeUpdate();
+    }
+  }
+
   long reservedSeq() throws SQLException {
     String v = meta("seq_reserved");
     return v == null ? 0 : Long.parseLong(v);
@@ -141,6 +153,31 @@ final class SpoolDb implements AutoCloseable {
       try (ResultSet r = p.executeQuery()) {
         return r.next();
       }
+    }
+  }
+
+  /** Up to {@code limit} taken items after {@code after} (in item order), for pruning in batches. */
+  java.util.List<String> takenAfter(String after, int limit) throws SQLException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT item FROM taken_items WHERE item > ? ORDER BY item LIMIT ?")) {
+      p.setString(1, after);
+      p.setInt(2, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  void forgetTaken(java.util.List<String> items) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("DELETE FROM taken_items WHERE item = ?")) {
+      for (String item : items) {
+        p.setString(1, item);
+        p.addBatch();
+      }
+      p.executeBatch();
     }
   }
 

@@ -98,4 +98,25 @@ class RulesTest {
         .isEqualTo(Rules.BUDGET);
     assertThat(r.decide(T0.plus(Duration.ofDays(1)), null, HASH_A, 0.5).kept()).as("the next day").isTrue();
   }
+
+  @Test
+  void givenBudgetsSpent_whenTheAgentRestarts_thenTheyStaySpentUntilTheirWindowsEnd() {
+    CaptureConfig config = new CaptureConfig(List.of(rule("people", Type.DETECTIONS, 1, new Budget(0, 0, 3, 0)),
+        rule("base", Type.INTERVAL, 0, Budget.NONE)), Budget.NONE);
+    Rules before = new Rules(config, 1);
+    for (int i = 0; i < 3; i++) {
+      assertThat(before.decide(T0.plusSeconds(i), labels(0.9, 0.9), HASH_A, 0).rule()).isEqualTo("people");
+    }
+    Rules after = new Rules(config, 1); // a restart, the same day
+    after.restore(before.state());
+    assertThat(after.decide(T0.plusSeconds(10), labels(0.9, 0.9), HASH_A, 0).rule())
+        .as("the day's 3 are spent; the interval rule, which kept nothing yet, keeps it").isEqualTo("base");
+    assertThat(after.decide(T0.plusSeconds(20), labels(0.9, 0.9), HASH_A, 0).kept()).as("base kept one 10 s ago").isFalse();
+    assertThat(after.decide(T0.plus(Duration.ofDays(1)), labels(0.9, 0.9), HASH_A, 0).rule())
+        .as("a new day, a new budget").isEqualTo("people");
+    Rules fresh = new Rules(config, 1);
+    fresh.restore("{not json");
+    fresh.restore("{\"budgets\":{\"gone-rule\":[1,2,3,4,5,6,7]}}");
+    assertThat(fresh.decide(T0, labels(0.9, 0.9), HASH_A, 0).rule()).as("unreadable or stale state is ignored").isEqualTo("people");
+  }
 }

@@ -325,4 +325,47 @@ class SpoolTest {
       assertThat(r.getString(1)).isEqualTo("2");
     }
   }
+
+  @Test
+  void givenImagesSetAside_thenTheyCountAgainstTheQuotaAndArePrunedByAgeAndSize() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+        Instant.parse("2026-11-29T10:00:00Z"));
+    InstantSource moving = now::get;
+    Files.createDirectories(dir.resolve("failed"));
+    Files.createDirectories(dir.resolve("quarantine"));
+    Path old = Files.write(dir.resolve("failed/old.jpg"), new byte[300]);
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(Instant.parse("2026-11-01T00:00:00Z")));
+    Path recent = Files.write(dir.resolve("quarantine/recent.jpg"), new byte[400]);
+    Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(Instant.parse("2026-11-29T09:00:00Z")));
+    try (Spool s = Spool.open(dir, 5000, 0, WhenFull.EVICT_OLDEST, moving, free::get)) {
+      assertThat(old).as("older than 7 days: pruned at start").doesNotExist();
+      assertThat(recent).as("a tenth of the quota is 500 bytes: kept").exists();
+      assertThat(s.put(entry(s, 4500, 0, null))).as("4500 + the 400 set aside fit in 5000").isEqualTo(Spool.PutResult.STORED);
+      assertThat(s.put(entry(s, 200, 9, null))).isEqualTo(Spool.PutResult.STORED);
+      assertThat(recent).as("set-aside images go before frames that can still be delivered").doesNotExist();
+      assertThat(s.stats().evicted()).isZero();
+      Path more = Files.write(dir.resolve("failed/more.jpg"), new byte[600]);
+      assertThat(s.pruneSidelined()).as("over a tenth of the quota").isEqualTo(1);
+      assertThat(more).doesNotExist();
+    }
+  }
+
+  @Test
+  void givenTakenFilesThatAreGone_thenTheSpoolForgetsThemAndKeepsThoseStillThere() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      for (int i = 0; i < 2500; i++) {
+        s.skip("dir:f" + i + ".jpg|1|1", "blur");
+      }
+      int forgotten = s.forgetTaken(item -> item.startsWith("dir:f7"));
+      assertThat(forgotten).isEqualTo(2500 - 111); // f7, f70..f79, f700..f799 stay
+      assertThat(s.isTaken("dir:f7.jpg|1|1")).isTrue();
+      assertThat(s.isTaken("dir:f8.jpg|1|1")).isFalse();
+      assertThat(s.stats().rejected()).as("counts are untouched").isEqualTo(2500);
+      s.saveState("rules", "{\"a\":1}");
+    }
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      assertThat(s.loadState("rules")).isEqualTo("{\"a\":1}");
+      assertThat(s.loadState("other")).isNull();
+    }
+  }
 }
