@@ -36,12 +36,14 @@ public final class Backlogs {
           entries.add(e);
         }
         long now = System.currentTimeMillis();
-        s.db().inTransaction(() -> {
-          for (SpoolEntry e : entries) {
-            s.db().insertFrame(e, "frames/" + Spool.DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg", sha, now);
-          }
-          s.db().addCounts(java.util.Map.of(Counters.CAPTURED, (long) entries.size()));
-        });
+        synchronized (s) { // the spool's lock: sequence numbers are reserved on the same connection from another thread
+          s.db().inTransaction(() -> {
+            for (SpoolEntry e : entries) {
+              s.db().insertFrame(e, "frames/" + Spool.DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg", sha, now);
+            }
+            s.db().addCounts(java.util.Map.of(Counters.CAPTURED, (long) entries.size()));
+          });
+        }
       }
     } catch (IOException | SQLException e) {
       throw new SpoolException("cannot build a backlog in " + dir + ": " + e.getMessage(), e);

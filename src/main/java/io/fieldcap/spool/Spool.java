@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  private static final long SEQ_BLOCK = 1000;
 
   private final Path dir;
   private final SpoolDb db;
@@ -55,20 +54,10 @@ public final class Spool implements AutoCloseable {
   private final WhenFull whenFull;
   private final InstantSource clock;
   private final LongSupplier freeBytes;
-  private final Object counterLock = new Object(); // never held across I/O
-  private Map<String, Long> pendingCounts = new HashMap<>(); // guarded by counterLock
+  private final CounterBuffer counts = new CounterBuffer(); // its own lock, never held across I/O
   private volatile long bytes; // written under the lock; read without it by fill()
-  private long sidelined; // bytes of images in failed/ and quarantine/, guarded by the lock
-  private Duration keepSidelined = Duration.ofDays(7);
-  private final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong();
-  private volatile long reservedSeq;
-  private final Object seqLock = new Object();
-  private final java.util.concurrent.ExecutorService reserver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "spool-seq");
-    t.setDaemon(true);
-    return t;
-  });
-  private volatile boolean reserving;
+  private final SetAside setAside; // guarded by the lock
+  private Sequences sequences;
   private SpoolDb reader; // read-only connection for isTaken, guarded by itself
   private boolean closed;
   private boolean fairNewestNext = true;
@@ -83,6 +72,7 @@ public final class Spool implements AutoCloseable {
     this.whenFull = whenFull;
     this.clock = clock;
     this.freeBytes = freeBytes;
+    this.setAside = new SetAside(dir);
   }
 
   /** Opens (creating if needed) the spool in {@code dir} and reconciles it with its files. */
@@ -110,8 +100,7 @@ public final class Spool implements AutoCloseable {
       new Reconciler(dir, db).run();
       s.bytes = db.storedBytes();
       s.pruneSidelined();
-      s.reservedSeq = db.reservedSeq();
-      s.nextSeq.set(s.reservedSeq);
+      s.sequences = new Sequences(db.reservedSeq(), limit -> s.persistReserved(limit));
       s.reader = SpoolDb.open(dir.resolve("spool.db"), true);
     } catch (SQLException | SpoolException e) {
       db.close();
@@ -121,46 +110,18 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * The next per-device sequence number. Numbers are reserved on disk in blocks, so they never
-   * repeat across restarts; a crash skips the rest of a block. The next block is reserved on another
-   * thread when half of this one is used, so the caller (the capture thread) does not wait for the
-   * write unless it uses up half a block before that write completes.
+   * The next per-device sequence number: never repeated across restarts; does not wait for the disk
+   * (see {@link Sequences}).
    */
   public long nextSequence() {
-    long seq = nextSeq.getAndIncrement();
-    long reserved = reservedSeq;
-    if (seq >= reserved - SEQ_BLOCK / 2 && !reserving) {
-      reserving = true;
-      reserver.execute(() -> {
-        try {
-          reserveBeyond(nextSeq.get());
-        } catch (RuntimeException e) {
-          log.warn("could not reserve sequence numbers ahead: {}", e.getMessage());
-        } finally {
-          reserving = false;
-        }
-      });
-    }
-    if (seq >= reserved) {
-      reserveBeyond(seq); // the block is used up: wait for the reservation rather than hand out an unreserved number
-    }
-    return seq;
+    return sequences.next();
   }
 
-  private void reserveBeyond(long seq) {
-    synchronized (seqLock) {
-      if (seq < reservedSeq - SEQ_BLOCK / 2) {
-        return;
-      }
-      long reserve = Math.max(reservedSeq, seq) + SEQ_BLOCK;
-      synchronized (this) {
-        try {
-          db.setReservedSeq(reserve);
-        } catch (SQLException e) {
-          throw new SpoolException("cannot reserve sequence numbers in " + dir + ": " + e.getMessage(), e);
-        }
-      }
-      reservedSeq = reserve;
+  private synchronized void persistReserved(long limit) {
+    try {
+      db.setReservedSeq(limit);
+    } catch (SQLException e) {
+      throw new SpoolException("cannot reserve sequence numbers in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -227,9 +188,7 @@ public final class Spool implements AutoCloseable {
 
   /** Adds to a counter; written at the next put, flush or close. Never waits on the disk. */
   public void count(String counter, long delta) {
-    synchronized (counterLock) {
-      pendingCounts.merge(counter, delta, Long::sum);
-    }
+    counts.add(counter, delta);
   }
 
   /**
@@ -237,25 +196,7 @@ public final class Spool implements AutoCloseable {
    * in one step, so that no reading of the stats sees one without the other. Never waits on the disk.
    */
   public void captured(String fate, long n) {
-    synchronized (counterLock) {
-      pendingCounts.merge(Counters.CAPTURED, n, Long::sum);
-      pendingCounts.merge(fate, n, Long::sum);
-    }
-  }
-
-  /** The buffered counters, taken out to be written; {@link #restore} puts them back when the write fails. */
-  private Map<String, Long> takeCounts() {
-    synchronized (counterLock) {
-      Map<String, Long> out = pendingCounts;
-      pendingCounts = new HashMap<>();
-      return out;
-    }
-  }
-
-  private void restore(Map<String, Long> counts) {
-    synchronized (counterLock) {
-      counts.forEach((k, v) -> pendingCounts.merge(k, v, Long::sum));
-    }
+    counts.captured(fate, n);
   }
 
   /**
@@ -268,18 +209,17 @@ public final class Spool implements AutoCloseable {
       return;
     }
     synchronized (this) {
-      Map<String, Long> counts = takeCounts();
-      counts.merge(Counters.CAPTURED, 1L, Long::sum);
-      counts.merge(Counters.REJECTED_PREFIX + reason, 1L, Long::sum);
+      Map<String, Long> taken = counts.take();
+      Map<String, Long> all = new HashMap<>(taken);
+      all.merge(Counters.CAPTURED, 1L, Long::sum);
+      all.merge(Counters.REJECTED_PREFIX + reason, 1L, Long::sum);
       try {
         db.inTransaction(() -> {
           db.markTaken(sourceItem, clock.millis());
-          db.addCounts(counts);
+          db.addCounts(all);
         });
       } catch (SQLException e) {
-        counts.merge(Counters.CAPTURED, -1L, Long::sum);
-        counts.merge(Counters.REJECTED_PREFIX + reason, -1L, Long::sum);
-        restore(counts);
+        counts.restore(taken);
         throw new SpoolException("cannot write spool database: " + e.getMessage(), e);
       }
     }
@@ -315,19 +255,19 @@ public final class Spool implements AutoCloseable {
       String sha = io.fieldcap.model.Sha256.hex(e.jpeg());
       long now = clock.millis();
       CrashPoint.reach("spool.durable");
-      Map<String, Long> counts = takeCounts();
-      counts.merge(Counters.CAPTURED, 1L, Long::sum);
+      Map<String, Long> taken = counts.take();
+      Map<String, Long> all = new HashMap<>(taken);
+      all.merge(Counters.CAPTURED, 1L, Long::sum);
       try {
         db.inTransaction(() -> {
           db.insertFrame(e, rel, sha, now);
           if (e.sourceItem() != null) {
             db.markTaken(e.sourceItem(), now);
           }
-          db.addCounts(counts);
+          db.addCounts(all);
         });
       } catch (SQLException ex) {
-        counts.merge(Counters.CAPTURED, -1L, Long::sum);
-        restore(counts);
+        counts.restore(taken);
         throw ex;
       }
       CrashPoint.reach("spool.committed");
@@ -345,8 +285,8 @@ public final class Spool implements AutoCloseable {
    * nothing. Returns whether the frame fits.
    */
   private boolean makeRoom(long size, int priority) throws SQLException {
-    if (!fits(size) && sidelined > 0) {
-      pruneSidelined(0); // images set aside go before frames that can still be delivered
+    if (!fits(size) && setAside.bytes() > 0) {
+      setAside.prune(0, clock.millis()); // images set aside go before frames that can still be delivered
     }
     while (!fits(size)) {
       if (whenFull != WhenFull.EVICT_OLDEST) {
@@ -369,40 +309,12 @@ public final class Spool implements AutoCloseable {
   }
 
   private boolean fits(long size) {
-    return bytes + sidelined + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
+    return bytes + setAside.bytes() + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
   }
 
   /** How long images set aside in {@code failed/} and {@code quarantine/} are kept (7 days by default). */
   public synchronized void keepSetAside(Duration age) {
-    this.keepSidelined = age;
-  }
-
-  private record SetAside(Path file, long size, long mtime) {}
-
-  private List<SetAside> setAside() {
-    List<SetAside> out = new ArrayList<>();
-    for (String folder : new String[] {"failed", "quarantine"}) {
-      Path d = dir.resolve(folder);
-      if (!Files.isDirectory(d)) {
-        continue;
-      }
-      try (java.util.stream.Stream<Path> files = Files.list(d)) {
-        for (Path p : (Iterable<Path>) files::iterator) {
-          try {
-            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-            if (a.isRegularFile()) {
-              out.add(new SetAside(p, a.size(), a.lastModifiedTime().toMillis()));
-            }
-          } catch (IOException e) {
-            // gone meanwhile
-          }
-        }
-      } catch (IOException e) {
-        log.warn("cannot list {}: {}", d, e.getMessage());
-      }
-    }
-    out.sort(java.util.Comparator.comparingLong(SetAside::mtime));
-    return out;
+    setAside.keep(age);
   }
 
   /**
@@ -413,27 +325,7 @@ public final class Spool implements AutoCloseable {
    * @return how many images were deleted
    */
   public synchronized int pruneSidelined() {
-    return pruneSidelined(maxBytes / 10);
-  }
-
-  private int pruneSidelined(long keepAtMost) {
-    List<SetAside> files = setAside();
-    long total = files.stream().mapToLong(SetAside::size).sum();
-    long cutoff = clock.millis() - keepSidelined.toMillis();
-    int deleted = 0;
-    for (SetAside f : files) {
-      if (f.mtime() < cutoff || total > keepAtMost) {
-        DurableFiles.deleteQuietly(f.file());
-        total -= f.size();
-        deleted++;
-      }
-    }
-    sidelined = total;
-    if (deleted > 0) {
-      log.info("spool: deleted {} image(s) set aside in failed/ or quarantine/ (older than {} or over a tenth of the quota)",
-          deleted, keepSidelined);
-    }
-    return deleted;
+    return setAside.prune(maxBytes / 10, clock.millis());
   }
 
   // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
@@ -616,8 +508,8 @@ public final class Spool implements AutoCloseable {
         db.addCounts(Map.of(Counters.FAILED, 1L));
       });
       bytes -= v.bytes();
-      sidelined += v.bytes();
-      if (sidelined > maxBytes / 10) {
+      setAside.added(v.bytes());
+      if (setAside.bytes() > maxBytes / 10) {
         pruneSidelined();
       }
       log.warn("frame {} failed and was moved to {}: {}", id, dst, why);
@@ -660,14 +552,14 @@ public final class Spool implements AutoCloseable {
     if (closed) {
       return;
     }
-    Map<String, Long> counts = takeCounts();
-    if (counts.isEmpty()) {
+    Map<String, Long> taken = counts.take();
+    if (taken.isEmpty()) {
       return;
     }
     try {
-      db.inTransaction(() -> db.addCounts(counts));
+      db.inTransaction(() -> db.addCounts(taken));
     } catch (SQLException e) {
-      restore(counts);
+      counts.restore(taken);
       throw new SpoolException("cannot write spool counters: " + e.getMessage(), e);
     }
   }
@@ -678,11 +570,7 @@ public final class Spool implements AutoCloseable {
    */
   public synchronized SpoolStats stats() {
     try {
-      Map<String, Long> buffered;
-      synchronized (counterLock) {
-        buffered = new HashMap<>(pendingCounts);
-      }
-      return db.stats(maxBytes, buffered);
+      return db.stats(maxBytes, counts.copy());
     } catch (SQLException e) {
       throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
     }
@@ -717,7 +605,7 @@ public final class Spool implements AutoCloseable {
     }
     flush();
     closed = true;
-    reserver.shutdown();
+    sequences.close();
     db.close();
     synchronized (reader) {
       reader.close();
