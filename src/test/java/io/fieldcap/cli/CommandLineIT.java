@@ -138,6 +138,17 @@ class CommandLineIT {
   }
 
   @Test
+  void benchSyncMovesItsFramesThroughARealBrokerAndReportsBothRates(@TempDir Path brokerDir) throws Exception {
+    try (io.fieldcap.testing.Mosquitto m = io.fieldcap.testing.Mosquitto.plain(brokerDir).start()) {
+      ChildProcess p = ChildProcess.fieldcapRun("bench", "sync", "--broker", m.uri(), "--frames", "20",
+          "--latency-seconds", "3");
+      assertThat(p.exitCode()).as(p.output()).isZero();
+      assertThat(p.output()).contains("raw Paho QoS 1", "fieldcap sync, spool to stored + acked", "ratio fieldcap / raw",
+          "median");
+    }
+  }
+
+  @Test
   void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",
         "--set", "spool.dir=" + tmp.resolve("none"));
