@@ -16,7 +16,6 @@ import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.spool.Spool;
-import io.fieldcap.spool.SpoolStats;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
 import java.io.IOException;
@@ -78,12 +77,11 @@ public final class SyncService {
   private volatile boolean connected;
   private Thread thread;
   private long lastStatusNanos;
-  private long lastCaptured = -1;
   private volatile int inFlightCount;
   private final AckSignature.Verifier verifier;
   private long lastForgedLogNanos;
   private long forgedSinceLog;
-  private volatile java.util.function.Supplier<Map<String, Object>> health = Map::of;
+  private final StatusMessage status;
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
       SyncListener listener) {
@@ -102,6 +100,7 @@ public final class SyncService {
     this.topics = new Topics(config.topicRoot());
     this.rate = new ByteRate(config.maxBytesPerSecond());
     this.manual = manual;
+    this.status = new StatusMessage(device, spool, clock);
     try {
       this.verifier = config.serverKey() == null ? null : new AckSignature.Verifier(SigningKeys.readPublic(config.serverKey()));
     } catch (IOException e) {
@@ -109,7 +108,7 @@ public final class SyncService {
     }
     String commandTopic = topics.commands(device);
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
-    this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status("offline")),
+    this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status.brief("offline")),
         new MqttLink.Listener() {
           @Override
           public void message(String topic, byte[] payload) {
@@ -135,7 +134,7 @@ public final class SyncService {
 
   /** What the status message says of the agent's stages; set before {@link #start()}. */
   public void health(java.util.function.Supplier<Map<String, Object>> health) {
-    this.health = health;
+    status.health(health);
   }
 
   public boolean connected() {
@@ -165,7 +164,7 @@ public final class SyncService {
       t.interrupt();
       t.join(timeout.toMillis());
     }
-    link.disconnect(connected ? status("offline") : null, topics.status(device));
+    link.disconnect(connected ? status.brief("offline") : null, topics.status(device));
     link.close();
   }
 
@@ -459,41 +458,6 @@ public final class SyncService {
     }
     double seconds = lastStatusNanos == 0 ? 0 : (now - lastStatusNanos) / 1e9;
     lastStatusNanos = now;
-    link.publish(topics.status(device), status("online", seconds), true);
-  }
-
-  private byte[] status(String state) {
-    return Codec.encode(Map.of("v", Manifest.VERSION, "device", device.value(), "state", state, "at",
-        clock.instant().toString()));
-  }
-
-  private byte[] status(String state, double seconds) {
-    SpoolStats s = spool.stats();
-    double fps = lastCaptured < 0 || seconds <= 0 ? 0 : (s.captured() - lastCaptured) / seconds;
-    lastCaptured = s.captured();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("v", Manifest.VERSION);
-    m.put("device", device.value());
-    m.put("state", state);
-    m.put("at", clock.instant().toString());
-    m.put("backlog", s.pending());
-    m.put("inFlight", s.inFlight());
-    m.put("acked", s.acked());
-    m.put("captured", s.captured());
-    m.put("evicted", s.evicted());
-    m.put("dropped", s.dropped());
-    m.put("failed", s.failed());
-    m.put("quarantined", s.quarantined());
-    m.put("rejected", s.rejected());
-    m.put("rejectedBy", s.rejectedBy());
-    m.put("spoolBytes", s.bytes());
-    m.put("diskFree", spool.freeBytes());
-    m.put("fps", Math.round(fps * 100) / 100.0);
-    m.put("forgedAcks", s.forgedAcks());
-    Map<String, Object> h = health.get();
-    if (!h.isEmpty()) {
-      m.put("stages", h);
-    }
-    return Codec.encode(m);
+    link.publish(topics.status(device), status.full("online", seconds), true);
   }
 }

@@ -72,15 +72,22 @@ class AclIT {
     }
   }
 
-  @Test
-  void givenTheGeneratedBrokerConfig_thenDevicesReachOnlyTheirOwnTopicsAndOnlyTheServerAcks() throws Exception {
+  /** Certificates and broker configuration from scripts/gen-certs.sh for {@code devices}, run by a real Mosquitto. */
+  private Mosquitto generatedBroker(Path certs, String... devices) throws Exception {
     int port = TestMedia.freePort();
-    Path certs = tmp.resolve("certs");
-    TestMedia.run(List.of("scripts/gen-certs.sh", certs.toString(), "--port", Integer.toString(port), "--listen",
-        "127.0.0.1", "cam-a", "cam-b"));
+    List<String> cmd = new ArrayList<>(List.of("scripts/gen-certs.sh", certs.toString(), "--port", Integer.toString(port),
+        "--listen", "127.0.0.1"));
+    cmd.addAll(List.of(devices));
+    TestMedia.run(cmd);
     Mosquitto broker = Mosquitto.fromConfig(tmp.resolve("mosquitto"), certs.resolve("mosquitto.conf"), port).start();
     cleanup.add(broker);
-    String uri = broker.uri();
+    return broker;
+  }
+
+  @Test
+  void givenTheGeneratedBrokerConfig_thenDevicesReachOnlyTheirOwnTopicsAndOnlyTheServerAcks() throws Exception {
+    Path certs = tmp.resolve("certs");
+    String uri = generatedBroker(certs, "cam-a", "cam-b").uri();
     Client server = new Client(uri, certs, "server", "server.pem", "server.key");
     Client a = new Client(uri, certs, "cam-a", "devices/cam-a.pem", "devices/cam-a.key");
     Client b = new Client(uri, certs, "cam-b", "devices/cam-b.pem", "devices/cam-b.key");
@@ -148,13 +155,9 @@ class AclIT {
 
   @Test
   void givenTheGeneratedBrokerConfigAndSignedAcks_thenAnAgentAndTheServerSyncEveryFrame() throws Exception {
-    int port = TestMedia.freePort();
     Path certs = tmp.resolve("certs");
-    TestMedia.run(List.of("scripts/gen-certs.sh", certs.toString(), "--port", Integer.toString(port), "--listen",
-        "127.0.0.1", "gate-3"));
+    Mosquitto broker = generatedBroker(certs, "gate-3");
     io.fieldcap.protocol.SigningKeys.write(io.fieldcap.protocol.SigningKeys.generate(), certs, "acks");
-    Mosquitto broker = Mosquitto.fromConfig(tmp.resolve("mosquitto"), certs.resolve("mosquitto.conf"), port).start();
-    cleanup.add(broker);
     Path data = tmp.resolve("data");
     var server = new io.fieldcap.server.Server(io.fieldcap.config.ConfigLoader.loadServer(null, List.of(
         "mqtt.broker=" + broker.uri(), "server.data-dir=" + data, "mqtt.ca-file=" + certs.resolve("ca.pem"),
@@ -178,14 +181,10 @@ class AclIT {
 
   @Test
   void givenTheGeneratedBrokerConfig_thenClientsWithoutACertificateFromTheCaAreRefused() throws Exception {
-    int port = TestMedia.freePort();
     Path certs = tmp.resolve("certs");
-    TestMedia.run(List.of("scripts/gen-certs.sh", certs.toString(), "--port", Integer.toString(port), "--listen",
-        "127.0.0.1", "cam-a"));
+    Mosquitto broker = generatedBroker(certs, "cam-a");
     Path other = tmp.resolve("other-ca");
     TestMedia.run(List.of("scripts/gen-certs.sh", other.toString(), "cam-a"));
-    Mosquitto broker = Mosquitto.fromConfig(tmp.resolve("mosquitto"), certs.resolve("mosquitto.conf"), port).start();
-    cleanup.add(broker);
     // the same device id, certified by another CA
     MqttClient impostor = new MqttClient(broker.uri(), "impostor", new MemoryPersistence());
     MqttConnectionOptions o = new MqttConnectionOptions();

@@ -38,6 +38,9 @@ class StatusIT {
       assertThat(online.at("/rejectedBy/no-rule").asLong()).as("frames no rule kept, by reason").isPositive();
       assertThat(online.get("diskFree").asLong()).isPositive();
       assertThat(online.get("fps").asDouble()).isBetween(0.5, 4.0);
+      assertThat(online.get("forgedAcks").asLong()).isZero();
+      assertThat(online.at("/stages/capture").asText()).isEqualTo("streaming");
+      assertThat(online.at("/stages/writer").asText()).isEqualTo("ok");
       agent.close(); // SIGKILL: no goodbye, the broker publishes the will
       JsonNode last = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
