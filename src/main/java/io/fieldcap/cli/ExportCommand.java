@@ -1,7 +1,9 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.export.ExportOptions;
 import io.fieldcap.export.Exporter;
+import io.fieldcap.export.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap export}: write a dataset from the server's store. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write the server's frames and pre-labels as a dataset (formats: coco).")
+    description = {"Write the server's frames and pre-labels as a dataset (formats: coco, yolo, voc).",
+        "Conventions per format: docs/datasets.md."})
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
   Path dataDir;
@@ -23,6 +26,25 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
   Path out;
+
+  @Option(names = "--split", paramLabel = "SPEC",
+      description = "Splits, e.g. train=0.8,val=0.1,test=0.1: grouped by device and --group-window, stable as frames arrive."
+          + " Default: all in train.")
+  String split;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Changes every split assignment at once (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--group-window", defaultValue = "10m", paramLabel = "DURATION",
+      description = "Frames of one device within this window go to the same split (default ${DEFAULT-VALUE}).")
+  String groupWindow;
+
+  @Option(names = "--task", defaultValue = "detect", paramLabel = "TASK",
+      description = "detect (boxes) or segment (outlines; yolo) (default ${DEFAULT-VALUE}).")
+  String task;
+
+  @Option(names = "--link", description = "Hard-link images from the server's store instead of copying them.")
+  boolean link;
 
   @Spec CommandSpec spec;
 
@@ -34,11 +56,22 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--format: " + e.getMessage());
     }
+    if (!task.equals("detect") && !task.equals("segment")) {
+      throw new ConfigException("--task: '" + task + "' is not allowed; expected detect or segment");
+    }
+    Splits splits = null;
+    if (split != null) {
+      try {
+        splits = Splits.parse(split, seed, io.fieldcap.config.Durations.parse(groupWindow));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+    }
     if (!Files.isRegularFile(dataDir.resolve("fieldcap.db"))) {
       throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
     }
     try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
-      Exporter.Result r = exporter.export(store, out);
+      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

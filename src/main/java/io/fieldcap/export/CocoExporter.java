@@ -41,7 +41,7 @@ public final class CocoExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out) throws IOException {
+  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
     List<StoredFrame> frames = new ArrayList<>();
     store.forEach(frames::add);
     Map<String, Integer> categories = new TreeMap<>();
@@ -61,7 +61,7 @@ public final class CocoExporter implements Exporter {
       imageId++;
       String fileName = f.device() + "/" + f.frameId() + ".jpg";
       try {
-        Exporter.place(f.image(), out.resolve("images").resolve(fileName));
+        Exporter.place(f.image(), out.resolve("images").resolve(fileName), options.link());
       } catch (IOException e) {
         throw new IOException("cannot place image " + f.image() + " in the export: " + e.getMessage(), e);
       }
@@ -74,6 +74,9 @@ public final class CocoExporter implements Exporter {
       img.put("device", f.device());
       img.put("frame_id", f.frameId());
       img.put("sha256", f.sha256());
+      if (options.splits() != null) {
+        img.put("split", options.splits().of(f));
+      }
       List<Map<String, Object>> wholeFrame = new ArrayList<>();
       if (f.labels() != null) {
         for (Detection d : f.labels().detections()) {

@@ -15,11 +15,26 @@ public interface Exporter {
   /** The format's name on the command line. */
   String format();
 
-  Result export(FrameStore store, Path out) throws IOException;
+  Result export(FrameStore store, Path out, ExportOptions options) throws IOException;
+
+  default Result export(FrameStore store, Path out) throws IOException {
+    return export(store, out, ExportOptions.DEFAULT);
+  }
 
   /** The exporters this build has. */
   static List<Exporter> all() {
-    return List.of(new CocoExporter());
+    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter());
+  }
+
+  /** The classes of the boxes in the store, in name order: COCO numbers them from 1, YOLO from 0. */
+  static List<String> boxClasses(FrameStore store) throws IOException {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    store.forEach(f -> {
+      if (f.labels() != null) {
+        f.labels().detections().stream().filter(d -> d.box() != null).forEach(d -> names.add(d.label()));
+      }
+    });
+    return List.copyOf(names);
   }
 
   static Exporter forFormat(String name) {
@@ -32,14 +47,25 @@ public interface Exporter {
         + all().stream().map(Exporter::format).toList());
   }
 
-  /** Places an image in the export: a hard link where the filesystem allows it, else a copy. */
-  static void place(Path image, Path target) throws IOException {
+  /**
+   * Places an image in the export: a copy, so that editing the export never edits the server's
+   * store; with {@code link}, a hard link where the filesystem allows it (else a copy).
+   */
+  static void place(Path image, Path target, boolean link) throws IOException {
     Files.createDirectories(target.getParent());
     Files.deleteIfExists(target);
+    if (link) {
+      try {
+        Files.createLink(target, image);
+        return;
+      } catch (IOException | UnsupportedOperationException e) {
+        // another filesystem: copy
+      }
+    }
     try {
-      Files.createLink(target, image);
-    } catch (IOException | UnsupportedOperationException e) {
       Files.copy(image, target);
+    } catch (IOException e) {
+      throw new IOException("cannot place image " + image + " in the export at " + target + ": " + e.getMessage(), e);
     }
   }
 }

@@ -68,9 +68,9 @@ class CommandLineIT {
     ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--out", tmp.resolve("o").toString());
     assertThat(p.exitCode()).isEqualTo(2);
     assertThat(p.output()).contains("--data-dir: no fieldcap.db in " + tmp);
-    p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "voc", "--out", tmp.toString());
+    p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "tfrecord", "--out", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
-    assertThat(p.output()).contains("unknown export format 'voc'; known formats: [coco]");
+    assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc]");
     p = ChildProcess.fieldcapRun("server", "--broker", "http://x", "--data-dir", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
     assertThat(p.output()).contains("mqtt.broker: 'http://x' is not allowed");

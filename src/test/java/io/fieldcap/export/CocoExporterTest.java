@@ -63,6 +63,7 @@ class CocoExporterTest {
 
   @Test
   void anUnknownFormatNamesTheKnownOnes() {
-    assertThatThrownBy(() -> Exporter.forFormat("voc")).hasMessage("unknown export format 'voc'; known formats: [coco]");
+    assertThatThrownBy(() -> Exporter.forFormat("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc]");
+    assertThat(Exporter.forFormat("VOC").format()).isEqualTo("voc");
   }
 }

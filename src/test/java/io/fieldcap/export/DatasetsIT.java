@@ -1,0 +1,157 @@
+package io.fieldcap.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.model.Box;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Manifest;
+import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.store.StoredFrame;
+import io.fieldcap.testing.ChildProcess;
+import io.fieldcap.testing.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * YOLO and VOC exports read back by a reader fieldcap did not write (Python's parsers with each
+ * format's documented rules, src/test/resources/readers/read_datasets.py): every box within 0.5 px,
+ * classes and counts equal, the splits grouped; and the packaged command line writes them.
+ */
+class DatasetsIT {
+  @TempDir Path tmp;
+  private Path data;
+  private final Map<String, List<Detection>> expected = new HashMap<>();
+
+  @BeforeEach
+  void store() throws Exception {
+    data = tmp.resolve("data");
+    byte[] jpeg = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")); // 512x480
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      Instant t0 = Instant.parse("2026-11-29T08:00:00Z");
+      for (int i = 0; i < 40; i++) {
+        String device = i % 2 == 0 ? "cam-a" : "cam-b";
+        Instant at = t0.plus(Duration.ofMinutes(7L * i));
+        String id = io.fieldcap.model.FrameId.of(at, i).value();
+        List<Detection> d = new ArrayList<>();
+        if (i % 5 != 4) { // every fifth frame has no boxes: a background image
+          d.add(new Detection("person", 0.91, new Box(10.3 + i, 20.7, 55.5, 120.25)));
+          d.add(new Detection("car", 0.55, new Box(300, 200.5, 150.2, 80.9),
+              List.of(300.0, 200.5, 450.2, 200.5, 450.2, 281.4, 300.0, 281.4)));
+          d.add(new Detection("daytime", 0.8, null)); // a whole-frame label: no box form
+        }
+        Manifest m = new Manifest(1, id, device, at, i, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
+            new LabelSet("yolo11n.onnx", d), Map.of("keptBy", "all"));
+        st.commit(m, jpeg, at);
+        expected.put(device + "_" + id, d.stream().filter(x -> x.box() != null).toList());
+      }
+    }
+  }
+
+  private JsonNode read(String format, Path dir) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "src/test/resources/readers/read_datasets.py", format,
+        dir.toString()));
+    if (format.equals("yolo")) {
+      cmd.addAll(List.of("512", "480"));
+    }
+    ChildProcess p = ChildProcess.start(cmd);
+    assertThat(p.waitFor(Duration.ofSeconds(60))).as(p::output).isZero();
+    return Codec.JSON.readTree(p.output());
+  }
+
+  private void assertSameBoxes(JsonNode read, Splits splits) throws Exception {
+    assertThat(read.size()).isEqualTo(40);
+    Map<String, String> groups = new HashMap<>();
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      List<StoredFrame> frames = new ArrayList<>();
+      st.forEach(frames::add);
+      for (StoredFrame f : frames) {
+        String name = f.device() + "_" + f.frameId();
+        JsonNode img = read.get(name);
+        assertThat(img).as(name).isNotNull();
+        assertThat(img.get("split").asText()).isEqualTo(splits.of(f));
+        String prev = groups.putIfAbsent(splits.group(f), img.get("split").asText());
+        assertThat(prev == null || prev.equals(img.get("split").asText())).as("group " + splits.group(f) + " in one split")
+            .isTrue();
+        List<Detection> want = expected.get(name);
+        assertThat(img.get("boxes")).as(name).hasSize(want.size());
+        for (int i = 0; i < want.size(); i++) {
+          JsonNode b = img.get("boxes").get(i);
+          Box w = want.get(i).box();
+          assertThat(b.get(0).asText()).isEqualTo(want.get(i).label());
+          double[] got = {b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble(), b.get(4).asDouble()};
+          assertThat(got[0]).as(name + " x").isCloseTo(w.x(), org.assertj.core.data.Offset.offset(0.5));
+          assertThat(got[1]).as(name + " y").isCloseTo(w.y(), org.assertj.core.data.Offset.offset(0.5));
+          assertThat(got[0] + got[2]).as(name + " right").isCloseTo(w.x() + w.w(), org.assertj.core.data.Offset.offset(0.5));
+          assertThat(got[1] + got[3]).as(name + " bottom").isCloseTo(w.y() + w.h(), org.assertj.core.data.Offset.offset(0.5));
+        }
+      }
+    }
+  }
+
+  @Test
+  void givenYoloAndVocExports_thenAnIndependentReaderFindsEveryBoxWithinHalfAPixelInGroupedSplits() throws Exception {
+    Splits splits = Splits.parse("train=0.6,val=0.2,test=0.2", 3, Duration.ofMinutes(30));
+    ExportOptions options = new ExportOptions(splits, "detect", false);
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      Exporter.Result y = new YoloExporter().export(st, tmp.resolve("yolo"), options);
+      assertThat(y.images()).isEqualTo(40);
+      assertThat(y.annotations()).isEqualTo(32 * 2);
+      assertThat(y.categories()).isEqualTo(2);
+      new VocExporter().export(st, tmp.resolve("voc"), options);
+    }
+    assertSameBoxes(read("yolo", tmp.resolve("yolo")), splits);
+    assertSameBoxes(read("voc", tmp.resolve("voc")), splits);
+    String yaml = Files.readString(tmp.resolve("yolo/data.yaml"));
+    assertThat(yaml).contains("train: images/train", "val: images/val", "test: images/test", "  0: \"car\"", "  1: \"person\"");
+    Path anyImage;
+    try (var s = Files.walk(tmp.resolve("yolo/images"))) {
+      anyImage = s.filter(p -> p.toString().endsWith(".jpg")).findFirst().orElseThrow();
+    }
+    assertThat(Files.getAttribute(anyImage, "unix:nlink")).as("a copy, not a hard link into the store").isEqualTo(1);
+  }
+
+  @Test
+  void givenTheSegmentTask_thenYoloLinesAreTheOutlinesNormalised() throws Exception {
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      new YoloExporter().export(st, tmp.resolve("seg"), new ExportOptions(null, "segment", false));
+    }
+    Path any;
+    try (var s = Files.list(tmp.resolve("seg/labels/train"))) {
+      any = s.filter(p -> {
+        try {
+          return Files.size(p) > 0;
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }).findFirst().orElseThrow();
+    }
+    assertThat(Files.readAllLines(any)).containsExactly("0 0.585938 0.417708 0.879297 0.417708 0.879297 0.586250 0.585938 0.586250");
+  }
+
+  @Test
+  void givenThePackagedJar_thenExportWritesYoloAndVocAndRefusesBadSplits() throws Exception {
+    for (String format : List.of("yolo", "voc")) {
+      ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", format,
+          "--out", tmp.resolve("cli-" + format).toString(), "--split", "train=0.8,val=0.1,test=0.1", "--seed", "5");
+      assertThat(p.exitCode()).as(p.output()).isZero();
+      assertThat(p.output()).contains("exported 40 images, 64 annotations in 2 categories as " + format);
+    }
+    ChildProcess bad = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "yolo", "--out",
+        tmp.resolve("bad").toString(), "--split", "train=0.9,val=0.2");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output()).contains("--split 'train=0.9,val=0.2': the fractions add up to 1.1");
+  }
+}

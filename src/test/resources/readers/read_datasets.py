@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Reads a YOLO or Pascal VOC dataset with the formats' documented rules, independently of fieldcap,
+and prints every box in pixels (COCO convention: top-left x, y, width, height) as JSON:
+{"NAME": {"split": ..., "width": W, "height": H, "boxes": [[class, x, y, w, h], ...]}}.
+
+  read_datasets.py yolo DIR WIDTH HEIGHT   (YOLO label files do not carry the image size)
+  read_datasets.py voc DIR
+"""
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+
+def yolo(root, width, height):
+    names = {}
+    in_names = False
+    with open(os.path.join(root, "data.yaml")) as f:
+        for line in f:
+            if line.startswith("names:"):
+                in_names = True
+                continue
+            if in_names and line.startswith("  "):
+                k, v = line.strip().split(":", 1)
+                names[int(k)] = json.loads(v.strip())
+    out = {}
+    for split in ("train", "val", "test"):
+        d = os.path.join(root, "labels", split)
+        for fn in sorted(os.listdir(d)):
+            name = fn[:-4]
+            assert os.path.isfile(os.path.join(root, "images", split, name + ".jpg")), "image missing for " + fn
+            boxes = []
+            with open(os.path.join(d, fn)) as f:
+                for line in f:
+                    c, cx, cy, w, h = line.split()
+                    cx, cy, w, h = float(cx) * width, float(cy) * height, float(w) * width, float(h) * height
+                    boxes.append([names[int(c)], cx - w / 2, cy - h / 2, w, h])
+            out[name] = {"split": split, "width": width, "height": height, "boxes": boxes}
+    return out
+
+
+def voc(root):
+    splits = {}
+    for split in ("train", "val", "test"):
+        with open(os.path.join(root, "ImageSets", "Main", split + ".txt")) as f:
+            for line in f:
+                if line.strip():
+                    splits[line.strip()] = split
+    out = {}
+    for fn in sorted(os.listdir(os.path.join(root, "Annotations"))):
+        a = ET.parse(os.path.join(root, "Annotations", fn)).getroot()
+        name = fn[:-4]
+        assert a.findtext("filename") == name + ".jpg"
+        assert os.path.isfile(os.path.join(root, "JPEGImages", a.findtext("filename")))
+        boxes = []
+        for o in a.findall("object"):
+            assert o.findtext("difficult") == "0"
+            b = o.find("bndbox")
+            xmin, ymin, xmax, ymax = (int(b.findtext(k)) for k in ("xmin", "ymin", "xmax", "ymax"))
+            # the devkit's convention: 1-based, inclusive
+            boxes.append([o.findtext("name"), xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1])
+        size = a.find("size")
+        out[name] = {"split": splits[name], "width": int(size.findtext("width")),
+                     "height": int(size.findtext("height")), "boxes": boxes}
+    return out
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "yolo":
+        print(json.dumps(yolo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        print(json.dumps(voc(sys.argv[2])))
