@@ -14,6 +14,7 @@ PACKAGES=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad  # RTSP test server
   mosquitto openssl               # the MQTT broker the integration tests start, and their TLS certificates
   gpsd gpsd-clients libimage-exiftool-perl  # gpsfake replays a GPS log for the geotag tests; exiftool reads the tags back
+  labelme                         # labelme's own reader loads the labelme exports in the tests
 )
 
 missing=()

@@ -142,12 +142,53 @@ class DatasetsIT {
   }
 
   @Test
+  void givenALabelmeExport_thenLabelmesOwnReaderLoadsEveryFileWithItsBoxesScoresAndFrameIds() throws Exception {
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      Exporter.Result r = new LabelmeExporter().export(st, tmp.resolve("labelme"), ExportOptions.DEFAULT);
+      assertThat(r.images()).isEqualTo(40);
+      new LabelmeExporter().export(st, tmp.resolve("labelme-seg"), new ExportOptions(null, "segment", false));
+    }
+    ChildProcess p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py",
+        tmp.resolve("labelme").toString()));
+    assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
+    String json = p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    JsonNode read = Codec.JSON.readTree(json);
+    assertThat(read.size()).isEqualTo(40);
+    for (Map.Entry<String, List<Detection>> e : expected.entrySet()) {
+      JsonNode img = read.get(e.getKey());
+      assertThat(img).as(e.getKey()).isNotNull();
+      assertThat(img.get("imagePath").asText()).isEqualTo(e.getKey() + ".jpg");
+      assertThat(e.getKey()).endsWith(img.at("/fieldcap/frameId").asText());
+      assertThat(img.get("shapes")).hasSize(e.getValue().size());
+      for (int i = 0; i < e.getValue().size(); i++) {
+        JsonNode s = img.get("shapes").get(i);
+        Box b = e.getValue().get(i).box();
+        assertThat(s.get(0).asText()).isEqualTo(e.getValue().get(i).label());
+        assertThat(s.get(1).asText()).isEqualTo("rectangle");
+        assertThat(s.get(2).get(0).get(0).asDouble()).isCloseTo(b.x(), org.assertj.core.data.Offset.offset(0.5));
+        assertThat(s.get(2).get(0).get(1).asDouble()).isCloseTo(b.y(), org.assertj.core.data.Offset.offset(0.5));
+        assertThat(s.get(2).get(1).get(0).asDouble()).isCloseTo(b.x() + b.w(), org.assertj.core.data.Offset.offset(0.5));
+        assertThat(s.get(2).get(1).get(1).asDouble()).isCloseTo(b.y() + b.h(), org.assertj.core.data.Offset.offset(0.5));
+        assertThat(s.get(3).asDouble()).isEqualTo(e.getValue().get(i).score());
+      }
+      if (!e.getValue().isEmpty()) {
+        assertThat(img.at("/flags/daytime").asBoolean()).as("whole-frame labels as image flags").isTrue();
+      }
+    }
+    p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py",
+        tmp.resolve("labelme-seg").toString()));
+    assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
+    assertThat(p.output()).contains("\"polygon\"", "\"rectangle\"");
+  }
+
+  @Test
   void givenThePackagedJar_thenExportWritesYoloAndVocAndRefusesBadSplits() throws Exception {
-    for (String format : List.of("yolo", "voc")) {
+    for (String format : List.of("yolo", "voc", "labelme")) {
       ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", format,
           "--out", tmp.resolve("cli-" + format).toString(), "--split", "train=0.8,val=0.1,test=0.1", "--seed", "5");
       assertThat(p.exitCode()).as(p.output()).isZero();
       assertThat(p.output()).contains("exported 40 images, 64 annotations in 2 categories as " + format);
+      assertThat(tmp.resolve("cli-" + format)).isNotEmptyDirectory();
     }
     ChildProcess bad = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "yolo", "--out",
         tmp.resolve("bad").toString(), "--split", "train=0.9,val=0.2");
