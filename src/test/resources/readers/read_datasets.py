@@ -65,8 +65,36 @@ def voc(root):
     return out
 
 
+def labelstudio(root):
+    """Label Studio's rules: value x, y (top-left), width, height in percent of original_width/height."""
+    config = ET.parse(os.path.join(root, "labeling-config.xml")).getroot()
+    controls = {c.get("name"): c for c in config if c.get("toName") == "image"}
+    with open(os.path.join(root, "tasks.json")) as f:
+        tasks = json.load(f)
+    out = {}
+    for t in tasks:
+        name = t["data"]["image"].rsplit("/", 1)[-1][:-4]
+        assert os.path.isfile(os.path.join(root, "images", name + ".jpg"))
+        boxes = []
+        for p in t.get("predictions", []):
+            ids = [r["id"] for r in p["result"]]
+            assert len(ids) == len(set(ids)), "result ids must be unique in a task"
+            for r in p["result"]:
+                assert r["from_name"] in controls and r["to_name"] == "image"
+                if r["type"] != "rectanglelabels":
+                    continue
+                v, w, h = r["value"], r["original_width"], r["original_height"]
+                label = v["rectanglelabels"][0]
+                assert label in [l.get("value") for l in controls[r["from_name"]]]
+                boxes.append([label, v["x"] * w / 100, v["y"] * h / 100, v["width"] * w / 100, v["height"] * h / 100])
+        out[name] = {"split": "train", "boxes": boxes, "frame_id": t["data"]["frame_id"]}
+    return out
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "yolo":
+    if sys.argv[1] == "labelstudio":
+        print(json.dumps(labelstudio(sys.argv[2])))
+    elif sys.argv[1] == "yolo":
         print(json.dumps(yolo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
     else:
         print(json.dumps(voc(sys.argv[2])))

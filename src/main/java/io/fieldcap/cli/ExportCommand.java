@@ -3,6 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.export.ExportOptions;
 import io.fieldcap.export.Exporter;
+import io.fieldcap.export.LabelStudioExporter;
 import io.fieldcap.export.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap export}: write a dataset from the server's store. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write the server's frames and pre-labels as a dataset (formats: coco, yolo, voc, labelme).",
+    description = {"Write the server's frames and pre-labels as a dataset (formats: coco, yolo, voc, labelme, labelstudio).",
         "Conventions per format: docs/datasets.md."})
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
@@ -46,6 +47,11 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--link", description = "Hard-link images from the server's store instead of copying them.")
   boolean link;
 
+  @Option(names = "--image-url", defaultValue = LabelStudioExporter.DEFAULT_URL, paramLabel = "PREFIX",
+      description = "labelstudio: the URL prefix of each task's image (default ${DEFAULT-VALUE}: Label Studio's local"
+          + " files, with the export as the document root).")
+  String imageUrl;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -71,7 +77,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
     }
     try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
-      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link));
+      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link, imageUrl));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

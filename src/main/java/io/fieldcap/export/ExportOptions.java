@@ -8,7 +8,13 @@ package io.fieldcap.export;
  * @param task {@code detect} (boxes) or {@code segment} (outlines, for formats that can write them)
  * @param link hard-link images into the export instead of copying them (the export then shares the
  *     server's files: editing one edits the other)
+ * @param imageUrl for formats whose tasks name images by URL (Label Studio): the prefix before each
+ *     image's file name
  */
-public record ExportOptions(Splits splits, String task, boolean link) {
-  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false);
+public record ExportOptions(Splits splits, String task, boolean link, String imageUrl) {
+  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL);
+
+  public ExportOptions(Splits splits, String task, boolean link) {
+    this(splits, task, link, LabelStudioExporter.DEFAULT_URL);
+  }
 }

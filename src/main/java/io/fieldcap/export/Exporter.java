@@ -23,7 +23,7 @@ public interface Exporter {
 
   /** The exporters this build has. */
   static List<Exporter> all() {
-    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter(), new LabelmeExporter());
+    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter(), new LabelmeExporter(), new LabelStudioExporter());
   }
 
   /** The classes of the boxes in the store, in name order: COCO numbers them from 1, YOLO from 0. */

@@ -182,12 +182,30 @@ class DatasetsIT {
   }
 
   @Test
+  void givenALabelStudioExport_thenTheTasksFollowItsConventionsAndMatchTheLabelingConfig() throws Exception {
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      Exporter.Result r = new LabelStudioExporter().export(st, tmp.resolve("ls"),
+          new ExportOptions(null, "detect", false, "/data/local-files/?d=ls/images/"));
+      assertThat(r.images()).isEqualTo(40);
+      assertThat(r.annotations()).as("boxes and whole-frame choices").isEqualTo(32 * 3);
+    }
+    assertSameBoxes(read("labelstudio", tmp.resolve("ls")), Splits.ALL_TRAIN);
+    JsonNode tasks = Codec.JSON.readTree(tmp.resolve("ls/tasks.json").toFile());
+    JsonNode first = tasks.get(0);
+    assertThat(first.at("/data/image").asText()).startsWith("/data/local-files/?d=ls/images/cam-a_");
+    assertThat(first.at("/predictions/0/model_version").asText()).isEqualTo("yolo11n.onnx");
+    assertThat(Files.readString(tmp.resolve("ls/labeling-config.xml"))).contains("<RectangleLabels name=\"label\" toName=\"image\">",
+        "<Label value=\"person\"/>", "<Choice value=\"daytime\"/>");
+  }
+
+  @Test
   void givenThePackagedJar_thenExportWritesYoloAndVocAndRefusesBadSplits() throws Exception {
-    for (String format : List.of("yolo", "voc", "labelme")) {
+    for (String format : List.of("yolo", "voc", "labelme", "labelstudio")) {
       ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", format,
           "--out", tmp.resolve("cli-" + format).toString(), "--split", "train=0.8,val=0.1,test=0.1", "--seed", "5");
       assertThat(p.exitCode()).as(p.output()).isZero();
-      assertThat(p.output()).contains("exported 40 images, 64 annotations in 2 categories as " + format);
+      assertThat(p.output()).contains("exported 40 images, " + (format.equals("labelstudio") ? "96 annotations in 3" : "64 annotations in 2")
+          + " categories as " + format);
       assertThat(tmp.resolve("cli-" + format)).isNotEmptyDirectory();
     }
     ChildProcess bad = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "yolo", "--out",
