@@ -91,8 +91,30 @@ def labelstudio(root):
     return out
 
 
+def cvat(root):
+    """CVAT for images 1.1: box xtl, ytl, xbr, ybr are the corners in pixels; labels declared in meta."""
+    a = ET.parse(os.path.join(root, "annotations.xml")).getroot()
+    assert a.findtext("version") == "1.1"
+    declared = {l.findtext("name") for l in a.find("meta").find("task").find("labels")}
+    out = {}
+    for img in a.findall("image"):
+        name = img.get("name")[:-4]
+        assert os.path.isfile(os.path.join(root, "images", img.get("name")))
+        boxes = []
+        for b in img.findall("box"):
+            assert b.get("label") in declared and b.get("source") == "auto"
+            xtl, ytl, xbr, ybr = (float(b.get(k)) for k in ("xtl", "ytl", "xbr", "ybr"))
+            boxes.append([b.get("label"), xtl, ytl, xbr - xtl, ybr - ytl])
+        for t in img.findall("tag"):
+            assert t.get("label") in declared
+        out[name] = {"split": "train", "boxes": boxes}
+    return out
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "labelstudio":
+    if sys.argv[1] == "cvat":
+        print(json.dumps(cvat(sys.argv[2])))
+    elif sys.argv[1] == "labelstudio":
         print(json.dumps(labelstudio(sys.argv[2])))
     elif sys.argv[1] == "yolo":
         print(json.dumps(yolo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))

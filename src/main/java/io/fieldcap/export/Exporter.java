@@ -23,7 +23,8 @@ public interface Exporter {
 
   /** The exporters this build has. */
   static List<Exporter> all() {
-    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter(), new LabelmeExporter(), new LabelStudioExporter());
+    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter(), new LabelmeExporter(), new LabelStudioExporter(),
+        new CvatExporter());
   }
 
   /** The classes of the boxes in the store, in name order: COCO numbers them from 1, YOLO from 0. */

@@ -70,7 +70,7 @@ class CommandLineIT {
     assertThat(p.output()).contains("--data-dir: no fieldcap.db in " + tmp);
     p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "tfrecord", "--out", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
-    assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio]");
+    assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
     p = ChildProcess.fieldcapRun("server", "--broker", "http://x", "--data-dir", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
     assertThat(p.output()).contains("mqtt.broker: 'http://x' is not allowed");

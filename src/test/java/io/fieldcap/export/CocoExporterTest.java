@@ -63,7 +63,7 @@ class CocoExporterTest {
 
   @Test
   void anUnknownFormatNamesTheKnownOnes() {
-    assertThatThrownBy(() -> Exporter.forFormat("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio]");
+    assertThatThrownBy(() -> Exporter.forFormat("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
     assertThat(Exporter.forFormat("VOC").format()).isEqualTo("voc");
   }
 }

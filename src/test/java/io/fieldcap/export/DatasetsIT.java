@@ -182,7 +182,7 @@ class DatasetsIT {
   }
 
   @Test
-  void givenALabelStudioExport_thenTheTasksFollowItsConventionsAndMatchTheLabelingConfig() throws Exception {
+  void givenLabelStudioAndCvatExports_thenTheyFollowTheirConventionsAndMatchTheirDeclaredLabels() throws Exception {
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       Exporter.Result r = new LabelStudioExporter().export(st, tmp.resolve("ls"),
           new ExportOptions(null, "detect", false, "/data/local-files/?d=ls/images/"));
@@ -190,6 +190,10 @@ class DatasetsIT {
       assertThat(r.annotations()).as("boxes and whole-frame choices").isEqualTo(32 * 3);
     }
     assertSameBoxes(read("labelstudio", tmp.resolve("ls")), Splits.ALL_TRAIN);
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      assertThat(new CvatExporter().export(st, tmp.resolve("cvat"), ExportOptions.DEFAULT).images()).isEqualTo(40);
+    }
+    assertSameBoxes(read("cvat", tmp.resolve("cvat")), Splits.ALL_TRAIN);
     JsonNode tasks = Codec.JSON.readTree(tmp.resolve("ls/tasks.json").toFile());
     JsonNode first = tasks.get(0);
     assertThat(first.at("/data/image").asText()).startsWith("/data/local-files/?d=ls/images/cam-a_");
@@ -200,11 +204,11 @@ class DatasetsIT {
 
   @Test
   void givenThePackagedJar_thenExportWritesYoloAndVocAndRefusesBadSplits() throws Exception {
-    for (String format : List.of("yolo", "voc", "labelme", "labelstudio")) {
+    for (String format : List.of("yolo", "voc", "labelme", "labelstudio", "cvat")) {
       ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", format,
           "--out", tmp.resolve("cli-" + format).toString(), "--split", "train=0.8,val=0.1,test=0.1", "--seed", "5");
       assertThat(p.exitCode()).as(p.output()).isZero();
-      assertThat(p.output()).contains("exported 40 images, " + (format.equals("labelstudio") ? "96 annotations in 3" : "64 annotations in 2")
+      assertThat(p.output()).contains("exported 40 images, " + (List.of("labelstudio", "cvat").contains(format) ? "96 annotations in 3" : "64 annotations in 2")
           + " categories as " + format);
       assertThat(tmp.resolve("cli-" + format)).isNotEmptyDirectory();
     }
