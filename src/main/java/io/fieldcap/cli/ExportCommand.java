@@ -4,6 +4,7 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.export.ExportOptions;
 import io.fieldcap.export.Exporter;
 import io.fieldcap.export.LabelStudioExporter;
+import io.fieldcap.export.Selection;
 import io.fieldcap.export.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -52,7 +53,68 @@ final class ExportCommand implements Callable<Integer> {
           + " files, with the export as the document root).")
   String imageUrl;
 
+  @Option(names = "--device", paramLabel = "ID", description = "Only this device's frames; repeatable.")
+  java.util.List<String> devices = new java.util.ArrayList<>();
+
+  @Option(names = "--since", paramLabel = "TIME", description = "Frames captured at or after (2026-11-29 or 2026-11-29T08:00:00Z).")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "Frames captured before (same forms as --since).")
+  String until;
+
+  @Option(names = "--kept-by", paramLabel = "RULE", description = "Frames kept by this capture rule; repeatable.")
+  java.util.List<String> keptBy = new java.util.ArrayList<>();
+
+  @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Frames carrying this tag; repeatable (all must match).")
+  java.util.List<String> tags = new java.util.ArrayList<>();
+
+  @Option(names = "--min-score", defaultValue = "0", description = "Leave out labels scored below this (default ${DEFAULT-VALUE}).")
+  double minScore;
+
+  @Option(names = "--map", paramLabel = "FROM=TO", description = "Rename a class (applied first); repeatable, e.g. --map truck=car.")
+  java.util.List<String> maps = new java.util.ArrayList<>();
+
+  @Option(names = "--classes", paramLabel = "A,B,...", split = ",",
+      description = "Keep only these classes (after --map), numbered in this order.")
+  java.util.List<String> classes;
+
+  @Option(names = "--class", paramLabel = "NAME", description = "Only frames with a label of this class (after --map); repeatable.")
+  java.util.List<String> withClasses = new java.util.ArrayList<>();
+
   @Spec CommandSpec spec;
+
+  private static java.time.Instant time(String option, String v) throws ConfigException {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          : java.time.Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ConfigException(option + ": '" + v + "' is not a date (2026-11-29) or a UTC time (2026-11-29T08:00:00Z)");
+    }
+  }
+
+  private static java.util.Map<String, String> pairs(String option, java.util.List<String> values) throws ConfigException {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String v : values) {
+      int eq = v.indexOf('=');
+      if (eq <= 0 || eq == v.length() - 1) {
+        throw new ConfigException(option + ": '" + v + "' is not KEY=VALUE");
+      }
+      out.put(v.substring(0, eq), v.substring(eq + 1));
+    }
+    return out;
+  }
+
+  private Selection selection() throws ConfigException {
+    if (minScore < 0 || minScore > 1) {
+      throw new ConfigException("--min-score: " + minScore + " is out of range; expected 0 to 1");
+    }
+    return new Selection(java.util.Set.copyOf(devices), time("--since", since), time("--until", until),
+        java.util.Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
+        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses));
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -77,7 +139,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
     }
     try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
-      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link, imageUrl));
+      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link, imageUrl, selection()));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

@@ -2,7 +2,7 @@ package io.fieldcap.export;
 
 import io.fieldcap.model.Detection;
 import io.fieldcap.protocol.Codec;
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,18 +41,13 @@ public final class CocoExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
+  public Result export(Frames store, Path out, ExportOptions options) throws IOException {
+    store = options.selection().view(store); // the frames, labels and class names this export takes
     List<StoredFrame> frames = new ArrayList<>();
     store.forEach(frames::add);
-    Map<String, Integer> categories = new TreeMap<>();
-    for (StoredFrame f : frames) {
-      if (f.labels() != null) {
-        f.labels().detections().stream().filter(d -> d.box() != null).forEach(d -> categories.putIfAbsent(d.label(), 0));
-      }
-    }
-    int next = 1;
-    for (Map.Entry<String, Integer> e : categories.entrySet()) {
-      e.setValue(next++);
+    Map<String, Integer> categories = new LinkedHashMap<>();
+    for (String name : Exporter.boxClasses(store, options)) {
+      categories.put(name, categories.size() + 1);
     }
     List<Map<String, Object>> images = new ArrayList<>();
     List<Map<String, Object>> annotations = new ArrayList<>();

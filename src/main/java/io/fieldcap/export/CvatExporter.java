@@ -2,7 +2,7 @@ package io.fieldcap.export;
 
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +39,8 @@ public final class CvatExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
+  public Result export(Frames store, Path out, ExportOptions options) throws IOException {
+    store = options.selection().view(store); // the frames, labels and class names this export takes
     boolean segment = "segment".equals(options.task());
     TreeSet<String> labels = new TreeSet<>();
     AtomicInteger count = new AtomicInteger();

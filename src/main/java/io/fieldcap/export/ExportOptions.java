@@ -10,11 +10,17 @@ package io.fieldcap.export;
  *     server's files: editing one edits the other)
  * @param imageUrl for formats whose tasks name images by URL (Label Studio): the prefix before each
  *     image's file name
+ * @param selection which frames and labels, and the class names and order
  */
-public record ExportOptions(Splits splits, String task, boolean link, String imageUrl) {
-  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL);
+public record ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection) {
+  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL,
+      Selection.ALL);
 
   public ExportOptions(Splits splits, String task, boolean link) {
-    this(splits, task, link, LabelStudioExporter.DEFAULT_URL);
+    this(splits, task, link, LabelStudioExporter.DEFAULT_URL, Selection.ALL);
+  }
+
+  public ExportOptions(Splits splits, String task, boolean link, String imageUrl) {
+    this(splits, task, link, imageUrl, Selection.ALL);
   }
 }

@@ -1,6 +1,6 @@
 package io.fieldcap.export;
 
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,9 @@ public interface Exporter {
   /** The format's name on the command line. */
   String format();
 
-  Result export(FrameStore store, Path out, ExportOptions options) throws IOException;
+  Result export(Frames store, Path out, ExportOptions options) throws IOException;
 
-  default Result export(FrameStore store, Path out) throws IOException {
+  default Result export(Frames store, Path out) throws IOException {
     return export(store, out, ExportOptions.DEFAULT);
   }
 
@@ -27,8 +27,14 @@ public interface Exporter {
         new CvatExporter());
   }
 
-  /** The classes of the boxes in the store, in name order: COCO numbers them from 1, YOLO from 0. */
-  static List<String> boxClasses(FrameStore store) throws IOException {
+  /**
+   * The classes of the boxes, in name order (COCO numbers them from 1, YOLO from 0), or in the order
+   * {@code --classes} gave.
+   */
+  static List<String> boxClasses(Frames store, ExportOptions options) throws IOException {
+    if (options.selection().classes() != null) {
+      return options.selection().classes();
+    }
     java.util.SortedSet<String> names = new java.util.TreeSet<>();
     store.forEach(f -> {
       if (f.labels() != null) {

@@ -3,7 +3,7 @@ package io.fieldcap.export;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.protocol.Codec;
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +39,8 @@ public final class LabelmeExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
+  public Result export(Frames store, Path out, ExportOptions options) throws IOException {
+    store = options.selection().view(store); // the frames, labels and class names this export takes
     AtomicInteger images = new AtomicInteger();
     AtomicInteger shapes = new AtomicInteger();
     TreeSet<String> classes = new TreeSet<>();

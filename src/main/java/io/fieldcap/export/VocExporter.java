@@ -2,7 +2,7 @@ package io.fieldcap.export;
 
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,8 @@ public final class VocExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
+  public Result export(Frames store, Path out, ExportOptions options) throws IOException {
+    store = options.selection().view(store); // the frames, labels and class names this export takes
     Splits splits = options.splits() == null ? Splits.ALL_TRAIN : options.splits();
     Files.createDirectories(out.resolve("Annotations"));
     Files.createDirectories(out.resolve("ImageSets/Main"));

@@ -2,7 +2,7 @@ package io.fieldcap.export;
 
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +46,9 @@ public final class YoloExporter implements Exporter {
   }
 
   @Override
-  public Result export(FrameStore store, Path out, ExportOptions options) throws IOException {
-    List<String> classes = Exporter.boxClasses(store);
+  public Result export(Frames store, Path out, ExportOptions options) throws IOException {
+    store = options.selection().view(store); // the frames, labels and class names this export takes
+    List<String> classes = Exporter.boxClasses(store, options);
     Splits splits = options.splits() == null ? Splits.ALL_TRAIN : options.splits();
     boolean segment = "segment".equals(options.task());
     for (String s : List.of("train", "val", "test")) {

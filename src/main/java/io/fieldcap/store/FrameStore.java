@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * server processes sharing the same store: staged state lives in the store, not in a process, so
  * the manifest and the chunks of one frame may arrive at different servers of a shared subscription.
  */
-public interface FrameStore extends AutoCloseable {
+public interface FrameStore extends Frames, AutoCloseable {
   /** What {@link #commit} did. */
   enum Outcome {
     STORED,
@@ -65,6 +65,7 @@ public interface FrameStore extends AutoCloseable {
   int expireStaged(Instant cutoff) throws IOException;
 
   /** Every stored frame, in (device, capture time) order. */
+  @Override
   void forEach(Consumer<StoredFrame> action) throws IOException;
 
   @Override

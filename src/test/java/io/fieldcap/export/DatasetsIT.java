@@ -212,6 +212,26 @@ class DatasetsIT {
           + " categories as " + format);
       assertThat(tmp.resolve("cli-" + format)).isNotEmptyDirectory();
     }
+    // selection and class mapping: cam-a only, labels scored 0.6 or more, cars renamed vehicles, vehicles first
+    ChildProcess sel = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "yolo", "--out",
+        tmp.resolve("sel").toString(), "--device", "cam-a", "--min-score", "0.5", "--map", "car=vehicle",
+        "--classes", "vehicle,person", "--since", "2026-11-29T09:00:00Z");
+    assertThat(sel.exitCode()).as(sel.output()).isZero();
+    assertThat(Files.readString(tmp.resolve("sel/data.yaml"))).contains("  0: \"vehicle\"", "  1: \"person\"");
+    try (var files = Files.list(tmp.resolve("sel/labels/train"))) {
+      List<Path> labels = files.toList();
+      assertThat(labels).allMatch(p -> p.getFileName().toString().startsWith("cam-a_"));
+      // cam-a frames are the even ones, 7 minutes apart from 08:00; from 09:00 on: frames 10, 12, ..., 38
+      assertThat(labels).hasSize(15);
+    }
+    sel = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "voc", "--out",
+        tmp.resolve("sel2").toString(), "--min-score", "0.6", "--class", "car");
+    assertThat(sel.exitCode()).as(sel.output()).isZero();
+    assertThat(sel.output()).as("no frame has a car scored 0.6 or more").contains("exported 0 images");
+    sel = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "voc", "--out",
+        tmp.resolve("sel3").toString(), "--since", "yesterday");
+    assertThat(sel.exitCode()).isEqualTo(2);
+    assertThat(sel.output()).contains("--since: 'yesterday' is not a date");
     ChildProcess bad = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", "yolo", "--out",
         tmp.resolve("bad").toString(), "--split", "train=0.9,val=0.2");
     assertThat(bad.exitCode()).isEqualTo(2);
