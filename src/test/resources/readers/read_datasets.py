@@ -111,8 +111,29 @@ def cvat(root):
     return out
 
 
+def coco(root):
+    """COCO: bbox is [x, y, width, height] in pixels; category ids resolve through categories."""
+    with open(os.path.join(root, "annotations.json")) as f:
+        c = json.load(f)
+    assert "info" in c and "licenses" in c
+    cats = {k["id"]: k["name"] for k in c["categories"]}
+    out = {}
+    by_id = {}
+    for img in c["images"]:
+        assert os.path.isfile(os.path.join(root, "images", img["file_name"]))
+        name = img["device"] + "_" + img["frame_id"]
+        out[name] = {"split": img.get("split", "train"), "boxes": []}
+        by_id[img["id"]] = name
+    for a in c["annotations"]:
+        x, y, w, h = a["bbox"]
+        out[by_id[a["image_id"]]]["boxes"].append([cats[a["category_id"]], x, y, w, h])
+    return out
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "cvat":
+    if sys.argv[1] == "coco":
+        print(json.dumps(coco(sys.argv[2])))
+    elif sys.argv[1] == "cvat":
         print(json.dumps(cvat(sys.argv[2])))
     elif sys.argv[1] == "labelstudio":
         print(json.dumps(labelstudio(sys.argv[2])))

@@ -139,7 +139,19 @@ final class ExportCommand implements Callable<Integer> {
       throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
     }
     try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
-      Exporter.Result r = exporter.export(store, out, new ExportOptions(splits, task, link, imageUrl, selection()));
+      var err = spec.commandLine().getErr();
+      long[] read = {0, System.nanoTime()};
+      // a line on stderr every 2 s on long exports (formats read the store in one or two passes)
+      io.fieldcap.store.Frames progress = action -> store.forEach(f -> {
+        action.accept(f);
+        read[0]++;
+        if (System.nanoTime() - read[1] > 2_000_000_000L) {
+          err.printf("export: %d frames read so far%n", read[0]);
+          err.flush();
+          read[1] = System.nanoTime();
+        }
+      });
+      Exporter.Result r = exporter.export(progress, out, new ExportOptions(splits, task, link, imageUrl, selection()));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

@@ -5,7 +5,10 @@ import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,45 +46,48 @@ public final class CocoExporter implements Exporter {
   @Override
   public Result export(Frames store, Path out, ExportOptions options) throws IOException {
     store = options.selection().view(store); // the frames, labels and class names this export takes
-    List<StoredFrame> frames = new ArrayList<>();
-    store.forEach(frames::add);
     Map<String, Integer> categories = new LinkedHashMap<>();
     for (String name : Exporter.boxClasses(store, options)) {
       categories.put(name, categories.size() + 1);
     }
-    List<Map<String, Object>> images = new ArrayList<>();
-    List<Map<String, Object>> annotations = new ArrayList<>();
-    int imageId = 0;
-    for (StoredFrame f : frames) {
-      imageId++;
-      String fileName = f.device() + "/" + f.frameId() + ".jpg";
-      try {
-        Exporter.place(f.image(), out.resolve("images").resolve(fileName), options.link());
-      } catch (IOException e) {
-        throw new IOException("cannot place image " + f.image() + " in the export: " + e.getMessage(), e);
-      }
-      Map<String, Object> img = new LinkedHashMap<>();
-      img.put("id", imageId);
-      img.put("file_name", fileName);
-      img.put("width", f.width());
-      img.put("height", f.height());
-      img.put("date_captured", f.capturedAt().toString());
-      img.put("device", f.device());
-      img.put("frame_id", f.frameId());
-      img.put("sha256", f.sha256());
-      if (options.splits() != null) {
-        img.put("split", options.splits().of(f));
-      }
-      List<Map<String, Object>> wholeFrame = new ArrayList<>();
-      if (f.labels() != null) {
+    Files.createDirectories(out);
+    Path tmp = out.resolve("annotations.json.part");
+    AtomicInteger images = new AtomicInteger();
+    AtomicInteger annotations = new AtomicInteger();
+    // Written as a stream, in two passes over the frames (images, then annotations, as COCO orders
+    // them), so that memory does not grow with the number of frames; image ids are the frames' order.
+    try (OutputStream os = Files.newOutputStream(tmp);
+        JsonGenerator gen = Codec.JSON.getFactory().createGenerator(os).useDefaultPrettyPrinter()) {
+      gen.writeStartObject();
+      gen.writeObjectField("info", Map.of("description", "fieldcap export", "date_created", Instant.now().toString(),
+          "version", "1"));
+      gen.writeObjectField("licenses", List.of());
+      gen.writeArrayFieldStart("images");
+      store.forEach(f -> {
+        int imageId = images.incrementAndGet();
+        String fileName = f.device() + "/" + f.frameId() + ".jpg";
+        try {
+          Exporter.place(f.image(), out.resolve("images").resolve(fileName), options.link());
+          gen.writeObject(image(f, imageId, fileName, options));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      gen.writeEndArray();
+      gen.writeArrayFieldStart("annotations");
+      AtomicInteger imageId = new AtomicInteger();
+      store.forEach(f -> {
+        int id = imageId.incrementAndGet();
+        if (f.labels() == null) {
+          return;
+        }
         for (Detection d : f.labels().detections()) {
           if (d.box() == null) {
-            wholeFrame.add(Map.of("class", d.label(), "score", d.score()));
             continue;
           }
           Map<String, Object> a = new LinkedHashMap<>();
-          a.put("id", annotations.size() + 1);
-          a.put("image_id", imageId);
+          a.put("id", annotations.incrementAndGet());
+          a.put("image_id", id);
           a.put("category_id", categories.get(d.label()));
           a.put("bbox", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
           if (d.polygon() != null) {
@@ -92,31 +98,50 @@ public final class CocoExporter implements Exporter {
           }
           a.put("iscrowd", 0);
           a.put("score", d.score());
-          annotations.add(a);
+          try {
+            gen.writeObject(a);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
         }
-        img.put("model", f.labels().model());
-      }
-      if (!wholeFrame.isEmpty()) {
-        img.put("labels", wholeFrame);
-      }
-      images.add(img);
-    }
-    Map<String, Object> coco = new LinkedHashMap<>();
-    coco.put("info", Map.of("description", "fieldcap export", "date_created", Instant.now().toString(), "version", "1"));
-    coco.put("licenses", List.of());
-    coco.put("images", images);
-    coco.put("annotations", annotations);
-    List<Map<String, Object>> cats = new ArrayList<>();
-    categories.forEach((name, id) -> cats.add(Map.of("id", id, "name", name, "supercategory", "")));
-    coco.put("categories", cats);
-    Files.createDirectories(out);
-    Path tmp = out.resolve("annotations.json.part");
-    try {
-      Codec.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), coco);
+      });
+      gen.writeEndArray();
+      List<Map<String, Object>> cats = new ArrayList<>();
+      categories.forEach((name, id) -> cats.add(Map.of("id", id, "name", name, "supercategory", "")));
+      gen.writeObjectField("categories", cats);
+      gen.writeEndObject();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     Files.move(tmp, out.resolve("annotations.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Result(images.size(), annotations.size(), cats.size(), out);
+    return new Result(images.get(), annotations.get(), categories.size(), out);
+  }
+
+  private static Map<String, Object> image(StoredFrame f, int imageId, String fileName, ExportOptions options) {
+    Map<String, Object> img = new LinkedHashMap<>();
+    img.put("id", imageId);
+    img.put("file_name", fileName);
+    img.put("width", f.width());
+    img.put("height", f.height());
+    img.put("date_captured", f.capturedAt().toString());
+    img.put("device", f.device());
+    img.put("frame_id", f.frameId());
+    img.put("sha256", f.sha256());
+    if (options.splits() != null) {
+      img.put("split", options.splits().of(f));
+    }
+    if (f.labels() != null) {
+      img.put("model", f.labels().model());
+      List<Map<String, Object>> wholeFrame = new ArrayList<>();
+      for (Detection d : f.labels().detections()) {
+        if (d.box() == null) {
+          wholeFrame.add(Map.of("class", d.label(), "score", d.score()));
+        }
+      }
+      if (!wholeFrame.isEmpty()) {
+        img.put("labels", wholeFrame);
+      }
+    }
+    return img;
   }
 }

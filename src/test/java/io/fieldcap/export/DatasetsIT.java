@@ -112,6 +112,10 @@ class DatasetsIT {
       assertThat(y.categories()).isEqualTo(2);
       new VocExporter().export(st, tmp.resolve("voc"), options);
     }
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      new CocoExporter().export(st, tmp.resolve("coco"), options);
+    }
+    assertSameBoxes(read("coco", tmp.resolve("coco")), splits);
     assertSameBoxes(read("yolo", tmp.resolve("yolo")), splits);
     assertSameBoxes(read("voc", tmp.resolve("voc")), splits);
     String yaml = Files.readString(tmp.resolve("yolo/data.yaml"));
