@@ -149,6 +149,18 @@ class CommandLineIT {
   }
 
   @Test
+  void benchExportExportsASyntheticStoreAndReportsItsRate() throws Exception {
+    ChildProcess p = ChildProcess.fieldcapRun("bench", "export", "--frames", "500", "--format", "voc");
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    String json = p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+    var r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertThat(r.get("frames").asInt()).isEqualTo(500);
+    assertThat(r.get("annotations").asInt()).isEqualTo(1000);
+    assertThat(r.get("framesPerSecond").asLong()).isPositive();
+    assertThat(ChildProcess.fieldcapRun("bench", "export", "--format", "tfrecord").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",
         "--set", "spool.dir=" + tmp.resolve("none"));
