@@ -110,42 +110,11 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 1) {
         throw new ConfigException("--frames must be at least 1");
       }
-      io.fieldcap.export.Exporter exporter;
-      try {
-        exporter = io.fieldcap.export.Exporter.forFormat(format);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("--format: " + e.getMessage());
-      }
+      io.fieldcap.export.Exporter exporter = ExportCommand.exporter(format);
       Path work = Files.createTempDirectory("fieldcap-bench-export");
       try {
-        Path data = work.resolve("data");
-        byte[] jpeg = io.fieldcap.image.Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
-        Path image = Files.createDirectories(data.resolve("images/bench")).resolve("one.jpg");
-        Files.write(image, jpeg);
-        var labels = new io.fieldcap.model.LabelSet("bench.onnx", java.util.List.of(
-            new io.fieldcap.model.Detection("person", 0.9, new io.fieldcap.model.Box(1.5, 2.5, 20, 30)),
-            new io.fieldcap.model.Detection("car", 0.6, new io.fieldcap.model.Box(30, 10, 25.25, 12))));
-        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
-        try (io.fieldcap.store.LocalFrameStore store = io.fieldcap.store.LocalFrameStore.open(data)) {
-          store.insertSynthetic("bench", frames, java.time.Instant.parse("2026-11-29T00:00:00Z"), "images/bench/one.jpg",
-              io.fieldcap.model.Sha256.hex(jpeg), jpeg.length, 64, 48, labels);
-          long t0 = System.nanoTime();
-          var result = exporter.export(store, work.resolve("out"), new io.fieldcap.export.ExportOptions(
-              io.fieldcap.export.Splits.parse("train=0.8,val=0.1,test=0.1", 0, java.time.Duration.ofMinutes(10)),
-              "detect", false));
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          System.gc();
-          Runtime rt = Runtime.getRuntime();
-          r.put("format", exporter.format());
-          r.put("frames", result.images());
-          r.put("annotations", result.annotations());
-          r.put("seconds", Math.round(seconds * 10) / 10.0);
-          r.put("framesPerSecond", Math.round(result.images() / seconds));
-          r.put("heapUsedAfterMb", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
-          r.put("maxHeapMb", rt.maxMemory() / (1024 * 1024));
-        }
         var out = spec.commandLine().getOut();
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.ExportBench.run(frames, exporter, work)));
         out.flush();
         return ExitCodes.OK;
       } finally {

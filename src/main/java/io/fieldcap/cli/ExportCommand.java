@@ -83,6 +83,15 @@ final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** The exporter for {@code --format}, or a usage error naming the known formats. */
+  static Exporter exporter(String format) throws ConfigException {
+    try {
+      return Exporter.forFormat(format);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--format: " + e.getMessage());
+    }
+  }
+
   private static java.time.Instant time(String option, String v) throws ConfigException {
     if (v == null) {
       return null;
@@ -118,12 +127,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Exporter exporter;
-    try {
-      exporter = Exporter.forFormat(format);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("--format: " + e.getMessage());
-    }
+    Exporter exporter = exporter(format);
     if (!task.equals("detect") && !task.equals("segment")) {
       throw new ConfigException("--task: '" + task + "' is not allowed; expected detect or segment");
     }

@@ -1,0 +1,54 @@
+package io.fieldcap.bench;
+
+import io.fieldcap.export.ExportOptions;
+import io.fieldcap.export.Exporter;
+import io.fieldcap.export.Splits;
+import io.fieldcap.image.Images;
+import io.fieldcap.model.Box;
+import io.fieldcap.model.Detection;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
+import io.fieldcap.store.LocalFrameStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Time to export a server store of {@code frames} synthetic frames (two boxes each, all rows pointing
+ * at one small real JPEG) with a three-way split, copying every image; and the heap in use after it,
+ * which shows whether an export's memory grows with the number of frames.
+ */
+public final class ExportBench {
+  private ExportBench() {}
+
+  public static Map<String, Object> run(int frames, Exporter exporter, Path work) throws Exception {
+    Path data = work.resolve("data");
+    byte[] jpeg = Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
+    Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("one.jpg"), jpeg);
+    LabelSet labels = new LabelSet("bench.onnx", List.of(new Detection("person", 0.9, new Box(1.5, 2.5, 20, 30)),
+        new Detection("car", 0.6, new Box(30, 10, 25.25, 12))));
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (LocalFrameStore store = LocalFrameStore.open(data)) {
+      store.insertSynthetic("bench", frames, Instant.parse("2026-11-29T00:00:00Z"), "images/bench/one.jpg",
+          Sha256.hex(jpeg), jpeg.length, 64, 48, labels);
+      long t0 = System.nanoTime();
+      Exporter.Result result = exporter.export(store, work.resolve("out"), new ExportOptions(
+          Splits.parse("train=0.8,val=0.1,test=0.1", 0, Duration.ofMinutes(10)), "detect", false));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      r.put("format", exporter.format());
+      r.put("frames", result.images());
+      r.put("annotations", result.annotations());
+      r.put("seconds", Math.round(seconds * 10) / 10.0);
+      r.put("framesPerSecond", Math.round(result.images() / seconds));
+      r.put("heapUsedAfterMb", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+      r.put("maxHeapMb", rt.maxMemory() / (1024 * 1024));
+    }
+    return r;
+  }
+}
