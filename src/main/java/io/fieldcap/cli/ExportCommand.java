@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,18 +30,6 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output folder.")
   Path out;
 
-  @Option(names = "--split", paramLabel = "SPEC",
-      description = "Splits, e.g. train=0.8,val=0.1,test=0.1: grouped by device and --group-window, stable as frames arrive."
-          + " Default: all in train.")
-  String split;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Changes every split assignment at once (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--group-window", defaultValue = "10m", paramLabel = "DURATION",
-      description = "Frames of one device within this window go to the same split (default ${DEFAULT-VALUE}).")
-  String groupWindow;
-
   @Option(names = "--task", defaultValue = "detect", paramLabel = "TASK",
       description = "detect (boxes) or segment (outlines; yolo) (default ${DEFAULT-VALUE}).")
   String task;
@@ -53,33 +42,12 @@ final class ExportCommand implements Callable<Integer> {
           + " files, with the export as the document root).")
   String imageUrl;
 
-  @Option(names = "--device", paramLabel = "ID", description = "Only this device's frames; repeatable.")
-  java.util.List<String> devices = new java.util.ArrayList<>();
+  @Mixin SelectionOptions select;
 
-  @Option(names = "--since", paramLabel = "TIME", description = "Frames captured at or after (2026-11-29 or 2026-11-29T08:00:00Z).")
-  String since;
-
-  @Option(names = "--until", paramLabel = "TIME", description = "Frames captured before (same forms as --since).")
-  String until;
-
-  @Option(names = "--kept-by", paramLabel = "RULE", description = "Frames kept by this capture rule; repeatable.")
-  java.util.List<String> keptBy = new java.util.ArrayList<>();
-
-  @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Frames carrying this tag; repeatable (all must match).")
-  java.util.List<String> tags = new java.util.ArrayList<>();
-
-  @Option(names = "--min-score", defaultValue = "0", description = "Leave out labels scored below this (default ${DEFAULT-VALUE}).")
-  double minScore;
-
-  @Option(names = "--map", paramLabel = "FROM=TO", description = "Rename a class (applied first); repeatable, e.g. --map truck=car.")
-  java.util.List<String> maps = new java.util.ArrayList<>();
-
-  @Option(names = "--classes", paramLabel = "A,B,...", split = ",",
-      description = "Keep only these classes (after --map), numbered in this order.")
-  java.util.List<String> classes;
-
-  @Option(names = "--class", paramLabel = "NAME", description = "Only frames with a label of this class (after --map); repeatable.")
-  java.util.List<String> withClasses = new java.util.ArrayList<>();
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "Export a frozen dataset (fieldcap dataset create): its frames, labels and splits as recorded;"
+          + " selection and split options do not apply.")
+  String dataset;
 
   @Spec CommandSpec spec;
 
@@ -92,61 +60,48 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  private static java.time.Instant time(String option, String v) throws ConfigException {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-          : java.time.Instant.parse(v);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new ConfigException(option + ": '" + v + "' is not a date (2026-11-29) or a UTC time (2026-11-29T08:00:00Z)");
-    }
-  }
-
-  private static java.util.Map<String, String> pairs(String option, java.util.List<String> values) throws ConfigException {
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-    for (String v : values) {
-      int eq = v.indexOf('=');
-      if (eq <= 0 || eq == v.length() - 1) {
-        throw new ConfigException(option + ": '" + v + "' is not KEY=VALUE");
-      }
-      out.put(v.substring(0, eq), v.substring(eq + 1));
-    }
-    return out;
-  }
-
-  private Selection selection() throws ConfigException {
-    if (minScore < 0 || minScore > 1) {
-      throw new ConfigException("--min-score: " + minScore + " is out of range; expected 0 to 1");
-    }
-    return new Selection(java.util.Set.copyOf(devices), time("--since", since), time("--until", until),
-        java.util.Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
-        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses));
-  }
-
   @Override
   public Integer call() throws Exception {
     Exporter exporter = exporter(format);
     if (!task.equals("detect") && !task.equals("segment")) {
       throw new ConfigException("--task: '" + task + "' is not allowed; expected detect or segment");
     }
-    Splits splits = null;
-    if (split != null) {
-      try {
-        splits = Splits.parse(split, seed, io.fieldcap.config.Durations.parse(groupWindow));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage());
+    Splits splits = select.splits();
+    Selection selection = select.selection();
+    try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+      io.fieldcap.store.Frames source = store;
+      java.time.Instant created = null;
+      if (dataset != null) {
+        if (select.spec().size() > 1) {
+          throw new ConfigException("--dataset " + dataset + " exports the dataset as it was recorded: leave out the"
+              + " selection and split options (" + String.join(", ", select.spec().keySet()).replace("labels, ", "") + ")");
+        }
+        io.fieldcap.store.Datasets.Dataset d = store.datasets().get(dataset);
+        if (d == null) {
+          throw new ConfigException("--dataset: no dataset named '" + dataset + "' in " + dataDir
+              + " (fieldcap dataset list shows them)");
+        }
+        source = store.datasets().frames(dataset);
+        created = d.createdAt();
+        // the dataset's own labels, classes and splits: nothing to select again
+        var spec = io.fieldcap.protocol.Codec.JSON.readTree(d.spec());
+        java.util.List<String> classes = null;
+        if (spec.has("classes")) {
+          classes = new java.util.ArrayList<>();
+          for (var c : spec.get("classes")) {
+            classes.add(c.asText());
+          }
+        }
+        selection = new Selection(java.util.Set.of(), null, null, java.util.Set.of(), java.util.Map.of(), 0,
+            java.util.Map.of(), classes, java.util.Set.of(), Selection.Labels.PRELABELS);
+        // each frame carries the split recorded for it, which Splits.of returns
+        splits = spec.has("split") ? Splits.parse(spec.get("split").asText(), 0, java.time.Duration.ofMinutes(10)) : null;
       }
-    }
-    if (!Files.isRegularFile(dataDir.resolve("fieldcap.db"))) {
-      throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
-    }
-    try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
+      io.fieldcap.store.Frames from = source;
       var err = spec.commandLine().getErr();
       long[] read = {0, System.nanoTime()};
       // a line on stderr every 2 s on long exports (formats read the store in one or two passes)
-      io.fieldcap.store.Frames progress = action -> store.forEach(f -> {
+      io.fieldcap.store.Frames progress = action -> from.forEach(f -> {
         action.accept(f);
         read[0]++;
         if (System.nanoTime() - read[1] > 2_000_000_000L) {
@@ -155,7 +110,7 @@ final class ExportCommand implements Callable<Integer> {
           read[1] = System.nanoTime();
         }
       });
-      Exporter.Result r = exporter.export(progress, out, new ExportOptions(splits, task, link, imageUrl, selection()));
+      Exporter.Result r = exporter.export(progress, out, new ExportOptions(splits, task, link, imageUrl, selection, created));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

@@ -59,13 +59,14 @@ public final class CocoExporter implements Exporter {
     try (OutputStream os = Files.newOutputStream(tmp);
         JsonGenerator gen = Codec.JSON.getFactory().createGenerator(os).useDefaultPrettyPrinter()) {
       gen.writeStartObject();
-      gen.writeObjectField("info", Map.of("description", "fieldcap export", "date_created", Instant.now().toString(),
+      gen.writeObjectField("info", Exporter.ordered("description", "fieldcap export", "date_created",
+          (options.created() == null ? Instant.now() : options.created()).toString(),
           "version", "1"));
       gen.writeObjectField("licenses", List.of());
       gen.writeArrayFieldStart("images");
       store.forEach(f -> {
         int imageId = images.incrementAndGet();
-        String fileName = f.device() + "/" + f.frameId() + ".jpg";
+        String fileName = f.device() + "/" + f.frameId() + f.extension();
         try {
           Exporter.place(f.image(), out.resolve("images").resolve(fileName), options.link());
           gen.writeObject(image(f, imageId, fileName, options));
@@ -107,7 +108,7 @@ public final class CocoExporter implements Exporter {
       });
       gen.writeEndArray();
       List<Map<String, Object>> cats = new ArrayList<>();
-      categories.forEach((name, id) -> cats.add(Map.of("id", id, "name", name, "supercategory", "")));
+      categories.forEach((name, id) -> cats.add(Exporter.ordered("id", id, "name", name, "supercategory", "")));
       gen.writeObjectField("categories", cats);
       gen.writeEndObject();
     } catch (UncheckedIOException e) {
@@ -135,7 +136,7 @@ public final class CocoExporter implements Exporter {
       List<Map<String, Object>> wholeFrame = new ArrayList<>();
       for (Detection d : f.labels().detections()) {
         if (d.box() == null) {
-          wholeFrame.add(Map.of("class", d.label(), "score", d.score()));
+          wholeFrame.add(Exporter.ordered("class", d.label(), "score", d.score()));
         }
       }
       if (!wholeFrame.isEmpty()) {

@@ -63,7 +63,7 @@ public final class CvatExporter implements Exporter {
       }
       w.write("      </labels>\n    </task>\n  </meta>\n");
       store.forEach(f -> {
-        String name = f.device() + "_" + f.frameId() + ".jpg";
+        String name = f.device() + "_" + f.frameId() + f.extension();
         StringBuilder x = new StringBuilder();
         x.append("  <image id=\"").append(images.get()).append("\" name=\"").append(attr(name)).append("\" width=\"")
             .append(f.width()).append("\" height=\"").append(f.height()).append("\">\n");

@@ -11,10 +11,17 @@ package io.fieldcap.export;
  * @param imageUrl for formats whose tasks name images by URL (Label Studio): the prefix before each
  *     image's file name
  * @param selection which frames and labels, and the class names and order
+ * @param created the creation time formats record (COCO's {@code info.date_created}): a frozen
+ *     dataset's, so that exporting it again writes the same bytes; null for now
  */
-public record ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection) {
+public record ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection,
+    java.time.Instant created) {
   public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL,
       Selection.ALL);
+
+  public ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection) {
+    this(splits, task, link, imageUrl, selection, null);
+  }
 
   public ExportOptions(Splits splits, String task, boolean link) {
     this(splits, task, link, LabelStudioExporter.DEFAULT_URL, Selection.ALL);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Writes the stored frames as a dataset in one format. */
 public interface Exporter {
@@ -42,6 +43,18 @@ public interface Exporter {
       }
     });
     return List.copyOf(names);
+  }
+
+  /**
+   * A map of these keys and values in this order: what exporters write instead of {@code Map.of},
+   * whose order changes from one run to the next, so that an export is the same bytes every time.
+   */
+  static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   static Exporter forFormat(String name) {

@@ -85,7 +85,7 @@ public final class LabelStudioExporter implements Exporter {
         var gen = Codec.JSON.getFactory().createGenerator(os)) {
       gen.writeStartArray();
       store.forEach(f -> {
-        String name = f.device() + "_" + f.frameId() + ".jpg";
+        String name = f.device() + "_" + f.frameId() + f.extension();
         List<Map<String, Object>> result = new ArrayList<>();
         double scores = 0;
         if (f.labels() != null) {
@@ -99,7 +99,7 @@ public final class LabelStudioExporter implements Exporter {
               for (int i = 0; i < d.polygon().size(); i += 2) {
                 pts.add(List.of(pct(d.polygon().get(i), f.width()), pct(d.polygon().get(i + 1), f.height())));
               }
-              result.add(item(id, "outline", "polygonlabels", Map.of("points", pts, "polygonlabels", List.of(d.label())),
+              result.add(item(id, "outline", "polygonlabels", Exporter.ordered("points", pts, "polygonlabels", List.of(d.label())),
                   d.score(), f.width(), f.height()));
               outlines.add(d.label());
             } else {

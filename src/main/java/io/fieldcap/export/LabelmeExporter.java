@@ -80,7 +80,7 @@ public final class LabelmeExporter implements Exporter {
         doc.put("version", VERSION);
         doc.put("flags", flags);
         doc.put("shapes", list);
-        doc.put("imagePath", name + ".jpg");
+        doc.put("imagePath", name + f.extension());
         doc.put("imageData", null);
         doc.put("imageHeight", f.height());
         doc.put("imageWidth", f.width());
@@ -94,7 +94,7 @@ public final class LabelmeExporter implements Exporter {
         }
         doc.put("fieldcap", origin);
         try {
-          Exporter.place(f.image(), dir.resolve(name + ".jpg"), options.link());
+          Exporter.place(f.image(), dir.resolve(name + f.extension()), options.link());
           // labelme's reader wants null written out (imageData, group_id): the shared mapper leaves nulls out
           Files.write(dir.resolve(name + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         } catch (IOException e) {

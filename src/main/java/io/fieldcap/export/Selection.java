@@ -25,16 +25,38 @@ import java.util.Set;
  * @param map class renames, applied first
  * @param classes the classes to keep, in this order (null: all, in name order)
  * @param withClasses take only frames with a label of one of these classes (empty: all)
+ * @param labels which labels: the device's pre-labels, the reviewed ones (frames without a review are
+ *     left out), or the best of each frame (reviewed where there is a review, else the pre-labels)
  */
 public record Selection(Set<String> devices, Instant since, Instant until, Set<String> keptBy, Map<String, String> tags,
-    double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses) {
-  public static final Selection ALL = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), null, Set.of());
+    double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses, Labels labels) {
+  /** {@code --labels}. */
+  public enum Labels {
+    PRELABELS,
+    REVIEWED,
+    BEST;
+
+    /** Parses {@code prelabels}, {@code reviewed} or {@code best}. */
+    public static Labels parse(String v) {
+      for (Labels l : values()) {
+        if (l.name().equalsIgnoreCase(v)) {
+          return l;
+        }
+      }
+      throw new IllegalArgumentException("--labels: '" + v + "' is not prelabels, reviewed or best");
+    }
+  }
+
+  public static final Selection ALL = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), null, Set.of(),
+      Labels.BEST);
+
+  public Selection(Set<String> devices, Instant since, Instant until, Set<String> keptBy, Map<String, String> tags,
+      double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses) {
+    this(devices, since, until, keptBy, tags, minScore, map, classes, withClasses, Labels.BEST);
+  }
 
   /** {@code frames} seen through this selection: frames left out, labels filtered and renamed. */
   public Frames view(Frames frames) {
-    if (this.equals(ALL)) {
-      return frames;
-    }
     return action -> frames.forEach(f -> {
       StoredFrame s = select(f);
       if (s != null) {
@@ -61,7 +83,17 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
         return null;
       }
     }
-    LabelSet labels = f.labels();
+    LabelSet labels;
+    int revision;
+    if (labels() == Labels.PRELABELS || labels() == Labels.BEST && f.reviewed() == null) {
+      labels = f.labels();
+      revision = 0;
+    } else if (f.reviewed() == null) {
+      return null; // --labels reviewed: not reviewed yet
+    } else {
+      labels = f.reviewed();
+      revision = f.revision();
+    }
     if (labels != null) {
       List<Detection> kept = new ArrayList<>();
       for (Detection d : labels.detections()) {
@@ -77,6 +109,6 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
       return null;
     }
     return new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(), f.width(), f.height(),
-        labels, f.meta(), f.image(), f.receivedAt());
+        labels, f.meta(), f.image(), f.receivedAt(), f.reviewed(), revision, f.split());
   }
 }

@@ -73,8 +73,14 @@ public record Splits(Map<String, Double> fractions, long seed, Duration window) 
     return f.device() + "/" + Math.floorDiv(f.capturedAt().toEpochMilli(), window.toMillis());
   }
 
-  /** The split of a frame: where the hash of (seed, group) falls among the cumulative fractions. */
+  /**
+   * The split of a frame: the one a frozen dataset recorded for it, else where the hash of (seed,
+   * group) falls among the cumulative fractions.
+   */
   public String of(StoredFrame f) {
+    if (f.split() != null) {
+      return f.split();
+    }
     double u = unit(seed + "/" + group(f));
     double acc = 0;
     String last = null;

@@ -58,7 +58,7 @@ public final class VocExporter implements Exporter {
       store.forEach(f -> {
         String name = f.device() + "_" + f.frameId();
         StringBuilder x = new StringBuilder();
-        x.append("<annotation>\n  <folder>JPEGImages</folder>\n  <filename>").append(name).append(".jpg</filename>\n");
+        x.append("<annotation>\n  <folder>JPEGImages</folder>\n  <filename>").append(name).append(f.extension()).append("</filename>\n");
         x.append("  <source><database>fieldcap</database><device>").append(xml(f.device())).append("</device><frame_id>")
             .append(f.frameId()).append("</frame_id><captured_at>").append(f.capturedAt()).append("</captured_at>");
         if (f.labels() != null && f.labels().model() != null) {
@@ -84,7 +84,7 @@ public final class VocExporter implements Exporter {
         }
         x.append("</annotation>\n");
         try {
-          Exporter.place(f.image(), out.resolve("JPEGImages").resolve(name + ".jpg"), options.link());
+          Exporter.place(f.image(), out.resolve("JPEGImages").resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("Annotations").resolve(name + ".xml"), x, StandardCharsets.UTF_8);
         } catch (IOException e) {
           throw new UncheckedIOException(e);

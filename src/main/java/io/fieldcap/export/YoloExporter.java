@@ -74,7 +74,7 @@ public final class YoloExporter implements Exporter {
           }
         }
         try {
-          Exporter.place(f.image(), out.resolve("images").resolve(split).resolve(name + ".jpg"), options.link());
+          Exporter.place(f.image(), out.resolve("images").resolve(split).resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("labels").resolve(split).resolve(name + ".txt"), labels, StandardCharsets.UTF_8);
         } catch (IOException e) {
           throw new UncheckedIOException(e);

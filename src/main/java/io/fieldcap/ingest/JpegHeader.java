@@ -9,9 +9,9 @@ import java.io.InputStream;
  * start of the file without decoding anything: what the server checks a manifest's {@code width},
  * {@code height} and {@code contentType} against before it stores a frame.
  */
-final class JpegHeader {
+public final class JpegHeader {
   /** The size a JPEG declares. */
-  record Size(int width, int height) {}
+  public record Size(int width, int height) {}
 
   private JpegHeader() {}
 
@@ -19,7 +19,7 @@ final class JpegHeader {
    * @return the size from the first SOFn segment
    * @throws IOException with a reason a person can act on when the stream is not a JPEG or has no frame header
    */
-  static Size read(InputStream in) throws IOException {
+  public static Size read(InputStream in) throws IOException {
     if (in.read() != 0xFF || in.read() != 0xD8) {
       throw new IOException("not a JPEG (it does not start with the SOI marker FF D8)");
     }

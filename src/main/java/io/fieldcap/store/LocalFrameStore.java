@@ -33,14 +33,20 @@ import java.util.stream.Stream;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The store on a local (or shared) filesystem with SQLite metadata. Schema (version 1) of {@code
+ * The store on a local (or shared) filesystem with SQLite metadata. Schema (version 2) of {@code
  * fieldcap.db}:
  *
  * <pre>
  * frames(device, frame_id, seq, captured_at ISO-8601, sha256, bytes, width, height, content_type,
- *        model, labels JSON, meta JSON, path (relative to the data folder), received_at ISO-8601,
- *        PRIMARY KEY (device, frame_id))
+ *        model, labels JSON (the device's pre-labels, never changed), meta JSON,
+ *        path (relative to the data folder), received_at ISO-8601, PRIMARY KEY (device, frame_id))
+ * revisions(device, frame_id, rev, labels JSON, digest, author, origin, tool, created_at)   see {@link Revisions}
+ * datasets(name, created_at, spec JSON, frames, manifest)                                   see {@link Datasets}
+ * dataset_frames(dataset, ord, device, frame_id, split, revision, labels JSON, sha256)
  * </pre>
+ *
+ * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
+ * is the source's name, with no pre-labels and the dataset's labels as their first revision.
  *
  * <p>Transfers in progress live in {@code staging/DEVICE/FRAME/}: {@code manifest.json} and one file
  * per chunk received, each written whole by rename. They need no fsync: a staged transfer lost in a
@@ -51,10 +57,24 @@ public final class LocalFrameStore implements FrameStore {
 
   private final Path dir;
   private final Connection c;
+  private final Revisions revisions;
+  private final Datasets datasets;
 
   private LocalFrameStore(Path dir, Connection c) {
     this.dir = dir;
     this.c = c;
+    this.revisions = new Revisions(this, c);
+    this.datasets = new Datasets(this, c);
+  }
+
+  /** The label revisions of the frames (corrections). */
+  public Revisions revisions() {
+    return revisions;
+  }
+
+  /** The frozen datasets. */
+  public Datasets datasets() {
+    return datasets;
   }
 
   public static LocalFrameStore open(Path dir) throws IOException {
@@ -76,7 +96,10 @@ public final class LocalFrameStore implements FrameStore {
               content_type TEXT NOT NULL, model TEXT, labels TEXT, meta TEXT, path TEXT NOT NULL,
               received_at TEXT NOT NULL, PRIMARY KEY (device, frame_id))""");
         s.executeUpdate("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        s.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
+        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_id ON frames(frame_id)");
+        Revisions.create(s);
+        Datasets.create(s);
+        s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
       return new LocalFrameStore(dir, c);
     } catch (SQLException e) {
@@ -350,22 +373,119 @@ public final class LocalFrameStore implements FrameStore {
     return n;
   }
 
+  /** The newest revision of each frame joined to it: what {@link #forEach} and {@link #frame} read. */
+  private static final String SELECT = """
+      SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
+             f.received_at, r.labels, r.rev
+      FROM frames f LEFT JOIN revisions r ON r.device = f.device AND r.frame_id = f.frame_id
+        AND r.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)""";
+
+  StoredFrame row(ResultSet r) throws SQLException, IOException {
+    String labels = r.getString(9);
+    String meta = r.getString(10);
+    String reviewed = r.getString(13);
+    return new StoredFrame(r.getString(1), r.getString(2), r.getLong(3), Instant.parse(r.getString(4)),
+        r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
+        labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
+        meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
+        dir.resolve(r.getString(11)), Instant.parse(r.getString(12)),
+        reviewed == null ? null : Codec.JSON.readValue(reviewed, LabelSet.class), r.getInt(14), null);
+  }
+
   @Override
   public synchronized void forEach(Consumer<StoredFrame> action) throws IOException {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-        SELECT device, frame_id, seq, captured_at, sha256, bytes, width, height, labels, meta, path, received_at
-        FROM frames ORDER BY device, captured_at, frame_id""")) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(SELECT + " ORDER BY f.device, f.captured_at, f.frame_id")) {
       while (r.next()) {
-        String labels = r.getString(9);
-        String meta = r.getString(10);
-        action.accept(new StoredFrame(r.getString(1), r.getString(2), r.getLong(3), Instant.parse(r.getString(4)),
-            r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
-            labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
-            meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
-            dir.resolve(r.getString(11)), Instant.parse(r.getString(12))));
+        action.accept(row(r));
       }
     } catch (SQLException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** One frame with its newest revision, or null. */
+  public synchronized StoredFrame frame(String device, String frameId) throws IOException {
+    try (PreparedStatement p = c.prepareStatement(SELECT + " WHERE f.device = ? AND f.frame_id = ?")) {
+      p.setString(1, device);
+      p.setString(2, frameId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? row(r) : null;
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** The devices (and sources) that have a frame with this id: ids carry the capture time, so almost always one. */
+  public synchronized List<String> devicesWith(String frameId) throws IOException {
+    return strings("SELECT device FROM frames WHERE frame_id = ? ORDER BY device", frameId);
+  }
+
+  /** The id of a frame of {@code device} with these bytes, or null: how a re-imported image is recognised. */
+  public synchronized String frameWithSha(String device, String sha256) throws IOException {
+    List<String> ids = strings("SELECT frame_id FROM frames WHERE sha256 = ? AND device = ?", sha256, device);
+    return ids.isEmpty() ? null : ids.get(0);
+  }
+
+  private List<String> strings(String sql, String... args) throws IOException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setString(i + 1, args[i]);
+      }
+      List<String> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stores an image of an imported dataset as a frame of {@code source}: copied into the store
+   * (fsynced, then renamed into place), then recorded with no pre-labels. The caller records its labels
+   * as a revision. Does nothing and returns false when the id is taken.
+   */
+  public synchronized boolean storeImported(String source, String frameId, long seq, Instant capturedAt, Path file,
+      String sha256, long bytes, int width, int height, String contentType, Map<String, Object> meta, Instant now)
+      throws IOException {
+    if (contains(source, frameId)) {
+      return false;
+    }
+    String ext = contentType.equals("image/png") ? ".png" : ".jpg";
+    String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
+    Path target = dir.resolve(rel);
+    Files.createDirectories(target.getParent());
+    Path tmp = dir.resolve("tmp").resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
+    Files.copy(file, tmp);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDir(target.getParent());
+    try (PreparedStatement p = c.prepareStatement("""
+        INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                                     model, labels, meta, path, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)""")) {
+      p.setString(1, source);
+      p.setString(2, frameId);
+      p.setLong(3, seq);
+      p.setString(4, capturedAt.toString());
+      p.setString(5, sha256);
+      p.setLong(6, bytes);
+      p.setInt(7, width);
+      p.setInt(8, height);
+      p.setString(9, contentType);
+      p.setString(10, Codec.JSON.writeValueAsString(meta));
+      p.setString(11, rel);
+      p.setString(12, now.toString());
+      return p.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IOException("cannot record imported image " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -5,7 +5,41 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
-/** A frame in the dataset, as export reads it. */
+/**
+ * A frame in the dataset, as export reads it.
+ *
+ * @param labels the labels an export writes: as stored, the device's pre-labels (or null); once a
+ *     selection has chosen ({@code --labels}), the chosen ones
+ * @param reviewed the newest reviewed revision of the frame's labels (corrections imported from a
+ *     labeling tool, or a dataset's own labels), or null
+ * @param revision the number of that revision (1, 2, …), or 0 when there is none
+ * @param split the split a frozen dataset recorded for the frame, or null (then the export's splits decide)
+ */
 public record StoredFrame(
     String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width, int height,
-    LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt) {}
+    LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt, LabelSet reviewed, int revision,
+    String split) {
+  public StoredFrame(String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width,
+      int height, LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt) {
+    this(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image, receivedAt, null, 0, null);
+  }
+
+  /** This frame with {@code labels} as the labels to write. */
+  public StoredFrame withLabels(LabelSet l) {
+    return new StoredFrame(device, frameId, seq, capturedAt, sha256, bytes, width, height, l, meta, image, receivedAt,
+        reviewed, revision, split);
+  }
+
+  /** This frame with its split fixed. */
+  public StoredFrame withSplit(String s) {
+    return new StoredFrame(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image,
+        receivedAt, reviewed, revision, s);
+  }
+
+  /** The image's file extension with its dot ({@code .jpg}, {@code .png}): imported datasets may hold PNGs. */
+  public String extension() {
+    String n = image == null ? "" : image.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? ".jpg" : n.substring(dot);
+  }
+}

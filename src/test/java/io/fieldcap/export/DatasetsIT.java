@@ -38,26 +38,7 @@ class DatasetsIT {
   @BeforeEach
   void store() throws Exception {
     data = tmp.resolve("data");
-    byte[] jpeg = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")); // 512x480
-    try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      Instant t0 = Instant.parse("2026-11-29T08:00:00Z");
-      for (int i = 0; i < 40; i++) {
-        String device = i % 2 == 0 ? "cam-a" : "cam-b";
-        Instant at = t0.plus(Duration.ofMinutes(7L * i));
-        String id = io.fieldcap.model.FrameId.of(at, i).value();
-        List<Detection> d = new ArrayList<>();
-        if (i % 5 != 4) { // every fifth frame has no boxes: a background image
-          d.add(new Detection("person", 0.91, new Box(10.3 + i, 20.7, 55.5, 120.25)));
-          d.add(new Detection("car", 0.55, new Box(300, 200.5, 150.2, 80.9),
-              List.of(300.0, 200.5, 450.2, 200.5, 450.2, 281.4, 300.0, 281.4)));
-          d.add(new Detection("daytime", 0.8, null)); // a whole-frame label: no box form
-        }
-        Manifest m = new Manifest(1, id, device, at, i, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
-            new LabelSet("yolo11n.onnx", d), Map.of("keptBy", "all"));
-        st.commit(m, jpeg, at);
-        expected.put(device + "_" + id, d.stream().filter(x -> x.box() != null).toList());
-      }
-    }
+    expected.putAll(io.fieldcap.testing.SampleStore.create(data));
   }
 
   private JsonNode read(String format, Path dir) throws Exception {

@@ -1,0 +1,98 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.imports.Corrections;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.store.LocalFrameStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldcap report}: reports on the server's data. */
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Reports on the server's data.",
+    subcommands = ReportCommand.CorrectionsReport.class)
+final class ReportCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (corrections)");
+  }
+
+  /** {@code fieldcap report corrections}. */
+  @Command(name = "corrections", mixinStandardHelpOptions = true,
+      description = {"How reviewers changed the pre-labels, per model and class: boxes kept (same class, IoU >= 0.9),",
+          "moved (IoU 0.5-0.9), relabelled, deleted and added, and the pre-labels' precision and recall at IoU 0.5."})
+  static final class CorrectionsReport implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    private static Map<String, Object> map(Corrections.Counts c) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("frames", c.frames);
+      m.put("prelabels", c.prelabels);
+      m.put("reviewed", c.reviewed);
+      m.put("kept", c.kept);
+      m.put("moved", c.moved);
+      m.put("relabelled", c.relabelled);
+      m.put("deleted", c.deleted);
+      m.put("added", c.added);
+      m.put("precision", Double.isNaN(c.precision()) ? null : Math.round(c.precision() * 1e4) / 1e4);
+      m.put("recall", Double.isNaN(c.recall()) ? null : Math.round(c.recall() * 1e4) / 1e4);
+      return m;
+    }
+
+    private static String pct(double v) {
+      return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", v * 100);
+    }
+
+    private static String row(String name, Corrections.Counts c) {
+      return String.format(Locale.ROOT, "  %-16s %8d %8d %6d %6d %10d %7d %6d %9s %7s", name, c.prelabels, c.reviewed, c.kept,
+          c.moved, c.relabelled, c.deleted, c.added, pct(c.precision()), pct(c.recall()));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      List<Corrections.ModelReport> reports;
+      try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+        reports = Corrections.of(store);
+      }
+      var out = spec.commandLine().getOut();
+      if (json) {
+        List<Map<String, Object>> list = reports.stream().map(r -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("model", r.model());
+          m.putAll(map(r.all()));
+          Map<String, Object> classes = new LinkedHashMap<>();
+          r.classes().forEach((k, v) -> classes.put(k, map(v)));
+          m.put("classes", classes);
+          return m;
+        }).toList();
+        out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("models", list)));
+      } else if (reports.isEmpty()) {
+        out.println("no frame has both pre-labels and reviewed labels yet (fieldcap import brings corrections in)");
+      } else {
+        for (Corrections.ModelReport r : reports) {
+          out.printf("%s: %d reviewed frames%n", r.model(), r.all().frames);
+          out.printf("  %-16s %8s %8s %6s %6s %10s %7s %6s %9s %7s%n", "class", "pre", "reviewed", "kept", "moved",
+              "relabelled", "deleted", "added", "precision", "recall");
+          r.classes().forEach((k, v) -> out.println(row(k, v)));
+          out.println(row("(all)", r.all()));
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.export.Selection;
+import io.fieldcap.export.Splits;
+import io.fieldcap.store.LocalFrameStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options that select frames, labels and classes, and split them: shared by export and dataset create. */
+final class SelectionOptions {
+  @Option(names = "--split", paramLabel = "SPEC",
+      description = "Splits, e.g. train=0.8,val=0.1,test=0.1: grouped by device and --group-window, stable as frames arrive."
+          + " Default: all in train.")
+  String split;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Changes every split assignment at once (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--group-window", defaultValue = "10m", paramLabel = "DURATION",
+      description = "Frames of one device within this window go to the same split (default ${DEFAULT-VALUE}).")
+  String groupWindow;
+
+  @Option(names = "--device", paramLabel = "ID", description = "Only this device's frames; repeatable.")
+  java.util.List<String> devices = new java.util.ArrayList<>();
+
+  @Option(names = "--since", paramLabel = "TIME", description = "Frames captured at or after (2026-11-29 or 2026-11-29T08:00:00Z).")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "Frames captured before (same forms as --since).")
+  String until;
+
+  @Option(names = "--kept-by", paramLabel = "RULE", description = "Frames kept by this capture rule; repeatable.")
+  java.util.List<String> keptBy = new java.util.ArrayList<>();
+
+  @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Frames carrying this tag; repeatable (all must match).")
+  java.util.List<String> tags = new java.util.ArrayList<>();
+
+  @Option(names = "--min-score", defaultValue = "0", description = "Leave out labels scored below this (default ${DEFAULT-VALUE}).")
+  double minScore;
+
+  @Option(names = "--map", paramLabel = "FROM=TO", description = "Rename a class (applied first); repeatable, e.g. --map truck=car.")
+  java.util.List<String> maps = new java.util.ArrayList<>();
+
+  @Option(names = "--classes", paramLabel = "A,B,...", split = ",",
+      description = "Keep only these classes (after --map), numbered in this order.")
+  java.util.List<String> classes;
+
+  @Option(names = "--class", paramLabel = "NAME", description = "Only frames with a label of this class (after --map); repeatable.")
+  java.util.List<String> withClasses = new java.util.ArrayList<>();
+
+  @Option(names = "--labels", defaultValue = "best", paramLabel = "WHICH",
+      description = "prelabels (the device's), reviewed (imported corrections; frames without are left out) or best"
+          + " (reviewed where there are, else the pre-labels) (default ${DEFAULT-VALUE}).")
+  String labels;
+
+  Selection.Labels labels() throws ConfigException {
+    try {
+      return Selection.Labels.parse(labels);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  /** The splits asked for, or null. */
+  Splits splits() throws ConfigException {
+    if (split == null) {
+      return null;
+    }
+    try {
+      return Splits.parse(split, seed, io.fieldcap.config.Durations.parse(groupWindow));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  /** The options as given, for a dataset's record of how it was made. */
+  Map<String, Object> spec() throws ConfigException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("labels", labels().name().toLowerCase(java.util.Locale.ROOT));
+    if (split != null) {
+      m.put("split", split);
+      m.put("seed", seed);
+      m.put("groupWindow", groupWindow);
+    }
+    put(m, "device", devices);
+    if (since != null) {
+      m.put("since", since);
+    }
+    if (until != null) {
+      m.put("until", until);
+    }
+    put(m, "keptBy", keptBy);
+    put(m, "tag", tags);
+    if (minScore > 0) {
+      m.put("minScore", minScore);
+    }
+    put(m, "map", maps);
+    if (classes != null) {
+      m.put("classes", classes);
+    }
+    put(m, "class", withClasses);
+    return m;
+  }
+
+  private static void put(Map<String, Object> m, String key, java.util.List<String> v) {
+    if (!v.isEmpty()) {
+      m.put(key, v);
+    }
+  }
+
+  private static java.time.Instant time(String option, String v) throws ConfigException {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          : java.time.Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ConfigException(option + ": '" + v + "' is not a date (2026-11-29) or a UTC time (2026-11-29T08:00:00Z)");
+    }
+  }
+
+  private static java.util.Map<String, String> pairs(String option, java.util.List<String> values) throws ConfigException {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String v : values) {
+      int eq = v.indexOf('=');
+      if (eq <= 0 || eq == v.length() - 1) {
+        throw new ConfigException(option + ": '" + v + "' is not KEY=VALUE");
+      }
+      out.put(v.substring(0, eq), v.substring(eq + 1));
+    }
+    return out;
+  }
+
+  /** The selection the options describe. */
+  Selection selection() throws ConfigException {
+    if (minScore < 0 || minScore > 1) {
+      throw new ConfigException("--min-score: " + minScore + " is out of range; expected 0 to 1");
+    }
+    return new Selection(java.util.Set.copyOf(devices), time("--since", since), time("--until", until),
+        java.util.Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
+        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses), labels());
+  }
+
+  /** The store of a server's data folder, or a usage error when the folder is not one. */
+  static LocalFrameStore openStore(Path dataDir) throws ConfigException, IOException {
+    if (!Files.isRegularFile(dataDir.resolve("fieldcap.db"))) {
+      throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
+    }
+    return LocalFrameStore.open(dataDir);
+  }
+}
