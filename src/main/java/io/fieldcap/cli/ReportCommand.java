@@ -38,9 +38,11 @@ final class ReportCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
-    private static Map<String, Object> map(Corrections.Counts c) {
+    private static Map<String, Object> map(Corrections.Counts c, boolean frames) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("frames", c.frames);
+      if (frames) {
+        m.put("frames", c.frames);
+      }
       m.put("prelabels", c.prelabels);
       m.put("reviewed", c.reviewed);
       m.put("kept", c.kept);
@@ -73,9 +75,9 @@ final class ReportCommand implements Runnable {
         List<Map<String, Object>> list = reports.stream().map(r -> {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("model", r.model());
-          m.putAll(map(r.all()));
+          m.putAll(map(r.all(), true));
           Map<String, Object> classes = new LinkedHashMap<>();
-          r.classes().forEach((k, v) -> classes.put(k, map(v)));
+          r.classes().forEach((k, v) -> classes.put(k, map(v, false)));
           m.put("classes", classes);
           return m;
         }).toList();
