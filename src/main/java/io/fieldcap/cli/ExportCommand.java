@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap export}: write a dataset from the server's store. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write the server's frames and pre-labels as a dataset (formats: coco, yolo, voc, labelme, labelstudio, cvat).",
+    description = {"Write the server's frames and labels (pre-labels or reviewed, --labels) as a dataset (formats: coco, yolo, voc, labelme, labelstudio, cvat).",
         "Conventions per format: docs/datasets.md."})
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
