@@ -128,6 +128,7 @@ public final class CocoExporter implements Exporter {
     img.put("device", f.device());
     img.put("frame_id", f.frameId());
     img.put("sha256", f.sha256());
+    img.putAll(Exporter.context(f));
     if (options.splits() != null) {
       img.put("split", options.splits().of(f));
     }

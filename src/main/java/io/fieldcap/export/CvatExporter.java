@@ -54,7 +54,8 @@ public final class CvatExporter implements Exporter {
     Path tmp = out.resolve("annotations.xml.part");
     AtomicInteger images = new AtomicInteger();
     AtomicInteger shapes = new AtomicInteger();
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+        BufferedWriter origins = Files.newBufferedWriter(out.resolve("frames.jsonl"), StandardCharsets.UTF_8)) {
       w.write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotations>\n  <version>1.1</version>\n  <meta>\n    <task>\n");
       w.write("      <name>fieldcap export</name>\n      <size>" + count.get() + "</size>\n      <mode>annotation</mode>\n");
       w.write("      <labels>\n");
@@ -91,6 +92,8 @@ public final class CvatExporter implements Exporter {
         try {
           Exporter.place(f.image(), out.resolve("images").resolve(name), options.link());
           w.write(x.toString());
+          origins.write(io.fieldcap.protocol.Codec.JSON.writeValueAsString(Exporter.originLine(f, "images/" + name)));
+          origins.write('\n');
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -57,6 +57,38 @@ public interface Exporter {
     return m;
   }
 
+  /**
+   * Where a frame was and what it was tagged with, from its metadata, as exports carry them: {@code
+   * gps} (lat, lon, alt, time), {@code tags} (the device's config tags) and {@code kept_by} (the
+   * capture rule), each only when the frame has it.
+   */
+  static Map<String, Object> context(io.fieldcap.store.StoredFrame f) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (f.meta() != null) {
+      for (String[] k : new String[][] {{"gps", "gps"}, {"tags", "tags"}, {"keptBy", "kept_by"}}) {
+        Object v = f.meta().get(k[0]);
+        if (v != null) {
+          m.put(k[1], v);
+        }
+      }
+    }
+    return m;
+  }
+
+  /**
+   * For formats with no room for a frame's origin (YOLO, CVAT): {@code OUT/frames.jsonl}, one JSON
+   * line per image with its file, device, frame id, capture time, SHA-256, model and {@link #context}.
+   */
+  static Map<String, Object> originLine(io.fieldcap.store.StoredFrame f, String file) {
+    Map<String, Object> m = ordered("file", file, "device", f.device(), "frame_id", f.frameId(), "captured_at",
+        f.capturedAt().toString(), "sha256", f.sha256());
+    if (f.labels() != null && f.labels().model() != null) {
+      m.put("model", f.labels().model());
+    }
+    m.putAll(context(f));
+    return m;
+  }
+
   static Exporter forFormat(String name) {
     for (Exporter e : all()) {
       if (e.format().equals(name.toLowerCase(Locale.ROOT))) {

@@ -115,6 +115,7 @@ public final class LabelStudioExporter implements Exporter {
         data.put("frame_id", f.frameId());
         data.put("captured_at", f.capturedAt().toString());
         data.put("sha256", f.sha256());
+        data.putAll(Exporter.context(f));
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("data", data);
         if (!result.isEmpty()) {

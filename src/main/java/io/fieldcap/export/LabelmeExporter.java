@@ -92,6 +92,7 @@ public final class LabelmeExporter implements Exporter {
         if (f.labels() != null && f.labels().model() != null) {
           origin.put("model", f.labels().model());
         }
+        origin.putAll(Exporter.context(f));
         doc.put("fieldcap", origin);
         try {
           Exporter.place(f.image(), dir.resolve(name + f.extension()), options.link());

@@ -64,6 +64,16 @@ public final class VocExporter implements Exporter {
         if (f.labels() != null && f.labels().model() != null) {
           x.append("<model>").append(xml(f.labels().model())).append("</model>");
         }
+        Map<String, Object> context = Exporter.context(f);
+        if (context.get("gps") instanceof Map<?, ?> gps) {
+          x.append("<gps>");
+          gps.forEach((k, v) -> x.append('<').append(k).append('>').append(xml(String.valueOf(v))).append("</").append(k).append('>'));
+          x.append("</gps>");
+        }
+        if (context.get("tags") instanceof Map<?, ?> tags) {
+          tags.forEach((k, v) -> x.append("<tag name=\"").append(xml(String.valueOf(k))).append("\">").append(xml(String.valueOf(v)))
+              .append("</tag>"));
+        }
         x.append("</source>\n");
         x.append("  <size><width>").append(f.width()).append("</width><height>").append(f.height())
             .append("</height><depth>3</depth></size>\n  <segmented>0</segmented>\n");

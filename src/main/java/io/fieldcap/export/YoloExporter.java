@@ -57,7 +57,7 @@ public final class YoloExporter implements Exporter {
     }
     AtomicInteger images = new AtomicInteger();
     AtomicInteger annotations = new AtomicInteger();
-    try {
+    try (java.io.BufferedWriter origins = Files.newBufferedWriter(out.resolve("frames.jsonl"), StandardCharsets.UTF_8)) {
       store.forEach(f -> {
         String split = splits.of(f);
         String name = f.device() + "_" + f.frameId();
@@ -76,6 +76,9 @@ public final class YoloExporter implements Exporter {
         try {
           Exporter.place(f.image(), out.resolve("images").resolve(split).resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("labels").resolve(split).resolve(name + ".txt"), labels, StandardCharsets.UTF_8);
+          origins.write(io.fieldcap.protocol.Codec.JSON.writeValueAsString(
+              Exporter.originLine(f, "images/" + split + "/" + name + f.extension())));
+          origins.write('\n');
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

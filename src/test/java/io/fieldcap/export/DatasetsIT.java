@@ -92,6 +92,14 @@ class DatasetsIT {
       new CocoExporter().export(st, tmp.resolve("coco"), options);
     }
     assertSameBoxes(read("coco", tmp.resolve("coco")), splits);
+    JsonNode coco = Codec.JSON.readTree(tmp.resolve("coco/annotations.json").toFile());
+    assertThat(coco.at("/images/0/gps/lat").asDouble()).isEqualTo(52.0);
+    assertThat(coco.at("/images/1/tags/site").asText()).isEqualTo("north");
+    assertThat(coco.at("/images/0/kept_by").asText()).isEqualTo("all");
+    assertThat(Files.readString(tmp.resolve("voc/Annotations").resolve(coco.at("/images/0/device").asText() + "_"
+        + coco.at("/images/0/frame_id").asText() + ".xml"))).contains("<gps><lat>52.0</lat><lon>4.25</lon></gps>",
+        "<tag name=\"site\">north</tag>");
+    assertThat(Files.readAllLines(tmp.resolve("yolo/frames.jsonl"))).hasSize(40);
     assertSameBoxes(read("yolo", tmp.resolve("yolo")), splits);
     assertSameBoxes(read("voc", tmp.resolve("voc")), splits);
     String yaml = Files.readString(tmp.resolve("yolo/data.yaml"));
@@ -139,6 +147,8 @@ class DatasetsIT {
       assertThat(img).as(e.getKey()).isNotNull();
       assertThat(img.get("imagePath").asText()).isEqualTo(e.getKey() + ".jpg");
       assertThat(e.getKey()).endsWith(img.at("/fieldcap/frameId").asText());
+      assertThat(img.at("/fieldcap/tags/site").asText()).isIn("north", "south");
+      assertThat(img.at("/fieldcap/gps/lon").asDouble()).isEqualTo(4.25);
       assertThat(img.get("shapes")).hasSize(e.getValue().size());
       for (int i = 0; i < e.getValue().size(); i++) {
         JsonNode s = img.get("shapes").get(i);
@@ -178,6 +188,11 @@ class DatasetsIT {
     JsonNode first = tasks.get(0);
     assertThat(first.at("/data/image").asText()).startsWith("/data/local-files/?d=ls/images/cam-a_");
     assertThat(first.at("/predictions/0/model_version").asText()).isEqualTo("yolo11n.onnx");
+    assertThat(first.at("/data/gps/lat").asDouble()).as("where the frame was taken").isEqualTo(52.0);
+    assertThat(first.at("/data/tags/site").asText()).isEqualTo("north");
+    String cvatOrigin = Files.readAllLines(tmp.resolve("cvat/frames.jsonl")).get(0);
+    assertThat(Codec.JSON.readTree(cvatOrigin).at("/gps/lon").asDouble()).isEqualTo(4.25);
+    assertThat(Codec.JSON.readTree(cvatOrigin).get("file").asText()).startsWith("images/cam-a_").endsWith(".jpg");
     assertThat(Files.readString(tmp.resolve("ls/labeling-config.xml"))).contains("<RectangleLabels name=\"label\" toName=\"image\">",
         "<Label value=\"person\"/>", "<Choice value=\"daytime\"/>");
   }

@@ -53,12 +53,24 @@ public final class SampleStore {
         }
         byte[] jpeg = withComment(photo, "fieldcap sample frame " + i);
         Manifest m = new Manifest(1, id, device, at, i, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
-            new LabelSet("yolo11n.onnx", d), Map.of("keptBy", "all"));
+            new LabelSet("yolo11n.onnx", d), meta(i));
         st.commit(m, jpeg, at);
         expected.put(device + "_" + id, d.stream().filter(x -> x.box() != null).toList());
       }
     }
     return expected;
+  }
+
+  /** What the agent records with a frame: the rule that kept it, where the device was, its config tags. */
+  static Map<String, Object> meta(int i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("keptBy", "all");
+    Map<String, Object> gps = new LinkedHashMap<>(); // in the agent's order, as it writes them
+    gps.put("lat", 52.0 + i / 1000.0);
+    gps.put("lon", 4.25);
+    m.put("gps", gps);
+    m.put("tags", Map.of("site", i % 2 == 0 ? "north" : "south"));
+    return m;
   }
 
   /** The JPEG with a COM segment after its SOI marker: other bytes, the same image. */
