@@ -170,7 +170,7 @@ final class SpoolWriter extends Stage<Labeled> {
         if (labelFaces && !faces.isEmpty()) {
           List<Detection> all = new ArrayList<>(l.set() == null ? List.of() : l.set().detections());
           all.addAll(faces);
-          labels = Codec.JSON.writeValueAsString(new LabelSet(l.set() == null ? "faces" : l.set().model(), all));
+          labels = Codec.JSON.writeValueAsString(new LabelSet(l.set() == null ? "faces" : l.set().model(), all, l.set() == null ? null : l.set().version()));
         }
       } catch (ModelException | IOException e) {
         // never store a frame that should have been redacted and was not

@@ -134,6 +134,9 @@ public final class CocoExporter implements Exporter {
     }
     if (f.labels() != null) {
       img.put("model", f.labels().model());
+      if (f.labels().version() != null) {
+        img.put("model_version", f.labels().version());
+      }
       List<Map<String, Object>> wholeFrame = new ArrayList<>();
       for (Detection d : f.labels().detections()) {
         if (d.box() == null) {

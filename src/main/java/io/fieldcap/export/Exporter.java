@@ -84,6 +84,9 @@ public interface Exporter {
         f.capturedAt().toString(), "sha256", f.sha256());
     if (f.labels() != null && f.labels().model() != null) {
       m.put("model", f.labels().model());
+      if (f.labels().version() != null) {
+        m.put("model_version", f.labels().version());
+      }
     }
     m.putAll(context(f));
     return m;

@@ -120,7 +120,7 @@ public final class LabelStudioExporter implements Exporter {
         task.put("data", data);
         if (!result.isEmpty()) {
           Map<String, Object> prediction = new LinkedHashMap<>();
-          prediction.put("model_version", f.labels().model() == null ? "fieldcap" : f.labels().model());
+          prediction.put("model_version", f.labels().model() == null ? "fieldcap" : f.labels().modelVersion());
           prediction.put("score", Math.round(scores / result.size() * 1e4) / 1e4);
           prediction.put("result", result);
           task.put("predictions", List.of(prediction));

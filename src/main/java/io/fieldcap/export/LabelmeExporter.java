@@ -91,6 +91,9 @@ public final class LabelmeExporter implements Exporter {
         origin.put("sha256", f.sha256());
         if (f.labels() != null && f.labels().model() != null) {
           origin.put("model", f.labels().model());
+          if (f.labels().version() != null) {
+            origin.put("modelVersion", f.labels().version());
+          }
         }
         origin.putAll(Exporter.context(f));
         doc.put("fieldcap", origin);

@@ -103,7 +103,7 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
         }
         kept.add(name.equals(d.label()) ? d : new Detection(name, d.score(), d.box(), d.polygon()));
       }
-      labels = new LabelSet(labels.model(), kept);
+      labels = new LabelSet(labels.model(), kept, labels.version());
     }
     if (!withClasses.isEmpty() && (labels == null || labels.detections().stream().noneMatch(d -> withClasses.contains(d.label())))) {
       return null;

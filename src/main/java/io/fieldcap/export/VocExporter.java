@@ -62,7 +62,7 @@ public final class VocExporter implements Exporter {
         x.append("  <source><database>fieldcap</database><device>").append(xml(f.device())).append("</device><frame_id>")
             .append(f.frameId()).append("</frame_id><captured_at>").append(f.capturedAt()).append("</captured_at>");
         if (f.labels() != null && f.labels().model() != null) {
-          x.append("<model>").append(xml(f.labels().model())).append("</model>");
+          x.append("<model>").append(xml(f.labels().modelVersion())).append("</model>");
         }
         Map<String, Object> context = Exporter.context(f);
         if (context.get("gps") instanceof Map<?, ?> gps) {

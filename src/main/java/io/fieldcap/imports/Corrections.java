@@ -25,7 +25,9 @@ import java.util.TreeMap;
  *
  * Precision of the pre-labels at IoU 0.5 is (kept + moved) / pre-label boxes, recall (kept + moved)
  * / reviewed boxes; per model (the pre-labels' model name) and per class (the pre-label's class for
- * kept, moved, relabelled and deleted, the reviewed box's for added).
+ * kept, moved, relabelled and deleted, the reviewed box's for added). Models are told apart by name
+ * and version ({@code yolo11n.onnx@1a2b3c4d5e6f}: the weights' SHA-256), so a retrained model under
+ * the same file name gets its own line.
  */
 public final class Corrections {
   public static final double KEPT_IOU = 0.9;
@@ -73,7 +75,7 @@ public final class Corrections {
       if (f.labels() == null || f.reviewed() == null) {
         return;
       }
-      String model = f.labels().model() == null ? "(unknown model)" : f.labels().model();
+      String model = f.labels().model() == null ? "(unknown model)" : f.labels().modelVersion();
       ModelReport r = models.computeIfAbsent(model, m -> new ModelReport(m, new Counts(), new TreeMap<>()));
       List<Detection> pre = f.labels().detections().stream().filter(d -> d.box() != null).toList();
       List<Detection> rev = f.reviewed().detections().stream().filter(d -> d.box() != null).toList();

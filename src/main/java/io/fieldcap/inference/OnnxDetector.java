@@ -26,6 +26,8 @@ public final class OnnxDetector implements Detector {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ModelInfo info;
+  /** The first 12 hex digits of the model file's SHA-256: which weights made a label. */
+  private final String version;
   private final String inputName;
   private final long[] inputShape;
   private final java.util.concurrent.BlockingQueue<Letterbox> buffers = new java.util.concurrent.ArrayBlockingQueue<>(2);
@@ -42,6 +44,7 @@ public final class OnnxDetector implements Detector {
     this.env = env;
     this.session = session;
     this.info = info;
+    this.version = fileVersion(o.path());
     this.inputName = info.inputs().get(0).name();
     this.confidence = o.confidence();
     this.iou = o.iou();
@@ -158,7 +161,7 @@ public final class OnnxDetector implements Detector {
           cands = Decoders.nms(Decoders.yoloV8(o, (int) s[1] - 4, o.length / (int) s[1], confidence), iou);
         }
         case YOLO_SEG -> {
-          return new LabelSet(modelName(), segment(result, width, height));
+          return new LabelSet(modelName(), segment(result, width, height), version);
         }
         case YOLOV5 -> {
           long[] s = info.outputs().get(0).shape();
@@ -182,7 +185,7 @@ public final class OnnxDetector implements Detector {
               out.add(new Detection(name(c), clamp01(p[c]), null));
             }
           }
-          return new LabelSet(modelName(), out);
+          return new LabelSet(modelName(), out, version);
         }
         case BLAZEFACE -> {
           cands = Decoders.nms(BlazeFace.decode(output(result, 512, 1), output(result, 512, 16), output(result, 384, 1),
@@ -196,7 +199,7 @@ public final class OnnxDetector implements Detector {
           out.add(d);
         }
       }
-      return new LabelSet(modelName(), out);
+      return new LabelSet(modelName(), out, version);
     } catch (OrtException e) {
       throw new ModelException("inference with " + info.file() + " failed: " + e.getMessage(), e);
     }
@@ -302,6 +305,22 @@ public final class OnnxDetector implements Detector {
 
   private String name(int cls) {
     return cls >= 0 && cls < info.names().size() ? info.names().get(cls) : "class" + cls;
+  }
+
+  private static String fileVersion(Path p) {
+    try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(p),
+        java.security.MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return java.util.HexFormat.of().formatHex(((java.security.DigestInputStream) in).getMessageDigest().digest())
+          .substring(0, 12);
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return null; // the session is open already: the labels are good, only their version is unknown
+    }
+  }
+
+  /** Which weights: the first 12 hex digits of the model file's SHA-256 (null if it could not be read). */
+  public String version() {
+    return version;
   }
 
   private String modelName() {

@@ -43,6 +43,9 @@ class AgentLabelingIT {
       for (PendingFrame f : frames) {
         LabelSet l = Codec.JSON.readValue(f.labels(), LabelSet.class);
         assertThat(l.model()).isEqualTo(model);
+        assertThat(l.version()).as("the weights' SHA-256, first 12 hex digits")
+            .isEqualTo(io.fieldcap.model.Sha256.hex(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/test/resources/models/" + model))).substring(0, 12));
         assertThat(l.detections()).extracting(Detection::label).containsExactly(classes.split("\\|"));
         if (model.contains("seg")) {
           assertThat(l.detections().get(0).polygon()).isNotEmpty();

@@ -187,7 +187,7 @@ class DatasetsIT {
     JsonNode tasks = Codec.JSON.readTree(tmp.resolve("ls/tasks.json").toFile());
     JsonNode first = tasks.get(0);
     assertThat(first.at("/data/image").asText()).startsWith("/data/local-files/?d=ls/images/cam-a_");
-    assertThat(first.at("/predictions/0/model_version").asText()).isEqualTo("yolo11n.onnx");
+    assertThat(first.at("/predictions/0/model_version").asText()).isEqualTo("yolo11n.onnx@" + io.fieldcap.testing.SampleStore.VERSION);
     assertThat(first.at("/data/gps/lat").asDouble()).as("where the frame was taken").isEqualTo(52.0);
     assertThat(first.at("/data/tags/site").asText()).isEqualTo("north");
     String cvatOrigin = Files.readAllLines(tmp.resolve("cvat/frames.jsonl")).get(0);

@@ -66,7 +66,7 @@ class CorrectionsIT {
   private static void assertExactlyTheEdits(JsonNode report, int frames) {
     JsonNode m = report.at("/models/0");
     assertThat(report.get("models")).hasSize(1);
-    assertThat(m.get("model").asText()).isEqualTo("yolo11n.onnx");
+    assertThat(m.get("model").asText()).as("model and version").isEqualTo("yolo11n.onnx@" + SampleStore.VERSION);
     assertThat(m.get("frames").asInt()).isEqualTo(frames);
     assertThat(m.get("prelabels").asInt()).isEqualTo(64);
     assertThat(m.get("reviewed").asInt()).isEqualTo(64);

@@ -20,12 +20,14 @@ import java.util.Map;
 /**
  * A server data folder with 40 stored frames of a real photo (fruits.jpg, 512x480) from devices
  * cam-a (even frames) and cam-b (odd), 7 minutes apart from 2026-11-29T08:00Z, pre-labeled by
- * "yolo11n.onnx": a person box, a car box with an outline, and a whole-frame "daytime" label;
+ * "yolo11n.onnx" (version {@link #VERSION}): a person box, a car box with an outline, and a whole-frame "daytime" label;
  * every fifth frame (4, 9, …) has no labels (a background image). Each frame's JPEG carries a comment
  * with its number, so that no two frames have the same bytes.
  */
 public final class SampleStore {
   public static final int FRAMES = 40;
+  /** The pre-labels' model version: the first 12 hex digits of its weights' SHA-256. */
+  public static final String VERSION = "0a1b2c3d4e5f";
   public static final Instant T0 = Instant.parse("2026-11-29T08:00:00Z");
 
   private SampleStore() {}
@@ -53,7 +55,7 @@ public final class SampleStore {
         }
         byte[] jpeg = withComment(photo, "fieldcap sample frame " + i);
         Manifest m = new Manifest(1, id, device, at, i, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
-            new LabelSet("yolo11n.onnx", d), meta(i));
+            new LabelSet("yolo11n.onnx", d, VERSION), meta(i));
         st.commit(m, jpeg, at);
         expected.put(device + "_" + id, d.stream().filter(x -> x.box() != null).toList());
       }
