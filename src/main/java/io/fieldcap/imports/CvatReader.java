@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -29,16 +28,8 @@ final class CvatReader implements LabelReader {
   public void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException {
     for (Path f : LabelReader.files(in, ".xml")) {
       String name = LabelReader.name(in, f);
-      Document doc;
-      try {
-        doc = Xml.parse(f);
-      } catch (IOException e) {
-        report.file();
-        report.problem(name, e.getMessage());
-        continue;
-      }
-      Element root = doc.getDocumentElement();
-      if (!root.getTagName().equals("annotations")) {
+      Element root = LabelReader.xml(f, name, report);
+      if (root == null || !root.getTagName().equals("annotations")) {
         continue; // not CVAT's
       }
       report.file();

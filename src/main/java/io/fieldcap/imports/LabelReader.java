@@ -79,6 +79,31 @@ public interface LabelReader {
     }
   }
 
+  /**
+   * The file's JSON, or null when it is not valid JSON (then counted as read and reported, with the
+   * parser's reason).
+   */
+  static com.fasterxml.jackson.databind.JsonNode json(Path f, String name, ImportReport report) {
+    try {
+      return io.fieldcap.protocol.Codec.JSON.readTree(f.toFile());
+    } catch (IOException e) {
+      report.file();
+      report.problem(name, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      return null;
+    }
+  }
+
+  /** The file's root element, or null when it is not well-formed XML (then counted as read and reported). */
+  static org.w3c.dom.Element xml(Path f, String name, ImportReport report) {
+    try {
+      return Xml.parse(f).getDocumentElement();
+    } catch (IOException e) {
+      report.file();
+      report.problem(name, e.getMessage());
+      return null;
+    }
+  }
+
   /** A file's name relative to {@code in} for reports: short, and the same wherever the export was copied. */
   static String name(Path in, Path file) {
     return Files.isDirectory(in) ? in.relativize(file).toString() : file.getFileName().toString();

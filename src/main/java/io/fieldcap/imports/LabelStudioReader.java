@@ -3,7 +3,6 @@ package io.fieldcap.imports;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,14 +33,7 @@ final class LabelStudioReader implements LabelReader {
   public void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException {
     for (Path f : LabelReader.files(in, ".json")) {
       String name = LabelReader.name(in, f);
-      JsonNode doc;
-      try {
-        doc = Codec.JSON.readTree(f.toFile());
-      } catch (IOException e) {
-        report.file();
-        report.problem(name, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        continue;
-      }
+      JsonNode doc = LabelReader.json(f, name, report);
       if (doc == null || !doc.isArray() || doc.size() > 0 && !doc.get(0).has("data")) {
         continue; // not a Label Studio export: another JSON file in the folder
       }

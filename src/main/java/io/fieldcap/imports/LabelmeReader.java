@@ -2,9 +2,7 @@ package io.fieldcap.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,14 +28,7 @@ final class LabelmeReader implements LabelReader {
   public void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException {
     for (Path f : LabelReader.files(in, ".json")) {
       String name = LabelReader.name(in, f);
-      JsonNode doc;
-      try {
-        doc = Codec.JSON.readTree(Files.readAllBytes(f));
-      } catch (IOException e) {
-        report.file();
-        report.problem(name, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        continue;
-      }
+      JsonNode doc = LabelReader.json(f, name, report);
       if (doc == null || !doc.isObject() || !doc.has("shapes")) {
         continue; // another JSON file in the folder (a Label Studio or COCO file): not labelme's
       }

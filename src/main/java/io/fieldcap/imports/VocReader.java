@@ -26,15 +26,8 @@ final class VocReader implements LabelReader {
   public void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException {
     for (Path f : LabelReader.files(in, ".xml")) {
       String name = LabelReader.name(in, f);
-      Element root;
-      try {
-        root = Xml.parse(f).getDocumentElement();
-      } catch (IOException e) {
-        report.file();
-        report.problem(name, e.getMessage());
-        continue;
-      }
-      if (!root.getTagName().equals("annotation")) {
+      Element root = LabelReader.xml(f, name, report);
+      if (root == null || !root.getTagName().equals("annotation")) {
         continue;
       }
       report.file();
