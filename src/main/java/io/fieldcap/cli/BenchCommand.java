@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
-    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class})
+    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -120,6 +120,36 @@ final class BenchCommand implements Callable<Integer> {
       } finally {
         deleteTree(work);
       }
+    }
+  }
+
+  /** {@code fieldcap bench hash [CLIP...]}. */
+  @Command(name = "hash", mixinStandardHelpOptions = true,
+      description = {"Perceptual-hash distances on real footage (one frame a second): the same frame re-encoded or halved,",
+          "one second apart, 30 s or more apart, and across clips; what clean's --distance is chosen from."})
+  static final class Hash implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(paramLabel = "CLIP", arity = "0..*",
+        description = "Video files (default: vtest.avi and Megamind.avi of the samples).")
+    java.util.List<Path> clips = new java.util.ArrayList<>();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (clips.isEmpty()) {
+        Path vtest = Samples.clip(null);
+        clips = java.util.List.of(vtest, vtest.resolveSibling("Megamind.avi"));
+      }
+      for (Path c : clips) {
+        if (!Files.isRegularFile(c)) {
+          throw new ConfigException("CLIP: '" + c + "' does not exist");
+        }
+      }
+      var out = spec.commandLine().getOut();
+      out.println(io.fieldcap.protocol.Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+          io.fieldcap.bench.HashBench.run(clips)));
+      out.flush();
+      return ExitCodes.OK;
     }
   }
 

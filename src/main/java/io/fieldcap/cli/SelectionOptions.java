@@ -58,12 +58,29 @@ final class SelectionOptions {
           + " (reviewed where there are, else the pre-labels) (default ${DEFAULT-VALUE}).")
   String labels;
 
+  @Option(names = "--keep-duplicates", description = "Take frames fieldcap clean marked as near-duplicates too.")
+  boolean keepDuplicates;
+
+  @Option(names = "--keep-broken", description = "Take frames fieldcap clean marked as broken too.")
+  boolean keepBroken;
+
   Selection.Labels labels() throws ConfigException {
     try {
       return Selection.Labels.parse(labels);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+  }
+
+  private java.util.Set<String> keepMarked() {
+    java.util.Set<String> keep = new java.util.TreeSet<>();
+    if (keepDuplicates) {
+      keep.add("duplicate");
+    }
+    if (keepBroken) {
+      keep.add("broken");
+    }
+    return keep;
   }
 
   /** The splits asked for, or null. */
@@ -104,6 +121,7 @@ final class SelectionOptions {
       m.put("classes", classes);
     }
     put(m, "class", withClasses);
+    put(m, "keep", new java.util.ArrayList<>(keepMarked()));
     return m;
   }
 
@@ -144,7 +162,7 @@ final class SelectionOptions {
     }
     return new Selection(java.util.Set.copyOf(devices), time("--since", since), time("--until", until),
         java.util.Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
-        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses), labels());
+        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses), labels(), keepMarked());
   }
 
   /** The store of a server's data folder, or a usage error when the folder is not one. */

@@ -27,9 +27,12 @@ import java.util.Set;
  * @param withClasses take only frames with a label of one of these classes (empty: all)
  * @param labels which labels: the device's pre-labels, the reviewed ones (frames without a review are
  *     left out), or the best of each frame (reviewed where there is a review, else the pre-labels)
+ * @param keepMarked kinds of {@code fieldcap clean} marks whose frames are taken anyway ({@code
+ *     duplicate}, {@code broken}); frames with any other mark are left out
  */
 public record Selection(Set<String> devices, Instant since, Instant until, Set<String> keptBy, Map<String, String> tags,
-    double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses, Labels labels) {
+    double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses, Labels labels,
+    Set<String> keepMarked) {
   /** {@code --labels}. */
   public enum Labels {
     PRELABELS,
@@ -48,11 +51,16 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
   }
 
   public static final Selection ALL = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), null, Set.of(),
-      Labels.BEST);
+      Labels.BEST, Set.of());
 
   public Selection(Set<String> devices, Instant since, Instant until, Set<String> keptBy, Map<String, String> tags,
       double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses) {
-    this(devices, since, until, keptBy, tags, minScore, map, classes, withClasses, Labels.BEST);
+    this(devices, since, until, keptBy, tags, minScore, map, classes, withClasses, Labels.BEST, Set.of());
+  }
+
+  public Selection(Set<String> devices, Instant since, Instant until, Set<String> keptBy, Map<String, String> tags,
+      double minScore, Map<String, String> map, List<String> classes, Set<String> withClasses, Labels labels) {
+    this(devices, since, until, keptBy, tags, minScore, map, classes, withClasses, labels, Set.of());
   }
 
   /** {@code frames} seen through this selection: frames left out, labels filtered and renamed. */
@@ -67,6 +75,9 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
 
   /** The frame as the export sees it, or null when it is left out. */
   StoredFrame select(StoredFrame f) {
+    if (f.mark() != null && !keepMarked.containsAll(List.of(f.mark().split(",")))) {
+      return null; // marked by fieldcap clean as a duplicate or broken
+    }
     if (!devices.isEmpty() && !devices.contains(f.device())) {
       return null;
     }
@@ -109,6 +120,6 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
       return null;
     }
     return new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(), f.width(), f.height(),
-        labels, f.meta(), f.image(), f.receivedAt(), f.reviewed(), revision, f.split());
+        labels, f.meta(), f.image(), f.receivedAt(), f.reviewed(), revision, f.split(), f.mark());
   }
 }

@@ -134,6 +134,7 @@ public final class Importer {
       if (store.storeImported(source, id, seq, at, a.image(), sha, Files.size(a.image()), img.width(), img.height(),
           img.contentType(), meta, now)) {
         report.newFrames++;
+        store.measure(source, id);
       }
     }
     report.images++;

@@ -267,6 +267,11 @@ public final class Ingest {
       if (outcome == FrameStore.Outcome.STORED) {
         stored.increment();
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
+        try {
+          store.measure(m.deviceId(), m.frameId()); // after the ack: the device does not wait for it
+        } catch (IOException | RuntimeException e) {
+          log.warn("cannot measure frame {}/{} (fieldcap clean will): {}", m.deviceId(), m.frameId(), e.getMessage());
+        }
       } else {
         answerExisting(m, outcome);
       }

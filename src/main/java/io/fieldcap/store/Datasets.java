@@ -202,26 +202,26 @@ public final class Datasets {
       synchronized (store) {
         try (PreparedStatement p = c.prepareStatement("""
             SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta,
-                   f.path, f.received_at, NULL, 0, d.device, d.frame_id, d.split, d.revision, d.labels, d.sha256
+                   f.path, f.received_at, NULL, 0, NULL, d.device, d.frame_id, d.split, d.revision, d.labels, d.sha256
             FROM dataset_frames d LEFT JOIN frames f ON f.device = d.device AND f.frame_id = d.frame_id
             WHERE d.dataset = ? ORDER BY d.ord""")) {
           p.setString(1, name);
           try (ResultSet r = p.executeQuery()) {
             while (r.next()) {
-              String where = r.getString(15) + "/" + r.getString(16);
+              String where = r.getString(16) + "/" + r.getString(17);
               if (r.getString(1) == null) {
                 throw new IOException("dataset '" + name + "': frame " + where + " is no longer in the store");
               }
-              if (!r.getString(5).equals(r.getString(20))) {
+              if (!r.getString(5).equals(r.getString(21))) {
                 throw new IOException("dataset '" + name + "': frame " + where + " has other bytes than when the dataset"
-                    + " was created (SHA-256 " + r.getString(5) + ", recorded " + r.getString(20) + ")");
+                    + " was created (SHA-256 " + r.getString(5) + ", recorded " + r.getString(21) + ")");
               }
-              String labels = r.getString(19);
-              int rev = r.getInt(18);
+              String labels = r.getString(20);
+              int rev = r.getInt(19);
               StoredFrame f = store.row(r);
               LabelSet l = labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class);
               action.accept(new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(),
-                  f.width(), f.height(), l, f.meta(), f.image(), f.receivedAt(), rev > 0 ? l : null, rev, r.getString(17)));
+                  f.width(), f.height(), l, f.meta(), f.image(), f.receivedAt(), rev > 0 ? l : null, rev, r.getString(18), null));
             }
           }
         } catch (SQLException e) {

@@ -58,6 +58,13 @@ public interface FrameStore extends Frames, AutoCloseable {
   /** {@link #commit(Manifest, Assembled, Instant)} for an image in memory. */
   Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
 
+  /**
+   * Measures a stored frame's image ({@link io.fieldcap.image.Look}: perceptual hash, sharpness, what
+   * makes it broken) and records it, for {@code fieldcap clean}. Called after the frame is acked; a
+   * frame that was not measured (a crash in between) is measured by {@code clean}.
+   */
+  void measure(String device, String frameId) throws IOException;
+
   /** Forgets a staged frame and its chunks. */
   void dropStaged(String device, String frameId) throws IOException;
 

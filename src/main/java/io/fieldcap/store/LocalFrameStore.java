@@ -43,6 +43,7 @@ import org.sqlite.SQLiteConfig;
  * revisions(device, frame_id, rev, labels JSON, digest, author, origin, tool, created_at)   see {@link Revisions}
  * datasets(name, created_at, spec JSON, frames, manifest)                                   see {@link Datasets}
  * dataset_frames(dataset, ord, device, frame_id, split, revision, labels JSON, sha256)
+ * looks, marks, clean_runs                                                                 see {@link Marks}
  * </pre>
  *
  * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
@@ -59,12 +60,19 @@ public final class LocalFrameStore implements FrameStore {
   private final Connection c;
   private final Revisions revisions;
   private final Datasets datasets;
+  private final Marks marks;
 
   private LocalFrameStore(Path dir, Connection c) {
     this.dir = dir;
     this.c = c;
     this.revisions = new Revisions(this, c);
     this.datasets = new Datasets(this, c);
+    this.marks = new Marks(this, c);
+  }
+
+  /** The server's measurements of the images, and the marks of {@code fieldcap clean}. */
+  public Marks marks() {
+    return marks;
   }
 
   /** The label revisions of the frames (corrections). */
@@ -99,6 +107,7 @@ public final class LocalFrameStore implements FrameStore {
         s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_id ON frames(frame_id)");
         Revisions.create(s);
         Datasets.create(s);
+        Marks.create(s);
         s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
       return new LocalFrameStore(dir, c);
@@ -376,7 +385,9 @@ public final class LocalFrameStore implements FrameStore {
   /** The newest revision of each frame joined to it: what {@link #forEach} and {@link #frame} read. */
   private static final String SELECT = """
       SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
-             f.received_at, r.labels, r.rev
+             f.received_at, r.labels, r.rev,
+             (SELECT group_concat(kind) FROM (SELECT kind FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id
+                                              ORDER BY kind))
       FROM frames f LEFT JOIN revisions r ON r.device = f.device AND r.frame_id = f.frame_id
         AND r.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)""";
 
@@ -389,7 +400,7 @@ public final class LocalFrameStore implements FrameStore {
         labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
         meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
         dir.resolve(r.getString(11)), Instant.parse(r.getString(12)),
-        reviewed == null ? null : Codec.JSON.readValue(reviewed, LabelSet.class), r.getInt(14), null);
+        reviewed == null ? null : Codec.JSON.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
   }
 
   @Override
@@ -401,6 +412,17 @@ public final class LocalFrameStore implements FrameStore {
       }
     } catch (SQLException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void measure(String device, String frameId) throws IOException {
+    List<String> rel;
+    synchronized (this) {
+      rel = strings("SELECT path FROM frames WHERE device = ? AND frame_id = ?", device, frameId);
+    }
+    if (!rel.isEmpty()) {
+      marks.record(device, frameId, io.fieldcap.image.Look.of(dir.resolve(rel.get(0)))); // decoded outside the lock
     }
   }
 

@@ -14,26 +14,34 @@ import java.util.Map;
  *     labeling tool, or a dataset's own labels), or null
  * @param revision the number of that revision (1, 2, …), or 0 when there is none
  * @param split the split a frozen dataset recorded for the frame, or null (then the export's splits decide)
+ * @param mark what {@code fieldcap clean} marked the frame as ({@code duplicate}, {@code broken}, or
+ *     both, comma-separated), or null
  */
 public record StoredFrame(
     String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width, int height,
     LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt, LabelSet reviewed, int revision,
-    String split) {
+    String split, String mark) {
   public StoredFrame(String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width,
       int height, LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt) {
-    this(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image, receivedAt, null, 0, null);
+    this(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image, receivedAt, null, 0, null,
+        null);
   }
 
   /** This frame with {@code labels} as the labels to write. */
   public StoredFrame withLabels(LabelSet l) {
     return new StoredFrame(device, frameId, seq, capturedAt, sha256, bytes, width, height, l, meta, image, receivedAt,
-        reviewed, revision, split);
+        reviewed, revision, split, mark);
   }
 
   /** This frame with its split fixed. */
   public StoredFrame withSplit(String s) {
     return new StoredFrame(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image,
-        receivedAt, reviewed, revision, s);
+        receivedAt, reviewed, revision, s, mark);
+  }
+
+  /** Whether {@code fieldcap clean} marked the frame as this kind. */
+  public boolean marked(String kind) {
+    return mark != null && java.util.Arrays.asList(mark.split(",")).contains(kind);
   }
 
   /** The image's file extension with its dot ({@code .jpg}, {@code .png}): imported datasets may hold PNGs. */
