@@ -190,10 +190,21 @@ public final class Cleaner {
     for (int i = 0; i < n; i++) {
       parent[i] = i;
     }
+    // equal hashes (a static camera at night) join at once; only distinct ones are compared, band by band
+    Map<String, Integer> first = new HashMap<>();
+    List<Integer> distinct = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Integer f = first.putIfAbsent(HexFormat.of().formatHex(items.get(i).hash()), i);
+      if (f == null) {
+        distinct.add(i);
+      } else {
+        parent[find(parent, i)] = find(parent, f);
+      }
+    }
     int bands = Math.max(distance + 1, 4); // bands of at most 64 bits
     for (int b = 0; b < bands; b++) {
       Map<Long, List<Integer>> buckets = new HashMap<>();
-      for (int i = 0; i < n; i++) {
+      for (int i : distinct) {
         buckets.computeIfAbsent(band(items.get(i).hash(), b, bands), k -> new ArrayList<>()).add(i);
       }
       for (List<Integer> bucket : buckets.values()) {
