@@ -90,10 +90,19 @@ public final class Cleaner {
     });
     long last = System.nanoTime();
     int measured = 0;
+    List<StoredFrame> batch = new ArrayList<>();
     for (StoredFrame f : unmeasured) {
-      Look l = Look.of(f.image());
-      store.marks().record(f.device(), f.frameId(), l);
-      looks.put(f.device() + "/" + f.frameId(), l);
+      looks.put(f.device() + "/" + f.frameId(), Look.of(f.image()));
+      batch.add(f);
+      if (batch.size() == 200 || f == unmeasured.get(unmeasured.size() - 1)) {
+        store.marks().transaction(() -> { // one fsync per 200 frames
+          for (StoredFrame x : batch) {
+            store.marks().record(x.device(), x.frameId(), looks.get(x.device() + "/" + x.frameId()));
+          }
+          return null;
+        });
+        batch.clear();
+      }
       measured++;
       if (progress != null && System.nanoTime() - last > 2_000_000_000L) {
         progress.printf("clean: measured %d of %d frames not measured before%n", measured, unmeasured.size());
@@ -101,6 +110,12 @@ public final class Cleaner {
         last = System.nanoTime();
       }
     }
+    final int measuredNow = measured;
+    return store.marks().transaction(() -> mark(items, looks, labelProblems, measuredNow));
+  }
+
+  private Result mark(List<Item> items, Map<String, Look> looks, Map<String, String> labelProblems, int measured)
+      throws IOException {
     Instant now = clock.instant();
     int run = store.marks().startRun(now);
     Map<String, Integer> broken = new TreeMap<>();

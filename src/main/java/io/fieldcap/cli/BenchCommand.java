@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
-    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class})
+    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
+        BenchCommand.Clean.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -115,6 +116,35 @@ final class BenchCommand implements Callable<Integer> {
       try {
         var out = spec.commandLine().getOut();
         out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.ExportBench.run(frames, exporter, work)));
+        out.flush();
+        return ExitCodes.OK;
+      } finally {
+        deleteTree(work);
+      }
+    }
+  }
+
+  /** {@code fieldcap bench clean --frames N}. */
+  @Command(name = "clean", mixinStandardHelpOptions = true,
+      description = {"Time for clean (near-duplicate grouping; one frame in ten planted as a near-duplicate) and check labels",
+          "over --frames synthetic frames, and to measure one real image (the samples' fruits.jpg). Prints one JSON object."})
+  static final class Clean implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "100000", description = "Frames in the store (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 1) {
+        throw new ConfigException("--frames must be at least 1");
+      }
+      Path photo = Samples.clip(null).resolveSibling("fruits.jpg");
+      Path work = Files.createTempDirectory("fieldcap-bench-clean");
+      try {
+        var out = spec.commandLine().getOut();
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.CleanBench.run(frames, work,
+            Files.isRegularFile(photo) ? photo : null)));
         out.flush();
         return ExitCodes.OK;
       } finally {
