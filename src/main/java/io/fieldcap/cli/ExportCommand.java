@@ -49,6 +49,18 @@ final class ExportCommand implements Callable<Integer> {
           + " selection and split options do not apply.")
   String dataset;
 
+  @Option(names = "--augment", paramLabel = "SPEC",
+      description = "Augmented copies of every training frame, e.g. rotate=15,scale=0.8:1.2,crop=0.8,translate=0.1,flip=h,"
+          + "brightness=0.2,contrast=0.2,hue=10,noise=0.02,blur=0.1 (docs/datasets.md).")
+  String augment;
+
+  @Option(names = "--copies", defaultValue = "1", paramLabel = "N", description = "Augmented copies per training frame (default ${DEFAULT-VALUE}).")
+  int copies;
+
+  @Option(names = "--min-visible", defaultValue = "0.4", paramLabel = "F",
+      description = "An augmented label is dropped when less than this share of its area stays in the image (default ${DEFAULT-VALUE}).")
+  double minVisible;
+
   @Spec CommandSpec spec;
 
   /** The exporter for {@code --format}, or a usage error naming the known formats. */
@@ -110,7 +122,20 @@ final class ExportCommand implements Callable<Integer> {
           read[1] = System.nanoTime();
         }
       });
-      Exporter.Result r = exporter.export(progress, out, new ExportOptions(splits, task, link, imageUrl, selection, created));
+      io.fieldcap.store.Frames frames = progress;
+      if (augment != null) {
+        io.fieldcap.export.Augment aug;
+        try {
+          aug = new io.fieldcap.export.Augment(io.fieldcap.export.Augment.Spec.parse(augment), copies, select.seed, minVisible);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(e.getMessage());
+        }
+        // select first (the copies take the chosen, mapped labels), then add the copies; the exporter selects nothing again
+        frames = aug.view(selection.view(progress), splits, java.nio.file.Files.createDirectories(out));
+        selection = new Selection(java.util.Set.of(), null, null, java.util.Set.of(), java.util.Map.of(), 0, java.util.Map.of(),
+            selection.classes(), java.util.Set.of(), Selection.Labels.PRELABELS, java.util.Set.of("duplicate", "broken"));
+      }
+      Exporter.Result r = exporter.export(frames, out, new ExportOptions(splits, task, link, imageUrl, selection, created));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class Importer {
   private static final Pattern FRAME_ID = Pattern.compile("\\d{8}T\\d{9}Z-\\d{12,19}");
+  private static final Pattern AUGMENTED = Pattern.compile("\\d{8}T\\d{9}Z-\\d{12,19}-aug\\d+");
   /** How far (in pixels) a point may lie outside the image and still be taken, clipped to the edge. */
   static final double TOLERANCE = 1.0;
 
@@ -149,6 +150,11 @@ public final class Importer {
 
   /** The stored frame the item is about, or null with the reason added to {@code errors}. */
   private StoredFrame match(Annotated a, List<String> errors) throws IOException {
+    Matcher copy = AUGMENTED.matcher((a.frameId() == null ? "" : a.frameId()) + " " + a.imageName());
+    if (copy.find()) {
+      errors.add("an augmented copy (" + copy.group() + "): corrections are imported for original frames only");
+      return null;
+    }
     String id = a.frameId();
     String device = a.device();
     if (id == null || !FRAME_ID.matcher(id).matches()) {
