@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
-        BenchCommand.Clean.class})
+        BenchCommand.Clean.class, BenchCommand.Augment.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -145,6 +145,40 @@ final class BenchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.CleanBench.run(frames, work,
             Files.isRegularFile(photo) ? photo : null)));
+        out.flush();
+        return ExitCodes.OK;
+      } finally {
+        deleteTree(work);
+      }
+    }
+  }
+
+  /** {@code fieldcap bench augment}. */
+  @Command(name = "augment", mixinStandardHelpOptions = true,
+      description = {"Augmentation throughput: a YOLO export of --frames frames of one real photo (the samples' fruits.jpg),",
+          "plain and with every transform at --copies copies each. Prints one JSON object."})
+  static final class Augment implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "200", description = "Frames (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--copies", defaultValue = "2", description = "Copies per frame (default ${DEFAULT-VALUE}).")
+    int copies;
+
+    @Option(names = "--photo", paramLabel = "JPEG", description = "The photo (default: the samples' fruits.jpg).")
+    Path photo;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Path p = photo != null ? photo : Samples.clip(null).resolveSibling("fruits.jpg");
+      if (!Files.isRegularFile(p)) {
+        throw new ConfigException("--photo: '" + p + "' does not exist");
+      }
+      Path work = Files.createTempDirectory("fieldcap-bench-augment");
+      try {
+        var out = spec.commandLine().getOut();
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.AugmentBench.run(frames, copies, p, work)));
         out.flush();
         return ExitCodes.OK;
       } finally {

@@ -232,4 +232,37 @@ class DatasetsIT {
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.output()).contains("--split 'train=0.9,val=0.2': the fractions add up to 1.1");
   }
+
+  @Test
+  void givenAugmentation_thenEveryFormatGetsCopiesOfTrainingFramesOnlyAndImportRefusesThem() throws Exception {
+    Splits splits = Splits.parse("train=0.6,val=0.2,test=0.2", 5, Duration.ofMinutes(10));
+    long train;
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      List<StoredFrame> frames = new ArrayList<>();
+      st.forEach(frames::add);
+      train = frames.stream().filter(f -> splits.of(f).equals("train")).count();
+    }
+    assertThat(train).isBetween(10L, 35L);
+    for (String format : List.of("coco", "yolo", "voc", "labelme", "labelstudio", "cvat")) {
+      Path out = tmp.resolve("aug-" + format);
+      ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", data.toString(), "--format", format, "--out",
+          out.toString(), "--split", "train=0.6,val=0.2,test=0.2", "--seed", "5", "--augment",
+          "rotate=10,scale=0.9:1.1,flip=h,brightness=0.2,noise=0.01", "--copies", "2");
+      assertThat(p.exitCode()).as(p::output).isZero();
+      assertThat(p.output()).as(format).contains("exported " + (40 + 2 * train) + " images");
+      assertThat(Files.readAllLines(out.resolve("augmentations.jsonl"))).hasSize((int) train * 2);
+      assertThat(out.resolve(".augment-tmp")).doesNotExist();
+    }
+    try (var s = Files.list(tmp.resolve("aug-yolo/images/val"))) {
+      assertThat(s.filter(x -> x.toString().contains("-aug")).count()).as("no copies of validation frames").isZero();
+    }
+    try (var s = Files.list(tmp.resolve("aug-yolo/labels/train"))) {
+      assertThat(s.filter(x -> x.toString().contains("-aug")).count()).isEqualTo(2 * train);
+    }
+    ChildProcess imp = ChildProcess.fieldcapRun("import", "--data-dir", data.toString(), "--format", "labelme", "--in",
+        tmp.resolve("aug-labelme").toString());
+    assertThat(imp.exitCode()).isEqualTo(1);
+    assertThat(imp.output()).contains((2 * train) + " problems", "corrections are imported for original frames only",
+        "40 new label revisions");
+  }
 }
