@@ -426,6 +426,25 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
+  /**
+   * Records pre-labels for a frame that has none (an imported or crawled image, a frame of a device
+   * without a model): pre-labels are never overwritten.
+   *
+   * @return false when the frame has pre-labels already (or is not here)
+   */
+  public synchronized boolean setPrelabels(String device, String frameId, LabelSet labels) throws IOException {
+    try (PreparedStatement p = c.prepareStatement(
+        "UPDATE frames SET labels = ?, model = ? WHERE device = ? AND frame_id = ? AND labels IS NULL")) {
+      p.setString(1, Codec.JSON.writeValueAsString(labels));
+      p.setString(2, labels.model());
+      p.setString(3, device);
+      p.setString(4, frameId);
+      return p.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IOException("cannot record pre-labels of frame " + device + "/" + frameId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** One frame with its newest revision, or null. */
   public synchronized StoredFrame frame(String device, String frameId) throws IOException {
     try (PreparedStatement p = c.prepareStatement(SELECT + " WHERE f.device = ? AND f.frame_id = ?")) {
