@@ -45,10 +45,30 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(names = "--rate", defaultValue = "1", paramLabel = "N",
+      description = "urls: requests per second to one host at most (a host's Crawl-delay can lower it) (default ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--max-bytes", defaultValue = "20MiB", paramLabel = "SIZE", description = "urls: larger images are refused (default ${DEFAULT-VALUE}).")
+  String maxBytes;
+
+  @Option(names = "--retries", defaultValue = "3", paramLabel = "N",
+      description = "urls: tries after a network error, 429 or 5xx, with backoff (default ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", description = "urls: per request (default ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--contact", paramLabel = "TEXT", description = "urls: a contact (an e-mail address) for the User-Agent, so site owners can reach you.")
+  String contact;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (format.equalsIgnoreCase("urls")) {
+      return crawl();
+    }
     LabelReader reader;
     try {
       reader = LabelReader.forFormat(format);
@@ -90,5 +110,42 @@ final class ImportCommand implements Callable<Integer> {
     }
     out.flush();
     return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  private int crawl() throws Exception {
+    if (source == null) {
+      throw new ConfigException("--format urls needs --source NAME: the images become frames of that source");
+    }
+    if (!java.nio.file.Files.isRegularFile(in)) {
+      throw new ConfigException("--in: " + in + " is not a file (one URL per line, optionally followed by its license)");
+    }
+    if (!(rate > 0) || retries < 0) {
+      throw new ConfigException("--rate must be above 0 and --retries at least 0");
+    }
+    if (io.fieldcap.model.DeviceId.problem(source) != null) {
+      throw new ConfigException("--source: " + io.fieldcap.model.DeviceId.problem(source).replace("device id", "source name"));
+    }
+    io.fieldcap.imports.Crawler.Options o;
+    try {
+      o = new io.fieldcap.imports.Crawler.Options(rate, io.fieldcap.config.Sizes.parse(maxBytes),
+          retries, io.fieldcap.config.Durations.parse(timeout), contact);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    String version = java.util.Objects.requireNonNullElse(ImportCommand.class.getPackage().getImplementationVersion(), "dev");
+    io.fieldcap.imports.Crawler.Result r;
+    try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+      r = new io.fieldcap.imports.Crawler(store, source, o, Clock.systemUTC(), version).run(in,
+          new java.io.PrintWriter(spec.commandLine().getErr(), true));
+    }
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    } else {
+      out.printf("%d URLs: %d stored as frames of %s, %d duplicates, %d refused, %d failed (tried again on the next run),"
+          + " %d done in an earlier run%n", r.urls(), r.stored(), source, r.duplicates(), r.refused(), r.failed(), r.skipped());
+    }
+    out.flush();
+    return r.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

@@ -44,6 +44,7 @@ import org.sqlite.SQLiteConfig;
  * datasets(name, created_at, spec JSON, frames, manifest)                                   see {@link Datasets}
  * dataset_frames(dataset, ord, device, frame_id, split, revision, labels JSON, sha256)
  * looks, marks, clean_runs                                                                 see {@link Marks}
+ * crawl_log(source, url, outcome, reason, frame_id, at)                                    see {@link CrawlLog}
  * </pre>
  *
  * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
@@ -61,6 +62,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Revisions revisions;
   private final Datasets datasets;
   private final Marks marks;
+  private final CrawlLog crawlLog;
 
   private LocalFrameStore(Path dir, Connection c) {
     this.dir = dir;
@@ -68,6 +70,12 @@ public final class LocalFrameStore implements FrameStore {
     this.revisions = new Revisions(this, c);
     this.datasets = new Datasets(this, c);
     this.marks = new Marks(this, c);
+    this.crawlLog = new CrawlLog(this, c);
+  }
+
+  /** What {@code import --format urls} did with each URL. */
+  public CrawlLog crawlLog() {
+    return crawlLog;
   }
 
   /** The server's measurements of the images, and the marks of {@code fieldcap clean}. */
@@ -108,6 +116,7 @@ public final class LocalFrameStore implements FrameStore {
         Revisions.create(s);
         Datasets.create(s);
         Marks.create(s);
+        CrawlLog.create(s);
         s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
       return new LocalFrameStore(dir, c);
