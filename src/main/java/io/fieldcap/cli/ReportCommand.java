@@ -15,14 +15,50 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap report}: reports on the server's data. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Reports on the server's data.",
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"An HTML report of the server's data (--out REPORT): frames per device per day, classes per split, pre-label",
+        "scores, box sizes, and contact sheets per class, per duplicate group and per kind of label problem; a folder",
+        "viewed without network. Or a report as text: report corrections."},
     subcommands = ReportCommand.CorrectionsReport.class)
-final class ReportCommand implements Runnable {
+final class ReportCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data folder.")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "REPORT", description = "The folder to write index.html and its pictures into.")
+  Path out;
+
+  @Option(names = "--dataset", paramLabel = "NAME", description = "Report on a frozen dataset instead of a selection.")
+  String dataset;
+
+  @picocli.CommandLine.Mixin SelectionOptions select;
+
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (corrections)");
+  public Integer call() throws Exception {
+    if (dataDir == null || out == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give --data-dir DIR --out REPORT for the HTML report, or a subcommand (corrections)");
+    }
+    io.fieldcap.export.Splits splits = select.splits();
+    try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+      io.fieldcap.store.Frames frames = select.selection().view(store);
+      String title = "fieldcap report: " + dataDir.toAbsolutePath().getFileName();
+      if (dataset != null) {
+        if (store.datasets().get(dataset) == null) {
+          throw new io.fieldcap.config.ConfigException("--dataset: no dataset named '" + dataset
+              + "' (fieldcap dataset list shows them)");
+        }
+        frames = store.datasets().frames(dataset);
+        splits = null; // each frame carries its recorded split
+        title = "fieldcap report: dataset " + dataset;
+      }
+      var err = new java.io.PrintWriter(spec.commandLine().getErr(), true);
+      io.fieldcap.report.HtmlReport.Result r = new io.fieldcap.report.HtmlReport(store, splits, err).write(frames, out, title);
+      spec.commandLine().getOut().printf("report of %d frames, %d classes: %d contact sheets, %d duplicate groups, %d label"
+          + " problems: %s%n", r.frames(), r.classes(), r.sheets(), r.duplicateGroups(), r.problems(), r.index());
+    }
+    return ExitCodes.OK;
   }
 
   /** {@code fieldcap report corrections}. */
