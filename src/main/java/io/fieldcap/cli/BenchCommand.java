@@ -81,15 +81,7 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 1) {
         throw new ConfigException("--frames must be at least 1");
       }
-      Path work = Files.createTempDirectory("fieldcap-bench-startup");
-      try {
-        var out = spec.commandLine().getOut();
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.StartupBench.run(frames, work)));
-        out.flush();
-        return ExitCodes.OK;
-      } finally {
-        deleteTree(work);
-      }
+      return inTempDir(spec, "fieldcap-bench-startup", work -> io.fieldcap.bench.StartupBench.run(frames, work));
     }
   }
 
@@ -112,15 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames must be at least 1");
       }
       io.fieldcap.export.Exporter exporter = ExportCommand.exporter(format);
-      Path work = Files.createTempDirectory("fieldcap-bench-export");
-      try {
-        var out = spec.commandLine().getOut();
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.ExportBench.run(frames, exporter, work)));
-        out.flush();
-        return ExitCodes.OK;
-      } finally {
-        deleteTree(work);
-      }
+      return inTempDir(spec, "fieldcap-bench-export", work -> io.fieldcap.bench.ExportBench.run(frames, exporter, work));
     }
   }
 
@@ -140,16 +124,8 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames must be at least 1");
       }
       Path photo = Samples.clip(null).resolveSibling("fruits.jpg");
-      Path work = Files.createTempDirectory("fieldcap-bench-clean");
-      try {
-        var out = spec.commandLine().getOut();
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.CleanBench.run(frames, work,
-            Files.isRegularFile(photo) ? photo : null)));
-        out.flush();
-        return ExitCodes.OK;
-      } finally {
-        deleteTree(work);
-      }
+      return inTempDir(spec, "fieldcap-bench-clean", work -> io.fieldcap.bench.CleanBench.run(frames, work,
+          Files.isRegularFile(photo) ? photo : null));
     }
   }
 
@@ -175,15 +151,7 @@ final class BenchCommand implements Callable<Integer> {
       if (!Files.isRegularFile(p)) {
         throw new ConfigException("--photo: '" + p + "' does not exist");
       }
-      Path work = Files.createTempDirectory("fieldcap-bench-augment");
-      try {
-        var out = spec.commandLine().getOut();
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(io.fieldcap.bench.AugmentBench.run(frames, copies, p, work)));
-        out.flush();
-        return ExitCodes.OK;
-      } finally {
-        deleteTree(work);
-      }
+      return inTempDir(spec, "fieldcap-bench-augment", work -> io.fieldcap.bench.AugmentBench.run(frames, copies, p, work));
     }
   }
 
@@ -214,6 +182,24 @@ final class BenchCommand implements Callable<Integer> {
           io.fieldcap.bench.HashBench.run(clips)));
       out.flush();
       return ExitCodes.OK;
+    }
+  }
+
+  /** What a benchmark measures in a temporary folder, deleted after it. */
+  interface InTemp {
+    Object run(Path work) throws Exception;
+  }
+
+  /** Runs a benchmark in a temporary folder and prints its result as one JSON object. */
+  static int inTempDir(CommandSpec spec, String prefix, InTemp bench) throws Exception {
+    Path work = Files.createTempDirectory(prefix);
+    try {
+      var out = spec.commandLine().getOut();
+      out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(bench.run(work)));
+      out.flush();
+      return ExitCodes.OK;
+    } finally {
+      deleteTree(work);
     }
   }
 

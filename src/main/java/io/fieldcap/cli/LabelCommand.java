@@ -3,7 +3,6 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,44 +27,20 @@ import picocli.CommandLine.Model.CommandSpec;
         "{\"image\": …, \"width\": …, \"height\": …, \"detections\": [{\"class\": …, \"score\": …, \"box\": [x, y, w, h]}]}",
         "Boxes are in pixels of the image (COCO's convention); classifier labels have no box."})
 final class LabelCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The ONNX model.")
-  Path model;
-
-  @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: the model's metadata).")
-  Path labels;
-
-  @Option(names = "--confidence", defaultValue = "0.25", paramLabel = "T", description = "Lowest score kept (default ${DEFAULT-VALUE}).")
-  float confidence;
-
-  @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T", description = "NMS overlap threshold (default ${DEFAULT-VALUE}).")
-  float iou;
-
-  @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
-      description = "auto, yolov8, yolov5, yolo-e2e, classify or blazeface (default ${DEFAULT-VALUE}).")
-  String format;
-
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images to label.")
   List<Path> images = new ArrayList<>();
+
+  @picocli.CommandLine.Mixin ModelOptions m;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    if (!(confidence >= 0 && confidence <= 1) || !(iou > 0 && iou <= 1)) {
-      throw new ConfigException("--confidence must be in 0..1 and --iou in (0, 1]");
-    }
-    ModelFamily family = null;
-    if (!format.equals("auto")) {
-      family = ModelFamily.fromConfig(format);
-      if (family == null) {
-        throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolov5, yolo-e2e, classify or blazeface");
-      }
-    }
+    OnnxDetector.Options options = m.options();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     int failed = 0;
-    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu",
-        Math.max(1, Runtime.getRuntime().availableProcessors())))) {
+    try (OnnxDetector d = OnnxDetector.open(options)) {
       for (Path image : images) {
         Mat mat = read(image, err);
         if (mat == null) {

@@ -3,7 +3,6 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.LocalFrameStore;
@@ -29,44 +28,23 @@ final class PrelabelCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
   Path dataDir;
 
-  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The ONNX model.")
-  Path model;
-
-  @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: the model's metadata).")
-  Path labels;
-
   @Option(names = {"--source", "--device"}, paramLabel = "NAME", description = "Only this source's or device's frames; repeatable.")
   List<String> devices = new ArrayList<>();
 
-  @Option(names = "--confidence", defaultValue = "0.25", paramLabel = "T", description = "Lowest score kept (default ${DEFAULT-VALUE}).")
-  float confidence;
-
-  @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T", description = "NMS overlap threshold (default ${DEFAULT-VALUE}).")
-  float iou;
-
-  @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
-      description = "auto, yolov8, yolov5, yolo-e2e, classify or blazeface (default ${DEFAULT-VALUE}).")
-  String format;
+  @picocli.CommandLine.Mixin ModelOptions m;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    if (!(confidence >= 0 && confidence <= 1) || !(iou > 0 && iou <= 1)) {
-      throw new ConfigException("--confidence must be in 0..1 and --iou in (0, 1]");
-    }
-    ModelFamily family = format.equals("auto") ? null : ModelFamily.fromConfig(format);
-    if (!format.equals("auto") && family == null) {
-      throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolov5, yolo-e2e, classify or blazeface");
-    }
+    OnnxDetector.Options options = m.options();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     int labelled = 0;
     int had = 0;
     int failed = 0;
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir);
-        OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu",
-            Math.max(1, Runtime.getRuntime().availableProcessors())))) {
+        OnnxDetector d = OnnxDetector.open(options)) {
       List<StoredFrame> todo = new ArrayList<>();
       int[] counts = {0};
       store.forEach(f -> {
@@ -108,7 +86,7 @@ final class PrelabelCommand implements Callable<Integer> {
       throw new ConfigException("--model: " + e.getMessage());
     }
     out.printf("pre-labelled %d frames with %s; %d had pre-labels already (left alone); %d could not be decoded%n",
-        labelled, model.getFileName(), had, failed);
+        labelled, m.model.getFileName(), had, failed);
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

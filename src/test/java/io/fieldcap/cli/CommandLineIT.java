@@ -160,6 +160,22 @@ class CommandLineIT {
     assertThat(ChildProcess.fieldcapRun("bench", "export", "--format", "tfrecord").exitCode()).isEqualTo(2);
   }
 
+  private static com.fasterxml.jackson.databind.JsonNode lastJson(ChildProcess p) throws Exception {
+    assertThat(p.exitCode()).as(p.output()).isZero();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+  }
+
+  @Test
+  void benchCleanAndAugmentRunSmall() throws Exception {
+    var clean = lastJson(ChildProcess.fieldcapRun("bench", "clean", "--frames", "2000"));
+    assertThat(clean.get("nearDuplicatesMarked").asInt()).isEqualTo(clean.get("nearDuplicatesPlanted").asInt()).isEqualTo(199);
+    assertThat(clean.get("measureMillisPerImage").asDouble()).isPositive();
+    var augment = lastJson(ChildProcess.fieldcapRun("bench", "augment", "--frames", "10", "--copies", "2"));
+    assertThat(augment.get("imagesWritten").asInt()).isEqualTo(30);
+    assertThat(augment.get("copiesPerSecond").asLong()).isPositive();
+  }
+
   @Test
   void givenNoSpoolYet_thenSpoolStatsFailsWithOneAndSaysWhy() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("spool", "stats", "--set", "device.id=x", "--set", "source.uri=0",

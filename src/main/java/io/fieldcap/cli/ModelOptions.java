@@ -1,0 +1,41 @@
+package io.fieldcap.cli;
+
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.inference.ModelFamily;
+import io.fieldcap.inference.OnnxDetector;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How to run a model: shared by {@code label} and {@code prelabel}. */
+final class ModelOptions {
+  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The ONNX model.")
+  Path model;
+
+  @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: the model's metadata).")
+  Path labels;
+
+  @Option(names = "--confidence", defaultValue = "0.25", paramLabel = "T", description = "Lowest score kept (default ${DEFAULT-VALUE}).")
+  float confidence;
+
+  @Option(names = "--iou", defaultValue = "0.45", paramLabel = "T", description = "NMS overlap threshold (default ${DEFAULT-VALUE}).")
+  float iou;
+
+  @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
+      description = "auto, yolov8, yolov5, yolo-e2e, classify or blazeface (default ${DEFAULT-VALUE}).")
+  String format;
+
+  /** The detector's options, or a usage error naming what is wrong. */
+  OnnxDetector.Options options() throws ConfigException {
+    if (!(confidence >= 0 && confidence <= 1) || !(iou > 0 && iou <= 1)) {
+      throw new ConfigException("--confidence must be in 0..1 and --iou in (0, 1]");
+    }
+    ModelFamily family = null;
+    if (!format.equals("auto")) {
+      family = ModelFamily.fromConfig(format);
+      if (family == null) {
+        throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolov5, yolo-e2e, classify or blazeface");
+      }
+    }
+    return new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu", Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+}
