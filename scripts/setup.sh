@@ -15,7 +15,7 @@ PACKAGES=(
   mosquitto openssl               # the MQTT broker the integration tests start, and their TLS certificates
   gpsd gpsd-clients libimage-exiftool-perl  # gpsfake replays a GPS log for the geotag tests; exiftool reads the tags back
   labelme                         # labelme's own reader loads the labelme exports in the tests
-  chromium chromium-driver python3-selenium  # the tests open fieldcap's HTML report in a headless browser
+  chromium chromium-driver python3-selenium python3-pil  # the tests drive the web app and open the HTML report in a headless browser
 )
 
 missing=()

@@ -25,6 +25,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A YAML file with server: and mqtt: sections.")
   Path config;
 
+  @Option(names = "--http", paramLabel = "HOST:PORT",
+      description = "Serve the web app and API here, e.g. 127.0.0.1:8080 (sets server.http.listen; needs a tokens file).")
+  String http;
+
+  @Option(names = "--tokens-file", paramLabel = "FILE", description = "The web app's tokens (sets server.http.tokens-file).")
+  Path tokensFile;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key; repeatable.")
   List<String> sets = new ArrayList<>();
 
@@ -36,6 +43,12 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (dataDir != null) {
       all.add("server.data-dir=" + dataDir);
+    }
+    if (http != null) {
+      all.add("server.http.listen=" + http);
+    }
+    if (tokensFile != null) {
+      all.add("server.http.tokens-file=" + tokensFile);
     }
     ServerConfig c = ConfigLoader.loadServer(config, all);
     Preflight.check(c);

@@ -86,6 +86,7 @@ public final class ConfigLoader {
     String group = s.checked("share-group", "fieldcap-ingest", "a shared-subscription group name",
         v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
     Path signingKey = s.readableFile("signing-key");
+    ServerConfig.Http http = http(s.sub("http"));
     s.finish();
     Section m = new Section(tree, "mqtt", errors);
     MqttConfig mqtt = mqtt(m);
@@ -93,7 +94,41 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group, signingKey, mqtt);
+    return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
+        signingKey, mqtt, http);
+  }
+
+  /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */
+  private static ServerConfig.Http http(Section h) {
+    String listen = h.optionalString("listen", "HOST:PORT, e.g. 127.0.0.1:8080");
+    Path tokens = h.readableFile("tokens-file");
+    Path cert = h.readableFile("tls-cert");
+    Path key = h.readableFile("tls-key");
+    h.finish();
+    if (listen == null) {
+      return null;
+    }
+    int colon = listen.lastIndexOf(':');
+    int port = -1;
+    try {
+      port = colon < 1 ? -1 : Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (port < 0 || port > 65535) {
+      h.reject("listen", "'" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:8080, or 0.0.0.0:8443 for every interface)");
+      return null;
+    }
+    if (tokens == null) {
+      h.reject("tokens-file", "is required with server.http.listen: every page and API call needs a token"
+          + " (fieldcap tokens add --file FILE --name NAME --role viewer)");
+      return null;
+    }
+    if ((cert == null) != (key == null)) {
+      h.reject(cert == null ? "tls-cert" : "tls-key", "is required with server.http." + (cert == null ? "tls-key" : "tls-cert"));
+      return null;
+    }
+    return new ServerConfig.Http(listen.substring(0, colon).replaceAll("^\\[|\\]$", ""), port, tokens, cert, key);
   }
 
   private static SourceConfig source(Section s) {

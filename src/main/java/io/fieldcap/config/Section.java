@@ -52,6 +52,11 @@ final class Section {
     return v == null || v.isNull() ? null : v;
   }
 
+  /** The mapping nested under {@code key} ({@code server.http}), as a section of its own (absent: an empty one). */
+  Section sub(String key) {
+    return new Section(tree, name + "." + key, raw(key), errors);
+  }
+
   /** The names and nested sections of a mapping under {@code key} (empty when absent). */
   java.util.Map<String, Section> mappings(String key) {
     JsonNode v = raw(key);

@@ -20,7 +20,26 @@ import java.time.Duration;
  * @param signingKey the server's Ed25519 private key (PEM, from {@code fieldcap keys generate}) that
  *     signs every ack; null sends unsigned acks
  * @param mqtt the broker and credentials
+ * @param http the web app and API ({@code server.http}), or null when {@code server.http.listen} is not set
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
-    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt) {}
+    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http) {
+  /**
+   * The web app ({@code server.http}).
+   *
+   * @param host the address to listen on ({@code 127.0.0.1}: this machine only)
+   * @param port the port (0: any free one, for tests)
+   * @param tokensFile the tokens ({@code fieldcap tokens add}); required
+   * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
+   * @param tlsKey its PEM private key (PKCS#8), or null
+   */
+  public record Http(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey) {}
+
+  public ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice, long maxStagedBytes,
+      long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond, Duration stagingTimeout,
+      String shareGroup, Path signingKey, MqttConfig mqtt) {
+    this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
+        maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null);
+  }
+}

@@ -50,6 +50,9 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
     }
   }
 
+  /** The marks that leave a frame out of exports unless kept; a reviewer's flag ("label this") does not. */
+  public static final Set<String> EXCLUDING = Set.of("duplicate", "broken", "rejected");
+
   public static final Selection ALL = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), null, Set.of(),
       Labels.BEST, Set.of());
 
@@ -75,8 +78,12 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
 
   /** The frame as the export sees it, or null when it is left out. */
   StoredFrame select(StoredFrame f) {
-    if (f.mark() != null && !keepMarked.containsAll(List.of(f.mark().split(",")))) {
-      return null; // marked by fieldcap clean as a duplicate or broken
+    if (f.mark() != null) {
+      for (String kind : f.mark().split(",")) {
+        if (EXCLUDING.contains(kind) && !keepMarked.contains(kind)) {
+          return null; // marked by fieldcap clean as a duplicate or broken, or rejected by a reviewer
+        }
+      }
     }
     if (!devices.isEmpty() && !devices.contains(f.device())) {
       return null;

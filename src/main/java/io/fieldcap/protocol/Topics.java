@@ -50,6 +50,20 @@ public final class Topics {
     return "$share/" + shareGroup + "/" + root + "/+/frames/#";
   }
 
+  /** Every device's status, which every server reads (not shared): the fleet view. */
+  public String statusSubscription() {
+    return root + "/+/status";
+  }
+
+  /** The device of a status topic, or null when the topic is not one. */
+  public String statusDevice(String topic) {
+    if (!topic.startsWith(root + "/") || !topic.endsWith("/status")) {
+      return null;
+    }
+    String d = topic.substring(root.length() + 1, topic.length() - "/status".length());
+    return d.contains("/") ? null : d;
+  }
+
   /** A topic the server received, taken apart. {@code problem} is set when it is not one it knows. */
   public record Parsed(String device, String frameId, boolean manifest, int chunk, String problem) {}
 

@@ -39,6 +39,8 @@ public final class Server {
   private final Topics topics;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private LocalFrameStore store;
+  private io.fieldcap.web.WebApp web;
+  private volatile String webUrl;
   private Ingest ingest;
   private MqttLink link;
   private ScheduledExecutorService housekeeping;
@@ -76,6 +78,11 @@ public final class Server {
     link = new MqttLink(clientId, options, new MqttLink.Listener() {
       @Override
       public void message(String topic, byte[] payload) {
+        String statusOf = topics.statusDevice(topic);
+        if (statusOf != null) {
+          status(statusOf, payload);
+          return;
+        }
         String device = topics.parse(topic).device();
         if (!throttle.admit(device, payload.length)) {
           return; // over the device's budget: dropped before any work (the device re-offers what it lacks)
@@ -114,6 +121,16 @@ public final class Server {
         Thread.currentThread().interrupt();
       }
     }));
+    if (config.http() != null) {
+      web = new io.fieldcap.web.WebApp(store, config.http());
+      try {
+        webUrl = web.start();
+      } catch (Exception e) {
+        web.close();
+        store.close();
+        throw new IOException("server.http.listen " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage(), e);
+      }
+    }
     running = true;
     connector = new Thread(() -> keepConnected(wake), "server-connector");
     connector.start();
@@ -137,6 +154,7 @@ public final class Server {
         try {
           link.connect();
           link.subscribe(topics.serverSubscription(config.shareGroup()));
+          link.subscribe(topics.statusSubscription());
           connected = true;
           backoff = 1000;
           announced = false;
@@ -157,6 +175,32 @@ public final class Server {
       }
       backoff = Math.min(backoff * 2, 30_000);
     }
+  }
+
+  /** A device's status message (retained, or its will): recorded for the fleet view; anything malformed is ignored. */
+  private void status(String device, byte[] payload) {
+    if (io.fieldcap.model.DeviceId.problem(device) != null || payload.length > 64 * 1024) {
+      return;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode s = Codec.JSON.readTree(payload);
+      if (s == null || !s.isObject() || !device.equals(s.path("device").asText(device))) {
+        return;
+      }
+      store.devices().update(device, s.path("state").asText("unknown"), s.toString(), clock.instant());
+    } catch (IOException | RuntimeException e) {
+      log.debug("server: ignored a status message from {}: {}", device, e.getMessage());
+    }
+  }
+
+  /** The web app's URL, or null when it is off. */
+  public String webUrl() {
+    return webUrl;
+  }
+
+  /** The store this server writes to (the web app reads it). */
+  public LocalFrameStore store() {
+    return store;
   }
 
   private void expire() {
@@ -209,6 +253,9 @@ public final class Server {
     }
     ackSender.shutdownNow();
     lanes.close();
+    if (web != null) {
+      web.close();
+    }
     link.disconnect(null, null);
     link.close();
     store.close();

@@ -45,6 +45,7 @@ import org.sqlite.SQLiteConfig;
  * dataset_frames(dataset, ord, device, frame_id, split, revision, labels JSON, sha256)
  * looks, marks, clean_runs                                                                 see {@link Marks}
  * crawl_log(source, url, outcome, reason, frame_id, at)                                    see {@link CrawlLog}
+ * devices(device, state, status JSON, updated_at, last_seen)                               see {@link Devices}
  * </pre>
  *
  * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
@@ -63,6 +64,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Datasets datasets;
   private final Marks marks;
   private final CrawlLog crawlLog;
+  private final Devices devices;
 
   private LocalFrameStore(Path dir, Connection c) {
     this.dir = dir;
@@ -71,6 +73,12 @@ public final class LocalFrameStore implements FrameStore {
     this.datasets = new Datasets(this, c);
     this.marks = new Marks(this, c);
     this.crawlLog = new CrawlLog(this, c);
+    this.devices = new Devices(this, c);
+  }
+
+  /** The fleet as the server last heard it. */
+  public Devices devices() {
+    return devices;
   }
 
   /** What {@code import --format urls} did with each URL. */
@@ -117,6 +125,8 @@ public final class LocalFrameStore implements FrameStore {
         Datasets.create(s);
         Marks.create(s);
         CrawlLog.create(s);
+        Devices.create(s);
+        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_time ON frames(captured_at DESC, device, frame_id)");
         s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
       return new LocalFrameStore(dir, c);
@@ -451,6 +461,92 @@ public final class LocalFrameStore implements FrameStore {
       return p.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new IOException("cannot record pre-labels of frame " + device + "/" + frameId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A page of frames for the web app, newest first, by keyset: {@code after} is the cursor of the
+   * last frame of the previous page ({@link #cursor}), so a page costs the same at frame 1,000,000 as
+   * at frame 1. Filters: device, class (in the newest labels), minimum pre-label score, capture rule,
+   * a tag, review state ({@code reviewed}, {@code unreviewed}), a mark kind (or {@code none}), time range.
+   */
+  public record Query(String device, String cls, Double minScore, String keptBy, String tagKey, String tagValue,
+      String review, String mark, Instant since, Instant until, String after, int limit) {}
+
+  /** The cursor of a frame for {@link Query#after}. */
+  public static String cursor(StoredFrame f) {
+    return f.capturedAt() + "|" + f.device() + "|" + f.frameId();
+  }
+
+  public synchronized List<StoredFrame> page(Query q) throws IOException {
+    StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (q.device() != null) {
+      sql.append(" AND f.device = ?");
+      args.add(q.device());
+    }
+    if (q.cls() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM json_each(COALESCE(r.labels, f.labels), '$.detections') j"
+          + " WHERE json_extract(j.value, '$.label') = ?)");
+      args.add(q.cls());
+    }
+    if (q.minScore() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM json_each(f.labels, '$.detections') j WHERE json_extract(j.value, '$.score') >= ?)");
+      args.add(q.minScore());
+    }
+    if (q.keptBy() != null) {
+      sql.append(" AND json_extract(f.meta, '$.keptBy') = ?");
+      args.add(q.keptBy());
+    }
+    if (q.tagKey() != null) {
+      sql.append(" AND json_extract(f.meta, ?) = ?");
+      args.add("$.tags.\"" + q.tagKey().replace("\"", "") + "\"");
+      args.add(q.tagValue());
+    }
+    if ("reviewed".equals(q.review())) {
+      sql.append(" AND r.rev IS NOT NULL");
+    } else if ("unreviewed".equals(q.review())) {
+      sql.append(" AND r.rev IS NULL");
+    }
+    if ("none".equals(q.mark())) {
+      sql.append(" AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id)");
+    } else if (q.mark() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id AND m.kind = ?)");
+      args.add(q.mark());
+    }
+    if (q.since() != null) {
+      sql.append(" AND f.captured_at >= ?");
+      args.add(q.since().toString());
+    }
+    if (q.until() != null) {
+      sql.append(" AND f.captured_at < ?");
+      args.add(q.until().toString());
+    }
+    if (q.after() != null) {
+      String[] c = q.after().split("\\|", 3);
+      if (c.length != 3) {
+        throw new IllegalArgumentException("after: '" + q.after() + "' is not a cursor from a previous page");
+      }
+      sql.append(" AND (f.captured_at, f.device, f.frame_id) < (?, ?, ?)");
+      args.add(c[0]);
+      args.add(c[1]);
+      args.add(c[2]);
+    }
+    sql.append(" ORDER BY f.captured_at DESC, f.device DESC, f.frame_id DESC LIMIT ?");
+    args.add(q.limit());
+    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        p.setObject(i + 1, args.get(i));
+      }
+      List<StoredFrame> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(row(r));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  *
  * <pre>
  * looks(device, frame_id, hash (64 hex digits), sharpness, brightness, contrast, problem, PRIMARY KEY (device, frame_id))
- * marks(device, frame_id, kind ('duplicate' | 'broken'), reason, grp (the frame kept of a duplicate group),
- *       run, created_at, PRIMARY KEY (device, frame_id, kind))
+ * marks(device, frame_id, kind ('duplicate' | 'broken' from clean; 'rejected' | 'flagged' from a reviewer),
+ *       reason, grp (the frame kept of a duplicate group), run (0 for a reviewer's), created_at,
+ *       PRIMARY KEY (device, frame_id, kind))
  * clean_runs(run PRIMARY KEY, created_at, summary JSON)
  * </pre>
  */
@@ -171,6 +172,20 @@ public final class Marks {
     }
   }
 
+  /** Removes one kind of mark from a frame (a reviewer taking back a rejection or a flag); whether there was one. */
+  public boolean unmark(String device, String frameId, String kind) throws IOException {
+    synchronized (lock) {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM marks WHERE device = ? AND frame_id = ? AND kind = ?")) {
+        p.setString(1, device);
+        p.setString(2, frameId);
+        p.setString(3, kind);
+        return p.executeUpdate() == 1;
+      } catch (SQLException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+  }
+
   /** A mark, as {@code clean} lists them. */
   public record Mark(String device, String frameId, String kind, String reason, String group, int run) {}
 
@@ -198,10 +213,11 @@ public final class Marks {
   public int undo(boolean all) throws IOException {
     synchronized (lock) {
       try (Statement s = c.createStatement()) {
+        // clean's marks only: a reviewer's (run 0: rejected, flagged) are taken back in the web app
         if (all) {
-          return s.executeUpdate("DELETE FROM marks");
+          return s.executeUpdate("DELETE FROM marks WHERE run > 0");
         }
-        return s.executeUpdate("DELETE FROM marks WHERE run = (SELECT MAX(run) FROM marks)");
+        return s.executeUpdate("DELETE FROM marks WHERE run = (SELECT MAX(run) FROM marks WHERE run > 0)");
       } catch (SQLException e) {
         throw new IOException(e.getMessage(), e);
       }

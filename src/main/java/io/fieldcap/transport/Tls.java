@@ -28,6 +28,11 @@ public final class Tls {
    * @param key the client's private key (PEM, PKCS#8: "BEGIN PRIVATE KEY"), with {@code cert}
    */
   public static SSLSocketFactory socketFactory(Path ca, Path cert, Path key) throws GeneralSecurityException, IOException {
+    return context(ca, cert, key).getSocketFactory();
+  }
+
+  /** The TLS context of {@link #socketFactory}: also what the web app serves HTTPS with (its certificate and key). */
+  public static SSLContext context(Path ca, Path cert, Path key) throws GeneralSecurityException, IOException {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     if (ca != null) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -50,7 +55,7 @@ public final class Tls {
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx.getSocketFactory();
+    return ctx;
   }
 
   private static Collection<? extends Certificate> certificates(Path pem) throws GeneralSecurityException, IOException {

@@ -1,0 +1,68 @@
+package io.fieldcap.web;
+
+import io.fieldcap.store.StoredFrame;
+
+/**
+ * The pages: server-rendered shells that the vendored {@code /static/app.js} fills from the API (no
+ * inline script: the Content-Security-Policy allows this origin's files only, and nothing comes from a
+ * CDN, so the app works on an air-gapped network).
+ */
+final class Pages {
+  private Pages() {}
+
+  static String esc(String s) {
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
+
+  private static String head(String title, Tokens.Identity who, String csrf, String page, String extra) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " - fieldcap</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>\n"
+        + "<body data-page=\"" + page + "\" data-csrf=\"" + esc(csrf) + "\" data-role=\"" + (who == null ? ""
+            : who.role().name().toLowerCase(java.util.Locale.ROOT)) + "\"" + extra + ">\n"
+        + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
+            + "Frames</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(java.util.Locale.ROOT)
+            + ") <button id=\"logout\">Log out</button></span></nav>\n");
+  }
+
+  static String login(String problem) {
+    return head("Log in", null, "", "login", "") + "<main class=\"login\"><h1>fieldcap</h1>"
+        + (problem == null ? "" : "<p class=\"problem\">" + esc(problem) + "</p>")
+        + "<form method=\"post\" action=\"/login\"><label>Token <input type=\"password\" name=\"token\" id=\"token\" "
+        + "autocomplete=\"current-password\" required></label> <button type=\"submit\" id=\"login\">Log in</button></form>"
+        + "<p class=\"note\">A token comes from <code>fieldcap tokens add</code>.</p></main></body></html>\n";
+  }
+
+  static String fleet(Tokens.Identity who, String csrf) {
+    return head("Fleet", who, csrf, "fleet", "") + "<main><h1>Fleet</h1><p class=\"note\" id=\"fleet-updated\"></p>"
+        + "<table id=\"fleet\"><thead><tr><th>device</th><th>state</th><th>last seen</th><th>model</th><th>capture fps</th>"
+        + "<th>backlog</th><th>in flight</th><th>spool</th><th>disk free</th><th>rejected</th><th>position</th></tr></thead>"
+        + "<tbody></tbody></table></main></body></html>\n";
+  }
+
+  static String gallery(Tokens.Identity who, String csrf) {
+    return head("Frames", who, csrf, "gallery", "") + "<main><h1>Frames</h1>\n<form id=\"filters\">"
+        + "<input name=\"device\" placeholder=\"device\"> <input name=\"class\" placeholder=\"class\"> "
+        + "<input name=\"minScore\" placeholder=\"min score\" size=\"6\"> <input name=\"keptBy\" placeholder=\"kept by\" size=\"8\"> "
+        + "<input name=\"tag\" placeholder=\"tag k=v\" size=\"10\"> <input name=\"since\" placeholder=\"since\" size=\"11\"> "
+        + "<input name=\"until\" placeholder=\"until\" size=\"11\"> <select name=\"review\"><option value=\"\">any review</option>"
+        + "<option>reviewed</option><option>unreviewed</option></select> <select name=\"mark\"><option value=\"\">any mark</option>"
+        + "<option>none</option><option>duplicate</option><option>broken</option><option>rejected</option><option>flagged</option>"
+        + "</select> <button type=\"submit\" id=\"apply\">Filter</button></form>\n"
+        + "<p class=\"note\">Keys: arrows move, Enter opens, n next page.</p><div id=\"gallery\"></div>"
+        + "<button id=\"more\">Next page</button></main></body></html>\n";
+  }
+
+  static String frame(Tokens.Identity who, String csrf, StoredFrame f) {
+    return head(f.device() + "/" + f.frameId(), who, csrf, "frame", " data-device=\"" + esc(f.device()) + "\" data-frame=\""
+        + esc(f.frameId()) + "\"") + "<main><h1>" + esc(f.device()) + " / " + esc(f.frameId()) + "</h1>\n"
+        + "<p><label><input type=\"radio\" name=\"show\" value=\"prelabels\"> pre-labels</label> "
+        + "<label><input type=\"radio\" name=\"show\" value=\"reviewed\"> reviewed</label> "
+        + "<label><input type=\"radio\" name=\"show\" value=\"both\" checked> both</label></p>\n"
+        + "<div id=\"frame\" class=\"frame\"></div>\n<div id=\"review\" class=\"review\">"
+        + "<button id=\"accept\">Accept pre-labels</button> <button id=\"reject\">Reject frame</button> "
+        + "<button id=\"flag\">Flag for labeling</button> <input id=\"from\" placeholder=\"class\" size=\"10\"> &rarr; "
+        + "<input id=\"to\" placeholder=\"new class\" size=\"10\"> <button id=\"relabel\">Change class</button> "
+        + "<span id=\"review-result\"></span></div>\n<table id=\"meta\"></table></main></body></html>\n";
+  }
+}

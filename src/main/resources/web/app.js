@@ -1,0 +1,190 @@
+// fieldcap's web app: plain JavaScript, served from the server itself (no CDN, works offline).
+"use strict";
+const body = document.body;
+const csrf = body.dataset.csrf;
+const SVGNS = "http://www.w3.org/2000/svg";
+
+async function api(path, options) {
+  const o = Object.assign({credentials: "same-origin", headers: {}}, options || {});
+  if (o.method && o.method !== "GET") { o.headers["X-CSRF-Token"] = csrf; o.headers["Content-Type"] = "application/json"; }
+  const r = await fetch(path, o);
+  if (r.status === 401) { location.href = "/login"; throw new Error("not logged in"); }
+  const j = await r.json();
+  if (!r.ok) throw new Error(j.error || r.status);
+  return j;
+}
+
+function colour(label) {
+  let h = 0;
+  for (const c of label) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return "hsl(" + (h % 360) + ",90%,50%)";
+}
+
+// labels drawn in the image's own pixel coordinates: the SVG's viewBox is the image size
+function overlay(width, height, sets) {
+  const svg = document.createElementNS(SVGNS, "svg");
+  svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("width", "100%");
+  svg.setAttribute("height", "100%");
+  for (const [labels, dashed] of sets) {
+    for (const d of labels || []) {
+      if (!d.box) continue;
+      const c = colour(d.label);
+      if (d.polygon) {
+        const p = document.createElementNS(SVGNS, "polygon");
+        const pts = [];
+        for (let i = 0; i < d.polygon.length; i += 2) pts.push(d.polygon[i] + "," + d.polygon[i + 1]);
+        p.setAttribute("points", pts.join(" "));
+        p.setAttribute("fill", "none"); p.setAttribute("stroke", c); p.setAttribute("vector-effect", "non-scaling-stroke");
+        svg.appendChild(p);
+      }
+      const r = document.createElementNS(SVGNS, "rect");
+      r.setAttribute("x", d.box.x); r.setAttribute("y", d.box.y); r.setAttribute("width", d.box.w); r.setAttribute("height", d.box.h);
+      r.setAttribute("fill", "none"); r.setAttribute("stroke", c); r.setAttribute("stroke-width", "3");
+      r.setAttribute("vector-effect", "non-scaling-stroke");
+      if (dashed) r.setAttribute("stroke-dasharray", "6 3");
+      r.setAttribute("class", "box"); r.dataset.label = d.label;
+      svg.appendChild(r);
+      const t = document.createElementNS(SVGNS, "text");
+      t.setAttribute("x", d.box.x); t.setAttribute("y", Math.max(12, d.box.y - 3)); t.setAttribute("fill", c);
+      t.setAttribute("font-size", Math.max(12, height / 30));
+      t.textContent = d.label + (d.score < 1 ? " " + d.score.toFixed(2) : "");
+      svg.appendChild(t);
+    }
+  }
+  return svg;
+}
+
+function fleet() {
+  const tbody = document.querySelector("#fleet tbody");
+  async function refresh() {
+    try {
+      const devices = await api("/api/devices");
+      tbody.innerHTML = "";
+      for (const d of devices) {
+        const tr = document.createElement("tr");
+        tr.className = d.online ? "online" : "offline";
+        tr.dataset.device = d.device;
+        const pos = d.position ? d.position.lat + ", " + d.position.lon : "";
+        const rej = d.rejectedBy ? Object.entries(d.rejectedBy).map(([k, v]) => k + " " + v).join(", ") : "";
+        for (const v of [d.device, d.state, d.lastSeen || "", d.model || "", d.fps ?? "", d.backlog ?? "", d.inFlight ?? "",
+                         d.spoolBytes ?? "", d.diskFree ?? "", rej || (d.rejected ?? ""), pos]) {
+          const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+        }
+        tbody.appendChild(tr);
+      }
+      document.getElementById("fleet-updated").textContent = "updated " + new Date().toISOString();
+    } catch (e) { document.getElementById("fleet-updated").textContent = "cannot reach the server: " + e.message; }
+  }
+  refresh();
+  setInterval(refresh, 2000);
+}
+
+function gallery() {
+  const box = document.getElementById("gallery");
+  const form = document.getElementById("filters");
+  let next = null, selected = -1;
+  function query(after) {
+    const p = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (v) p.set(k, v);
+    p.set("limit", "48");
+    if (after) p.set("after", after);
+    return "/api/frames?" + p;
+  }
+  function select(i) {
+    const cards = box.querySelectorAll(".card");
+    if (!cards.length) return;
+    selected = Math.max(0, Math.min(cards.length - 1, i));
+    cards.forEach((c, k) => c.classList.toggle("selected", k === selected));
+    cards[selected].scrollIntoView({block: "nearest"});
+  }
+  async function load(reset) {
+    const j = await api(query(reset ? null : next));
+    if (reset) { box.innerHTML = ""; selected = -1; }
+    for (const f of j.frames) {
+      const card = document.createElement("div");
+      card.className = "card";
+      card.dataset.device = f.device; card.dataset.frame = f.frameId;
+      const img = document.createElement("img");
+      img.src = f.thumb; img.alt = f.device + " " + f.capturedAt;
+      img.style.aspectRatio = f.width + " / " + f.height;
+      const frameBox = document.createElement("div");
+      frameBox.style.position = "relative";
+      frameBox.appendChild(img);
+      frameBox.appendChild(overlay(f.width, f.height, [[f.reviewed || f.prelabels, !f.reviewed]]));
+      card.appendChild(frameBox);
+      const cap = document.createElement("div");
+      cap.className = "caption";
+      cap.textContent = f.device + " " + f.capturedAt + (f.marks.length ? " [" + f.marks.join(",") + "]" : "") + (f.reviewed ? " reviewed" : "");
+      card.appendChild(cap);
+      card.addEventListener("click", () => location.href = "/frames/" + f.device + "/" + f.frameId);
+      box.appendChild(card);
+    }
+    next = j.next;
+    document.getElementById("more").disabled = !next;
+  }
+  form.addEventListener("submit", e => { e.preventDefault(); load(true); });
+  document.getElementById("more").addEventListener("click", () => load(false));
+  document.addEventListener("keydown", e => {
+    if (e.target.tagName === "INPUT") return;
+    const perRow = Math.max(1, Math.floor(box.clientWidth / 330));
+    if (e.key === "ArrowRight") select(selected + 1);
+    else if (e.key === "ArrowLeft") select(selected - 1);
+    else if (e.key === "ArrowDown") select(selected + perRow);
+    else if (e.key === "ArrowUp") select(selected - perRow);
+    else if (e.key === "Enter" && selected >= 0) box.querySelectorAll(".card")[selected].click();
+    else if (e.key === "n" && next) load(false);
+  });
+  load(true);
+}
+
+function frame() {
+  const path = "/api/frames/" + body.dataset.device + "/" + body.dataset.frame;
+  const holder = document.getElementById("frame");
+  let f = null;
+  function show() {
+    const which = document.querySelector("input[name=show]:checked").value;
+    holder.innerHTML = "";
+    const img = document.createElement("img");
+    img.src = f.image; img.alt = f.device + " " + f.frameId;
+    holder.appendChild(img);
+    const sets = [];
+    if (which !== "reviewed") sets.push([f.prelabels, true]);
+    if (which !== "prelabels" && f.reviewed) sets.push([f.reviewed, false]);
+    holder.appendChild(overlay(f.width, f.height, sets));
+    const meta = document.getElementById("meta");
+    meta.innerHTML = "";
+    const rows = [["device", f.device], ["captured", f.capturedAt], ["size", f.width + " x " + f.height], ["SHA-256", f.sha256],
+      ["model", (f.model || "") + (f.modelVersion ? "@" + f.modelVersion : "")], ["kept by", f.meta && f.meta.keptBy],
+      ["GPS", f.meta && f.meta.gps ? f.meta.gps.lat + ", " + f.meta.gps.lon : ""], ["tags", f.meta && f.meta.tags ? JSON.stringify(f.meta.tags) : ""],
+      ["revision", f.revision], ["marks", f.marks.join(", ")]];
+    for (const [k, v] of rows) {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th"); th.textContent = k;
+      const td = document.createElement("td"); td.textContent = v ?? "";
+      tr.appendChild(th); tr.appendChild(td); meta.appendChild(tr);
+    }
+  }
+  async function act(payload) {
+    const out = document.getElementById("review-result");
+    try {
+      const r = await api(path + "/review", {method: "POST", body: JSON.stringify(payload)});
+      f = r.frame; show(); out.textContent = payload.action + ": done";
+    } catch (e) { out.textContent = payload.action + ": " + e.message; }
+  }
+  if (body.dataset.role === "viewer") document.getElementById("review").hidden = true;
+  document.getElementById("accept").onclick = () => act({action: "accept"});
+  document.getElementById("reject").onclick = () => act({action: "reject"});
+  document.getElementById("flag").onclick = () => act({action: "flag"});
+  document.getElementById("relabel").onclick = () => act({action: "relabel", from: document.getElementById("from").value,
+                                                                to: document.getElementById("to").value});
+  document.querySelectorAll("input[name=show]").forEach(r => r.addEventListener("change", show));
+  api(path).then(j => { f = j; show(); });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const logout = document.getElementById("logout");
+  if (logout) logout.onclick = () => api("/logout", {method: "POST"}).then(() => location.href = "/login");
+  ({fleet, gallery, frame}[body.dataset.page] || (() => {}))();
+});
