@@ -66,10 +66,11 @@ function fleet() {
         const tr = document.createElement("tr");
         tr.className = d.online ? "online" : "offline";
         tr.dataset.device = d.device;
-        const pos = d.position ? d.position.lat + ", " + d.position.lon : "";
+        const pos = d.position ? d.position.lat.toFixed(6) + ", " + d.position.lon.toFixed(6) : "";
+        const mb = v => v == null ? "" : v >= 1e9 ? (v / 1e9).toFixed(1) + " GB" : (v / 1e6).toFixed(1) + " MB";
         const rej = d.rejectedBy ? Object.entries(d.rejectedBy).map(([k, v]) => k + " " + v).join(", ") : "";
-        for (const v of [d.device, d.state, d.lastSeen || "", d.model || "", d.fps ?? "", d.backlog ?? "", d.inFlight ?? "",
-                         d.spoolBytes ?? "", d.diskFree ?? "", rej || (d.rejected ?? ""), pos]) {
+        for (const v of [d.device, d.state, d.lastSeen || "", (d.model || "") + (d.version ? "@" + d.version : ""), d.fps ?? "",
+                         d.backlog ?? "", d.inFlight ?? "", mb(d.spoolBytes), mb(d.diskFree), rej || (d.rejected ?? ""), pos]) {
           const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
         }
         tbody.appendChild(tr);

@@ -56,6 +56,7 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private PositionSource positions;
+  private volatile java.util.function.Supplier<Fix> where = () -> null;
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
@@ -120,6 +121,7 @@ public final class Agent {
       default -> true;
     };
     java.util.function.Supplier<Fix> where = position();
+    this.where = where;
     FrameSink sink = new FrameSink() {
       @Override
       public void accept(Frame captured) {
@@ -188,6 +190,7 @@ public final class Agent {
     if (config.mqtt() != null) {
       sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual);
       sync.health(this::health);
+      sync.about(this::about);
       sync.start();
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");
@@ -221,6 +224,29 @@ public final class Agent {
     h.put("labeler", labeler.health());
     h.put("writer", writer.health());
     return h;
+  }
+
+  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
+  public java.util.Map<String, Object> about() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (detector instanceof OnnxDetector d) {
+      m.put("model", Path.of(d.info().file()).getFileName().toString());
+      if (d.version() != null) {
+        m.put("version", d.version());
+      }
+    }
+    Fix f = where.get();
+    if (f != null) {
+      java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+      p.put("lat", f.lat());
+      p.put("lon", f.lon());
+      if (!Double.isNaN(f.alt())) {
+        p.put("alt", f.alt());
+      }
+      p.put("time", f.time().toString());
+      m.put("position", p);
+    }
+    return m;
   }
 
   /** Starts the configured position source and returns its current fix; without one, always null. */

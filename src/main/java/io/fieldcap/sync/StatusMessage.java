@@ -20,6 +20,7 @@ final class StatusMessage {
   private final Spool spool;
   private final InstantSource clock;
   private volatile Supplier<Map<String, Object>> health = Map::of;
+  private volatile Supplier<Map<String, Object>> about = Map::of;
   private long lastCaptured = -1;
 
   StatusMessage(DeviceId device, Spool spool, InstantSource clock) {
@@ -30,6 +31,11 @@ final class StatusMessage {
 
   void health(Supplier<Map<String, Object>> health) {
     this.health = health;
+  }
+
+  /** What the device is running and where it is: model, version, position (each only when known). */
+  void about(Supplier<Map<String, Object>> about) {
+    this.about = about;
   }
 
   /** The short form, for the will and a clean stop: {@code offline}. */
@@ -62,6 +68,7 @@ final class StatusMessage {
     m.put("diskFree", spool.freeBytes());
     m.put("fps", Math.round(fps * 100) / 100.0);
     m.put("forgedAcks", s.forgedAcks());
+    m.putAll(about.get());
     Map<String, Object> h = health.get();
     if (!h.isEmpty()) {
       m.put("stages", h);

@@ -132,6 +132,11 @@ public final class SyncService {
         });
   }
 
+  /** What the status message says of the model and the position; set before {@link #start()}. */
+  public void about(java.util.function.Supplier<Map<String, Object>> about) {
+    status.about(about);
+  }
+
   /** What the status message says of the agent's stages; set before {@link #start()}. */
   public void health(java.util.function.Supplier<Map<String, Object>> health) {
     status.health(health);

@@ -41,10 +41,14 @@ class WebIT {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private ChildProcess agent(String id, Mosquitto broker) throws Exception {
-    return ChildProcess.fieldcap("agent", "--set", "device.id=" + id, "--set", "source.uri=file://" + TestMedia.vtestMp4(20),
-        "--set", "source.fps=1", "--set", "source.loop=true", "--set", "spool.dir=" + tmp.resolve("spool-" + id),
-        "--set", "mqtt.broker=" + broker.uri(), "--set", "mqtt.status-interval=1s");
+  private ChildProcess agent(String id, Mosquitto broker, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("agent", "--set", "device.id=" + id, "--set", "source.uri=file://"
+        + TestMedia.vtestMp4(20), "--set", "source.fps=1", "--set", "source.loop=true", "--set", "spool.dir="
+        + tmp.resolve("spool-" + id), "--set", "mqtt.broker=" + broker.uri(), "--set", "mqtt.status-interval=1s"));
+    for (String m : more) {
+      args.addAll(List.of("--set", m));
+    }
+    return ChildProcess.fieldcap(args.toArray(String[]::new));
   }
 
   @Test
@@ -62,7 +66,7 @@ class WebIT {
     try (Mosquitto broker = Mosquitto.plain(tmp.resolve("mosquitto")).start();
         ChildProcess server = ChildProcess.fieldcap("server", "--broker", broker.uri(), "--data-dir", data.toString(),
             "--http", "127.0.0.1:" + port, "--tokens-file", tokens.toString());
-        ChildProcess north = agent("north", broker);
+        ChildProcess north = agent("north", broker, "model.path=src/test/resources/models/yolov8-detect.onnx", "model.threads=1");
         ChildProcess south = agent("south", broker)) {
       assertThat(server.waitForLine(l -> l.contains("web: serving"), Duration.ofSeconds(30))).as(server::output).isTrue();
 
@@ -85,6 +89,20 @@ class WebIT {
         assertThat(r.body()).as(attempt).doesNotContain("SQLite");
       }
       assertThat(get(base + first.get("thumb").asText(), viewer).statusCode()).isEqualTo(200);
+      JsonNode northStatus = null;
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (northStatus == null && System.nanoTime() < until) {
+        for (JsonNode d : Codec.JSON.readTree(get(base + "/api/devices", viewer).body())) {
+          if (d.get("device").asText().equals("north") && d.has("model")) {
+            northStatus = d;
+          }
+        }
+        Thread.sleep(200);
+      }
+      assertThat(northStatus).as("the fleet shows the model the device runs").isNotNull();
+      assertThat(northStatus.get("model").asText()).isEqualTo("yolov8-detect.onnx");
+      assertThat(northStatus.get("version").asText()).isEqualTo(io.fieldcap.model.Sha256.hex(Files.readAllBytes(
+          Path.of("src/test/resources/models/yolov8-detect.onnx"))).substring(0, 12));
 
       Path shots = Files.createDirectories(tmp.resolve("shots"));
       ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_scenario.py", base,
