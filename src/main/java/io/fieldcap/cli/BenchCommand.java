@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
-        BenchCommand.Clean.class, BenchCommand.Augment.class})
+        BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -152,6 +152,25 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--photo: '" + p + "' does not exist");
       }
       return inTempDir(spec, "fieldcap-bench-augment", work -> io.fieldcap.bench.AugmentBench.run(frames, copies, p, work));
+    }
+  }
+
+  /** {@code fieldcap bench web --frames N}. */
+  @Command(name = "web", mixinStandardHelpOptions = true,
+      description = {"Page loads of the web app over --frames synthetic frames: the gallery's first page, a page a third of",
+          "the way down, a device filter and a rare class; median and worst of 20 requests. Prints one JSON object."})
+  static final class Web implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "1000000", description = "Frames in the store (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 100) {
+        throw new ConfigException("--frames must be at least 100");
+      }
+      return inTempDir(spec, "fieldcap-bench-web", work -> io.fieldcap.bench.WebBench.run(frames, work));
     }
   }
 

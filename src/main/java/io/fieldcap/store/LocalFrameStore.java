@@ -126,7 +126,9 @@ public final class LocalFrameStore implements FrameStore {
         Marks.create(s);
         CrawlLog.create(s);
         Devices.create(s);
-        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_time ON frames(captured_at DESC, device, frame_id)");
+        // the web app's pages, newest first: read backwards, this index gives (captured_at, device, frame_id) all descending
+        s.executeUpdate("DROP INDEX IF EXISTS frames_by_time");
+        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_capture ON frames(captured_at, device, frame_id)");
         s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
       return new LocalFrameStore(dir, c);

@@ -167,10 +167,13 @@ class CommandLineIT {
   }
 
   @Test
-  void benchCleanAndAugmentRunSmall() throws Exception {
+  void benchCleanWebAndAugmentRunSmall() throws Exception {
     var clean = lastJson(ChildProcess.fieldcapRun("bench", "clean", "--frames", "2000"));
     assertThat(clean.get("nearDuplicatesMarked").asInt()).isEqualTo(clean.get("nearDuplicatesPlanted").asInt()).isEqualTo(199);
     assertThat(clean.get("measureMillisPerImage").asDouble()).isPositive();
+    var web = lastJson(ChildProcess.fieldcapRun("bench", "web", "--frames", "2000"));
+    assertThat(web.get("firstPageFrames").asInt()).isEqualTo(48);
+    assertThat(web.at("/firstPage/medianMs").asDouble()).isPositive();
     var augment = lastJson(ChildProcess.fieldcapRun("bench", "augment", "--frames", "10", "--copies", "2"));
     assertThat(augment.get("imagesWritten").asInt()).isEqualTo(30);
     assertThat(augment.get("copiesPerSecond").asLong()).isPositive();
