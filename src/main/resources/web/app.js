@@ -126,6 +126,20 @@ function gallery() {
     document.getElementById("more").disabled = !next;
   }
   form.addEventListener("submit", e => { e.preventDefault(); load(true); });
+  if (body.dataset.role === "viewer") document.getElementById("send-box").hidden = true;
+  document.getElementById("send").addEventListener("click", async () => {
+    const q = {format: document.getElementById("send-format").value, limit: 1000};
+    for (const [k, v] of new FormData(form)) if (v && k !== "tag") q[k] = k === "minScore" ? Number(v) : v;
+    const out = document.getElementById("send-result");
+    try {
+      const r = await api("/api/labeling", {method: "POST", body: JSON.stringify(q)});
+      out.textContent = r.images + " images in " + r.batch + ": ";
+      const a = document.createElement("a");
+      a.href = r.tasks || r.annotationsUrl; a.textContent = r.tasks ? "tasks.json for Label Studio" : "annotations.xml for CVAT";
+      a.id = "send-link";
+      out.appendChild(a);
+    } catch (e) { out.textContent = e.message; }
+  });
   document.getElementById("more").addEventListener("click", () => load(false));
   document.addEventListener("keydown", e => {
     if (e.target.tagName === "INPUT") return;

@@ -5,15 +5,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Bar charts as standalone SVG: no script, no fonts or styles from the network. */
-final class Svg {
+public final class Svg {
   private Svg() {}
 
-  static String esc(String s) {
+  public static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   /** Horizontal bars, one per entry, labelled with the key and the count. */
-  static String bars(String title, Map<String, ? extends Number> values) {
+  public static String bars(String title, Map<String, ? extends Number> values) {
     int rowH = 22;
     int labelW = 220;
     int barW = 420;
@@ -40,7 +40,7 @@ final class Svg {
   }
 
   /** A histogram: bins in order, labelled below. */
-  static String histogram(String title, List<String> bins, int[] counts) {
+  public static String histogram(String title, List<String> bins, int[] counts) {
     int w = 60 + 36 * bins.size();
     int h = 200;
     int max = 1;

@@ -552,6 +552,50 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
+  /** Frames per device per capture day (UTC), for the web app's plots. */
+  public synchronized Map<String, Map<String, Integer>> capturesPerDeviceDay() throws IOException {
+    Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+        "SELECT device, substr(captured_at, 1, 10), count(*) FROM frames GROUP BY 1, 2 ORDER BY 1, 2")) {
+      while (r.next()) {
+        out.computeIfAbsent(r.getString(1), k -> new java.util.TreeMap<>()).put(r.getString(2), r.getInt(3));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Labels per class in the newest labels of each frame, and each class's pre-label scores in tenths
+   * (0.0-0.1, …, 0.9-1.0), for the web app's plots.
+   */
+  public synchronized Map<String, int[]> classStats() throws IOException {
+    Map<String, int[]> out = new java.util.TreeMap<>(); // [count, score bins 0..9]
+    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
+        SELECT json_extract(j.value, '$.label'), count(*) FROM frames f
+          LEFT JOIN revisions rv ON rv.device = f.device AND rv.frame_id = f.frame_id
+            AND rv.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id),
+          json_each(COALESCE(rv.labels, f.labels), '$.detections') j
+        GROUP BY 1""")) {
+      while (r.next()) {
+        out.computeIfAbsent(r.getString(1), k -> new int[11])[0] = r.getInt(2);
+      }
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
+        SELECT json_extract(j.value, '$.label'), min(9, CAST(json_extract(j.value, '$.score') * 10 AS INTEGER)), count(*)
+        FROM frames f, json_each(f.labels, '$.detections') j GROUP BY 1, 2""")) {
+      while (r.next()) {
+        out.computeIfAbsent(r.getString(1), k -> new int[11])[1 + Math.max(0, r.getInt(2))] += r.getInt(3);
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
   /** One frame with its newest revision, or null. */
   public synchronized StoredFrame frame(String device, String frameId) throws IOException {
     try (PreparedStatement p = c.prepareStatement(SELECT + " WHERE f.device = ? AND f.frame_id = ?")) {

@@ -21,7 +21,7 @@ final class Pages {
         + "<body data-page=\"" + page + "\" data-csrf=\"" + esc(csrf) + "\" data-role=\"" + (who == null ? ""
             : who.role().name().toLowerCase(java.util.Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
-            + "Frames</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(java.util.Locale.ROOT)
+            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(java.util.Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 
@@ -49,8 +49,37 @@ final class Pages {
         + "<option>reviewed</option><option>unreviewed</option></select> <select name=\"mark\"><option value=\"\">any mark</option>"
         + "<option>none</option><option>duplicate</option><option>broken</option><option>rejected</option><option>flagged</option>"
         + "</select> <button type=\"submit\" id=\"apply\">Filter</button></form>\n"
+        + "<p id=\"send-box\"><select id=\"send-format\"><option value=\"labelstudio\">Label Studio</option>"
+        + "<option value=\"cvat\">CVAT</option></select> <button id=\"send\">Send these to labeling</button> "
+        + "<span id=\"send-result\"></span></p>\n"
         + "<p class=\"note\">Keys: arrows move, Enter opens, n next page.</p><div id=\"gallery\"></div>"
         + "<button id=\"more\">Next page</button></main></body></html>\n";
+  }
+
+  /** The plots, drawn by the server as inline SVG (the same charts as fieldcap report). */
+  static String plots(Tokens.Identity who, String csrf, java.util.Map<String, java.util.Map<String, Integer>> perDeviceDay,
+      java.util.Map<String, int[]> classes) {
+    StringBuilder h = new StringBuilder(head("Plots", who, csrf, "plots", ""));
+    h.append("<main><h1>Plots</h1>\n<h2 id=\"captures\">Frames per device per day</h2>\n");
+    java.util.Map<String, Integer> flat = new java.util.LinkedHashMap<>();
+    perDeviceDay.forEach((d, days) -> days.forEach((day, n) -> flat.put(d + " " + day, n)));
+    h.append(io.fieldcap.report.Svg.bars("Frames per device per day", flat));
+    h.append("<h2 id=\"classes\">Labels per class</h2>\n");
+    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    classes.forEach((c, v) -> counts.put(c, v[0]));
+    h.append(io.fieldcap.report.Svg.bars("Labels per class (newest labels)", counts));
+    h.append("<h2 id=\"scores\">Pre-label scores per class</h2>\n");
+    java.util.List<String> bins = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      bins.add(String.format(java.util.Locale.ROOT, "%.1f", i / 10.0));
+    }
+    classes.forEach((c, v) -> {
+      int[] hist = java.util.Arrays.copyOfRange(v, 1, 11);
+      if (java.util.Arrays.stream(hist).sum() > 0) {
+        h.append(io.fieldcap.report.Svg.histogram("Pre-label scores: " + c, bins, hist));
+      }
+    });
+    return h.append("</main></body></html>\n").toString();
   }
 
   static String frame(Tokens.Identity who, String csrf, StoredFrame f) {

@@ -55,8 +55,12 @@ public final class WebApp implements AutoCloseable {
   private static final Pattern FRAME_API = Pattern.compile("/api/frames/([A-Za-z0-9._-]{1,64})/(\\d{8}T\\d{9}Z-\\d{12,19})(/review)?");
   private static final Pattern FRAME_PAGE = Pattern.compile("/frames/([A-Za-z0-9._-]{1,64})/(\\d{8}T\\d{9}Z-\\d{12,19})");
 
+  private static final Pattern LABELING = Pattern.compile("/labeling/(batch-[0-9]{8}-[0-9]{6}-[0-9a-f]{4})\\.([0-9a-f]{32})/"
+      + "(tasks\\.json|labeling-config\\.xml|annotations\\.xml|images/[A-Za-z0-9._-]{1,200}\\.(?:jpg|png))");
+
   private final LocalFrameStore store;
   private final Tokens tokens;
+  private final byte[] secret;
   private final Thumbs thumbs;
   private final boolean tls;
   private final Server jetty;
@@ -66,6 +70,7 @@ public final class WebApp implements AutoCloseable {
     this.store = store;
     this.tokens = new Tokens(http.tokensFile());
     this.thumbs = new Thumbs(store.dir());
+    this.secret = secret(store.dir().resolve("web-secret"));
     this.tls = http.tlsCert() != null;
     QueuedThreadPool pool = new QueuedThreadPool(16, 2);
     pool.setName("web");
@@ -98,6 +103,34 @@ public final class WebApp implements AutoCloseable {
         return true;
       }
     });
+  }
+
+  /** The key of the labeling links: random, made once, kept in the data folder with mode 600. */
+  private static byte[] secret(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      byte[] b = new byte[32];
+      new java.security.SecureRandom().nextBytes(b);
+      Path tmp = file.resolveSibling(file.getFileName() + ".part");
+      Files.writeString(tmp, java.util.HexFormat.of().formatHex(b));
+      try {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not POSIX
+      }
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return java.util.HexFormat.of().parseHex(Files.readString(file).strip());
+  }
+
+  /** The capability part of a labeling batch's links: its name and an HMAC of it, so the links cannot be guessed. */
+  String capability(String batch) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      return batch + "." + java.util.HexFormat.of().formatHex(mac.doFinal(batch.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts listening; returns the URL it serves. */
@@ -221,6 +254,22 @@ public final class WebApp implements AutoCloseable {
       staticFile(path.substring(8), response, callback);
       return;
     }
+    Matcher lab = LABELING.matcher(path);
+    if (lab.matches() && method.equals("GET")) {
+      // a labeling tool fetches these without a token: the link itself is the key (see docs/api.md)
+      if (!java.security.MessageDigest.isEqual(capability(lab.group(1)).getBytes(StandardCharsets.UTF_8),
+          (lab.group(1) + "." + lab.group(2)).getBytes(StandardCharsets.UTF_8))) {
+        throw new HttpError(404, "no such labeling batch");
+      }
+      Path file = store.dir().resolve("labeling").resolve(lab.group(1)).resolve(lab.group(3));
+      if (!Files.isRegularFile(file)) {
+        throw new HttpError(404, "no such file in the batch");
+      }
+      String name = lab.group(3);
+      send(response, callback, 200, name.endsWith(".json") ? "application/json" : name.endsWith(".xml") ? "application/xml"
+          : name.endsWith(".png") ? "image/png" : "image/jpeg", Files.readAllBytes(file));
+      return;
+    }
     if (path.equals("/login")) {
       login(request, response, callback, method);
       return;
@@ -247,6 +296,14 @@ public final class WebApp implements AutoCloseable {
       send(response, callback, 200, "text/html", Pages.fleet(who, csrf).getBytes(StandardCharsets.UTF_8));
     } else if (path.equals("/frames")) {
       send(response, callback, 200, "text/html", Pages.gallery(who, csrf).getBytes(StandardCharsets.UTF_8));
+    } else if (path.equals("/api/labeling") && method.equals("POST")) {
+      if (!who.role().allows(Tokens.Role.REVIEWER)) {
+        throw new HttpError(403, who.name() + " is a " + who.role().name().toLowerCase() + ": sending to labeling needs the reviewer role");
+      }
+      send(response, callback, 200, "application/json", json(sendToLabeling(request, body(request, 64 * 1024))));
+    } else if (path.equals("/plots") && method.equals("GET")) {
+      send(response, callback, 200, "text/html", Pages.plots(who, csrf, store.capturesPerDeviceDay(), store.classStats())
+          .getBytes(StandardCharsets.UTF_8));
     } else if ((m = FRAME_PAGE.matcher(path)).matches()) {
       StoredFrame f = frame(m.group(1), m.group(2));
       send(response, callback, 200, "text/html", Pages.frame(who, csrf, f).getBytes(StandardCharsets.UTF_8));
@@ -424,6 +481,75 @@ public final class WebApp implements AutoCloseable {
     m.put("thumb", "/thumbs/" + f.device() + "/" + f.frameId() + ".jpg");
     m.put("cursor", LocalFrameStore.cursor(f));
     return m;
+  }
+
+  /** This server's own URL as the client reached it (scheme, host and port), for links a labeling tool follows. */
+  private static String base(Request r) {
+    var u = r.getHttpURI();
+    return u.getScheme() + "://" + u.getAuthority();
+  }
+
+  /**
+   * Exports a selection (the gallery's filters, up to {@code limit} frames, newest first) in Label
+   * Studio's or CVAT's format into {@code DATA/labeling/BATCH/}, with image links this server serves
+   * to anyone holding them.
+   */
+  Map<String, Object> sendToLabeling(Request request, String body) throws IOException {
+    JsonNode q;
+    try {
+      q = Codec.JSON.readTree(body);
+    } catch (IOException e) {
+      throw new HttpError(400, "the body is not JSON");
+    }
+    String format = q == null ? "" : q.path("format").asText("labelstudio");
+    if (!format.equals("labelstudio") && !format.equals("cvat")) {
+      throw new HttpError(400, "format: '" + format + "' is not labelstudio or cvat");
+    }
+    int limit = q.path("limit").asInt(1000);
+    if (limit < 1 || limit > 10_000) {
+      throw new HttpError(400, "limit: must be 1 to 10000");
+    }
+    String device = text(q, "device");
+    List<StoredFrame> frames;
+    try {
+      frames = store.page(new LocalFrameStore.Query(device, text(q, "class"), q.has("minScore") ? q.get("minScore").asDouble() : null,
+          text(q, "keptBy"), null, null, text(q, "review"), text(q, "mark"), time("since", text(q, "since")),
+          time("until", text(q, "until")), null, limit));
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(400, e.getMessage());
+    }
+    if (frames.isEmpty()) {
+      throw new HttpError(400, "no frame matches the selection");
+    }
+    String batch = "batch-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
+        .format(Instant.now()) + "-" + String.format("%04x", new java.security.SecureRandom().nextInt(0x10000));
+    String cap = capability(batch);
+    Path out = store.dir().resolve("labeling").resolve(batch);
+    String prefix = base(request) + "/labeling/" + cap + "/images/";
+    io.fieldcap.store.Frames selected = action -> frames.forEach(action);
+    io.fieldcap.export.Exporter exporter = io.fieldcap.export.Exporter.forFormat(format);
+    io.fieldcap.export.Exporter.Result r = exporter.export(selected, out,
+        new io.fieldcap.export.ExportOptions(null, "detect", false, prefix, io.fieldcap.export.Selection.ALL));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("batch", batch);
+    m.put("format", format);
+    m.put("images", r.images());
+    m.put("annotations", r.annotations());
+    m.put("folder", out.toString());
+    String link = base(request) + "/labeling/" + cap + "/";
+    if (format.equals("labelstudio")) {
+      m.put("tasks", link + "tasks.json");
+      m.put("labelingConfig", link + "labeling-config.xml");
+    } else {
+      m.put("annotationsUrl", link + "annotations.xml");
+      m.put("imagesBase", prefix);
+    }
+    return m;
+  }
+
+  private static String text(JsonNode q, String key) {
+    String v = q.path(key).asText("");
+    return v.isBlank() ? null : v.strip();
   }
 
   /** A reviewer's action: each a label revision (accept, relabel) or a mark (reject, flag), with the reviewer's name. */

@@ -41,6 +41,11 @@ class WebIT {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private static HttpResponse<String> post(String url, String token, String json) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private ChildProcess agent(String id, Mosquitto broker, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("agent", "--set", "device.id=" + id, "--set", "source.uri=file://"
         + TestMedia.vtestMp4(20), "--set", "source.fps=1", "--set", "source.loop=true", "--set", "spool.dir="
@@ -103,6 +108,37 @@ class WebIT {
       assertThat(northStatus.get("model").asText()).isEqualTo("yolov8-detect.onnx");
       assertThat(northStatus.get("version").asText()).isEqualTo(io.fieldcap.model.Sha256.hex(Files.readAllBytes(
           Path.of("src/test/resources/models/yolov8-detect.onnx"))).substring(0, 12));
+
+      // plots, drawn by the server
+      HttpResponse<String> plots = get(base + "/plots", viewer);
+      assertThat(plots.statusCode()).isEqualTo(200);
+      assertThat(plots.body()).contains("Frames per device per day", "cam-a 2026-11-29", "Labels per class", "Pre-label scores: person");
+
+      // send to labeling: a batch whose links a labeling tool follows without a token
+      assertThat(post(base + "/api/labeling", viewer, "{\"format\":\"labelstudio\"}").statusCode()).isEqualTo(403);
+      HttpResponse<String> sent = post(base + "/api/labeling", reviewer, "{\"format\":\"labelstudio\",\"device\":\"cam-a\",\"limit\":5}");
+      assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+      JsonNode batch = Codec.JSON.readTree(sent.body());
+      assertThat(batch.get("images").asInt()).isEqualTo(5);
+      HttpResponse<String> tasks = get(batch.get("tasks").asText(), null);
+      assertThat(tasks.statusCode()).isEqualTo(200);
+      JsonNode taskList = Codec.JSON.readTree(tasks.body());
+      assertThat(taskList).hasSize(5);
+      for (JsonNode t : taskList) {
+        String url = t.at("/data/image").asText();
+        assertThat(url).startsWith(base + "/labeling/");
+        HttpResponse<byte[]> img = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(img.statusCode()).as(url).isEqualTo(200);
+        assertThat(img.headers().firstValue("Content-Type").orElse("")).startsWith("image/jpeg");
+      }
+      String link = batch.get("tasks").asText();
+      java.util.regex.Matcher key = java.util.regex.Pattern.compile("(batch-[0-9a-f-]+\\.)([0-9a-f])").matcher(link);
+      assertThat(key.find()).isTrue();
+      String tampered = link.substring(0, key.start(2)) + (key.group(2).equals("0") ? "1" : "0") + link.substring(key.end(2));
+      assertThat(get(tampered, null).statusCode()).as("a guessed link").isEqualTo(404);
+      JsonNode cvat = Codec.JSON.readTree(post(base + "/api/labeling", reviewer, "{\"format\":\"cvat\",\"class\":\"car\",\"limit\":3}").body());
+      assertThat(get(cvat.get("annotationsUrl").asText(), null).body()).contains("<annotations>", "label=\"car\"");
 
       Path shots = Files.createDirectories(tmp.resolve("shots"));
       ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_scenario.py", base,
