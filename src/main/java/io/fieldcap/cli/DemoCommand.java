@@ -24,6 +24,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--clip", paramLabel = "FILE", description = "The clip to play (default: opencv-doc's vtest.avi).")
   Path clip;
 
+  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+      description = "Where the web app listens (default ${DEFAULT-VALUE}; 'off' for none).")
+  String http;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -35,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new ConfigException("--seconds: '" + seconds + "' is out of range; expected 0 (until Ctrl-C) or more");
     }
     Path c = Samples.clip(clip);
-    Demo demo = new Demo(dataDir, c, spec.commandLine().getOut());
+    Demo demo = new Demo(dataDir, c, spec.commandLine().getOut(), http.equals("off") ? null : http);
     StopSignals.onTermOrInt(demo::stop);
     return demo.run(seconds) > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
   }

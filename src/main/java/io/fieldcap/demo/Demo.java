@@ -20,21 +20,32 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Broker, server and agent in one process: the agent plays a sample clip as a camera, the server
- * stores what arrives, and at the end the dataset is exported as COCO.
+ * Broker, server with its web app, and two agents in one process: a street camera playing vtest.avi,
+ * and a camera playing Megamind.avi with the BlazeFace model pre-labeling faces (when the model is
+ * there: scripts/fetch-models.sh); the server stores what arrives and serves the fleet and the
+ * gallery; at the end the dataset is exported as COCO.
  */
 public final class Demo {
+  /** The face model the second agent pre-labels with (fetched by scripts/fetch-models.sh). */
+  static final Path FACE_MODEL = Path.of("models/face_detection_front_128x128_barracuda.onnx");
+
   private final Path dataDir;
   private final Path clip;
   private final PrintWriter out;
+  private final String http;
   private final CountDownLatch stop = new CountDownLatch(1);
 
   public Demo(Path dataDir, Path clip, PrintWriter out) {
+    this(dataDir, clip, out, null);
+  }
+
+  /** @param http where the web app listens (HOST:PORT), or null for none */
+  public Demo(Path dataDir, Path clip, PrintWriter out, String http) {
     this.dataDir = dataDir.toAbsolutePath();
     this.clip = clip.toAbsolutePath();
     this.out = out;
+    this.http = http;
   }
-
   public static boolean available() {
     return EmbeddedBroker.available();
   }
@@ -54,29 +65,62 @@ public final class Demo {
     out.printf("demo: starting an MQTT 5 broker on %s%n", broker);
     out.flush();
     try (EmbeddedBroker b = EmbeddedBroker.start(dataDir.resolve("broker"), port)) {
-      ServerConfig sc = ConfigLoader.loadServer(null, List.of("mqtt.broker=" + broker,
+      List<String> serverSets = new java.util.ArrayList<>(List.of("mqtt.broker=" + broker,
           "server.data-dir=" + dataDir.resolve("server")));
+      String viewer = null;
+      String reviewer = null;
+      if (http != null) {
+        Path tokens = dataDir.resolve("tokens");
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Files.deleteIfExists(tokens); // this run's tokens only
+        viewer = io.fieldcap.web.Tokens.add(tokens, "demo-viewer", io.fieldcap.web.Tokens.Role.VIEWER);
+        reviewer = io.fieldcap.web.Tokens.add(tokens, "demo-reviewer", io.fieldcap.web.Tokens.Role.REVIEWER);
+        serverSets.add("server.http.listen=" + http);
+        serverSets.add("server.http.tokens-file=" + tokens);
+      }
+      ServerConfig sc = ConfigLoader.loadServer(null, serverSets);
       Server server = new Server(sc, InstantSource.system());
       server.start();
-      Agent agent = new Agent(agentConfig(broker), InstantSource.system());
+      List<Agent> agents = new java.util.ArrayList<>(List.of(new Agent(agentConfig(broker, "street-cam", clip, null),
+          InstantSource.system())));
+      Path megamind = clip.resolveSibling("Megamind.avi");
+      boolean faces = java.nio.file.Files.isRegularFile(FACE_MODEL);
+      if (java.nio.file.Files.isRegularFile(megamind)) {
+        agents.add(new Agent(agentConfig(broker, "megamind-cam", megamind, faces ? FACE_MODEL : null), InstantSource.system()));
+      }
       try {
         server.awaitConnected(Duration.ofSeconds(30));
-        agent.start();
-        out.printf("demo: agent 'demo-cam' is capturing %s at 2 fps; server stores into %s%n", clip.getFileName(),
-            dataDir.resolve("server"));
+        for (Agent a : agents) {
+          a.start();
+        }
+        out.printf("demo: agent 'street-cam' is capturing %s at 2 fps%s; server stores into %s%n", clip.getFileName(),
+            agents.size() > 1 ? ", agent 'megamind-cam' Megamind.avi" + (faces ? " with BlazeFace pre-labeling faces"
+                : " (no face model: run scripts/fetch-models.sh)") : "", dataDir.resolve("server"));
+        if (server.webUrl() != null) {
+          out.printf("demo: the web app is at %s  (log in with the viewer token %s ; reviewer: %s)%n", server.webUrl(), viewer,
+              reviewer);
+        }
         out.flush();
         long start = System.nanoTime();
         while (!stop.await(2, TimeUnit.SECONDS)) {
-          SpoolStats st = agent.spool().stats();
-          out.printf("demo: captured %d, sent and stored %d, waiting in the spool %d%n", st.captured(),
-              server.ingest().stored(), st.pending() + st.inFlight());
+          long captured = 0;
+          long waiting = 0;
+          for (Agent a : agents) {
+            SpoolStats st = a.spool().stats();
+            captured += st.captured();
+            waiting += st.pending() + st.inFlight();
+          }
+          out.printf("demo: captured %d, sent and stored %d, waiting in the spool %d%n", captured,
+              server.ingest().stored(), waiting);
           out.flush();
           if (seconds > 0 && System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(seconds)) {
             break;
           }
         }
       } finally {
-        agent.stop();
+        for (Agent a : agents) {
+          a.stop();
+        }
         server.stop();
       }
     }
@@ -90,8 +134,13 @@ public final class Demo {
     }
   }
 
-  private FieldcapConfig agentConfig(String broker) throws ConfigException {
-    return ConfigLoader.load(null, List.of("device.id=demo-cam", "source.uri=file://" + clip, "source.fps=2", "source.loop=true",
-            "spool.dir=" + dataDir.resolve("spool"), "mqtt.broker=" + broker, "agent.summary-interval=1m"));
+  private FieldcapConfig agentConfig(String broker, String device, Path video, Path model) throws ConfigException {
+    List<String> sets = new java.util.ArrayList<>(List.of("device.id=" + device, "source.uri=file://" + video, "source.fps=2",
+        "source.loop=true", "spool.dir=" + dataDir.resolve("spool-" + device), "mqtt.broker=" + broker,
+        "agent.summary-interval=1m", "mqtt.status-interval=2s"));
+    if (model != null) {
+      sets.addAll(List.of("model.path=" + model.toAbsolutePath(), "model.confidence=0.5", "model.iou=0.3", "model.threads=1"));
+    }
+    return ConfigLoader.load(null, sets);
   }
 }
