@@ -263,4 +263,23 @@ class ConfigLoaderTest {
     Path f = write(base() + "tags:\n  site:\n    name: x\n");
     assertThat(errors(f)).singleElement().asString().contains("tags.site: '{\"name\":\"x\"}' is not allowed");
   }
+
+  @Test
+  void givenTheWebApp_thenItIsOffUnlessListenIsSetAndThenNeedsATokensFile() throws Exception {
+    assertThat(ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x")).http()).isNull();
+    assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
+        "server.http.listen=127.0.0.1:8080"))).hasMessageContaining("server.http.tokens-file: is required with server.http.listen");
+    assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
+        "server.http.listen=eight-thousand"))).hasMessageContaining("'eight-thousand' is not HOST:PORT");
+    Path tokens = java.nio.file.Files.createTempFile("tokens", "");
+    var http = ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x", "server.http.listen=0.0.0.0:8443",
+        "server.http.tokens-file=" + tokens)).http();
+    assertThat(http.host()).isEqualTo("0.0.0.0");
+    assertThat(http.port()).isEqualTo(8443);
+    assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
+        "server.http.listen=127.0.0.1:1", "server.http.tokens-file=" + tokens, "server.http.tls-cert=" + tokens)))
+        .hasMessageContaining("server.http.tls-key: is required with server.http.tls-cert");
+    assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x", "server.http.port=1")))
+        .hasMessageContaining("server.http.port: unknown key");
+  }
 }
