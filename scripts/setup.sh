@@ -16,6 +16,7 @@ PACKAGES=(
   gpsd gpsd-clients libimage-exiftool-perl  # gpsfake replays a GPS log for the geotag tests; exiftool reads the tags back
   labelme                         # labelme's own reader loads the labelme exports in the tests
   chromium chromium-driver python3-selenium python3-pil  # the tests drive the web app and open the HTML report in a headless browser
+  prometheus                      # promtool checks the metrics the server serves
 )
 
 missing=()

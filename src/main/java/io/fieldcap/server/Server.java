@@ -123,6 +123,7 @@ public final class Server {
     }));
     if (config.http() != null) {
       web = new io.fieldcap.web.WebApp(store, config.http());
+      web.metrics(new ServerMetrics(ingest, store)::render);
       try {
         webUrl = web.start();
       } catch (Exception e) {

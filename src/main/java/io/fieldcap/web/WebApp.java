@@ -66,6 +66,18 @@ public final class WebApp implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
 
+  /** Renders the server's metrics (Prometheus text) for {@code /metrics}; null serves none. */
+  public interface Metrics {
+    String render() throws IOException;
+  }
+
+  private volatile Metrics metrics;
+
+  /** Serves {@code metrics} at {@code /metrics} (any token may read them, as Prometheus' bearer credentials). */
+  public void metrics(Metrics m) {
+    this.metrics = m;
+  }
+
   public WebApp(LocalFrameStore store, ServerConfig.Http http) throws IOException {
     this.store = store;
     this.tokens = new Tokens(http.tokensFile());
@@ -167,7 +179,7 @@ public final class WebApp implements AutoCloseable {
 
   private static boolean wantsJson(Request r) {
     String p = Request.getPathInContext(r);
-    return p.startsWith("/api/") || p.startsWith("/images/") || p.startsWith("/thumbs/");
+    return p.startsWith("/api/") || p.startsWith("/images/") || p.startsWith("/thumbs/") || p.equals("/metrics");
   }
 
   private void error(Request request, Response response, Callback callback, int status, String message) {
@@ -307,6 +319,10 @@ public final class WebApp implements AutoCloseable {
     } else if ((m = FRAME_PAGE.matcher(path)).matches()) {
       StoredFrame f = frame(m.group(1), m.group(2));
       send(response, callback, 200, "text/html", Pages.frame(who, csrf, f).getBytes(StandardCharsets.UTF_8));
+    } else if (path.equals("/metrics") && method.equals("GET") && metrics != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+      response.setStatus(200);
+      response.write(true, ByteBuffer.wrap(metrics.render().getBytes(StandardCharsets.UTF_8)), callback);
     } else if (path.equals("/api/devices") && method.equals("GET")) {
       send(response, callback, 200, "application/json", json(devices()));
     } else if (path.equals("/api/frames") && method.equals("GET")) {

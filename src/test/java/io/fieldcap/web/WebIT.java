@@ -109,6 +109,21 @@ class WebIT {
       assertThat(northStatus.get("version").asText()).isEqualTo(io.fieldcap.model.Sha256.hex(Files.readAllBytes(
           Path.of("src/test/resources/models/yolov8-detect.onnx"))).substring(0, 12));
 
+      // Prometheus metrics: a token needed; Debian's promtool finds nothing to complain about
+      assertThat(get(base + "/metrics", null).statusCode()).isEqualTo(401);
+      HttpResponse<String> metrics = get(base + "/metrics", viewer);
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+      assertThat(metrics.body()).contains("fieldcap_device_online{device=\"north\"} 1", "fieldcap_server_frames_stored_total ",
+          "# TYPE fieldcap_server_messages_rejected_total counter");
+      Path scraped = tmp.resolve("metrics.txt");
+      Files.writeString(scraped, metrics.body());
+      Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(scraped.toFile())
+          .redirectErrorStream(true).start();
+      String lint = new String(promtool.getInputStream().readAllBytes());
+      assertThat(promtool.waitFor()).as(lint).isZero();
+      assertThat(lint.strip()).as("promtool's lint").isEmpty();
+
       // plots, drawn by the server
       HttpResponse<String> plots = get(base + "/plots", viewer);
       assertThat(plots.statusCode()).isEqualTo(200);
