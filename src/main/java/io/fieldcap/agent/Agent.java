@@ -57,6 +57,8 @@ public final class Agent {
   private Spool spool;
   private PositionSource positions;
   private volatile java.util.function.Supplier<Fix> where = () -> null;
+  private io.fieldcap.metrics.MetricsEndpoint metricsEndpoint;
+  private final io.fieldcap.metrics.Histogram noAcks = new io.fieldcap.metrics.Histogram();
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
@@ -195,6 +197,28 @@ public final class Agent {
     } else {
       log.info("no mqtt section: frames stay in the spool (capture only)");
     }
+    String listen = config.agent().metricsListen();
+    if (listen != null) {
+      int colon = listen.lastIndexOf(':');
+      try {
+        metricsEndpoint = new io.fieldcap.metrics.MetricsEndpoint(listen.substring(0, colon),
+            Integer.parseInt(listen.substring(colon + 1)), this::metrics);
+        log.info("metrics for Prometheus at http://{}:{}/metrics", listen.substring(0, colon), metricsEndpoint.port());
+      } catch (java.io.IOException e) {
+        throw new io.fieldcap.spool.SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The agent's metrics in Prometheus' text format. */
+  public String metrics() {
+    return AgentMetrics.render(spool.stats(), spool.freeBytes(), sync == null ? null : sync.connected(), about(),
+        labeler.inference(), sync == null ? noAcks : sync.ackLatency());
+  }
+
+  /** The metrics endpoint's port, or -1 when there is none. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
   }
 
   /**
@@ -364,6 +388,9 @@ public final class Agent {
   public synchronized void stop() {
     if (stopped.getCount() == 0 || spool == null) {
       return;
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
     }
     long deadline = System.nanoTime() + config.agent().stopTimeout().toNanos();
     try {

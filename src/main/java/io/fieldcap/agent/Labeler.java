@@ -23,6 +23,7 @@ final class Labeler extends Stage<Preparer.Ready> {
   private final Detector detector;
   private final BlockingQueue<Labeled> next;
   private final LongAdder nanos = new LongAdder();
+  private final io.fieldcap.metrics.Histogram inference = new io.fieldcap.metrics.Histogram();
   private boolean failing;
 
   /** @param detector the model, or null to pass frames on unlabeled */
@@ -36,6 +37,11 @@ final class Labeler extends Stage<Preparer.Ready> {
     return nanos.sum();
   }
 
+  /** Each frame's inference and decoding time, for the metrics. */
+  io.fieldcap.metrics.Histogram inference() {
+    return inference;
+  }
+
   @Override
   void handle(Preparer.Ready r) throws InterruptedException {
     Frame f = r.frame();
@@ -45,6 +51,7 @@ final class Labeler extends Stage<Preparer.Ready> {
     if (detector != null && r.input() != null) {
       try {
         set = detector.infer(r.input());
+        inference.observeNanos(System.nanoTime() - t0);
         labels = Codec.JSON.writeValueAsString(set);
         if (failing) {
           log.info("pre-labeling works again");

@@ -443,7 +443,10 @@ public final class ConfigLoader {
   private static AgentConfig agent(Section s) {
     Duration summary = s.duration("summary-interval", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
     Duration stop = s.duration("stop-timeout", Duration.ofSeconds(4), Duration.ofMillis(100), Duration.ofMinutes(5));
+    String metrics = s.checked("metrics-listen", null, "HOST:PORT, e.g. 127.0.0.1:9464", v -> v.matches(".+:\\d{1,5}")
+        && Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)) <= 65535 ? null
+        : "'" + v + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
     s.finish();
-    return new AgentConfig(summary, stop);
+    return new AgentConfig(summary, stop, metrics);
   }
 }

@@ -9,8 +9,12 @@ final class InFlight {
   int offers;
   int refusals;
 
+  /** When the frame was first offered: the start of its ack latency. */
+  final long startNanos;
+
   InFlight(PendingFrame frame, long now) {
     this.frame = frame;
     this.lastActivityNanos = now;
+    this.startNanos = now;
   }
 }

@@ -132,6 +132,13 @@ public final class SyncService {
         });
   }
 
+  private final io.fieldcap.metrics.Histogram ackLatency = new io.fieldcap.metrics.Histogram();
+
+  /** From a frame's first offer to the server's stored (or duplicate) ack, for the metrics. */
+  public io.fieldcap.metrics.Histogram ackLatency() {
+    return ackLatency;
+  }
+
   /** What the status message says of the model and the position; set before {@link #start()}. */
   public void about(java.util.function.Supplier<Map<String, Object>> about) {
     status.about(about);
@@ -259,6 +266,9 @@ public final class SyncService {
           continue;
         }
         if (ack.status() == AckStatus.STORED || ack.status() == AckStatus.DUPLICATE) {
+          if (!stored.containsKey(fl)) {
+            ackLatency.observeNanos(System.nanoTime() - fl.startNanos);
+          }
           stored.putIfAbsent(fl, ack.status() == AckStatus.DUPLICATE);
         } else {
           handle(ack, fl);

@@ -1,0 +1,61 @@
+package io.fieldcap.agent;
+
+import io.fieldcap.metrics.Histogram;
+import io.fieldcap.spool.SpoolStats;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The agent's metrics in Prometheus' text format ({@code agent.metrics-listen}): the spool's counters
+ * (captured, stored and acked, rejected by reason, dropped, evicted, failed, quarantined, forged acks),
+ * what is waiting, the spool's bytes and free disk, the broker connection, the model running, and the
+ * inference and ack latency histograms.
+ */
+final class AgentMetrics {
+  private AgentMetrics() {}
+
+  private static void one(StringBuilder b, String name, String type, String help, Object value) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    b.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static String label(String v) {
+    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  static String render(SpoolStats s, long freeBytes, Boolean connected, Map<String, Object> about, Histogram inference,
+      Histogram ackLatency) {
+    StringBuilder b = new StringBuilder();
+    one(b, "fieldcap_agent_frames_captured_total", "counter", "Frames taken from the source.", s.captured());
+    one(b, "fieldcap_agent_frames_acked_total", "counter", "Frames the server stored and acked.", s.acked());
+    b.append("# HELP fieldcap_agent_frames_rejected_total Frames not kept, by reason.\n");
+    b.append("# TYPE fieldcap_agent_frames_rejected_total counter\n");
+    for (Map.Entry<String, Long> e : new TreeMap<>(s.rejectedBy()).entrySet()) {
+      b.append("fieldcap_agent_frames_rejected_total{reason=\"").append(label(e.getKey())).append("\"} ").append(e.getValue())
+          .append('\n');
+    }
+    one(b, "fieldcap_agent_frames_dropped_total", "counter", "Frames dropped before the spool (queues full).", s.dropped());
+    one(b, "fieldcap_agent_frames_evicted_total", "counter", "Frames evicted from a full spool.", s.evicted());
+    one(b, "fieldcap_agent_frames_failed_total", "counter", "Frames the server refused for good.", s.failed());
+    one(b, "fieldcap_agent_frames_quarantined_total", "counter", "Damaged spool files set aside.", s.quarantined());
+    one(b, "fieldcap_agent_forged_acks_total", "counter", "Acks ignored for a bad signature or SHA-256.", s.forgedAcks());
+    one(b, "fieldcap_agent_spool_pending_frames", "gauge", "Frames waiting to be sent.", s.pending());
+    one(b, "fieldcap_agent_spool_in_flight_frames", "gauge", "Frames sent and not yet acked.", s.inFlight());
+    one(b, "fieldcap_agent_spool_bytes", "gauge", "Bytes in the spool.", s.bytes());
+    one(b, "fieldcap_agent_spool_max_bytes", "gauge", "The spool's quota.", s.maxBytes());
+    one(b, "fieldcap_agent_spool_free_bytes", "gauge", "Free bytes on the spool's disk.", freeBytes);
+    if (connected != null) {
+      one(b, "fieldcap_agent_broker_connected", "gauge", "1 while connected to the broker.", connected ? 1 : 0);
+    }
+    if (about.containsKey("model")) {
+      b.append("# HELP fieldcap_agent_model_info The model the agent pre-labels with, and its version.\n");
+      b.append("# TYPE fieldcap_agent_model_info gauge\n");
+      b.append("fieldcap_agent_model_info{model=\"").append(label(String.valueOf(about.get("model")))).append("\",version=\"")
+          .append(label(String.valueOf(about.getOrDefault("version", "")))).append("\"} 1\n");
+    }
+    inference.render(b, "fieldcap_agent_inference_seconds", "Inference and decoding time per frame.");
+    ackLatency.render(b, "fieldcap_agent_ack_latency_seconds", "From a frame's first offer to the server's ack.");
+    return b.toString();
+  }
+}

@@ -1,0 +1,2 @@
+/** Prometheus' text format: histograms and the small HTTP endpoint the agent serves them on. */
+package io.fieldcap.metrics;
