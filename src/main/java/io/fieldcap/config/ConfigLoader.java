@@ -57,6 +57,23 @@ public final class ConfigLoader {
     return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags);
   }
 
+  /**
+   * Loads only the {@code mqtt} section of a config file (a server's or an agent's: other sections are
+   * ignored), for commands that talk to the broker as the operator ({@code fieldcap fleet}).
+   */
+  public static MqttConfig loadMqtt(Path file, List<String> sets) throws ConfigException {
+    ConfigTree tree = file == null ? ConfigTree.empty() : ConfigTree.read(file);
+    tree.applySets(sets);
+    List<String> errors = new ArrayList<>();
+    Section m = new Section(tree, "mqtt", errors);
+    MqttConfig mqtt = mqtt(m);
+    m.finish();
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return mqtt;
+  }
+
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
   public static ServerConfig loadServer(Path file, List<String> sets) throws ConfigException {
     ConfigTree tree = file == null ? ConfigTree.empty() : ConfigTree.read(file);
@@ -443,9 +460,11 @@ public final class ConfigLoader {
   private static AgentConfig agent(Section s) {
     Duration summary = s.duration("summary-interval", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
     Duration stop = s.duration("stop-timeout", Duration.ofSeconds(4), Duration.ofMillis(100), Duration.ofMinutes(5));
-    String metrics = s.checked("metrics-listen", null, "HOST:PORT, e.g. 127.0.0.1:9464", v -> v.matches(".+:\\d{1,5}")
-        && Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)) <= 65535 ? null
-        : "'" + v + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
+    String metrics = s.optionalString("metrics-listen", "HOST:PORT, e.g. 127.0.0.1:9464");
+    if (metrics != null && !(metrics.matches(".+:\\d{1,5}") && Integer.parseInt(metrics.substring(metrics.lastIndexOf(':') + 1)) <= 65535)) {
+      s.reject("metrics-listen", "'" + metrics + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
+      metrics = null;
+    }
     s.finish();
     return new AgentConfig(summary, stop, metrics);
   }

@@ -176,7 +176,8 @@ public final class SyncService {
       t.interrupt();
       t.join(timeout.toMillis());
     }
-    link.disconnect(connected ? status.brief("offline") : null, topics.status(device));
+    // the flag may already be down (the sync thread leaves its loop first): the link knows if it is still connected
+    link.disconnect(status.brief("offline"), topics.status(device));
     link.close();
   }
 

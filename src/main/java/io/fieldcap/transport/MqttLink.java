@@ -128,15 +128,28 @@ public final class MqttLink implements AutoCloseable {
     }
   }
 
-  /** Disconnects politely (so no will is sent), then closes. */
+  /**
+   * Disconnects politely, first publishing {@code lastWords} (retained) on {@code topic} when given.
+   * When those cannot be published (every publish slot taken by frames in flight), the disconnect
+   * asks the broker to publish the will instead (MQTT 5 reason code 0x04), so that a device that
+   * stops cleanly never stays "online" in the fleet.
+   */
   public void disconnect(byte[] lastWords, String topic) {
-    try {
-      if (client.isConnected()) {
-        if (lastWords != null) {
-          client.publish(topic, lastWords, 1, true).waitForCompletion(500);
-        }
-        client.disconnect(500).waitForCompletion(1000);
+    if (!client.isConnected()) {
+      return;
+    }
+    boolean said = lastWords == null;
+    if (lastWords != null) {
+      try {
+        client.publish(topic, lastWords, 1, true).waitForCompletion(1000);
+        said = true;
+      } catch (MqttException e) {
+        // no slot, or no answer in time: the will says it
       }
+    }
+    try {
+      client.disconnect(500, null, null, said ? 0 : 4, new org.eclipse.paho.mqttv5.common.packet.MqttProperties())
+          .waitForCompletion(1000);
     } catch (MqttException e) {
       // going away anyway
     }

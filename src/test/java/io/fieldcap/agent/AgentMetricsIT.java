@@ -73,9 +73,16 @@ class AgentMetricsIT {
         HttpResponse<String> other = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
             + "/spool")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(other.statusCode()).isEqualTo(404);
+
+        // the operator's view from the broker alone: fieldcap fleet
+        ChildProcess fleet = ChildProcess.fieldcapRun("fleet", "--broker", broker.uri(), "--wait", "1s");
+        assertThat(fleet.exitCode()).as(fleet::output).isZero();
+        assertThat(fleet.output()).containsPattern("metered\\s+online\\s+\\S+\\s+yolov8-detect\\.onnx@[0-9a-f]{12}");
       } finally {
         agent.stop();
       }
+      ChildProcess after = ChildProcess.fieldcapRun("fleet", "--broker", broker.uri(), "--wait", "1s", "--json");
+      assertThat(after.output()).as("a clean stop says offline").contains("\"state\" : \"offline\"");
     }
   }
 }

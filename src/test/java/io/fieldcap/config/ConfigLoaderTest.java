@@ -282,4 +282,14 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x", "server.http.port=1")))
         .hasMessageContaining("server.http.port: unknown key");
   }
+
+  @Test
+  void givenAgentMetrics_thenTheyAreOffUnlessSetAndTheAddressIsChecked() throws Exception {
+    assertThat(ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m")).agent().metricsListen())
+        .isNull();
+    assertThat(ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
+        "agent.metrics-listen=127.0.0.1:9464")).agent().metricsListen()).isEqualTo("127.0.0.1:9464");
+    assertThatThrownBy(() -> ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
+        "agent.metrics-listen=everywhere"))).hasMessageContaining("agent.metrics-listen: 'everywhere' is not HOST:PORT");
+  }
 }

@@ -1,0 +1,99 @@
+package io.fieldcap.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.config.MqttConfig;
+import io.fieldcap.protocol.Codec;
+import io.fieldcap.protocol.Topics;
+import io.fieldcap.transport.MqttLink;
+import io.fieldcap.transport.MqttOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldcap fleet}: every device's retained status, read from the broker. */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = {"List the fleet as the broker has it: every device's retained status (online or offline by its will),",
+        "with its model and version, backlog, capture rate and rejections. Needs only the broker (and its credentials)."})
+final class FleetCommand implements Callable<Integer> {
+  @Option(names = "--broker", paramLabel = "URI", description = "tcp://host:1883 or ssl://host:8883 (sets mqtt.broker).")
+  String broker;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A YAML file whose mqtt: section to use (TLS, user).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override an mqtt key; repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--wait", defaultValue = "2s", paramLabel = "DURATION",
+      description = "How long to collect retained statuses (default ${DEFAULT-VALUE}).")
+  String waitFor;
+
+  @Option(names = "--json", description = "Print the statuses as JSON.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> all = new ArrayList<>(sets);
+    if (broker != null) {
+      all.add("mqtt.broker=" + broker);
+    }
+    MqttConfig mqtt = ConfigLoader.loadMqtt(config, all);
+    java.time.Duration wait;
+    try {
+      wait = io.fieldcap.config.Durations.parse(waitFor);
+    } catch (IllegalArgumentException e) {
+      throw new io.fieldcap.config.ConfigException("--wait: " + e.getMessage());
+    }
+    Topics topics = new Topics(mqtt.topicRoot());
+    Map<String, JsonNode> statuses = new ConcurrentSkipListMap<>();
+    try (MqttLink link = new MqttLink("fieldcap-fleet-" + UUID.randomUUID().toString().substring(0, 8),
+        MqttOptions.from(mqtt, null, null), new MqttLink.Listener() {
+          @Override
+          public void message(String topic, byte[] payload) {
+            String device = topics.statusDevice(topic);
+            if (device != null) {
+              try {
+                statuses.put(device, Codec.JSON.readTree(payload));
+              } catch (java.io.IOException | RuntimeException e) {
+                // not a status we can read: left out
+              }
+            }
+          }
+
+          @Override
+          public void lost(String why) {}
+        })) {
+      link.connect();
+      link.subscribe(topics.statusSubscription());
+      Thread.sleep(wait.toMillis());
+      link.disconnect(null, null);
+    }
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
+    } else if (statuses.isEmpty()) {
+      out.println("no device has published a status on this broker (topic root " + mqtt.topicRoot() + ")");
+    } else {
+      out.printf("%-20s %-8s %-25s %-34s %8s %6s %6s %9s%n", "device", "state", "at", "model", "backlog", "fps", "acked",
+          "rejected");
+      statuses.forEach((d, s) -> out.printf(Locale.ROOT, "%-20s %-8s %-25s %-34s %8s %6s %6s %9s%n", d, s.path("state").asText("?"),
+          s.path("at").asText(""), s.has("model") ? s.get("model").asText() + (s.has("version") ? "@" + s.get("version").asText() : "")
+              : "-", s.path("backlog").asText("-"), s.path("fps").asText("-"), s.path("acked").asText("-"),
+          s.path("rejected").asText("-")));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}
