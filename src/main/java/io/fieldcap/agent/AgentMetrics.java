@@ -1,5 +1,8 @@
 package io.fieldcap.agent;
 
+import static io.fieldcap.metrics.Prom.label;
+import static io.fieldcap.metrics.Prom.one;
+
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.spool.SpoolStats;
 import java.util.Map;
@@ -13,16 +16,6 @@ import java.util.TreeMap;
  */
 final class AgentMetrics {
   private AgentMetrics() {}
-
-  private static void one(StringBuilder b, String name, String type, String help, Object value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    b.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static String label(String v) {
-    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
 
   static String render(SpoolStats s, long freeBytes, Boolean connected, Map<String, Object> about, Histogram inference,
       Histogram ackLatency) {

@@ -36,8 +36,7 @@ public final class Histogram {
 
   /** The family: HELP, TYPE, cumulative {@code _bucket}s, {@code _sum} and {@code _count}. */
   public void render(StringBuilder b, String name, String help) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(" histogram\n");
+    Prom.family(b, name, "histogram", help);
     long cumulative = 0;
     for (int i = 0; i < BOUNDS.length; i++) {
       cumulative += counts[i].sum();

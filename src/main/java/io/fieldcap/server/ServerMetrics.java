@@ -1,6 +1,9 @@
 package io.fieldcap.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import static io.fieldcap.metrics.Prom.family;
+import static io.fieldcap.metrics.Prom.label;
+
 import io.fieldcap.ingest.Ingest;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Devices;
@@ -22,15 +25,6 @@ public final class ServerMetrics {
   ServerMetrics(Ingest ingest, LocalFrameStore store) {
     this.ingest = ingest;
     this.store = store;
-  }
-
-  private static String label(String v) {
-    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static void family(StringBuilder b, String name, String type, String help) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
   public String render() throws IOException {

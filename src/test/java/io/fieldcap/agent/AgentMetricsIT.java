@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -63,13 +62,9 @@ class AgentMetricsIT {
         assertThat(value(text, "fieldcap_agent_ack_latency_seconds_count")).isGreaterThanOrEqualTo(5);
         assertThat(value(text, "fieldcap_agent_broker_connected")).isEqualTo(1);
         assertThat(text).contains("fieldcap_agent_model_info{model=\"yolov8-detect.onnx\",version=\"");
-        Path scraped = tmp.resolve("metrics.txt");
-        Files.writeString(scraped, text);
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(scraped.toFile())
-            .redirectErrorStream(true).start();
-        String lint = new String(promtool.getInputStream().readAllBytes());
-        assertThat(promtool.waitFor()).as(lint).isZero();
-        assertThat(lint.strip()).as("promtool's lint").isEmpty();
+        io.fieldcap.testing.Promtool.Result lint = io.fieldcap.testing.Promtool.check(tmp, text);
+        assertThat(lint.exitCode()).as(lint.said()).isZero();
+        assertThat(lint.said()).as("promtool's lint").isEmpty();
         HttpResponse<String> other = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
             + "/spool")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(other.statusCode()).isEqualTo(404);

@@ -116,13 +116,9 @@ class WebIT {
       assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
       assertThat(metrics.body()).contains("fieldcap_device_online{device=\"north\"} 1", "fieldcap_server_frames_stored_total ",
           "# TYPE fieldcap_server_messages_rejected_total counter");
-      Path scraped = tmp.resolve("metrics.txt");
-      Files.writeString(scraped, metrics.body());
-      Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(scraped.toFile())
-          .redirectErrorStream(true).start();
-      String lint = new String(promtool.getInputStream().readAllBytes());
-      assertThat(promtool.waitFor()).as(lint).isZero();
-      assertThat(lint.strip()).as("promtool's lint").isEmpty();
+      io.fieldcap.testing.Promtool.Result lint = io.fieldcap.testing.Promtool.check(tmp, metrics.body());
+      assertThat(lint.exitCode()).as(lint.said()).isZero();
+      assertThat(lint.said()).as("promtool's lint").isEmpty();
 
       // plots, drawn by the server
       HttpResponse<String> plots = get(base + "/plots", viewer);
