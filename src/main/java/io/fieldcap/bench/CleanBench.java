@@ -2,11 +2,7 @@ package io.fieldcap.bench;
 
 import io.fieldcap.clean.Cleaner;
 import io.fieldcap.clean.LabelCheck;
-import io.fieldcap.image.Images;
 import io.fieldcap.image.Look;
-import io.fieldcap.model.Box;
-import io.fieldcap.model.Detection;
-import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -30,15 +26,11 @@ public final class CleanBench {
 
   public static Map<String, Object> run(int frames, Path work, Path photo) throws Exception {
     Path data = work.resolve("data");
-    byte[] jpeg = Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
-    Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("one.jpg"), jpeg);
-    LabelSet labels = new LabelSet("bench.onnx", List.of(new Detection("person", 0.9, new Box(1.5, 2.5, 20, 30)),
-        new Detection("car", 0.6, new Box(30, 10, 25.25, 12))));
+    Synthetic synthetic = Synthetic.image(data);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("frames", frames);
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
-      store.insertSynthetic("bench", frames, Instant.parse("2026-11-29T00:00:00Z"), "images/bench/one.jpg",
-          Sha256.hex(jpeg), jpeg.length, 64, 48, labels);
+      synthetic.frames(store, "bench", frames, Instant.parse("2026-11-29T00:00:00Z"), Synthetic.TWO_BOXES);
       List<String> ids = new ArrayList<>();
       store.forEach(f -> ids.add(f.frameId()));
       SplittableRandom random = new SplittableRandom(1);

@@ -3,18 +3,12 @@ package io.fieldcap.bench;
 import io.fieldcap.export.ExportOptions;
 import io.fieldcap.export.Exporter;
 import io.fieldcap.export.Splits;
-import io.fieldcap.image.Images;
-import io.fieldcap.model.Box;
-import io.fieldcap.model.Detection;
-import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,14 +21,10 @@ public final class ExportBench {
 
   public static Map<String, Object> run(int frames, Exporter exporter, Path work) throws Exception {
     Path data = work.resolve("data");
-    byte[] jpeg = Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
-    Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("one.jpg"), jpeg);
-    LabelSet labels = new LabelSet("bench.onnx", List.of(new Detection("person", 0.9, new Box(1.5, 2.5, 20, 30)),
-        new Detection("car", 0.6, new Box(30, 10, 25.25, 12))));
+    Synthetic synthetic = Synthetic.image(data);
     Map<String, Object> r = new LinkedHashMap<>();
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
-      store.insertSynthetic("bench", frames, Instant.parse("2026-11-29T00:00:00Z"), "images/bench/one.jpg",
-          Sha256.hex(jpeg), jpeg.length, 64, 48, labels);
+      synthetic.frames(store, "bench", frames, Instant.parse("2026-11-29T00:00:00Z"), Synthetic.TWO_BOXES);
       long t0 = System.nanoTime();
       Exporter.Result result = exporter.export(store, work.resolve("out"), new ExportOptions(
           Splits.parse("train=0.8,val=0.1,test=0.1", 0, Duration.ofMinutes(10)), "detect", false));

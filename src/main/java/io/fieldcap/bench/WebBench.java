@@ -1,7 +1,6 @@
 package io.fieldcap.bench;
 
 import io.fieldcap.config.ServerConfig;
-import io.fieldcap.image.Images;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -32,19 +30,14 @@ public final class WebBench {
 
   public static Map<String, Object> run(int frames, Path work) throws Exception {
     Path data = work.resolve("data");
-    byte[] jpeg = Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
-    Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("one.jpg"), jpeg);
-    LabelSet common = new LabelSet("bench.onnx", java.util.List.of(new Detection("person", 0.9, new Box(1.5, 2.5, 20, 30)),
-        new Detection("car", 0.6, new Box(30, 10, 25.25, 12))));
+    Synthetic synthetic = Synthetic.image(data);
     LabelSet rare = new LabelSet("bench.onnx", java.util.List.of(new Detection("bicycle", 0.7, new Box(5, 5, 20, 20))));
     int rareCount = Math.max(1, frames / 100);
     Map<String, Object> r = new LinkedHashMap<>();
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
       long t0 = System.nanoTime();
-      store.insertSynthetic("rare", rareCount, Instant.parse("2026-01-01T00:00:00Z"), "images/bench/one.jpg", Sha256.hex(jpeg),
-          jpeg.length, 64, 48, rare);
-      store.insertSynthetic("bench", frames - rareCount, Instant.parse("2026-06-01T00:00:00Z"), "images/bench/one.jpg",
-          Sha256.hex(jpeg), jpeg.length, 64, 48, common);
+      synthetic.frames(store, "rare", rareCount, Instant.parse("2026-01-01T00:00:00Z"), rare);
+      synthetic.frames(store, "bench", frames - rareCount, Instant.parse("2026-06-01T00:00:00Z"), Synthetic.TWO_BOXES);
       r.put("frames", frames);
       r.put("insertSeconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
       Path tokens = work.resolve("tokens");

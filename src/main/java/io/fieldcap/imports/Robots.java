@@ -30,17 +30,18 @@ final class Robots {
     return crawlDelaySeconds;
   }
 
+  /** One group of robots.txt: its user agents (lower case), rules and crawl delay. */
+  private static final class Group {
+    final List<String> agents = new ArrayList<>();
+    final List<Rule> rules = new ArrayList<>();
+    double delay;
+  }
+
   /** Parses robots.txt for the agent {@code fieldcap}. */
   static Robots parse(String text) {
-    List<Rule> mine = null;
-    List<Rule> any = null;
-    double mineDelay = 0;
-    double anyDelay = 0;
-    List<String> agents = new ArrayList<>();
-    List<Rule> current = null;
-    double[] delay = {0};
+    List<Group> groups = new ArrayList<>();
+    Group current = null;
     boolean inRules = false;
-    List<Object[]> groups = new ArrayList<>(); // [agents, rules, delay]
     for (String raw : text.split("\r?\n")) {
       String line = raw.replaceAll("#.*", "").strip();
       int colon = line.indexOf(':');
@@ -50,43 +51,37 @@ final class Robots {
       String key = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
       String value = line.substring(colon + 1).strip();
       if (key.equals("user-agent")) {
-        if (inRules || current == null) {
-          agents = new ArrayList<>();
-          current = new ArrayList<>();
-          delay = new double[] {0};
-          groups.add(new Object[] {agents, current, delay});
+        if (inRules || current == null) { // consecutive user-agent lines share a group
+          current = new Group();
+          groups.add(current);
           inRules = false;
         }
-        agents.add(value.toLowerCase(Locale.ROOT));
+        current.agents.add(value.toLowerCase(Locale.ROOT));
       } else if (current != null && (key.equals("allow") || key.equals("disallow"))) {
         inRules = true;
         if (!value.isEmpty()) {
-          current.add(new Rule(key.equals("allow"), value));
+          current.rules.add(new Rule(key.equals("allow"), value));
         }
       } else if (current != null && key.equals("crawl-delay")) {
         inRules = true;
         try {
-          delay[0] = Double.parseDouble(value);
+          current.delay = Double.parseDouble(value);
         } catch (NumberFormatException ignored) {
           // a malformed delay: none
         }
       }
     }
-    for (Object[] g : groups) {
-      @SuppressWarnings("unchecked")
-      List<String> names = (List<String>) g[0];
-      @SuppressWarnings("unchecked")
-      List<Rule> r = (List<Rule>) g[1];
-      double d = ((double[]) g[2])[0];
-      if (names.stream().anyMatch(n -> n.equals("fieldcap") || n.startsWith("fieldcap/"))) {
-        mine = mine == null ? new ArrayList<>(r) : mine;
-        mineDelay = Math.max(mineDelay, d);
-      } else if (names.contains("*")) {
-        any = any == null ? new ArrayList<>(r) : any;
-        anyDelay = Math.max(anyDelay, d);
+    // the first group naming fieldcap, else the first for everyone
+    for (boolean mine : new boolean[] {true, false}) {
+      for (Group g : groups) {
+        boolean match = mine ? g.agents.stream().anyMatch(n -> n.equals("fieldcap") || n.startsWith("fieldcap/"))
+            : g.agents.contains("*");
+        if (match) {
+          return new Robots(g.rules, g.delay);
+        }
       }
     }
-    return mine != null ? new Robots(mine, mineDelay) : any != null ? new Robots(any, anyDelay) : ALLOW_ALL;
+    return ALLOW_ALL;
   }
 
   /** Whether fieldcap may fetch this path (with its query). */

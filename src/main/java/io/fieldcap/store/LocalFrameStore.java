@@ -46,6 +46,7 @@ import org.sqlite.SQLiteConfig;
  * looks, marks, clean_runs                                                                 see {@link Marks}
  * crawl_log(source, url, outcome, reason, frame_id, at)                                    see {@link CrawlLog}
  * devices(device, state, status JSON, updated_at, last_seen)                               see {@link Devices}
+ * (the web app reads frames a page at a time and counts them for its plots through {@link Browse})
  * </pre>
  *
  * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
@@ -65,6 +66,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Marks marks;
   private final CrawlLog crawlLog;
   private final Devices devices;
+  private final Browse browse;
 
   private LocalFrameStore(Path dir, Connection c) {
     this.dir = dir;
@@ -74,6 +76,7 @@ public final class LocalFrameStore implements FrameStore {
     this.marks = new Marks(this, c);
     this.crawlLog = new CrawlLog(this, c);
     this.devices = new Devices(this, c);
+    this.browse = new Browse(this, c);
   }
 
   /** The fleet as the server last heard it. */
@@ -94,6 +97,11 @@ public final class LocalFrameStore implements FrameStore {
   /** The label revisions of the frames (corrections). */
   public Revisions revisions() {
     return revisions;
+  }
+
+  /** The web app's reads: pages of frames, counts for the plots. */
+  public Browse browse() {
+    return browse;
   }
 
   /** The frozen datasets. */
@@ -404,7 +412,7 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   /** The newest revision of each frame joined to it: what {@link #forEach} and {@link #frame} read. */
-  private static final String SELECT = """
+  static final String SELECT = """
       SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
              f.received_at, r.labels, r.rev,
              (SELECT group_concat(kind) FROM (SELECT kind FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id
@@ -463,136 +471,6 @@ public final class LocalFrameStore implements FrameStore {
       return p.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new IOException("cannot record pre-labels of frame " + device + "/" + frameId + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * A page of frames for the web app, newest first, by keyset: {@code after} is the cursor of the
-   * last frame of the previous page ({@link #cursor}), so a page costs the same at frame 1,000,000 as
-   * at frame 1. Filters: device, class (in the newest labels), minimum pre-label score, capture rule,
-   * a tag, review state ({@code reviewed}, {@code unreviewed}), a mark kind (or {@code none}), time range.
-   */
-  public record Query(String device, String cls, Double minScore, String keptBy, String tagKey, String tagValue,
-      String review, String mark, Instant since, Instant until, String after, int limit) {}
-
-  /** The cursor of a frame for {@link Query#after}. */
-  public static String cursor(StoredFrame f) {
-    return f.capturedAt() + "|" + f.device() + "|" + f.frameId();
-  }
-
-  public synchronized List<StoredFrame> page(Query q) throws IOException {
-    StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
-    if (q.device() != null) {
-      sql.append(" AND f.device = ?");
-      args.add(q.device());
-    }
-    if (q.cls() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM json_each(COALESCE(r.labels, f.labels), '$.detections') j"
-          + " WHERE json_extract(j.value, '$.label') = ?)");
-      args.add(q.cls());
-    }
-    if (q.minScore() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM json_each(f.labels, '$.detections') j WHERE json_extract(j.value, '$.score') >= ?)");
-      args.add(q.minScore());
-    }
-    if (q.keptBy() != null) {
-      sql.append(" AND json_extract(f.meta, '$.keptBy') = ?");
-      args.add(q.keptBy());
-    }
-    if (q.tagKey() != null) {
-      sql.append(" AND json_extract(f.meta, ?) = ?");
-      args.add("$.tags.\"" + q.tagKey().replace("\"", "") + "\"");
-      args.add(q.tagValue());
-    }
-    if ("reviewed".equals(q.review())) {
-      sql.append(" AND r.rev IS NOT NULL");
-    } else if ("unreviewed".equals(q.review())) {
-      sql.append(" AND r.rev IS NULL");
-    }
-    if ("none".equals(q.mark())) {
-      sql.append(" AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id)");
-    } else if (q.mark() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id AND m.kind = ?)");
-      args.add(q.mark());
-    }
-    if (q.since() != null) {
-      sql.append(" AND f.captured_at >= ?");
-      args.add(q.since().toString());
-    }
-    if (q.until() != null) {
-      sql.append(" AND f.captured_at < ?");
-      args.add(q.until().toString());
-    }
-    if (q.after() != null) {
-      String[] c = q.after().split("\\|", 3);
-      if (c.length != 3) {
-        throw new IllegalArgumentException("after: '" + q.after() + "' is not a cursor from a previous page");
-      }
-      sql.append(" AND (f.captured_at, f.device, f.frame_id) < (?, ?, ?)");
-      args.add(c[0]);
-      args.add(c[1]);
-      args.add(c[2]);
-    }
-    sql.append(" ORDER BY f.captured_at DESC, f.device DESC, f.frame_id DESC LIMIT ?");
-    args.add(q.limit());
-    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        p.setObject(i + 1, args.get(i));
-      }
-      List<StoredFrame> out = new ArrayList<>();
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(row(r));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  /** Frames per device per capture day (UTC), for the web app's plots. */
-  public synchronized Map<String, Map<String, Integer>> capturesPerDeviceDay() throws IOException {
-    Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
-    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
-        "SELECT device, substr(captured_at, 1, 10), count(*) FROM frames GROUP BY 1, 2 ORDER BY 1, 2")) {
-      while (r.next()) {
-        out.computeIfAbsent(r.getString(1), k -> new java.util.TreeMap<>()).put(r.getString(2), r.getInt(3));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Labels per class in the newest labels of each frame, and each class's pre-label scores in tenths
-   * (0.0-0.1, …, 0.9-1.0), for the web app's plots.
-   */
-  public synchronized Map<String, int[]> classStats() throws IOException {
-    Map<String, int[]> out = new java.util.TreeMap<>(); // [count, score bins 0..9]
-    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
-        SELECT json_extract(j.value, '$.label'), count(*) FROM frames f
-          LEFT JOIN revisions rv ON rv.device = f.device AND rv.frame_id = f.frame_id
-            AND rv.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id),
-          json_each(COALESCE(rv.labels, f.labels), '$.detections') j
-        GROUP BY 1""")) {
-      while (r.next()) {
-        out.computeIfAbsent(r.getString(1), k -> new int[11])[0] = r.getInt(2);
-      }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
-        SELECT json_extract(j.value, '$.label'), min(9, CAST(json_extract(j.value, '$.score') * 10 AS INTEGER)), count(*)
-        FROM frames f, json_each(f.labels, '$.detections') j GROUP BY 1, 2""")) {
-      while (r.next()) {
-        out.computeIfAbsent(r.getString(1), k -> new int[11])[1 + Math.max(0, r.getInt(2))] += r.getInt(3);
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
     }
   }
 

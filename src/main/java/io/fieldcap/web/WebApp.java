@@ -314,7 +314,7 @@ public final class WebApp implements AutoCloseable {
       }
       send(response, callback, 200, "application/json", json(sendToLabeling(request, body(request, 64 * 1024))));
     } else if (path.equals("/plots") && method.equals("GET")) {
-      send(response, callback, 200, "text/html", Pages.plots(who, csrf, store.capturesPerDeviceDay(), store.classStats())
+      send(response, callback, 200, "text/html", Pages.plots(who, csrf, store.browse().capturesPerDeviceDay(), store.browse().classStats())
           .getBytes(StandardCharsets.UTF_8));
     } else if ((m = FRAME_PAGE.matcher(path)).matches()) {
       StoredFrame f = frame(m.group(1), m.group(2));
@@ -466,7 +466,7 @@ public final class WebApp implements AutoCloseable {
     }
     List<StoredFrame> page;
     try {
-      page = store.page(new LocalFrameStore.Query(param(p, "device"), param(p, "class"), minScore, param(p, "keptBy"), tagKey,
+      page = store.browse().page(new io.fieldcap.store.Browse.Query(param(p, "device"), param(p, "class"), minScore, param(p, "keptBy"), tagKey,
           tagValue, param(p, "review"), param(p, "mark"), time("since", param(p, "since")), time("until", param(p, "until")),
           param(p, "after"), limit));
     } catch (IllegalArgumentException e) {
@@ -474,7 +474,7 @@ public final class WebApp implements AutoCloseable {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("frames", page.stream().map(WebApp::frameJson).toList());
-    out.put("next", page.size() == limit ? LocalFrameStore.cursor(page.get(page.size() - 1)) : null);
+    out.put("next", page.size() == limit ? io.fieldcap.store.Browse.cursor(page.get(page.size() - 1)) : null);
     return out;
   }
 
@@ -495,7 +495,7 @@ public final class WebApp implements AutoCloseable {
     m.put("meta", f.meta());
     m.put("image", "/images/" + f.device() + "/" + f.frameId() + ".jpg");
     m.put("thumb", "/thumbs/" + f.device() + "/" + f.frameId() + ".jpg");
-    m.put("cursor", LocalFrameStore.cursor(f));
+    m.put("cursor", io.fieldcap.store.Browse.cursor(f));
     return m;
   }
 
@@ -528,7 +528,7 @@ public final class WebApp implements AutoCloseable {
     String device = text(q, "device");
     List<StoredFrame> frames;
     try {
-      frames = store.page(new LocalFrameStore.Query(device, text(q, "class"), q.has("minScore") ? q.get("minScore").asDouble() : null,
+      frames = store.browse().page(new io.fieldcap.store.Browse.Query(device, text(q, "class"), q.has("minScore") ? q.get("minScore").asDouble() : null,
           text(q, "keptBy"), null, null, text(q, "review"), text(q, "mark"), time("since", text(q, "since")),
           time("until", text(q, "until")), null, limit));
     } catch (IllegalArgumentException e) {
