@@ -52,6 +52,10 @@ def main(out):
         v8[0, 0:4, i] = (cx, cy, w, h)
         v8[0, 4 + cls, i] = s
     constant_model(f"{out}/yolov8-detect.onnx", "images", [1, 3, 320, 320], [("output0", v8)], ultralytics_meta("detect"))
+    # the same layout and classes, but it never finds anything: a model that passes every static check and
+    # fails on live frames (fleet updates must roll it back)
+    constant_model(f"{out}/yolov8-zero.onnx", "images", [1, 3, 320, 320], [("output0", np.zeros_like(v8))],
+                   ultralytics_meta("detect"))
 
     # YOLOv5 detect: [1, N, 5+nc]; cx, cy, w, h, objectness, class scores; score = obj * cls
     n5 = 6300

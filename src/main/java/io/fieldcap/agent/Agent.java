@@ -12,7 +12,6 @@ import io.fieldcap.geo.PositionSource;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
@@ -70,7 +69,12 @@ public final class Agent {
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
   private SyncService sync;
-  private Detector detector;
+  private final java.util.concurrent.atomic.AtomicReference<Detector> model = new java.util.concurrent.atomic.AtomicReference<>();
+  private final io.fieldcap.update.Watch watch = new io.fieldcap.update.Watch();
+  private io.fieldcap.update.UpdateState updates;
+  private io.fieldcap.update.Updater updater;
+  private io.fieldcap.update.Updater.Configs configs;
+  private java.util.function.Consumer<String> restart;
   private SyncListener syncListener = SyncListener.NONE;
   private volatile String failure;
   private Rules rules;
@@ -79,6 +83,20 @@ public final class Agent {
   public Agent(FieldcapConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
+  }
+
+  /**
+   * Takes signed updates (with {@code update.key} and an mqtt section): {@code state} is the spool's
+   * update record, already through {@link io.fieldcap.update.UpdateState#boot}; {@code configs}
+   * validates a pushed config; {@code restart} is told when one is to be applied (the agent is then
+   * stopped and started again with it). Set before {@link #start()}; without it the agent runs its
+   * configured model and config and takes no updates.
+   */
+  public void updates(io.fieldcap.update.UpdateState state, io.fieldcap.update.Updater.Configs configs,
+      java.util.function.Consumer<String> restart) {
+    this.updates = state;
+    this.configs = configs;
+    this.restart = restart;
   }
 
   /** Observes acks (benchmarks, tests); set before {@link #start()}. */
@@ -155,14 +173,14 @@ public final class Agent {
     // inference, and encoding + the durable write of the previous frame overlap
     BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
-    preparer = new Preparer(queue, ready, spool, detector, new QualityGate(config.quality()));
-    labeler = new Labeler(ready, labeled, spool, detector);
+    model.set(detector);
+    preparer = new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality()));
+    labeler = new Labeler(ready, labeled, spool, model::get, watch);
     rules = new Rules(config.capture(), System.nanoTime());
     rules.restore(spool.loadState(RULES_STATE)); // budgets already spent in this minute, hour and day stay spent
     writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
         new DuplicateFilter(config.quality()), rules, redactor,
         config.privacy().labelFaces(), config.geo().override(), manual, config.tags());
-    this.detector = detector;
     for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
       st.onDeath(this::died);
     }
@@ -193,8 +211,13 @@ public final class Agent {
       sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual);
       sync.health(this::health);
       sync.about(this::about);
+      startUpdater();
       sync.start();
-    } else {
+    }
+    if (updates != null) {
+      updates.started();
+    }
+    if (config.mqtt() == null) {
       log.info("no mqtt section: frames stay in the spool (capture only)");
     }
     String listen = config.agent().metricsListen();
@@ -208,6 +231,56 @@ public final class Agent {
         throw new io.fieldcap.spool.SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  private void startUpdater() {
+    java.nio.file.Path keyFile = config.update().key();
+    if (keyFile == null || updates == null) {
+      log.info("updates: off ({})", keyFile == null ? "no update.key" : "this agent was started without an update record");
+      return;
+    }
+    java.security.PublicKey key;
+    try {
+      key = io.fieldcap.protocol.SigningKeys.readPublic(keyFile);
+    } catch (java.io.IOException e) {
+      throw new io.fieldcap.spool.SpoolException("update.key: " + e.getMessage(), e);
+    }
+    SyncService s = sync;
+    updater = new io.fieldcap.update.Updater(config, updates, key, new io.fieldcap.update.Updater.Link() {
+      @Override
+      public void subscribe(String filter) throws Exception {
+        s.subscribe(filter);
+      }
+
+      @Override
+      public void unsubscribe(String filter) throws Exception {
+        s.unsubscribe(filter);
+      }
+
+      @Override
+      public void publish(String topic, byte[] payload, boolean retained) throws Exception {
+        s.publish(topic, payload, retained);
+      }
+
+      @Override
+      public boolean connected() {
+        return s.connected();
+      }
+    }, new io.fieldcap.update.Updater.Models() {
+      @Override
+      public Detector current() {
+        return model.get();
+      }
+
+      @Override
+      public void swap(Detector next) {
+        model.set(next); // the preparer reads it per frame; the labeler closes the old one after its last frame
+      }
+    }, watch, configs, restart, s::statusSoon, clock, io.fieldcap.Version.current());
+    s.share(updater.subscriptions(), updater::offer, updater::connected);
+    updater.start();
+    log.info("updates: signed bundles accepted for {} (groups {}), verified with {}; probation {}", config.device(),
+        config.groups(), keyFile, config.update().probation());
   }
 
   /** The agent's metrics in Prometheus' text format. */
@@ -230,6 +303,9 @@ public final class Agent {
       return;
     }
     failure = stage + ": " + t;
+    if (updater != null) {
+      updater.died(failure);
+    }
     log.error("the {} stage died ({}); stopping the agent with exit code 1 so that it is restarted", stage, t.toString(), t);
     Thread stopper = new Thread(this::stop, "stop-after-failure");
     stopper.start();
@@ -253,11 +329,19 @@ public final class Agent {
   /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
   public java.util.Map<String, Object> about() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    if (detector instanceof OnnxDetector d) {
+    if (model.get() instanceof OnnxDetector d) {
       m.put("model", Path.of(d.info().file()).getFileName().toString());
       if (d.version() != null) {
         m.put("version", d.version());
       }
+    }
+    if (!config.groups().isEmpty()) {
+      m.put("groups", config.groups());
+    }
+    if (updates != null) {
+      io.fieldcap.update.UpdateState.Applied c = updates.activeConfig();
+      m.put("config", c == null ? "local" : c.name + " #" + c.sequence);
+      m.put("updates", updates.view());
     }
     Fix f = where.get();
     if (f != null) {
@@ -297,10 +381,19 @@ public final class Agent {
     if (m == null) {
       return null;
     }
+    Path updated = updates == null ? null : updates.activeModel();
+    if (updated != null) {
+      try {
+        OnnxDetector d = io.fieldcap.update.Staging.open(m, updated, updates.activeLabels(), true);
+        log.info("model {} (from update #{}) instead of model.path {}: {} classes", updated.getFileName(),
+            updates.kind(io.fieldcap.update.Bundle.MODEL).active.sequence, m.path(), d.info().names().size());
+        return d;
+      } catch (ModelException e) {
+        log.error("the updated model {} does not load ({}); using model.path {}", updated, e.getMessage(), m.path());
+      }
+    }
     try {
-      ModelFamily family = m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
-      OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(m.path(), m.labels(), family, (float) m.confidence(),
-          (float) m.iou(), m.provider(), m.threads()));
+      OnnxDetector d = io.fieldcap.update.Staging.open(m, m.path(), m.labels(), false);
       log.info("model {}: {} with {} classes, input {}x{}, {} thread(s) on {}", m.path().getFileName(),
           d.info().family().configName(), d.info().names().size(), d.info().inputWidth(), d.info().inputHeight(),
           m.threads(), m.provider());
@@ -402,6 +495,9 @@ public final class Agent {
       labelerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos() / 2) / 1_000_000));
       writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));
       writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      if (updater != null) {
+        updater.stop();
+      }
       if (sync != null) {
         sync.stop(Duration.ofMillis(Math.max(100, (deadline - System.nanoTime()) / 1_000_000)));
       }
@@ -410,8 +506,17 @@ public final class Agent {
         positions.close();
       }
       spool.close();
-      if (detector != null && !labelerThread.isAlive()) {
-        detector.close(); // never under a labeler still inside an inference: the process is exiting anyway
+      if (updates != null && failure == null) {
+        updates.stopped();
+      }
+      if (!labelerThread.isAlive()) { // never under a labeler still inside an inference: the process is exiting anyway
+        Detector retired = labeler.retired();
+        if (retired != null) {
+          retired.close();
+        }
+        if (model.get() != null) {
+          model.get().close();
+        }
       }
       log.info("agent {} stopped", config.device());
     } catch (InterruptedException e) {

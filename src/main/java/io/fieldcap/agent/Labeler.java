@@ -16,21 +16,32 @@ import org.slf4j.LoggerFactory;
  * Runs the model on each prepared frame, on its own thread, so that inference of one frame overlaps
  * the preparation of the next and the JPEG encoding and durable write of the one before. A failed inference passes the frame
  * on unlabeled (logged once per run of failures): a frame is never lost for want of labels.
+ * Each frame is labeled by the model it was prepared for; after an update switches models, the
+ * first frame of the new one closes the old one (every frame prepared for it has been labeled by
+ * then). What each model finds, and where it fails, goes to the update {@link Watch}.
  */
 final class Labeler extends Stage<Preparer.Ready> {
   private static final Logger log = LoggerFactory.getLogger(Labeler.class);
 
-  private final Detector detector;
   private final BlockingQueue<Labeled> next;
+  private final io.fieldcap.update.Watch watch;
+  private final java.util.function.Supplier<Detector> models;
+  private Detector last;
   private final LongAdder nanos = new LongAdder();
   private final io.fieldcap.metrics.Histogram inference = new io.fieldcap.metrics.Histogram();
   private boolean failing;
 
-  /** @param detector the model, or null to pass frames on unlabeled */
-  Labeler(BlockingQueue<Preparer.Ready> in, BlockingQueue<Labeled> next, Spool spool, Detector detector) {
+  Labeler(BlockingQueue<Preparer.Ready> in, BlockingQueue<Labeled> next, Spool spool,
+      java.util.function.Supplier<Detector> models, io.fieldcap.update.Watch watch) {
     super(in, spool);
     this.next = next;
-    this.detector = detector;
+    this.models = models;
+    this.watch = watch;
+  }
+
+  /** The model this stage used last, when it is no longer the current one: the agent closes it at stop. */
+  synchronized Detector retired() {
+    return last != null && last != models.get() ? last : null;
   }
 
   long nanos() {
@@ -48,16 +59,20 @@ final class Labeler extends Stage<Preparer.Ready> {
     long t0 = System.nanoTime();
     String labels = null;
     LabelSet set = null;
+    Detector detector = r.detector();
+    switched(detector);
     if (detector != null && r.input() != null) {
       try {
         set = detector.infer(r.input());
         inference.observeNanos(System.nanoTime() - t0);
+        watch.observe(detector, set.detections().size(), false);
         labels = Codec.JSON.writeValueAsString(set);
         if (failing) {
           log.info("pre-labeling works again");
           failing = false;
         }
       } catch (ModelException | IOException e) {
+        watch.observe(detector, 0, true);
         if (!failing) {
           log.error("pre-labeling failed: {}; frames are stored without labels until it works again", e.getMessage());
           failing = true;
@@ -67,5 +82,15 @@ final class Labeler extends Stage<Preparer.Ready> {
     nanos.add(System.nanoTime() - t0);
     io.fieldcap.faults.CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
     next.put(new Labeled(f, labels, set, r.quality()));
+  }
+
+  /** The first frame of another model: the previous one has labeled its last frame and is closed. */
+  private synchronized void switched(Detector detector) {
+    if (detector != last) {
+      if (last != null && last != models.get()) {
+        last.close();
+      }
+      last = detector;
+    }
   }
 }

@@ -15,19 +15,21 @@ import java.util.concurrent.atomic.LongAdder;
  * Without a model, frames that pass the filters pass through.
  */
 final class Preparer extends Stage<Frame> {
-  /** A frame and its prepared model input (null without a model). */
-  record Ready(Frame frame, Detector.Prepared input, FrameQuality quality) {}
+  /** A frame, the model it was prepared for and its prepared input (both null without a model). */
+  record Ready(Frame frame, Detector detector, Detector.Prepared input, FrameQuality quality) {}
 
-  private final Detector detector;
+  private final java.util.function.Supplier<Detector> models;
   private final QualityGate gate;
   private final FrameQuality.Meter meter = new FrameQuality.Meter();
   private final BlockingQueue<Ready> next;
   private final LongAdder nanos = new LongAdder();
 
-  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Detector detector, QualityGate gate) {
+  /** @param models the model to prepare each frame for, read per frame (an update may switch it) */
+  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, java.util.function.Supplier<Detector> models,
+      QualityGate gate) {
     super(in, spool);
     this.next = next;
-    this.detector = detector;
+    this.models = models;
     this.gate = gate;
   }
 
@@ -51,8 +53,9 @@ final class Preparer extends Stage<Frame> {
       nanos.add(System.nanoTime() - t0);
       return;
     }
+    Detector detector = models.get();
     Detector.Prepared input = detector == null ? null : detector.prepare(f.width(), f.height(), f.bgr());
     nanos.add(System.nanoTime() - t0);
-    next.put(new Ready(f, input, q));
+    next.put(new Ready(f, detector, input, q));
   }
 }

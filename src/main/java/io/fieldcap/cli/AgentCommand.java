@@ -1,6 +1,6 @@
 package io.fieldcap.cli;
 
-import io.fieldcap.agent.Agent;
+import io.fieldcap.agent.Supervisor;
 import io.fieldcap.config.FieldcapConfig;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
@@ -18,16 +18,14 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FieldcapConfig config = options.load();
     Preflight.check(config.mqtt());
-    Agent agent = new Agent(config, InstantSource.system());
+    Supervisor supervisor = new Supervisor(options.config, options.sets, InstantSource.system(), Preflight::deep);
     // SIGTERM (systemd stop) and SIGINT (Ctrl-C) stop the agent and exit 0; the hook covers other exits.
-    StopSignals.onTermOrInt(agent::stop);
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "shutdown"));
+    StopSignals.onTermOrInt(supervisor::stop);
+    Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "shutdown"));
     try {
-      agent.start();
+      return supervisor.run() ? ExitCodes.OK : ExitCodes.FAILURE;
     } catch (io.fieldcap.inference.ModelException e) {
       throw new io.fieldcap.config.ConfigException("model: " + e.getMessage());
     }
-    agent.awaitStop();
-    return agent.failure() == null ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

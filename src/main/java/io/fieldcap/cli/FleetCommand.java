@@ -86,14 +86,28 @@ final class FleetCommand implements Callable<Integer> {
     } else if (statuses.isEmpty()) {
       out.println("no device has published a status on this broker (topic root " + mqtt.topicRoot() + ")");
     } else {
-      out.printf("%-20s %-8s %-25s %-34s %8s %6s %6s %9s%n", "device", "state", "at", "model", "backlog", "fps", "acked",
-          "rejected");
-      statuses.forEach((d, s) -> out.printf(Locale.ROOT, "%-20s %-8s %-25s %-34s %8s %6s %6s %9s%n", d, s.path("state").asText("?"),
-          s.path("at").asText(""), s.has("model") ? s.get("model").asText() + (s.has("version") ? "@" + s.get("version").asText() : "")
-              : "-", s.path("backlog").asText("-"), s.path("fps").asText("-"), s.path("acked").asText("-"),
-          s.path("rejected").asText("-")));
+      out.printf("%-20s %-8s %-25s %-34s %-22s %8s %6s %9s  %s%n", "device", "state", "at", "model", "config", "backlog",
+          "fps", "rejected", "updates");
+      statuses.forEach((d, s) -> out.printf(Locale.ROOT, "%-20s %-8s %-25s %-34s %-22s %8s %6s %9s  %s%n", d,
+          s.path("state").asText("?"), s.path("at").asText(""),
+          s.has("model") ? s.get("model").asText() + (s.has("version") ? "@" + s.get("version").asText() : "") : "-",
+          s.path("config").asText("-"), s.path("backlog").asText("-"), s.path("fps").asText("-"),
+          s.path("rejected").asText("-"), updates(s.path("updates"))));
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** {@code model active #17..., config refused #18... (reason)}: each kind's last bundle and its state. */
+  private static String updates(JsonNode u) {
+    List<String> parts = new ArrayList<>();
+    u.fields().forEachRemaining(e -> {
+      JsonNode k = e.getValue();
+      if (k.has("state")) {
+        parts.add(e.getKey() + " " + k.get("state").asText() + " #" + k.path("sequence").asText()
+            + (k.has("reason") ? " (" + k.get("reason").asText() + ")" : ""));
+      }
+    });
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
   }
 }

@@ -37,7 +37,19 @@ final class Preflight {
    * their metadata as the agent would load them, and that the MAVLink port can be bound.
    */
   static void deep(FieldcapConfig c) throws ConfigException {
+    deep(c, null);
+  }
+
+  /** As {@link #deep(FieldcapConfig)}, for a config to replace {@code running} in this process (which holds its ports). */
+  static void deep(FieldcapConfig c, FieldcapConfig running) throws ConfigException {
     List<String> problems = new ArrayList<>();
+    if (c.update().key() != null) {
+      try {
+        io.fieldcap.protocol.SigningKeys.readPublic(c.update().key());
+      } catch (java.io.IOException e) {
+        problems.add("update.key: " + e.getMessage());
+      }
+    }
     mqtt(c.mqtt(), problems);
     ModelConfig m = c.model();
     if (m != null) {
@@ -58,7 +70,7 @@ final class Preflight {
       }
     }
     int port = c.geo().mavlinkPort();
-    if (port > 0) {
+    if (port > 0 && (running == null || running.geo().mavlinkPort() != port)) {
       try (java.net.DatagramSocket s = new java.net.DatagramSocket(port)) {
         s.getLocalPort();
       } catch (java.net.SocketException e) {

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags", "update"));
 
   private ConfigLoader() {}
 
@@ -34,6 +34,13 @@ public final class ConfigLoader {
 
     Section device = new Section(tree, "device", errors);
     String id = device.checked("id", null, "a device id of 1 to 64 characters from [A-Za-z0-9._-]", DeviceId::problem);
+    List<String> groups = device.strings("groups").stream().flatMap(g -> java.util.Arrays.stream(g.split(",")))
+        .map(String::strip).filter(g -> !g.isEmpty()).distinct().toList();
+    for (String g : groups) {
+      if (!g.matches("[A-Za-z0-9._-]{1,64}")) {
+        device.reject("groups", "group '" + g + "' must be 1 to 64 characters from [A-Za-z0-9._-]");
+      }
+    }
     device.finish();
 
     SourceConfig source = source(new Section(tree, "source", errors));
@@ -50,11 +57,32 @@ public final class ConfigLoader {
     PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors), model != null);
     GeoConfig geo = geo(new Section(tree, "geo", errors));
     java.util.Map<String, String> tags = new Section(tree, "tags", errors).scalars();
+    UpdateConfig update = update(new Section(tree, "update", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags, groups, update);
+  }
+
+  private static UpdateConfig update(Section s) {
+    Path key = s.readableFile("key");
+    Duration probation = s.duration("probation", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
+    double ratio = s.decimal("collapse-ratio", 0.1, 0.0, 1.0, "the fraction of the previous model's detection rate below which a new model is rolled back");
+    int frames = s.integer("min-frames", 20, 1, 100_000, "live frames before detection rates are compared");
+    s.finish();
+    return new UpdateConfig(key, probation, ratio, frames);
+  }
+
+  /**
+   * Reads a device config file without validating its values (which may name files only its device
+   * has): it must be YAML with only known sections. For {@code fieldcap push config --file}.
+   */
+  public static void parseOnly(Path file) throws ConfigException {
+    List<String> errors = Section.unknownSections(ConfigTree.read(file), SECTIONS);
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
   }
 
   /**
@@ -454,7 +482,8 @@ public final class ConfigLoader {
     int threads = s.integer("threads", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 256,
         "ONNX Runtime intra-op threads");
     boolean required = s.bool("required", true);
-    return new ModelConfig(file, labels, format, conf, iou, provider, threads, required);
+    Duration maxLatency = s.duration("max-latency", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(10));
+    return new ModelConfig(file, labels, format, conf, iou, provider, threads, required, maxLatency);
   }
 
   private static AgentConfig agent(Section s) {

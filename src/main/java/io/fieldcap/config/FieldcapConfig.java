@@ -9,7 +9,9 @@ import io.fieldcap.model.DeviceId;
  *
  * @param mqtt the broker to sync to, or {@code null} when the device only captures
  * @param model the pre-labeling model, or {@code null} to capture without pre-labels
+ * @param groups the update groups this device belongs to ({@code device.groups})
  */
 public record FieldcapConfig(
     DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
-    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo, Map<String, String> tags) {}
+    QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo, Map<String, String> tags,
+    java.util.List<String> groups, UpdateConfig update) {}

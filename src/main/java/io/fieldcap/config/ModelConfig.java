@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * @param provider {@code cpu} or {@code cuda}
  * @param threads ONNX Runtime intra-op threads
  * @param required refuse to start when the model cannot be loaded (true), or capture without pre-labels (false)
+ * @param maxLatency the longest median inference time an updated model may take here before it is refused
  */
 public record ModelConfig(
     Path path, Path labels, String format, double confidence, double iou, String provider, int threads,
-    boolean required) {}
+    boolean required, java.time.Duration maxLatency) {}

@@ -24,6 +24,9 @@ public record DeviceId(String value) {
     if (!ALLOWED.matcher(value).matches()) {
       return "device id '" + value + "' must be 1 to 64 characters from [A-Za-z0-9._-]";
     }
+    if (value.equals("_fleet")) {
+      return "device id must not be '_fleet' (the topic level of fleet updates)";
+    }
     if (value.equals(".") || value.equals("..")) {
       return "device id must not be '" + value + "'";
     }

@@ -12,7 +12,13 @@ import io.fieldcap.model.FrameId;
  * ROOT/DEVICE/acks                      server to device  acks (JSON)
  * ROOT/DEVICE/status                    device, retained  online/offline and counts (JSON)
  * ROOT/DEVICE/commands                  to the device     {"cmd": "capture", "tag": "..."}
+ * ROOT/DEVICE/update/KIND               to the device, retained   a signed update bundle's manifest (KIND model or config)
+ * ROOT/_fleet/groups/GROUP/KIND         to a group, retained      the same, for every device in the group
+ * ROOT/_fleet/all/KIND                  to every device, retained the same, for the whole fleet
+ * ROOT/_fleet/blobs/SHA256/N            retained                  chunk N of a bundle's file
+ * ROOT/_fleet/blobs/SHA256/info         retained                  {"size": ..., "chunks": ...}
  * </pre>
+ * {@code _fleet} is not a device id ({@link io.fieldcap.model.DeviceId} refuses it).
  */
 public final class Topics {
   private final String root;
@@ -44,6 +50,74 @@ public final class Topics {
   public String status(DeviceId d) {
     return root + "/" + d + "/status";
   }
+
+  /** Where a bundle for {@code target} ({@code device:ID}, {@code group:NAME}, {@code all}) is published. */
+  public String update(String target, String kind) {
+    if (target.equals("all")) {
+      return root + "/" + FLEET + "/all/" + kind;
+    }
+    if (target.startsWith("group:")) {
+      return root + "/" + FLEET + "/groups/" + target.substring("group:".length()) + "/" + kind;
+    }
+    if (target.startsWith("device:")) {
+      return root + "/" + target.substring("device:".length()) + "/update/" + kind;
+    }
+    throw new IllegalArgumentException("unknown update target '" + target + "'");
+  }
+
+  /** What a device subscribes to for its updates: its own, its groups' and the fleet's. */
+  public java.util.List<String> updateSubscriptions(DeviceId d, java.util.List<String> groups) {
+    java.util.List<String> l = new java.util.ArrayList<>();
+    l.add(root + "/" + d + "/update/+");
+    for (String g : groups) {
+      l.add(root + "/" + FLEET + "/groups/" + g + "/+");
+    }
+    l.add(root + "/" + FLEET + "/all/+");
+    return l;
+  }
+
+  /** Every retained bundle manifest on the broker (for garbage collection of blobs). */
+  public java.util.List<String> allUpdateSubscriptions() {
+    return java.util.List.of(root + "/+/update/+", root + "/" + FLEET + "/groups/+/+", root + "/" + FLEET + "/all/+");
+  }
+
+  /** Chunk {@code index} of the file with this SHA-256. */
+  public String blob(String sha256, int index) {
+    return root + "/" + FLEET + "/blobs/" + sha256 + "/" + index;
+  }
+
+  public String blobInfo(String sha256) {
+    return root + "/" + FLEET + "/blobs/" + sha256 + "/info";
+  }
+
+  public String blobInfoSubscription() {
+    return root + "/" + FLEET + "/blobs/+/info";
+  }
+
+  /** The kind ({@code model} or {@code config}) of an update topic, or null when the topic is not one. */
+  public String updateKind(String topic) {
+    if (!topic.startsWith(root + "/")) {
+      return null;
+    }
+    String[] p = topic.substring(root.length() + 1).split("/", -1);
+    boolean update = p.length == 3 && p[1].equals("update") && !p[0].equals(FLEET)
+        || p.length == 4 && p[0].equals(FLEET) && p[1].equals("groups")
+        || p.length == 3 && p[0].equals(FLEET) && p[1].equals("all");
+    return update ? p[p.length - 1] : null;
+  }
+
+  /** The SHA-256 and chunk index of a blob topic, or null. */
+  public String[] blobOf(String topic) {
+    String prefix = root + "/" + FLEET + "/blobs/";
+    if (!topic.startsWith(prefix)) {
+      return null;
+    }
+    String[] p = topic.substring(prefix.length()).split("/", -1);
+    return p.length == 2 ? p : null;
+  }
+
+  /** The first topic level under the root that fleet updates use; never a device id. */
+  public static final String FLEET = "_fleet";
 
   /** What the ingest servers subscribe to, as one shared-subscription group. */
   public String serverSubscription(String shareGroup) {

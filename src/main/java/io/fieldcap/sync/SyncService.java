@@ -112,6 +112,9 @@ public final class SyncService {
         new MqttLink.Listener() {
           @Override
           public void message(String topic, byte[] payload) {
+            if (extra.test(topic, payload)) {
+              return;
+            }
             if (topic.equals(commandTopic)) {
               if (manual == null || !manual.command(payload)) {
                 log.warn("ignoring an unknown command on {}", topic);
@@ -137,6 +140,41 @@ public final class SyncService {
   /** From a frame's first offer to the server's stored (or duplicate) ack, for the metrics. */
   public io.fieldcap.metrics.Histogram ackLatency() {
     return ackLatency;
+  }
+
+  private volatile List<String> extraFilters = List.of();
+  private volatile java.util.function.BiPredicate<String, byte[]> extra = (t, p) -> false;
+  private volatile Runnable onConnect = () -> {};
+  private volatile boolean statusNow;
+
+  /**
+   * Another user of this connection (the updater): {@code filters} are subscribed on every
+   * connection, after {@code onConnect} has run; {@code handler} sees every message first (on
+   * Paho's thread) and returns whether it took it. Set before {@link #start()}.
+   */
+  public void share(List<String> filters, java.util.function.BiPredicate<String, byte[]> handler, Runnable onConnect) {
+    this.extraFilters = List.copyOf(filters);
+    this.extra = handler;
+    this.onConnect = onConnect;
+  }
+
+  /** Subscribes on the live connection (not from Paho's callback thread). */
+  public void subscribe(String filter) throws MqttException {
+    link.subscribe(filter);
+  }
+
+  public void unsubscribe(String filter) throws MqttException {
+    link.unsubscribe(filter);
+  }
+
+  /** Publishes at QoS 1 on the live connection (not from Paho's callback thread). */
+  public void publish(String topic, byte[] payload, boolean retained) throws MqttException, InterruptedException {
+    link.publish(topic, payload, retained);
+  }
+
+  /** Publishes the status message at the next turn of the sync loop instead of when due. */
+  public void statusSoon() {
+    statusNow = true;
   }
 
   /** What the status message says of the model and the position; set before {@link #start()}. */
@@ -234,6 +272,10 @@ public final class SyncService {
     link.subscribe(topics.acks(device.value()));
     if (manual != null) {
       link.subscribe(topics.commands(device));
+    }
+    onConnect.run();
+    for (String f : extraFilters) {
+      link.subscribe(f);
     }
     spool.requeue(null); // whatever was in flight before is offered again; the server dedups
     inFlight.clear();
@@ -469,9 +511,10 @@ public final class SyncService {
 
   private void publishStatusIfDue() throws MqttException, InterruptedException {
     long now = System.nanoTime();
-    if (lastStatusNanos != 0 && now - lastStatusNanos < config.statusInterval().toNanos()) {
+    if (!statusNow && lastStatusNanos != 0 && now - lastStatusNanos < config.statusInterval().toNanos()) {
       return;
     }
+    statusNow = false;
     double seconds = lastStatusNanos == 0 ? 0 : (now - lastStatusNanos) / 1e9;
     lastStatusNanos = now;
     link.publish(topics.status(device), status.full("online", seconds), true);

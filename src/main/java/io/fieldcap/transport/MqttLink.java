@@ -95,6 +95,10 @@ public final class MqttLink implements AutoCloseable {
     client.subscribe(filter, 1).waitForCompletion(10_000);
   }
 
+  public void unsubscribe(String filter) throws MqttException {
+    client.unsubscribe(filter).waitForCompletion(10_000);
+  }
+
   /**
    * Publishes at QoS 1 once a slot under the receive maximum is free; the slot is returned when
    * the broker's PUBACK (or a failure) arrives.
