@@ -69,8 +69,11 @@ function fleet() {
         const pos = d.position ? d.position.lat.toFixed(6) + ", " + d.position.lon.toFixed(6) : "";
         const mb = v => v == null ? "" : v >= 1e9 ? (v / 1e9).toFixed(1) + " GB" : (v / 1e6).toFixed(1) + " MB";
         const rej = d.rejectedBy ? Object.entries(d.rejectedBy).map(([k, v]) => k + " " + v).join(", ") : "";
+        const upd = d.updates ? Object.entries(d.updates).filter(([, u]) => u.state)
+          .map(([k, u]) => k + " " + u.state + " #" + u.sequence + (u.reason ? " (" + u.reason + ")" : "")).join(", ") : "";
         for (const v of [d.device, d.state, d.lastSeen || "", (d.model || "") + (d.version ? "@" + d.version : ""), d.fps ?? "",
-                         d.backlog ?? "", d.inFlight ?? "", mb(d.spoolBytes), mb(d.diskFree), rej || (d.rejected ?? ""), pos]) {
+                         d.backlog ?? "", d.inFlight ?? "", mb(d.spoolBytes), mb(d.diskFree), rej || (d.rejected ?? ""), pos,
+                         d.config || "", upd]) {
           const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
         }
         tbody.appendChild(tr);

@@ -47,6 +47,17 @@ final class AgentMetrics {
       b.append("fieldcap_agent_model_info{model=\"").append(label(String.valueOf(about.get("model")))).append("\",version=\"")
           .append(label(String.valueOf(about.getOrDefault("version", "")))).append("\"} 1\n");
     }
+    if (about.get("updates") instanceof Map<?, ?> updates && !updates.isEmpty()) {
+      b.append("# HELP fieldcap_agent_update_state The state of the last update bundle of each kind.\n");
+      b.append("# TYPE fieldcap_agent_update_state gauge\n");
+      updates.forEach((kind, u) -> {
+        if (u instanceof Map<?, ?> m && m.get("state") != null) {
+          b.append("fieldcap_agent_update_state{kind=\"").append(label(String.valueOf(kind))).append("\",state=\"")
+              .append(label(String.valueOf(m.get("state")))).append("\",sequence=\"").append(m.get("sequence"))
+              .append("\"} 1\n");
+        }
+      });
+    }
     inference.render(b, "fieldcap_agent_inference_seconds", "Inference and decoding time per frame.");
     ackLatency.render(b, "fieldcap_agent_ack_latency_seconds", "From a frame's first offer to the server's ack.");
     return b.toString();

@@ -48,6 +48,8 @@ public final class ServerMetrics {
     StringBuilder backlog = new StringBuilder();
     StringBuilder fps = new StringBuilder();
     StringBuilder seen = new StringBuilder();
+    StringBuilder models = new StringBuilder();
+    StringBuilder updates = new StringBuilder();
     for (Devices.Device d : store.devices().all()) {
       String l = "{device=\"" + label(d.device()) + "\"}";
       b.append("fieldcap_device_online").append(l).append(' ').append(d.state().equals("online") ? 1 : 0).append('\n');
@@ -59,6 +61,18 @@ public final class ServerMetrics {
         fps.append("fieldcap_device_capture_frames_per_second").append(l).append(' ')
             .append(String.format(Locale.ROOT, "%.3f", s.get("fps").asDouble())).append('\n');
       }
+      if (s.has("model")) {
+        models.append("fieldcap_device_model_info{device=\"").append(label(d.device())).append("\",model=\"")
+            .append(label(s.get("model").asText())).append("\",version=\"").append(label(s.path("version").asText("")))
+            .append("\"} 1\n");
+      }
+      s.path("updates").fields().forEachRemaining(u -> {
+        if (u.getValue().has("state")) {
+          updates.append("fieldcap_device_update_state{device=\"").append(label(d.device())).append("\",kind=\"")
+              .append(label(u.getKey())).append("\",state=\"").append(label(u.getValue().get("state").asText()))
+              .append("\",sequence=\"").append(u.getValue().path("sequence").asLong()).append("\"} 1\n");
+        }
+      });
       if (d.lastSeen() != null) {
         seen.append("fieldcap_device_last_seen_timestamp_seconds").append(l).append(' ')
             .append(String.format(Locale.ROOT, "%.3f", d.lastSeen().toEpochMilli() / 1000.0)).append('\n');
@@ -70,6 +84,10 @@ public final class ServerMetrics {
     b.append(fps);
     family(b, "fieldcap_device_last_seen_timestamp_seconds", "gauge", "When the device last reported itself online.");
     b.append(seen);
+    family(b, "fieldcap_device_model_info", "gauge", "The model the device pre-labels with (file name and weights' version).");
+    b.append(models);
+    family(b, "fieldcap_device_update_state", "gauge", "The state of the device's last update bundle of each kind.");
+    b.append(updates);
     return b.toString();
   }
 }

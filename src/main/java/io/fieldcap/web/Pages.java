@@ -36,7 +36,7 @@ final class Pages {
   static String fleet(Tokens.Identity who, String csrf) {
     return head("Fleet", who, csrf, "fleet", "") + "<main><h1>Fleet</h1><p class=\"note\" id=\"fleet-updated\"></p>"
         + "<table id=\"fleet\"><thead><tr><th>device</th><th>state</th><th>last seen</th><th>model</th><th>capture fps</th>"
-        + "<th>backlog</th><th>in flight</th><th>spool</th><th>disk free</th><th>rejected</th><th>position</th></tr></thead>"
+        + "<th>backlog</th><th>in flight</th><th>spool</th><th>disk free</th><th>rejected</th><th>position</th><th>config</th><th>updates</th></tr></thead>"
         + "<tbody></tbody></table></main></body></html>\n";
   }
 

@@ -133,10 +133,15 @@ class UpdateIT {
 
   @Test
   void aGoodModelTakesOverBetweenTwoFrames_withoutLosingOne_andTheFleetShowsIt() throws Exception {
+    Path tokens = tmp.resolve("tokens");
+    String viewer = ChildProcess.fieldcapRun("tokens", "add", "--file", tokens.toString(), "--name", "vera", "--role", "viewer")
+        .output().lines().filter(l -> l.startsWith("fc_")).findFirst().orElseThrow();
     Running cam = start("cam-1", "3s");
+    Path golden = Files.createDirectories(tmp.resolve("golden"));
+    Files.copy(TestMedia.samples().resolve("HappyFish.jpg"), golden.resolve("fish.jpg"));
     String out = pushed(push("model", "--key", key(), "--device", "cam-1", "--model", MODELS.resolve(V8).toString(),
-        "--wait", "60s"), 0);
-    assertThat(out).contains("cam-1: active");
+        "--golden", golden.toString(), "--wait", "60s"), 0);
+    assertThat(out).contains("cam-1: probation").contains("cam-1: active"); // the golden image passed on the device
     assertThat(model(cam)).isEqualTo(V8);
     assertThat(update(cam, "model")).containsEntry("state", "active")
         .containsEntry("sha256", Sha256.file(MODELS.resolve(V8)));
@@ -169,6 +174,31 @@ class UpdateIT {
     assertThat(pushed(table, 0)).contains("cam-1").contains(V8).contains("model active");
 
     assertThat(retained("fieldcap/v1/cam-1/update/model")).as("the device cleared its answered bundle").isNull();
+
+    // the server (started now, so that the frames above stayed in the spool) has the device's update state
+    int port = TestMedia.freePort();
+    ChildProcess server = ChildProcess.fieldcap("server", "--broker", broker.uri(), "--data-dir", tmp.resolve("data").toString(),
+        "--http", "127.0.0.1:" + port, "--tokens-file", tokens.toString());
+    assertThat(server.waitForLine(l -> l.contains("server: connected"), Duration.ofSeconds(30))).as(server::output).isTrue();
+    String agentMetrics = cam.agent().metrics();
+    assertThat(agentMetrics).contains("fieldcap_agent_update_state{kind=\"model\",state=\"active\"")
+        .contains("fieldcap_agent_model_info{model=\"" + V8 + "\"");
+    String serverMetrics = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!serverMetrics.contains("state=\"active\"") && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      serverMetrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).header("Authorization", "Bearer " + viewer).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+    assertThat(serverMetrics).contains("fieldcap_device_update_state{device=\"cam-1\",kind=\"model\",state=\"active\"")
+        .contains("fieldcap_device_model_info{device=\"cam-1\",model=\"" + V8 + "\"");
+    for (String text : List.of(agentMetrics, serverMetrics)) {
+      io.fieldcap.testing.Promtool.Result lint = io.fieldcap.testing.Promtool.check(tmp, text);
+      assertThat(lint.exitCode()).as(lint.said()).isZero();
+      assertThat(lint.said()).as("promtool's lint").isEmpty();
+    }
+    server.close();
   }
 
   @Test
