@@ -23,7 +23,8 @@ final class KeysCommand implements Runnable {
   /** {@code fieldcap keys generate --out DIR}. */
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = {"Write an Ed25519 key pair: NAME.key (PKCS#8 PEM, private: server.signing-key on the server)",
-          "and NAME.pub (X.509 PEM, public: mqtt.server-key on every device). Existing files are never replaced."})
+          "and NAME.pub (X.509 PEM, public: mqtt.server-key on every device). Existing files are never replaced.",
+          "With --name update: the pair that signs fleet updates (fieldcap push --key; update.key on devices)."})
   static final class Generate implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write the key pair into.")
     Path out;
@@ -46,8 +47,14 @@ final class KeysCommand implements Runnable {
         return ExitCodes.USAGE;
       }
       var o = spec.commandLine().getOut();
-      o.println("wrote " + out.resolve(name + ".key") + " (private, mode 600): server.signing-key on the server; keep it there only");
-      o.println("wrote " + out.resolve(name + ".pub") + " (public): mqtt.server-key on every device");
+      if (name.equals("update")) {
+        o.println("wrote " + out.resolve(name + ".key") + " (private, mode 600): signs bundles ('fieldcap push --key');"
+            + " keep it offline, on the machine you push from");
+        o.println("wrote " + out.resolve(name + ".pub") + " (public): update.key on every device");
+      } else {
+        o.println("wrote " + out.resolve(name + ".key") + " (private, mode 600): server.signing-key on the server; keep it there only");
+        o.println("wrote " + out.resolve(name + ".pub") + " (public): mqtt.server-key on every device");
+      }
       return ExitCodes.OK;
     }
   }

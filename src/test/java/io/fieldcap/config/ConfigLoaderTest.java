@@ -292,4 +292,26 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
         "agent.metrics-listen=everywhere"))).hasMessageContaining("agent.metrics-listen: 'everywhere' is not HOST:PORT");
   }
+
+  @Test
+  void givenUpdateSettings_thenGroupsKeyAndProbationAreCheckedAndOffByDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
+    FieldcapConfig c = ConfigLoader.load(null, base);
+    assertThat(c.update().key()).isNull();
+    assertThat(c.update().probation()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.groups()).isEmpty();
+    io.fieldcap.protocol.SigningKeys.write(io.fieldcap.protocol.SigningKeys.generate(), dir, "update");
+    var more = new java.util.ArrayList<>(base);
+    more.addAll(java.util.List.of("device.groups=north,gates", "update.key=" + dir.resolve("update.pub"), "update.probation=30s"));
+    c = ConfigLoader.load(null, more);
+    assertThat(c.groups()).containsExactly("north", "gates");
+    assertThat(c.update().probation()).isEqualTo(java.time.Duration.ofSeconds(30));
+    var bad = new java.util.ArrayList<>(base);
+    bad.addAll(java.util.List.of("device.groups=no/slash", "update.key=" + dir.resolve("nope.pub"), "update.probation=0s",
+        "update.collapse-ratio=2"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, bad)).hasMessageContaining("device.groups: group 'no/slash'")
+        .hasMessageContaining("update.key: '" + dir.resolve("nope.pub") + "' is not a readable file")
+        .hasMessageContaining("update.probation").hasMessageContaining("update.collapse-ratio");
+  }
 }
