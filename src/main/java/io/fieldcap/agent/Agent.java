@@ -234,14 +234,14 @@ public final class Agent {
   }
 
   private void startUpdater() {
-    java.nio.file.Path keyFile = config.update().key();
-    if (keyFile == null || updates == null) {
-      log.info("updates: off ({})", keyFile == null ? "no update.key" : "this agent was started without an update record");
+    if (!config.update().enabled() || updates == null) {
+      log.info("updates: off ({})", !config.update().enabled() ? "no update.key"
+          : "this agent was started without an update record");
       return;
     }
     java.security.PublicKey key;
     try {
-      key = io.fieldcap.protocol.SigningKeys.readPublic(keyFile);
+      key = config.update().pinned();
     } catch (java.io.IOException e) {
       throw new io.fieldcap.spool.SpoolException("update.key: " + e.getMessage(), e);
     }
@@ -280,7 +280,7 @@ public final class Agent {
     s.share(updater.subscriptions(), updater::offer, updater::connected);
     updater.start();
     log.info("updates: signed bundles accepted for {} (groups {}), verified with {}; probation {}", config.device(),
-        config.groups(), keyFile, config.update().probation());
+        config.groups(), config.update().source(), config.update().probation());
   }
 
   /** The agent's metrics in Prometheus' text format. */

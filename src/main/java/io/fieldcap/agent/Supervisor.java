@@ -137,8 +137,8 @@ public final class Supervisor {
       problems.add("spool.dir: '" + c.spool().dir() + "' is not this device's spool ('" + running.spool().dir()
           + "'); a pushed config may not move it (the frames and the update record are there)");
     }
-    if (c.update().key() == null) {
-      problems.add("update.key: missing; the device could never be updated again");
+    if (!c.update().enabled()) {
+      problems.add("update.key: missing (and no update.public-key); the device could never be updated again");
     }
     if (c.mqtt() == null) {
       problems.add("mqtt: missing; the device would lose the broker and never be updated again");

@@ -67,11 +67,15 @@ public final class ConfigLoader {
 
   private static UpdateConfig update(Section s) {
     Path key = s.readableFile("key");
+    String inline = s.optionalString("public-key", "the base64 body of an Ed25519 public key's PEM file");
+    if (inline != null && io.fieldcap.protocol.SigningKeys.publicFromBase64(inline) == null) {
+      s.reject("public-key", "is not the base64 body of an Ed25519 public key (the line between the PEM file's BEGIN and END)");
+    }
     Duration probation = s.duration("probation", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
     double ratio = s.decimal("collapse-ratio", 0.1, 0.0, 1.0, "the fraction of the previous model's detection rate below which a new model is rolled back");
     int frames = s.integer("min-frames", 20, 1, 100_000, "live frames before detection rates are compared");
     s.finish();
-    return new UpdateConfig(key, probation, ratio, frames);
+    return new UpdateConfig(key, inline, probation, ratio, frames);
   }
 
   /**

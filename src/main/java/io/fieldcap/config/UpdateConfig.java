@@ -6,11 +6,29 @@ import java.time.Duration;
 /**
  * Signed updates ({@code update} section, docs/fleet.md).
  *
- * @param key the pinned Ed25519 public key bundles must be signed with; null: the device takes no updates
+ * @param key the file of the pinned Ed25519 public key bundles must be signed with
+ * @param publicKey the same key inline (the base64 body of the PEM file), which wins over {@code key}: a pushed
+ *     config can rotate the key with it; with neither, the device takes no updates
  * @param probation how long an activated model or config is watched before it counts as good
  * @param collapseRatio a model on probation whose detections per frame fall below this fraction of the previous model's is rolled back
  * @param minFrames live frames of each model before the detection rates are compared
  */
-public record UpdateConfig(Path key, Duration probation, double collapseRatio, int minFrames) {
-  public static final UpdateConfig NONE = new UpdateConfig(null, Duration.ofMinutes(10), 0.1, 20);
+public record UpdateConfig(Path key, String publicKey, Duration probation, double collapseRatio, int minFrames) {
+  /** Whether the device takes updates at all. */
+  public boolean enabled() {
+    return key != null || publicKey != null;
+  }
+
+  /** The pinned key, or null without one; a key file that cannot be read is an error naming it. */
+  public java.security.PublicKey pinned() throws java.io.IOException {
+    if (publicKey != null) {
+      return io.fieldcap.protocol.SigningKeys.publicFromBase64(publicKey);
+    }
+    return key == null ? null : io.fieldcap.protocol.SigningKeys.readPublic(key);
+  }
+
+  /** Where the pinned key comes from, for log lines. */
+  public String source() {
+    return publicKey != null ? "update.public-key" : String.valueOf(key);
+  }
 }

@@ -89,6 +89,18 @@ public final class SigningKeys {
     }
   }
 
+  /**
+   * A public key given inline: the base64 body of its PEM file (one line for Ed25519), as
+   * {@code update.public-key} takes it. Null when it is not an Ed25519 public key.
+   */
+  public static PublicKey publicFromBase64(String base64) {
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder().decode(base64.strip())));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static byte[] der(Path file, String type) throws KeyFileException {
     String text;
     try {

@@ -354,6 +354,20 @@ class UpdateIT {
     }
   }
 
+  @Test
+  void theUpdateKeyIsRotatedByAConfigSignedWithTheOldOne() throws Exception {
+    Running cam = start("cam-1", "2s");
+    String newKey = Files.readAllLines(tmp.resolve("keys/other.pub")).get(1);
+    pushed(push("config", "--key", key(), "--device", "cam-1", "--set", "update.public-key=" + newKey, "--wait", "60s"), 0);
+    String old = pushed(push("model", "--key", key(), "--device", "cam-1", "--model", MODELS.resolve(V8).toString()), 0);
+    assertThat(old).contains("published");
+    waitFor(() -> String.valueOf(update(cam, "model").get("lastRefusal")).contains("does not verify"),
+        "the old key refused: " + update(cam, "model"));
+    pushed(push("model", "--key", tmp.resolve("keys/other.key").toString(), "--device", "cam-1", "--model",
+        MODELS.resolve(V8).toString(), "--wait", "60s"), 0);
+    assertThat(model(cam)).isEqualTo(V8);
+  }
+
   private byte[] retained(String topic) throws Exception {
     try (MqttWatcher w = new MqttWatcher(broker.uri(), "check", topic)) {
       MqttWatcher.Message m = w.next(Duration.ofSeconds(2));
