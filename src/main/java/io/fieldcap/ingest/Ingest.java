@@ -97,6 +97,21 @@ public final class Ingest {
     return stored.sum();
   }
 
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> storedBy = new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.fieldcap.metrics.Histogram ingestLatency = new io.fieldcap.metrics.Histogram();
+
+  /** Frames stored since start, by device. */
+  public java.util.Map<String, Long> storedByDevice() {
+    java.util.Map<String, Long> m = new java.util.TreeMap<>();
+    storedBy.forEach((d, n) -> m.put(d, n.sum()));
+    return m;
+  }
+
+  /** From a frame's manifest to its stored ack, in this process. */
+  public io.fieldcap.metrics.Histogram ingestLatency() {
+    return ingestLatency;
+  }
+
   public long duplicates() {
     return duplicates.sum();
   }
@@ -267,6 +282,8 @@ public final class Ingest {
       if (outcome == FrameStore.Outcome.STORED) {
         stored.increment();
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
+        storedBy.computeIfAbsent(m.deviceId(), d -> new java.util.concurrent.atomic.LongAdder()).increment();
+        ingestLatency.observeNanos(System.nanoTime() - tr.startNanos);
         try {
           store.measure(m.deviceId(), m.frameId()); // after the ack: the device does not wait for it
         } catch (IOException | RuntimeException e) {

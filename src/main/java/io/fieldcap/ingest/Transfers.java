@@ -33,6 +33,8 @@ final class Transfers {
     private final BitSet have;
     private int next; // every chunk below this index is here
     private long lastActivity;
+    /** When the manifest arrived (System.nanoTime), for the ingest latency. */
+    final long startNanos = System.nanoTime();
 
     Transfer(Key key, Manifest manifest, long now) {
       this.key = key;

@@ -31,6 +31,10 @@ public final class ServerMetrics {
     StringBuilder b = new StringBuilder();
     family(b, "fieldcap_server_frames_stored_total", "counter", "Frames stored durably and acked since the server started.");
     b.append("fieldcap_server_frames_stored_total ").append(ingest.stored()).append('\n');
+    family(b, "fieldcap_server_device_frames_stored_total", "counter", "Frames stored since the server started, by device.");
+    ingest.storedByDevice().forEach((d, n) -> b.append("fieldcap_server_device_frames_stored_total{device=\"").append(label(d))
+        .append("\"} ").append(n).append('\n'));
+    ingest.ingestLatency().render(b, "fieldcap_server_ingest_seconds", "From a frame's manifest to its stored ack.");
     family(b, "fieldcap_server_frames_duplicate_total", "counter", "Frames offered again that were already stored.");
     b.append("fieldcap_server_frames_duplicate_total ").append(ingest.duplicates()).append('\n');
     family(b, "fieldcap_server_messages_rejected_total", "counter", "Messages rejected, by reason.");

@@ -198,6 +198,17 @@ class UpdateIT {
       assertThat(lint.exitCode()).as(lint.said()).isZero();
       assertThat(lint.said()).as("promtool's lint").isEmpty();
     }
+    // the example Grafana dashboard names only metrics that exist
+    JsonNode dashboard = Codec.JSON.readTree(Path.of("docs/grafana-dashboard.json").toFile());
+    java.util.regex.Matcher names = java.util.regex.Pattern.compile("fieldcap_[a-z_]+").matcher(dashboard.toString());
+    int n = 0;
+    while (names.find()) {
+      String family = names.group().replaceAll("_(bucket|sum|count)$", "");
+      assertThat(agentMetrics + serverMetrics).as("docs/grafana-dashboard.json names " + names.group())
+          .contains("# TYPE " + family + " ");
+      n++;
+    }
+    assertThat(n).isGreaterThan(10);
     server.close();
   }
 
