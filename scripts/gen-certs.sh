@@ -8,10 +8,13 @@
 #   ca.pem ca.key                  the CA (keep ca.key offline; it is needed only to issue more certificates)
 #   broker.pem broker.key          the broker's certificate (SANs: localhost, 127.0.0.1 and each --broker-name)
 #   server.pem server.key          the fieldcap server's client identity (CN=fieldcap-server)
+#   push.pem push.key              the operator's identity for 'fieldcap push' (CN=fieldcap-push): the only one
+#                                  that may publish update bundles (docs/fleet.md)
 #   devices/ID.pem devices/ID.key  one client identity per device (CN=the device id)
 #   acl                            Mosquitto pattern ACLs: a device may publish only its own frames and
 #                                  status and read only its own acks and commands; only the server may
-#                                  read frames and publish acks (and commands)
+#                                  read frames and publish acks (and commands); devices read update
+#                                  bundles, and only the push identity publishes them
 #   mosquitto.conf                 a TLS listener requiring a client certificate, the certificate's CN
 #                                  as the user name, and the acl file
 #   share-group                    a random shared-subscription group name for server.share-group: Mosquitto's
@@ -38,9 +41,10 @@ while (($#)); do
     -*) echo "gen-certs: unknown option $1; $usage" >&2; exit 2 ;;
     *)
       # the same rule as fieldcap's device.id: it becomes a topic level and a file name
-      if [[ ! "$1" =~ ^[A-Za-z0-9._-]{1,64}$ || "$1" == "." || "$1" == ".." || "$1" == "fieldcap-server" ]]; then
+      if [[ ! "$1" =~ ^[A-Za-z0-9._-]{1,64}$ || "$1" == "." || "$1" == ".." || "$1" == "fieldcap-server" || "$1" == "fieldcap-push" \
+          || "$1" == "_fleet" ]]; then
         echo "gen-certs: device id '$1' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]," \
-          "not '.', '..' or 'fieldcap-server'" >&2
+          "not '.', '..', 'fieldcap-server', 'fieldcap-push' or '_fleet'" >&2
         exit 2
       fi
       devices+=("$1"); shift ;;
@@ -65,6 +69,7 @@ issue() { # file cn ext: issues file.pem/file.key unless file.pem exists
 issue broker localhost "subjectAltName=$san
 extendedKeyUsage=serverAuth"
 issue server fieldcap-server "extendedKeyUsage=clientAuth"
+issue push fieldcap-push "extendedKeyUsage=clientAuth"
 for d in "${devices[@]}"; do
   issue "devices/$d" "$d" "extendedKeyUsage=clientAuth"
 done
@@ -82,6 +87,9 @@ pattern write $root/%u/frames/#
 pattern readwrite $root/%u/status
 pattern read $root/%u/acks
 pattern read $root/%u/commands
+# Update bundles (docs/fleet.md): its own (which it clears once answered), its groups' and the fleet's.
+pattern readwrite $root/%u/update/#
+pattern read $root/_fleet/#
 
 # The fieldcap server: every device's frames in (through the shared subscription), acks and commands out,
 # every status in (the fleet view).
@@ -89,6 +97,12 @@ user fieldcap-server
 topic read $root/+/frames/#
 topic write $root/+/acks
 topic write $root/+/commands
+topic read $root/+/status
+
+# The operator's 'fieldcap push': bundles out to any target, statuses in (to watch a rollout).
+user fieldcap-push
+topic readwrite $root/+/update/#
+topic readwrite $root/_fleet/#
 topic read $root/+/status
 ACL
 

@@ -91,12 +91,16 @@ class AclIT {
     Client server = new Client(uri, certs, "server", "server.pem", "server.key");
     Client a = new Client(uri, certs, "cam-a", "devices/cam-a.pem", "devices/cam-a.key");
     Client b = new Client(uri, certs, "cam-b", "devices/cam-b.pem", "devices/cam-b.key");
+    Client push = new Client(uri, certs, "push", "push.pem", "push.key");
     String group = Files.readString(certs.resolve("share-group")).strip();
     assertThat(group).matches("fieldcap-ingest-[0-9a-f]{24}");
     server.subscribe("$share/" + group + "/" + ROOT + "/+/frames/#");
     server.subscribe(ROOT + "/+/status");
     a.subscribe(ROOT + "/cam-a/acks");
     a.subscribe(ROOT + "/cam-a/commands");
+    a.subscribe(ROOT + "/cam-a/update/+");
+    a.subscribe(ROOT + "/_fleet/#");
+    push.subscribe(ROOT + "/+/status");
     b.subscribe(ROOT + "/cam-b/acks");
     // a device that tries to listen to everything, and to join the servers' shared group under the default
     // name (Mosquitto's acl_file cannot refuse a subscription: the secret group name is what keeps it out)
@@ -127,6 +131,13 @@ class AclIT {
       denied.put(a.publish(ROOT + "/cam-a/commands", "command to itself " + i), List.of(a, server, b));
       // outside the tree
       denied.put(a.publish("elsewhere/x", "outside the root " + i), List.of(a, server, b));
+      // update bundles: only the push identity publishes them
+      legit.put(push.publish(ROOT + "/cam-a/update/model", "bundle for cam-a " + i), a);
+      legit.put(push.publish(ROOT + "/_fleet/all/model", "bundle for all " + i), a);
+      legit.put(a.publish(ROOT + "/cam-a/status", "status the operator sees " + i), push);
+      denied.put(b.publish(ROOT + "/cam-a/update/model", "bundle for cam-a by cam-b " + i), List.of(a, push));
+      denied.put(b.publish(ROOT + "/_fleet/all/model", "bundle for all by cam-b " + i), List.of(a, push, b));
+      denied.put(server.publish(ROOT + "/_fleet/all/model", "bundle for all by the server " + i), List.of(a, push, b));
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && legit.entrySet().stream().anyMatch(e -> !e.getValue().received().contains(e.getKey()))) {
@@ -147,10 +158,10 @@ class AclIT {
     }));
     assertThat(notDelivered).as("legitimate publishes not delivered (of %d)", legit.size()).isEmpty();
     assertThat(leaked).as("denied publishes delivered (of %d)", denied.size()).isEmpty();
-    assertThat(b.received()).as("cam-b subscribed to everything but may read only its own acks and commands")
-        .allMatch(p -> p.contains("/cam-b/acks") || p.contains("/cam-b/commands"));
-    assertThat(legit).hasSize(30);
-    assertThat(denied).hasSize(45);
+    assertThat(b.received()).as("cam-b subscribed to everything but may read only its own acks, commands and the fleet's bundles")
+        .allMatch(p -> p.contains("/cam-b/acks") || p.contains("/cam-b/commands") || p.contains("/_fleet/"));
+    assertThat(legit).hasSize(45);
+    assertThat(denied).hasSize(60);
   }
 
   @Test
