@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.protocol.Codec;
-import io.fieldcap.protocol.Topics;
-import io.fieldcap.transport.MqttLink;
-import io.fieldcap.transport.MqttOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentSkipListMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,29 +51,10 @@ final class FleetCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new io.fieldcap.config.ConfigException("--wait: " + e.getMessage());
     }
-    Topics topics = new Topics(mqtt.topicRoot());
-    Map<String, JsonNode> statuses = new ConcurrentSkipListMap<>();
-    try (MqttLink link = new MqttLink("fieldcap-fleet-" + UUID.randomUUID().toString().substring(0, 8),
-        MqttOptions.from(mqtt, null, null), new MqttLink.Listener() {
-          @Override
-          public void message(String topic, byte[] payload) {
-            String device = topics.statusDevice(topic);
-            if (device != null) {
-              try {
-                statuses.put(device, Codec.JSON.readTree(payload));
-              } catch (java.io.IOException | RuntimeException e) {
-                // not a status we can read: left out
-              }
-            }
-          }
-
-          @Override
-          public void lost(String why) {}
-        })) {
-      link.connect();
-      link.subscribe(topics.statusSubscription());
+    Map<String, JsonNode> statuses;
+    try (io.fieldcap.update.FleetClient fleet = new io.fieldcap.update.FleetClient(mqtt)) {
       Thread.sleep(wait.toMillis());
-      link.disconnect(null, null);
+      statuses = new java.util.TreeMap<>(fleet.statuses());
     }
     var out = spec.commandLine().getOut();
     if (json) {

@@ -13,7 +13,7 @@ import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.update.Bundle;
-import io.fieldcap.update.Publisher;
+import io.fieldcap.update.FleetClient;
 import io.fieldcap.update.Signed;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -278,7 +278,7 @@ final class PushCommand implements Runnable {
     Instant now = Instant.now();
     long sequence = c.sequence != null ? c.sequence : now.toEpochMilli();
     String wide = t.all ? "all" : t.group != null ? "group:" + t.group : null;
-    try (Publisher p = new Publisher(mqtt)) {
+    try (FleetClient p = new FleetClient(mqtt)) {
       Thread.sleep(1000); // retained statuses and manifests arrive
       for (int i = 0; i < files.size(); i++) {
         p.publishFile(files.get(i), entries.get(i));
@@ -339,7 +339,7 @@ final class PushCommand implements Runnable {
     }
   }
 
-  private static String publishOn(Publisher p, Bundle b, PrivateKey key, String deviceTarget) throws Exception {
+  private static String publishOn(FleetClient p, Bundle b, PrivateKey key, String deviceTarget) throws Exception {
     // a group's bundle, also retained on one device's topic: the device verifies the group target against its groups
     Signed s = Signed.sign(b, key);
     return p.publishManifestOn(deviceTarget, b.kind(), s);
@@ -363,7 +363,7 @@ final class PushCommand implements Runnable {
   }
 
   /** Prints each device's state changes for this bundle until all are final or time is up; returns the last states. */
-  private static Map<String, String> watch(Publisher p, List<String> devices, String kind, long sequence, Duration wait,
+  private static Map<String, String> watch(FleetClient p, List<String> devices, String kind, long sequence, Duration wait,
       PrintWriter out) throws InterruptedException {
     Map<String, String> last = new TreeMap<>();
     devices.forEach(d -> last.put(d, "waiting"));

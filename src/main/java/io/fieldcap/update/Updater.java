@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -83,7 +82,7 @@ public final class Updater {
   private final String agentVersion;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final ArrayDeque<ManifestEvent> deferred = new ArrayDeque<>();
-  private final Set<String> seen = new HashSet<>();
+  private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet(); // cleared on the sync thread
   private volatile boolean running;
   private volatile boolean everConnected;
   private Thread thread;

@@ -234,7 +234,7 @@ class UpdateIT {
     Path zero = MODELS.resolve(ZERO);
     Bundle.FileEntry file = new Bundle.FileEntry(ZERO, Sha256.file(zero), Files.size(zero), 16384);
     Instant past = Instant.now().minus(Duration.ofDays(2));
-    try (Publisher p = new Publisher(mqtt)) {
+    try (FleetClient p = new FleetClient(mqtt)) {
       p.publishFile(zero, file);
       Bundle expired = new Bundle(Bundle.VERSION, "model", ZERO, "device:cam-1", 300, past, past.plus(Duration.ofDays(1)),
           null, List.of(file), List.of("person", "bicycle", "car"), null, null);

@@ -18,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
- * The operator's side of updates on the broker: publishes a bundle's files as retained chunks and its
- * signed manifest, retained, on its target's topic; follows every device's status to watch a rollout;
- * removes retained files no manifest refers to any more.
+ * The operator's connection to the fleet's broker: every device's status in (the fleet view, and
+ * watching a rollout); update bundles out (files as retained chunks, the signed manifest retained on
+ * its target's topic); and removal of retained files no manifest refers to any more.
  */
-public final class Publisher implements AutoCloseable {
+public final class FleetClient implements AutoCloseable {
   private final Topics topics;
   private final MqttLink link;
   private final Map<String, JsonNode> statuses = new ConcurrentHashMap<>();
@@ -30,7 +30,7 @@ public final class Publisher implements AutoCloseable {
   private final Set<String> blobs = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> blobChunks = new ConcurrentHashMap<>();
 
-  public Publisher(MqttConfig mqtt) throws MqttException {
+  public FleetClient(MqttConfig mqtt) throws MqttException {
     this.topics = new Topics(mqtt.topicRoot());
     this.link = new MqttLink("fieldcap-push-" + UUID.randomUUID().toString().substring(0, 8), MqttOptions.from(mqtt, null, null),
         new MqttLink.Listener() {
