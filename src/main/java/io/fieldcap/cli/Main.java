@@ -55,6 +55,16 @@ public final class Main implements Runnable {
         err.println("fieldcap: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
+      if (e instanceof io.fieldcap.protocol.SigningKeys.KeyFileException) {
+        err.println("fieldcap: key file " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+      if (e instanceof org.eclipse.paho.mqttv5.common.MqttException me) {
+        Throwable c = me.getCause();
+        err.println("fieldcap: the broker: " + me.getMessage() + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "")
+            + "; check --broker, and -c FILE for its TLS and user settings");
+        return ExitCodes.FAILURE;
+      }
       err.println("fieldcap: " + cmd.getCommandName() + " failed: " + e);
       e.printStackTrace(err);
       return ExitCodes.FAILURE;

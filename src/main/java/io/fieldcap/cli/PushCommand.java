@@ -106,8 +106,8 @@ final class PushCommand implements Runnable {
 
   /** {@code fieldcap push model}. */
   @Command(name = "model", mixinStandardHelpOptions = true,
-      description = {"Push an ONNX model. It is loaded here first; its class names go into the signed manifest, and",
-          "with --golden the detections it must find on those images (from DIR/expected.json, or from running it here)."})
+      description = {"Push an ONNX model. It is loaded here first; its class names go into the signed manifest, and with",
+          "--golden the detections it must find on those images (from DIR/expected.json, or from running it here)."})
   static final class PushModel implements Callable<Integer> {
     @Mixin Common common = new Common();
 

@@ -16,12 +16,36 @@ class CommandLineIT {
   void helpAndVersionExitZero() throws Exception {
     for (String[] args : new String[][] {{"--help"}, {"agent", "--help"}, {"config", "check", "--help"},
         {"spool", "stats", "--help"}, {"server", "--help"}, {"export", "--help"}, {"demo", "--help"},
-        {"bench", "sync", "--help"}, {"--version"}}) {
+        {"bench", "sync", "--help"}, {"push", "model", "--help"}, {"push", "config", "--help"}, {"--version"}}) {
       ChildProcess p = ChildProcess.fieldcapRun(args);
       assertThat(p.exitCode()).as(String.join(" ", args) + ": " + p.output()).isZero();
     }
     assertThat(ChildProcess.fieldcapRun("--help").output()).contains("agent", "server", "export", "demo", "bench",
         "config", "spool");
+  }
+
+  @Test
+  void givenBadPushArguments_thenEachIsNamedWithoutAStackTrace() throws Exception {
+    ChildProcess.fieldcapRun("keys", "generate", "--out", tmp.resolve("keys").toString(), "--name", "update");
+    String model = "src/test/resources/models/yolov8-detect.onnx";
+    String pub = tmp.resolve("keys/update.pub").toString();
+    String key = tmp.resolve("keys/update.key").toString();
+    int closed = io.fieldcap.testing.TestMedia.freePort();
+    String[][] cases = {
+        {"2", "holds a public key where a private key is expected", "push", "model", "--key", pub, "--device", "a", "--model", model},
+        {"2", "Missing required argument (specify one of these): (--device", "push", "model", "--key", key, "--model", model},
+        {"2", "--canary needs --group or --all", "push", "model", "--key", key, "--device", "a", "--canary", "1", "--model", model},
+        {"2", "--model: model file nope.onnx not found", "push", "model", "--key", key, "--all", "--model", "nope.onnx"},
+        {"2", "give either --file FILE or one or more --set KEY=VALUE", "push", "config", "--key", key, "--all"},
+        {"2", "--set 'fps' is not KEY=VALUE", "push", "config", "--key", key, "--all", "--set", "fps"},
+        {"1", "the broker: Unable to connect to server", "push", "model", "--key", key, "--all", "--model", model,
+            "--broker", "tcp://127.0.0.1:" + closed},
+    };
+    for (String[] c : cases) {
+      ChildProcess p = ChildProcess.fieldcapRun(java.util.Arrays.copyOfRange(c, 2, c.length));
+      assertThat(p.exitCode()).as(p.output()).isEqualTo(Integer.parseInt(c[0]));
+      assertThat(p.output()).contains(c[1]).doesNotContain("\tat ");
+    }
   }
 
   @Test
