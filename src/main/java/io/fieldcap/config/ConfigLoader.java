@@ -136,15 +136,33 @@ public final class ConfigLoader {
         v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
     Path signingKey = s.readableFile("signing-key");
     ServerConfig.Http http = http(s.sub("http"));
+    List<java.net.URI> brokers = new ArrayList<>();
+    for (String b : s.strings("brokers").stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+        .filter(v -> !v.isEmpty()).toList()) {
+      String problem = checkBroker(b);
+      if (problem != null) {
+        s.reject("brokers", problem);
+      } else if (brokers.contains(java.net.URI.create(b))) {
+        s.reject("brokers", "'" + b + "' is listed twice");
+      } else {
+        brokers.add(java.net.URI.create(b));
+      }
+    }
     s.finish();
     Section m = new Section(tree, "mqtt", errors);
-    MqttConfig mqtt = mqtt(m);
+    MqttConfig mqtt = mqtt(m, brokers.isEmpty() ? null : brokers.get(0).toString());
     m.finish();
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
+    if (brokers.isEmpty()) {
+      brokers.add(mqtt.broker());
+    } else if (!brokers.contains(mqtt.broker())) {
+      throw new ConfigException("mqtt.broker: '" + mqtt.broker() + "' is not one of server.brokers " + brokers
+          + "; leave it out, or list it there too");
+    }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
-        signingKey, mqtt, http);
+        signingKey, mqtt, http, List.copyOf(brokers));
   }
 
   /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */
@@ -414,7 +432,12 @@ public final class ConfigLoader {
   }
 
   private static MqttConfig mqtt(Section s) {
-    String broker = s.checked("broker", null, "tcp://host:1883 or ssl://host:8883", ConfigLoader::checkBroker);
+    return mqtt(s, null);
+  }
+
+  /** With {@code defaultBroker} (the first of server.brokers), {@code broker} may be left out. */
+  private static MqttConfig mqtt(Section s, String defaultBroker) {
+    String broker = s.checked("broker", defaultBroker, "tcp://host:1883 or ssl://host:8883", ConfigLoader::checkBroker);
     String user = s.optionalString("username", "a user name");
     Path passwordFile = s.readableFile("password-file");
     Path ca = s.readableFile("ca-file");

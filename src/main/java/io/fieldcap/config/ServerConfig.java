@@ -21,10 +21,12 @@ import java.time.Duration;
  *     signs every ack; null sends unsigned acks
  * @param mqtt the broker and credentials
  * @param http the web app and API ({@code server.http}), or null when {@code server.http.listen} is not set
+ * @param brokers every broker to subscribe to ({@code server.brokers}; by default {@code mqtt.broker} alone),
+ *     each with the shared group: devices spread over independent brokers, servers read them all
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
-    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http) {
+    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers) {
   /**
    * The web app ({@code server.http}).
    *
@@ -40,6 +42,15 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond, Duration stagingTimeout,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
-        maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null);
+        maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
+        java.util.List.of(mqtt.broker()));
+  }
+
+  /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */
+  public MqttConfig mqttFor(java.net.URI broker) {
+    MqttConfig m = mqtt;
+    return new MqttConfig(broker, m.username(), m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.topicRoot(),
+        m.clientId(), m.chunkBytes(), m.window(), m.ackTimeout(), m.statusInterval(), m.drain(), m.maxBytesPerSecond(),
+        m.serverKey());
   }
 }

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -26,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code fieldcap server}: subscribes to every device's frames through a shared subscription,
- * stores them, and acks. Reconnects to the broker with backoff; drops stale staged transfers.
+ * {@code fieldcap server}: subscribes to every device's frames through a shared subscription on
+ * each broker of {@code server.brokers}, stores them, and acks each device on the broker its frames
+ * came from. Reconnects to each broker with backoff; drops stale staged transfers.
  *
  * <p>Lifecycle: {@link #start()}, {@link #stop()} once.
  */
@@ -42,14 +45,30 @@ public final class Server {
   private io.fieldcap.web.WebApp web;
   private volatile String webUrl;
   private Ingest ingest;
-  private MqttLink link;
+  private final List<Uplink> links = new java.util.ArrayList<>();
+  /** The broker each device was last heard on: its acks go back there. */
+  private final Map<String, Uplink> deviceLinks = new java.util.concurrent.ConcurrentHashMap<>();
   private ScheduledExecutorService housekeeping;
   private DeviceLanes lanes;
   private DeviceThrottle throttle;
   private java.util.concurrent.ExecutorService ackSender;
   private volatile boolean running;
-  private volatile boolean connected;
   private Thread connector;
+
+  /** One broker: its connection and whether it is up. */
+  private static final class Uplink {
+    final String broker;
+    final MqttLink link;
+    volatile boolean connected;
+    boolean announced;
+    long backoff = 1000;
+    long nextTry;
+
+    Uplink(String broker, MqttLink link) {
+      this.broker = broker;
+      this.link = link;
+    }
+  }
 
   public Server(ServerConfig config, InstantSource clock) {
     this.config = config;
@@ -72,37 +91,45 @@ public final class Server {
     // per-device lanes: 4 threads; at most 256 messages waiting per device and 1024 in all (then Paho's thread waits)
     lanes = new DeviceLanes(4, 256, 1024);
     throttle = new DeviceThrottle(config.maxDeviceMessagesPerSecond(), config.maxDeviceBytesPerSecond(), System::nanoTime);
-    var options = MqttOptions.from(config.mqtt(), null, null);
-    // the broker refuses (does not forward) anything larger than a chunk and its topic, instead of the server buffering it
-    options.setMaximumPacketSize(config.maxChunkBytes() + 64 * 1024);
-    link = new MqttLink(clientId, options, new MqttLink.Listener() {
-      @Override
-      public void message(String topic, byte[] payload) {
-        String statusOf = topics.statusDevice(topic);
-        if (statusOf != null) {
-          status(statusOf, payload);
-          return;
+    for (java.net.URI broker : config.brokers()) {
+      var options = MqttOptions.from(config.mqttFor(broker), null, null);
+      // the broker refuses (does not forward) anything larger than a chunk and its topic, instead of the server buffering it
+      options.setMaximumPacketSize(config.maxChunkBytes() + 64 * 1024);
+      Uplink[] self = new Uplink[1];
+      MqttLink link = new MqttLink(clientId, options, new MqttLink.Listener() {
+        @Override
+        public void message(String topic, byte[] payload) {
+          String statusOf = topics.statusDevice(topic);
+          if (statusOf != null) {
+            status(statusOf, payload);
+            return;
+          }
+          String device = topics.parse(topic).device();
+          if (!throttle.admit(device, payload.length)) {
+            return; // over the device's budget: dropped before any work (the device re-offers what it lacks)
+          }
+          if (device != null && deviceLinks.get(device) != self[0]) {
+            deviceLinks.put(device, self[0]);
+          }
+          try {
+            lanes.submit(device, () -> ingest.handle(topic, payload));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
-        String device = topics.parse(topic).device();
-        if (!throttle.admit(device, payload.length)) {
-          return; // over the device's budget: dropped before any work (the device re-offers what it lacks)
-        }
-        try {
-          lanes.submit(device, () -> ingest.handle(topic, payload));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
 
-      @Override
-      public void lost(String why) {
-        connected = false;
-        log.warn("server: lost the broker: {}; reconnecting", why);
-        synchronized (wake) {
-          wake.notifyAll();
+        @Override
+        public void lost(String why) {
+          self[0].connected = false;
+          log.warn("server: lost the broker {}: {}; reconnecting", self[0].broker, why);
+          synchronized (wake) {
+            wake.notifyAll();
+          }
         }
-      }
-    });
+      });
+      self[0] = new Uplink(Redact.uri(broker.toString()), link);
+      links.add(self[0]);
+    }
     // Acks go out from their own thread: Paho delivers both incoming messages and the PUBACKs that
     // free publish slots on one callback thread, so publishing from a message handler would wait for
     // a slot that only that same thread can free (a deadlock once the broker's receive maximum of
@@ -113,8 +140,9 @@ public final class Server {
     ingest = new Ingest(topics, store, new Ingest.Limits(config.maxFrameBytes(), config.maxChunkBytes(),
         config.maxStagedBytesPerDevice(), config.maxStagedBytes(), config.minFreeBytes()),
         () -> dataDir.toFile().getUsableSpace(), clock, signer, (device, ack) -> ackSender.execute(() -> {
+      Uplink up = deviceLinks.getOrDefault(device, links.get(0));
       try {
-        link.publish(topics.acks(device), Codec.encode(ack), false);
+        up.link.publish(topics.acks(device), Codec.encode(ack), false);
       } catch (MqttException e) {
         log.warn("server: could not send an ack to {}: {} (the device will offer the frame again)", device, e.getMessage());
       } catch (InterruptedException e) {
@@ -123,7 +151,7 @@ public final class Server {
     }));
     if (config.http() != null) {
       web = new io.fieldcap.web.WebApp(store, config.http());
-      web.metrics(new ServerMetrics(ingest, store)::render);
+      web.metrics(new ServerMetrics(ingest, store, this::brokers)::render);
       try {
         webUrl = web.start();
       } catch (Exception e) {
@@ -142,39 +170,46 @@ public final class Server {
     });
     housekeeping.scheduleAtFixedRate(this::expire, 10, 10, TimeUnit.SECONDS);
     housekeeping.scheduleAtFixedRate(this::summary, 60, 60, TimeUnit.SECONDS);
-    log.info("server: storing into {} (frames up to {} bytes), subscribing as {}", config.dataDir(),
-        config.maxFrameBytes(), topics.serverSubscription(config.shareGroup()));
+    log.info("server: storing into {} (frames up to {} bytes), subscribing as {} on {} broker(s)", config.dataDir(),
+        config.maxFrameBytes(), topics.serverSubscription(config.shareGroup()), links.size());
   }
 
   private void keepConnected(Object wake) {
-    long backoff = 1000;
-    String broker = Redact.uri(config.mqtt().broker().toString());
-    boolean announced = false;
     while (running) {
-      if (!connected) {
-        try {
-          link.connect();
-          link.subscribe(topics.serverSubscription(config.shareGroup()));
-          link.subscribe(topics.statusSubscription());
-          connected = true;
-          backoff = 1000;
-          announced = false;
-          log.info("server: connected to {} (receive maximum {})", broker, link.receiveMaximum());
-        } catch (MqttException | RuntimeException e) {
-          if (!announced) {
-            log.warn("server: broker {} unreachable: {}; retrying with backoff", broker, e.getMessage());
-            announced = true;
+      long now = System.currentTimeMillis();
+      long wait = 5000;
+      for (Uplink up : links) {
+        if (up.connected) {
+          continue;
+        }
+        if (now >= up.nextTry) {
+          try {
+            up.link.connect();
+            up.link.subscribe(topics.serverSubscription(config.shareGroup()));
+            up.link.subscribe(topics.statusSubscription());
+            up.connected = true;
+            up.backoff = 1000;
+            up.announced = false;
+            log.info("server: connected to {} (receive maximum {})", up.broker, up.link.receiveMaximum());
+            continue;
+          } catch (MqttException | RuntimeException e) {
+            if (!up.announced) {
+              log.warn("server: broker {} unreachable: {}; retrying with backoff", up.broker, e.getMessage());
+              up.announced = true;
+            }
+            up.nextTry = now + up.backoff;
+            up.backoff = Math.min(up.backoff * 2, 30_000);
           }
         }
+        wait = Math.min(wait, Math.max(50, up.nextTry - now));
       }
       synchronized (wake) {
         try {
-          wake.wait(connected ? 5000 : backoff);
+          wake.wait(wait);
         } catch (InterruptedException e) {
           return;
         }
       }
-      backoff = Math.min(backoff * 2, 30_000);
     }
   }
 
@@ -225,8 +260,16 @@ public final class Server {
             + " rate and " + lanes.dropped() + " from devices with too many waiting" : "");
   }
 
+  /** Whether every broker is connected. */
   public boolean connected() {
-    return connected;
+    return links.stream().allMatch(u -> u.connected);
+  }
+
+  /** Each broker (credentials redacted) and whether it is connected, for the metrics. */
+  public Map<String, Boolean> brokers() {
+    Map<String, Boolean> m = new java.util.LinkedHashMap<>();
+    links.forEach(u -> m.put(u.broker, u.connected));
+    return m;
   }
 
   public Ingest ingest() {
@@ -257,8 +300,10 @@ public final class Server {
     if (web != null) {
       web.close();
     }
-    link.disconnect(null, null);
-    link.close();
+    for (Uplink up : links) {
+      up.link.disconnect(null, null);
+      up.link.close();
+    }
     store.close();
     log.info("server: stopped; stored {}, duplicates {}, rejected {}", ingest.stored(), ingest.duplicates(), ingest.rejected());
     stopped.countDown();
@@ -271,9 +316,9 @@ public final class Server {
   /** Waits until connected and subscribed; for the demo and tests. */
   public boolean awaitConnected(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!connected && System.nanoTime() < deadline) {
+    while (!connected() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    return connected;
+    return connected();
   }
 }

@@ -21,10 +21,12 @@ import java.util.Map;
 public final class ServerMetrics {
   private final Ingest ingest;
   private final LocalFrameStore store;
+  private final java.util.function.Supplier<Map<String, Boolean>> brokers;
 
-  ServerMetrics(Ingest ingest, LocalFrameStore store) {
+  ServerMetrics(Ingest ingest, LocalFrameStore store, java.util.function.Supplier<Map<String, Boolean>> brokers) {
     this.ingest = ingest;
     this.store = store;
+    this.brokers = brokers;
   }
 
   public String render() throws IOException {
@@ -46,6 +48,9 @@ public final class ServerMetrics {
     b.append("fieldcap_server_transfers_in_progress ").append(ingest.transfersInProgress()).append('\n');
     family(b, "fieldcap_server_staged_bytes", "gauge", "Bytes of frames being received, held in staging.");
     b.append("fieldcap_server_staged_bytes ").append(ingest.stagedBytes()).append('\n');
+    family(b, "fieldcap_server_broker_connected", "gauge", "1 while connected to the broker (server.brokers).");
+    brokers.get().forEach((uri, up) -> b.append("fieldcap_server_broker_connected{broker=\"").append(label(uri)).append("\"} ")
+        .append(up ? 1 : 0).append('\n'));
     family(b, "fieldcap_server_data_free_bytes", "gauge", "Free bytes on the data folder's disk.");
     b.append("fieldcap_server_data_free_bytes ").append(store.dir().toFile().getUsableSpace()).append('\n');
     family(b, "fieldcap_device_online", "gauge", "1 when the device's last status said online, else 0.");

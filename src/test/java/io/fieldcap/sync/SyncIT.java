@@ -210,4 +210,38 @@ class SyncIT {
     assertThat(one.ingest().rejected()).isEmpty();
     assertThat(two.ingest().rejected()).isEmpty();
   }
+
+  @Test
+  void givenDevicesOnTwoBrokers_thenServersSubscribedToBothStoreEveryFrameOnce_evenWhenOneServerStops() throws Exception {
+    Mosquitto m1 = broker();
+    Mosquitto m2 = Mosquitto.plain(tmp.resolve("mosquitto-2")).start();
+    cleanup.add(m2);
+    Path data = tmp.resolve("data");
+    String both = "server.brokers=" + m1.uri() + "," + m2.uri();
+    Server one = server(m1.uri(), data, both);
+    Server two = server(m1.uri(), data, both);
+    assertThat(one.awaitConnected(Duration.ofSeconds(10)) && two.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    assertThat(one.brokers()).hasSize(2).containsValues(true);
+    Agent a = agent(agentConfig(tmp, "cam-m1", m1.uri(), TestMedia.vtestMp4(10), "mqtt.chunk-bytes=16KiB"));
+    Agent b = agent(agentConfig(tmp, "cam-m2", m2.uri(), TestMedia.vtestMp4(10), "mqtt.chunk-bytes=16KiB"));
+    waitFor(() -> a.spool().stats().acked() + b.spool().stats().acked() >= 10, Duration.ofSeconds(60), "some frames acked");
+    one.stop(); // the other server takes over both brokers' shared subscriptions
+    waitFor(() -> a.spool().stats().acked() == 20 && b.spool().stats().acked() == 20, Duration.ofSeconds(90),
+        "every frame of both devices acked, each on its own broker");
+    List<StoredFrame> frames = stored(data);
+    assertThat(frames).hasSize(40).extracting(f -> f.device() + "/" + f.frameId()).doesNotHaveDuplicates();
+    assertThat(frames).extracting(StoredFrame::device).containsOnly("cam-m1", "cam-m2");
+    for (StoredFrame f : frames) {
+      assertThat(Sha256.hex(Files.readAllBytes(f.image()))).isEqualTo(f.sha256());
+    }
+    assertThat(two.ingest().rejected()).isEmpty();
+  }
+
+  @Test
+  void givenServerBrokers_thenEachIsCheckedAndMqttBrokerMustBeAmongThem() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.loadServer(null, List.of("server.data-dir=/tmp/d",
+        "server.brokers=tcp://a:1883,http://b", "mqtt.broker=tcp://a:1883"))).hasMessageContaining("server.brokers: 'http://b'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.loadServer(null, List.of("server.data-dir=/tmp/d",
+        "server.brokers=tcp://a:1883,tcp://b:1883", "mqtt.broker=tcp://c:1883"))).hasMessageContaining("is not one of server.brokers");
+  }
 }
