@@ -5,6 +5,7 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.Sizes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
-        BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class})
+        BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -270,6 +271,68 @@ final class BenchCommand implements Callable<Integer> {
       b.throughput(frames, (int) Sizes.parse(frameBytes), (int) Sizes.parse(chunkBytes));
       b.latency(c, fps, latencySeconds);
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "fleet", mixinStandardHelpOptions = true,
+      description = {"A load generator for servers and brokers: simulated devices, each with its own MQTT connection,",
+          "speaking the real protocol (labels, chunks, re-offers), spread over the brokers. Prints offered, stored, lost",
+          "and duplicated frames, frames per second and capture-to-stored latency; every offered frame must be acked once.",
+          "Needs running brokers and servers subscribed to them (docs/scaling.md)."})
+  static final class Fleet implements Callable<Integer> {
+    @Option(names = "--brokers", required = true, paramLabel = "URI[,URI...]", split = ",", description = "The brokers.")
+    List<String> brokers;
+
+    @Option(names = "--devices", defaultValue = "100", description = "Simulated devices (default ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--fps", defaultValue = "1", description = "Frames per second per device (default ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--frame-bytes", defaultValue = "150k", description = "About this size per frame (default ${DEFAULT-VALUE}).")
+    String frameBytes;
+
+    @Option(names = "--chunk-bytes", defaultValue = "128KiB", description = "Chunk size (default ${DEFAULT-VALUE}).")
+    String chunkBytes;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "How long devices capture (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--drain-seconds", defaultValue = "60",
+        description = "How long to wait after that for the last acks (default ${DEFAULT-VALUE}).")
+    int drainSeconds;
+
+    @Option(names = "--ack-timeout", defaultValue = "30s", description = "Re-offer a frame unanswered this long (default ${DEFAULT-VALUE}).")
+    String ackTimeout;
+
+    @Option(names = "--topic-root", defaultValue = "fieldcap/v1", description = "Topic root (default ${DEFAULT-VALUE}).")
+    String topicRoot;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (devices < 1 || fps <= 0 || seconds < 1) {
+        throw new ConfigException("--devices and --seconds must be at least 1 and --fps above 0");
+      }
+      long size = Sizes.parse(frameBytes);
+      var out = spec.commandLine().getOut();
+      io.fieldcap.bench.FleetBench.Result r = new io.fieldcap.bench.FleetBench(brokers, topicRoot, devices, fps, (int) size,
+          (int) Sizes.parse(chunkBytes), io.fieldcap.config.Durations.parse(ackTimeout))
+          .run(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofSeconds(drainSeconds),
+              json ? new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()) : out);
+      if (json) {
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+      } else {
+        out.printf(java.util.Locale.ROOT, "offered %d, stored %d, lost %d, duplicated %d, re-offers %d; %.1f frames/s, %.2f MB/s;"
+            + " capture to stored p50 %d ms, p99 %d ms%n", r.offered(), r.stored(), r.lost(), r.duplicated(), r.reoffers(),
+            r.framesPerSecond(), r.megabytesPerSecond(), r.latencyMs().get("p50"), r.latencyMs().get("p99"));
+      }
+      out.flush();
+      return r.lost() == 0 && r.duplicated() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }
   }
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Starts B local Mosquitto brokers and S fieldcap servers (sharing one data folder, each subscribed to
+# every broker), then runs `fieldcap bench fleet` against them and prints its JSON.
+#   scripts/bench-fleet.sh BROKERS SERVERS [fieldcap bench fleet options...]
+#   scripts/bench-fleet.sh 2 3 --devices 500 --fps 1 --frame-bytes 150k --seconds 120
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ -f target/fieldcap.jar ]] || scripts/setup.sh
+nb=${1:?brokers}; ns=${2:?servers}; shift 2
+dir=$(mktemp -d)
+pids=()
+trap 'kill ${pids[@]} 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+uris=()
+for ((i = 0; i < nb; i++)); do
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'listener %s 127.0.0.1\nuser %s\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\n' \
+    "$port" "$(id -un)" > "$dir/mosquitto-$i.conf"
+  mosquitto -c "$dir/mosquitto-$i.conf" > "$dir/mosquitto-$i.log" 2>&1 & pids+=($!)
+  uris+=("tcp://127.0.0.1:$port")
+done
+brokers=$(IFS=,; echo "${uris[*]}")
+sleep 0.5
+for ((i = 0; i < ns; i++)); do
+  java ${SERVER_JAVA_OPTS:-} -jar target/fieldcap.jar server --broker "${uris[0]}" --data-dir "$dir/data" \
+    --set "server.brokers=$brokers" ${SERVER_SETS:-} > "$dir/server-$i.log" 2>&1 & pids+=($!)
+done
+for ((i = 0; i < ns; i++)); do
+  for _ in $(seq 100); do grep -q "server: connected" "$dir/server-$i.log" 2>/dev/null && break; sleep 0.2; done
+done
+java ${BENCH_JAVA_OPTS:-} -jar target/fieldcap.jar bench fleet --brokers "$brokers" --json "$@"
