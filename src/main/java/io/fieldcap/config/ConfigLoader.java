@@ -148,6 +148,8 @@ public final class ConfigLoader {
         brokers.add(java.net.URI.create(b));
       }
     }
+    String measure = s.checked("measure", "on-ingest", "on-ingest or deferred",
+        v -> v.equals("on-ingest") || v.equals("deferred") ? null : "'" + v + "' is not allowed; expected on-ingest or deferred");
     s.finish();
     Section m = new Section(tree, "mqtt", errors);
     MqttConfig mqtt = mqtt(m, brokers.isEmpty() ? null : brokers.get(0).toString());
@@ -162,7 +164,7 @@ public final class ConfigLoader {
           + "; leave it out, or list it there too");
     }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
-        signingKey, mqtt, http, List.copyOf(brokers));
+        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure));
   }
 
   /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */

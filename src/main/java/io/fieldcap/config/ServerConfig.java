@@ -23,10 +23,13 @@ import java.time.Duration;
  * @param http the web app and API ({@code server.http}), or null when {@code server.http.listen} is not set
  * @param brokers every broker to subscribe to ({@code server.brokers}; by default {@code mqtt.broker} alone),
  *     each with the shared group: devices spread over independent brokers, servers read them all
+ * @param measureOnIngest measure each image right after its ack ({@code server.measure: on-ingest}), or leave it to
+ *     {@code fieldcap clean} ({@code deferred})
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
-    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers) {
+    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers,
+    boolean measureOnIngest) {
   /**
    * The web app ({@code server.http}).
    *
@@ -43,7 +46,7 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
         maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
-        java.util.List.of(mqtt.broker()));
+        java.util.List.of(mqtt.broker()), true);
   }
 
   /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */

@@ -88,6 +88,17 @@ public final class Ingest {
     this.transfers = new Transfers(limits.maxStagedBytesPerDevice(), limits.maxStagedBytes(), limits.minFreeBytes(), freeBytes);
   }
 
+  private volatile boolean measureOnIngest = true;
+
+  /**
+   * Whether each frame's image is measured ({@link io.fieldcap.image.Look}) right after it is acked
+   * ({@code server.measure: on-ingest}, the default), or left to {@code fieldcap clean}, which measures
+   * what is not measured yet ({@code deferred}): decoding every image is most of a server's CPU.
+   */
+  public void measureOnIngest(boolean on) {
+    this.measureOnIngest = on;
+  }
+
   /** Messages handled, good or bad. */
   public long messages() {
     return messages.sum();
@@ -284,10 +295,12 @@ public final class Ingest {
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
         storedBy.computeIfAbsent(m.deviceId(), d -> new java.util.concurrent.atomic.LongAdder()).increment();
         ingestLatency.observeNanos(System.nanoTime() - tr.startNanos);
-        try {
-          store.measure(m.deviceId(), m.frameId()); // after the ack: the device does not wait for it
-        } catch (IOException | RuntimeException e) {
-          log.warn("cannot measure frame {}/{} (fieldcap clean will): {}", m.deviceId(), m.frameId(), e.getMessage());
+        if (measureOnIngest) {
+          try {
+            store.measure(m.deviceId(), m.frameId()); // after the ack: the device does not wait for it
+          } catch (IOException | RuntimeException e) {
+            log.warn("cannot measure frame {}/{} (fieldcap clean will): {}", m.deviceId(), m.frameId(), e.getMessage());
+          }
         }
       } else {
         answerExisting(m, outcome);

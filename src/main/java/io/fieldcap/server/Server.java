@@ -149,6 +149,7 @@ public final class Server {
         Thread.currentThread().interrupt();
       }
     }));
+    ingest.measureOnIngest(config.measureOnIngest());
     if (config.http() != null) {
       web = new io.fieldcap.web.WebApp(store, config.http());
       web.metrics(new ServerMetrics(ingest, store, this::brokers)::render);
