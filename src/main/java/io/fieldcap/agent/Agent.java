@@ -333,6 +333,7 @@ public final class Agent {
       m.put("model", Path.of(d.info().file()).getFileName().toString());
       if (d.version() != null) {
         m.put("version", d.version());
+        m.put("modelSha256", d.sha256());
       }
     }
     if (!config.groups().isEmpty()) {

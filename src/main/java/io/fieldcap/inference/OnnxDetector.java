@@ -27,6 +27,7 @@ public final class OnnxDetector implements Detector {
   private final OrtSession session;
   private final ModelInfo info;
   /** The first 12 hex digits of the model file's SHA-256: which weights made a label. */
+  private final String sha256;
   private final String version;
   private final String inputName;
   private final long[] inputShape;
@@ -44,7 +45,8 @@ public final class OnnxDetector implements Detector {
     this.env = env;
     this.session = session;
     this.info = info;
-    this.version = fileVersion(o.path());
+    this.sha256 = fileSha256(o.path());
+    this.version = sha256 == null ? null : sha256.substring(0, 12);
     this.inputName = info.inputs().get(0).name();
     this.confidence = o.confidence();
     this.iou = o.iou();
@@ -307,13 +309,10 @@ public final class OnnxDetector implements Detector {
     return cls >= 0 && cls < info.names().size() ? info.names().get(cls) : "class" + cls;
   }
 
-  private static String fileVersion(Path p) {
-    try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(p),
-        java.security.MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return java.util.HexFormat.of().formatHex(((java.security.DigestInputStream) in).getMessageDigest().digest())
-          .substring(0, 12);
-    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+  private static String fileSha256(Path p) {
+    try {
+      return io.fieldcap.model.Sha256.file(p);
+    } catch (java.io.IOException e) {
       return null; // the session is open already: the labels are good, only their version is unknown
     }
   }
@@ -321,6 +320,11 @@ public final class OnnxDetector implements Detector {
   /** Which weights: the first 12 hex digits of the model file's SHA-256 (null if it could not be read). */
   public String version() {
     return version;
+  }
+
+  /** The model file's whole SHA-256 (null if it could not be read). */
+  public String sha256() {
+    return sha256;
   }
 
   private String modelName() {

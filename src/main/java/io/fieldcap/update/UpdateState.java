@@ -60,6 +60,9 @@ public final class UpdateState {
     public Instant at;
     public Instant probationUntil;
     public int crashes;
+    /** The previous model's live frames and detections when a model was switched to: the probation's baseline. */
+    public long baselineFrames;
+    public long baselineDetections;
     public List<String> refused = new ArrayList<>();
     /** The last bundle refused without touching {@link #state}: unverifiable, replayed, or older than the last applied. */
     public String lastRefusal;

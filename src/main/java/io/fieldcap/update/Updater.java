@@ -103,6 +103,10 @@ public final class Updater {
     this.statusSoon = statusSoon;
     this.clock = clock;
     this.agentVersion = agentVersion;
+    UpdateState.Kind k = state.kind(Bundle.MODEL);
+    if (k.inProbation() && k.baselineFrames > 0) {
+      baseline = new Watch.Counts(k.baselineFrames, k.baselineDetections, 0); // the probation goes on after a restart
+    }
   }
 
   /** The topics to subscribe to on every (re)connection. */
@@ -357,6 +361,10 @@ public final class Updater {
       a.labels = b.files().get(1).name();
     }
     baseline = watch.counts(models.current());
+    synchronized (state) {
+      state.kind(Bundle.MODEL).baselineFrames = baseline.frames();
+      state.kind(Bundle.MODEL).baselineDetections = baseline.detections();
+    }
     activate(b, a);
     models.swap(staged);
     log.info("updates: {} is running (model {} with classes {}); on probation for {}", b.describe(), b.name(),

@@ -397,7 +397,7 @@ public final class WebApp implements AutoCloseable {
       m.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
       m.put("updatedAt", d.updatedAt().toString());
       for (String k : List.of("backlog", "inFlight", "spoolBytes", "diskFree", "fps", "captured", "acked", "rejected",
-          "rejectedBy", "forgedAcks", "model", "version", "position", "stages", "groups", "config", "updates")) {
+          "rejectedBy", "forgedAcks", "model", "version", "modelSha256", "position", "stages", "groups", "config", "updates")) {
         if (s.has(k)) {
           m.put(k, s.get(k));
         }

@@ -169,6 +169,7 @@ class UpdateIT {
     ChildProcess fleet = ChildProcess.fieldcap("fleet", "--broker", broker.uri(), "--json");
     JsonNode status = Codec.JSON.readTree(pushed(fleet, 0)).get("cam-1");
     assertThat(status.get("model").asText()).isEqualTo(V8);
+    assertThat(status.get("modelSha256").asText()).isEqualTo(Sha256.file(MODELS.resolve(V8)));
     assertThat(status.at("/updates/model/state").asText()).isEqualTo("active");
     ChildProcess table = ChildProcess.fieldcap("fleet", "--broker", broker.uri());
     assertThat(pushed(table, 0)).contains("cam-1").contains(V8).contains("model active");
