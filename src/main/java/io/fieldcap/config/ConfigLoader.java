@@ -148,6 +148,7 @@ public final class ConfigLoader {
         brokers.add(java.net.URI.create(b));
       }
     }
+    ObjectStoreConfig objects = objectStore(s);
     String measure = s.checked("measure", "on-ingest", "on-ingest or deferred",
         v -> v.equals("on-ingest") || v.equals("deferred") ? null : "'" + v + "' is not allowed; expected on-ingest or deferred");
     s.finish();
@@ -164,7 +165,31 @@ public final class ConfigLoader {
           + "; leave it out, or list it there too");
     }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
-        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure));
+        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects);
+  }
+
+  /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */
+  private static ObjectStoreConfig objectStore(Section s) {
+    String store = s.checked("store", "file", "file, or s3://bucket/prefix", v -> v.equals("file")
+        || v.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?") ? null
+        : "'" + v + "' is not allowed; expected file, or s3://BUCKET[/PREFIX] (a bucket name of 3 to 63 characters from [a-z0-9.-])");
+    Section s3 = s.sub("s3");
+    String endpoint = s3.optionalString("endpoint", "http(s)://host[:port] of an S3 API");
+    if (endpoint != null && !endpoint.matches("https?://[^/\\s]+/?")) {
+      s3.reject("endpoint", "'" + endpoint + "' is not allowed; expected http(s)://host[:port] of an S3 API");
+    }
+    String region = s3.string("region", "us-east-1", "the signing region");
+    boolean pathStyle = s3.bool("path-style", endpoint != null);
+    long cache = s3.bytes("cache-bytes", Sizes.parse("2GiB"), 0);
+    s3.finish();
+    if (store == null || store.equals("file")) {
+      return null;
+    }
+    String rest = store.substring("s3://".length());
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", "");
+    return new ObjectStoreConfig(bucket, prefix, endpoint, region, pathStyle, cache);
   }
 
   /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */

@@ -25,11 +25,12 @@ import java.time.Duration;
  *     each with the shared group: devices spread over independent brokers, servers read them all
  * @param measureOnIngest measure each image right after its ack ({@code server.measure: on-ingest}), or leave it to
  *     {@code fieldcap clean} ({@code deferred})
+ * @param objectStore where images go when not in the data folder ({@code server.store: s3://...}), or null
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
     Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers,
-    boolean measureOnIngest) {
+    boolean measureOnIngest, ObjectStoreConfig objectStore) {
   /**
    * The web app ({@code server.http}).
    *
@@ -46,7 +47,7 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
         maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
-        java.util.List.of(mqtt.broker()), true);
+        java.util.List.of(mqtt.broker()), true, null);
   }
 
   /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */

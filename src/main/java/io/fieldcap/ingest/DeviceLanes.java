@@ -69,7 +69,11 @@ public final class DeviceLanes implements AutoCloseable {
           return;
         }
       }
-      pool.execute(this); // more waiting: back of the queue, so other devices get a turn
+      try {
+        pool.execute(this); // more waiting: back of the queue, so other devices get a turn
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: what is left is not handled; its devices offer it again to a server that runs
+      }
     }
   }
 

@@ -84,7 +84,7 @@ public final class Server {
       log.warn("server: no server.signing-key: acks go out unsigned, and devices that pin a server key will ignore them"
           + " (fieldcap keys generate --out DIR makes a key pair; see docs/security.md)");
     }
-    store = LocalFrameStore.open(config.dataDir());
+    store = LocalFrameStore.open(config.dataDir(), config.objectStore());
     String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
     Object wake = new Object();
@@ -171,8 +171,9 @@ public final class Server {
     });
     housekeeping.scheduleAtFixedRate(this::expire, 10, 10, TimeUnit.SECONDS);
     housekeeping.scheduleAtFixedRate(this::summary, 60, 60, TimeUnit.SECONDS);
-    log.info("server: storing into {} (frames up to {} bytes), subscribing as {} on {} broker(s)", config.dataDir(),
-        config.maxFrameBytes(), topics.serverSubscription(config.shareGroup()), links.size());
+    housekeeping.scheduleAtFixedRate(() -> store.images().trim(), 60, 60, TimeUnit.SECONDS);
+    log.info("server: storing into {}, images in {} (frames up to {} bytes), subscribing as {} on {} broker(s)",
+        config.dataDir(), store.images().describe(), config.maxFrameBytes(), topics.serverSubscription(config.shareGroup()), links.size());
   }
 
   private void keepConnected(Object wake) {
@@ -290,6 +291,14 @@ public final class Server {
       Thread.currentThread().interrupt();
     }
     housekeeping.shutdownNow();
+    for (Uplink up : links) {
+      try {
+        up.link.unsubscribe(topics.serverSubscription(config.shareGroup())); // the other servers of the group take over
+      } catch (MqttException | RuntimeException e) {
+        // not connected: nothing comes in anyway
+      }
+    }
+    lanes.close(); // the messages in hand are handled first; their acks go out below, while the brokers are still connected
     ackSender.shutdown();
     try {
       ackSender.awaitTermination(2, TimeUnit.SECONDS);
@@ -297,7 +306,6 @@ public final class Server {
       Thread.currentThread().interrupt();
     }
     ackSender.shutdownNow();
-    lanes.close();
     if (web != null) {
       web.close();
     }

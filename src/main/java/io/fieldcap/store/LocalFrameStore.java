@@ -61,6 +61,7 @@ public final class LocalFrameStore implements FrameStore {
 
   private final Path dir;
   private final Connection c;
+  private final ImageStore images;
   private final Revisions revisions;
   private final Datasets datasets;
   private final Marks marks;
@@ -68,9 +69,10 @@ public final class LocalFrameStore implements FrameStore {
   private final Devices devices;
   private final Browse browse;
 
-  private LocalFrameStore(Path dir, Connection c) {
+  private LocalFrameStore(Path dir, Connection c, ImageStore images) {
     this.dir = dir;
     this.c = c;
+    this.images = images;
     this.revisions = new Revisions(this, c);
     this.datasets = new Datasets(this, c);
     this.marks = new Marks(this, c);
@@ -109,7 +111,61 @@ public final class LocalFrameStore implements FrameStore {
     return datasets;
   }
 
+  /** Where images go: {@code file:DATA/images}, or the object store of {@code DATA/store.json}. */
+  public ImageStore images() {
+    return images;
+  }
+
+  /** Opens a data folder with the image store it was set up with ({@code DATA/store.json}; files when there is none). */
   public static LocalFrameStore open(Path dir) throws IOException {
+    return open(dir, null);
+  }
+
+  /**
+   * Opens a data folder; with {@code s3} (the server's {@code server.store: s3://...}) images go to that
+   * object store, which is recorded in {@code DATA/store.json} so that every command reading this
+   * folder finds them. A folder whose images are files, or in another bucket, is not switched over.
+   */
+  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3) throws IOException {
+    Files.createDirectories(dir);
+    io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
+    if (s3 != null && recorded == null && Files.exists(dir.resolve("fieldcap.db")) && hasFrames(dir)) {
+      throw new IOException(dir + " keeps its images as files; it cannot be switched to " + s3.describe()
+          + " in place (start a new data folder for the object store)");
+    }
+    if (s3 != null && recorded != null && !(recorded.bucket().equals(s3.bucket()) && recorded.prefix().equals(s3.prefix()))) {
+      throw new IOException(dir + " keeps its images in " + recorded.describe() + ", not " + s3.describe());
+    }
+    if (s3 != null) {
+      StoreFile.write(dir, s3);
+      recorded = s3;
+    }
+    ImageStore images;
+    try {
+      images = recorded == null ? new FileImages(dir) : new S3Images(recorded, dir.resolve("cache"));
+    } catch (NoClassDefFoundError e) {
+      throw new IOException(dir + " keeps its images in " + recorded.describe() + ", and this jar has no S3 client;"
+          + " run fieldcap-server.jar (the device jar leaves it out)", e);
+    }
+    try {
+      return openWith(dir, images);
+    } catch (IOException | RuntimeException e) {
+      images.close();
+      throw e;
+    }
+  }
+
+  private static boolean hasFrames(Path dir) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fieldcap.db"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT EXISTS (SELECT 1 FROM frames)")) {
+      return r.next() && r.getInt(1) == 1;
+    } catch (SQLException e) {
+      return false; // no frames table yet
+    }
+  }
+
+  private static LocalFrameStore openWith(Path dir, ImageStore images) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("staging"));
     deleteTree(dir.resolve("tmp")); // frames being assembled when the last server stopped: never acked
@@ -139,7 +195,7 @@ public final class LocalFrameStore implements FrameStore {
         s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_capture ON frames(captured_at, device, frame_id)");
         s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
       }
-      return new LocalFrameStore(dir, c);
+      return new LocalFrameStore(dir, c, images);
     } catch (SQLException e) {
       throw new IOException("cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage(), e);
     }
@@ -288,16 +344,7 @@ public final class LocalFrameStore implements FrameStore {
       throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
     }
     String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
-    Path target = dir.resolve(rel);
-    Path folder = target.getParent();
-    boolean created = !Files.isDirectory(folder);
-    Files.createDirectories(folder);
-    Files.move(image.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDir(folder);
-    if (created) {
-      fsyncDir(folder.getParent());
-      fsyncDir(folder.getParent().getParent());
-    }
+    images.put(rel, image.file(), m.sha256());
     CrashPoint.reach("store.durable");
     try (PreparedStatement p = c.prepareStatement("""
         INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
@@ -428,7 +475,7 @@ public final class LocalFrameStore implements FrameStore {
         r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
         labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
         meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
-        dir.resolve(r.getString(11)), Instant.parse(r.getString(12)),
+        images.path(r.getString(11)), Instant.parse(r.getString(12)),
         reviewed == null ? null : Codec.JSON.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
   }
 
@@ -451,7 +498,7 @@ public final class LocalFrameStore implements FrameStore {
       rel = strings("SELECT path FROM frames WHERE device = ? AND frame_id = ?", device, frameId);
     }
     if (!rel.isEmpty()) {
-      marks.record(device, frameId, io.fieldcap.image.Look.of(dir.resolve(rel.get(0)))); // decoded outside the lock
+      marks.record(device, frameId, io.fieldcap.image.Look.of(images.fetched(rel.get(0)))); // decoded outside the lock
     }
   }
 
@@ -528,15 +575,12 @@ public final class LocalFrameStore implements FrameStore {
     }
     String ext = contentType.equals("image/png") ? ".png" : ".jpg";
     String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
-    Path target = dir.resolve(rel);
-    Files.createDirectories(target.getParent());
     Path tmp = dir.resolve("tmp").resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
     Files.copy(file, tmp);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDir(target.getParent());
+    images.put(rel, tmp, sha256);
     try (PreparedStatement p = c.prepareStatement("""
         INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                                      model, labels, meta, path, received_at)
@@ -577,5 +621,6 @@ public final class LocalFrameStore implements FrameStore {
     } catch (SQLException e) {
       // closing anyway
     }
+    images.close();
   }
 }

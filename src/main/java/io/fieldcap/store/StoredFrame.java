@@ -21,6 +21,12 @@ public record StoredFrame(
     String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width, int height,
     LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt, LabelSet reviewed, int revision,
     String split, String mark) {
+  /** The image as a local file: in the data folder, or in the read cache of an object store (fetched on first access). */
+  @Override
+  public Path image() {
+    return RemoteImages.ensure(image);
+  }
+
   public StoredFrame(String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width,
       int height, LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt) {
     this(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image, receivedAt, null, 0, null,

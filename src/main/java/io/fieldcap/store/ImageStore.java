@@ -1,0 +1,32 @@
+package io.fieldcap.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where the server keeps image bytes, by key ({@code images/DEVICE/DAY/FRAME.jpg}): files in the data
+ * folder ({@code server.store: file}, the default), or an S3-compatible object store with a local
+ * read cache ({@code s3://bucket/prefix}, {@link S3Images}). The metadata stays in the database.
+ */
+public interface ImageStore extends AutoCloseable {
+  /**
+   * Makes {@code file} (complete, its SHA-256 known) durable under {@code key}; returns only once the
+   * store has confirmed it. The file is consumed (moved into place or into the cache).
+   */
+  void put(String key, Path file, String sha256) throws IOException;
+
+  /** The local path of an image: the file itself, or its place in the cache (fetched when read through a {@link StoredFrame}). */
+  Path path(String key);
+
+  /** The image as a local file, fetched first when it is not here. */
+  Path fetched(String key) throws IOException;
+
+  /** {@code file:DIR} or {@code s3://bucket/prefix at endpoint}, for log lines. */
+  String describe();
+
+  /** Keeps a cache within its bound; nothing for files. */
+  default void trim() {}
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,47 @@
+package io.fieldcap.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.protocol.Codec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code DATA/store.json}: where a data folder's images live when not in {@code DATA/images}, so that
+ * every command given {@code --data-dir} (export, import, clean, the web app) finds them. Never holds
+ * credentials: those come from the AWS environment of whoever runs the command.
+ */
+final class StoreFile {
+  private StoreFile() {}
+
+  static io.fieldcap.config.ObjectStoreConfig read(Path dir) throws IOException {
+    Path f = dir.resolve("store.json");
+    if (!Files.exists(f)) {
+      return null;
+    }
+    JsonNode n = Codec.JSON.readTree(f.toFile());
+    if (!"s3".equals(n.path("type").asText())) {
+      throw new IOException(f + ": unknown store type '" + n.path("type").asText() + "'");
+    }
+    return new io.fieldcap.config.ObjectStoreConfig(n.path("bucket").asText(), n.path("prefix").asText(""),
+        n.hasNonNull("endpoint") ? n.get("endpoint").asText() : null, n.path("region").asText("us-east-1"),
+        n.path("pathStyle").asBoolean(false), n.path("cacheBytes").asLong(2L << 30));
+  }
+
+  static void write(Path dir, io.fieldcap.config.ObjectStoreConfig s) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "s3");
+    m.put("bucket", s.bucket());
+    m.put("prefix", s.prefix());
+    m.put("endpoint", s.endpoint());
+    m.put("region", s.region());
+    m.put("pathStyle", s.pathStyle());
+    m.put("cacheBytes", s.cacheBytes());
+    Path tmp = dir.resolve("store.json.tmp");
+    Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    Files.move(tmp, dir.resolve("store.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
