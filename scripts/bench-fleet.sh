@@ -3,6 +3,8 @@
 # every broker), then runs `fieldcap bench fleet` against them and prints its JSON.
 #   scripts/bench-fleet.sh BROKERS SERVERS [fieldcap bench fleet options...]
 #   scripts/bench-fleet.sh 2 3 --devices 500 --fps 1 --frame-bytes 150k --seconds 120
+# With STORE=s3 the servers keep images in a local S3Proxy (target/s3proxy.jar, filesystem back end,
+# fetched by `mvn verify`); SERVER_SETS adds server settings (e.g. "--set server.measure=deferred").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f target/fieldcap.jar ]] || scripts/setup.sh
@@ -19,10 +21,22 @@ for ((i = 0; i < nb; i++)); do
   uris+=("tcp://127.0.0.1:$port")
 done
 brokers=$(IFS=,; echo "${uris[*]}")
+store=()
+if [[ "${STORE:-file}" == s3 ]]; then
+  [[ -f target/s3proxy.jar ]] || mvn -q -B dependency:copy -Dartifact=org.gaul:s3proxy:2.6.0:jar:jar-with-dependencies -DoutputDirectory=target -Dmdep.stripVersion=true -Dmdep.stripClassifier=true
+  s3port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$dir/s3/bench"   # with the filesystem back end a bucket is a folder
+  printf 's3proxy.endpoint=http://127.0.0.1:%s\ns3proxy.authorization=aws-v2-or-v4\ns3proxy.identity=bench\ns3proxy.credential=bench-secret\njclouds.provider=filesystem\njclouds.filesystem.basedir=%s\n' \
+    "$s3port" "$dir/s3" > "$dir/s3proxy.properties"
+  java -jar target/s3proxy.jar --properties "$dir/s3proxy.properties" > "$dir/s3proxy.log" 2>&1 & pids+=($!)
+  for _ in $(seq 100); do grep -q "Started Server" "$dir/s3proxy.log" 2>/dev/null && break; sleep 0.2; done
+  export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret
+  store=(--set server.store=s3://bench/fieldcap --set "server.s3.endpoint=http://127.0.0.1:$s3port")
+fi
 sleep 0.5
 for ((i = 0; i < ns; i++)); do
-  java ${SERVER_JAVA_OPTS:-} -jar target/fieldcap.jar server --broker "${uris[0]}" --data-dir "$dir/data" \
-    --set "server.brokers=$brokers" ${SERVER_SETS:-} > "$dir/server-$i.log" 2>&1 & pids+=($!)
+  java ${SERVER_JAVA_OPTS:-} -jar target/fieldcap-server.jar server --broker "${uris[0]}" --data-dir "$dir/data" \
+    --set "server.brokers=$brokers" "${store[@]}" ${SERVER_SETS:-} > "$dir/server-$i.log" 2>&1 & pids+=($!)
 done
 for ((i = 0; i < ns; i++)); do
   for _ in $(seq 100); do grep -q "server: connected" "$dir/server-$i.log" 2>/dev/null && break; sleep 0.2; done

@@ -335,17 +335,23 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException {
-    Outcome before = existing(m);
-    if (before != null) {
-      return before;
+  public Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException {
+    synchronized (this) {
+      Outcome before = existing(m);
+      if (before != null) {
+        return before;
+      }
     }
     if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
       throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
     }
     String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
-    images.put(rel, image.file(), m.sha256());
+    images.put(rel, image.file(), m.sha256()); // outside the lock: several uploads to an object store at once
     CrashPoint.reach("store.durable");
+    return record(m, rel, receivedAt);
+  }
+
+  private synchronized Outcome record(Manifest m, String rel, Instant receivedAt) throws IOException {
     try (PreparedStatement p = c.prepareStatement("""
         INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                                      model, labels, meta, path, received_at)
