@@ -137,12 +137,14 @@ public final class LocalFrameStore implements FrameStore {
       throw new IOException(dir + " keeps its images in " + recorded.describe() + ", not " + s3.describe());
     }
     if (s3 != null) {
-      StoreFile.write(dir, s3);
       recorded = s3;
     }
     ImageStore images;
     try {
       images = recorded == null ? new FileImages(dir) : new S3Images(recorded, dir.resolve("cache"));
+      if (s3 != null) {
+        StoreFile.write(dir, s3); // once the bucket answered: a folder never points at a store it cannot reach
+      }
     } catch (NoClassDefFoundError e) {
       throw new IOException(dir + " keeps its images in " + recorded.describe() + ", and this jar has no S3 client;"
           + " run fieldcap-server.jar (the device jar leaves it out)", e);

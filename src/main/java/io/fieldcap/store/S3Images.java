@@ -59,6 +59,17 @@ public final class S3Images implements ImageStore {
       b.endpointOverride(URI.create(s.endpoint()));
     }
     this.client = b.build();
+    try {
+      client.headBucket(r -> r.bucket(s.bucket())); // fail at start, with the reason, rather than at every frame
+    } catch (S3Exception e) {
+      client.close();
+      throw new IOException(s.describe() + ": " + (e.statusCode() == 404 ? "no such bucket"
+          : e.statusCode() == 403 ? "access denied (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials)"
+          : "HTTP " + e.statusCode()) + " (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      client.close();
+      throw new IOException(s.describe() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
     RemoteImages.register(cache, this);
   }
 

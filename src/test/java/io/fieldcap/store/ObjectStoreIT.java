@@ -110,6 +110,20 @@ class ObjectStoreIT {
   }
 
   @Test
+  void aMissingBucketOrWrongCredentialsStopTheServerAtStartWithTheReason() throws Exception {
+    S3Server s3 = S3Server.start(tmp.resolve("s3"));
+    cleanup.add(s3);
+    System.setProperty("aws.accessKeyId", s3.accessKey);
+    System.setProperty("aws.secretAccessKey", s3.secretKey);
+    var none = new io.fieldcap.config.ObjectStoreConfig("no-such-bucket", "", s3.endpoint, s3.region, true, 1 << 20);
+    assertThatThrownBy(() -> LocalFrameStore.open(tmp.resolve("d1"), none)).hasMessageContaining("s3://no-such-bucket")
+        .hasMessageContaining("no such bucket");
+    System.setProperty("aws.secretAccessKey", "wrong");
+    var bucket = new io.fieldcap.config.ObjectStoreConfig(s3.bucket, "", s3.endpoint, s3.region, true, 1 << 20);
+    assertThatThrownBy(() -> LocalFrameStore.open(tmp.resolve("d2"), bucket)).hasMessageContaining("access denied");
+  }
+
+  @Test
   void aDataFolderWithImagesAsFilesIsNotSwitchedToABucketInPlace() throws Exception {
     Path data = tmp.resolve("data");
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
