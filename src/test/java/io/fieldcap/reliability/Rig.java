@@ -44,6 +44,8 @@ final class Rig implements AutoCloseable {
   private final Map<String, String> agentSets = new LinkedHashMap<>();
   private ChildProcess agent;
   private ChildProcess server;
+  /** With an object store: the servers keep images there (fieldcap-server.jar) and the tally reads them back from it. */
+  private io.fieldcap.testing.S3Server s3;
   private final StringBuilder log = new StringBuilder();
 
   Rig(Path dir, int frames) throws Exception {
@@ -96,9 +98,35 @@ final class Rig implements AutoCloseable {
 
   ChildProcess startServer(Map<String, String> env) throws IOException {
     keepLog(server, "server");
+    if (s3 != null) {
+      Map<String, String> all = new LinkedHashMap<>(env);
+      all.put("AWS_ACCESS_KEY_ID", s3.accessKey);
+      all.put("AWS_SECRET_ACCESS_KEY", s3.secretKey);
+      server = ChildProcess.fieldcapServerJar(all, "server", "--broker", broker.uri(), "--data-dir", data.toString(),
+          "--set", "server.staging-timeout=10m", "--set", "server.store=s3://" + s3.bucket + "/torture",
+          "--set", "server.s3.endpoint=" + s3.endpoint, "--set", "server.s3.region=" + s3.region);
+      return server;
+    }
     server = ChildProcess.fieldcapWithEnv(env, "server", "--broker", broker.uri(), "--data-dir", data.toString(),
         "--set", "server.staging-timeout=10m");
     return server;
+  }
+
+  /** From now on the servers keep images in an S3 API (S3Proxy, or the endpoint the environment names). */
+  void useObjectStore() throws Exception {
+    s3 = io.fieldcap.testing.S3Server.start(dir.resolve("s3"));
+  }
+
+  private byte[] image(String path) throws IOException {
+    if (s3 == null) {
+      Path image = data.resolve(path);
+      return Files.isRegularFile(image) ? Files.readAllBytes(image) : null;
+    }
+    try (var c = s3.client()) {
+      return c.getObjectAsBytes(b -> b.bucket(s3.bucket).key("torture/" + path)).asByteArray();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      return null;
+    }
   }
 
   ChildProcess startServer() throws IOException {
@@ -247,8 +275,8 @@ final class Rig implements AutoCloseable {
         ResultSet r = s.executeQuery("SELECT sha256, path FROM frames WHERE device = '" + DEVICE + "'")) {
       while (r.next()) {
         stored++;
-        Path image = data.resolve(r.getString(2));
-        if (!Files.isRegularFile(image) || !Sha256.hex(Files.readAllBytes(image)).equals(r.getString(1))) {
+        byte[] image = image(r.getString(2));
+        if (image == null || !Sha256.hex(image).equals(r.getString(1))) {
           corrupt++;
           continue;
         }
@@ -292,5 +320,8 @@ final class Rig implements AutoCloseable {
       server.close();
     }
     broker.close();
+    if (s3 != null) {
+      s3.close();
+    }
   }
 }

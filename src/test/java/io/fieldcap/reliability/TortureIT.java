@@ -64,6 +64,12 @@ class TortureIT {
   }
 
   @Test
+  void serverKilledMidTransferWithImagesInAnObjectStore() throws Exception {
+    disruptWhileStreaming("server SIGKILL mid-transfer, images in S3 (S3Proxy)", Math.max(3, CYCLES / 4), Rig::killServer,
+        Rig::startServer, "server", true);
+  }
+
+  @Test
   void brokerRestartedWithPersistenceOffDuringSync() throws Exception {
     // SIGKILL with persistence off: every session, subscription and queued message is gone
     disruptWhileStreaming("Mosquitto SIGKILL and restart, persistence off", Math.max(2, CYCLES / 6),
@@ -76,7 +82,15 @@ class TortureIT {
 
   /** The agent streams a folder at 10 fps while {@code stop} and {@code restart} hit another part, {@code cycles} times. */
   private void disruptWhileStreaming(String fault, int cycles, Step stop, Step restart, String test) throws Exception {
+    disruptWhileStreaming(fault, cycles, stop, restart, test, false);
+  }
+
+  private void disruptWhileStreaming(String fault, int cycles, Step stop, Step restart, String test, boolean objectStore)
+      throws Exception {
     try (Rig rig = new Rig(tmp, FRAMES)) {
+      if (objectStore) {
+        rig.useObjectStore();
+      }
       rig.agentSet("source.fps=10");
       rig.startServer();
       rig.startAgent();

@@ -57,6 +57,16 @@ public final class ChildProcess implements AutoCloseable {
     return new ChildProcess(pb.start());
   }
 
+  /** Runs the packaged fieldcap-server.jar (which has the S3 client) with extra environment variables. */
+  public static ChildProcess fieldcapServerJar(java.util.Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar",
+        System.getProperty("fieldcap.server.jar", "target/fieldcap-server.jar")));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new ChildProcess(pb.start());
+  }
+
   /** Runs fieldcap to completion and returns its exit code; output in {@link #output()}. */
   public static ChildProcess fieldcapRun(String... args) throws IOException, InterruptedException {
     ChildProcess p = fieldcap(args);
