@@ -86,6 +86,11 @@ public final class Topics {
     return root + "/" + FLEET + "/blobs/" + sha256 + "/" + index;
   }
 
+  /** Every chunk of the file with this SHA-256 (and its info), for a device fetching it. */
+  public String blobSubscription(String sha256) {
+    return root + "/" + FLEET + "/blobs/" + sha256 + "/+";
+  }
+
   public String blobInfo(String sha256) {
     return root + "/" + FLEET + "/blobs/" + sha256 + "/info";
   }

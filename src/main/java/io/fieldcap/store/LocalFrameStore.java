@@ -437,12 +437,6 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
-  private static void fsyncDir(Path d) throws IOException {
-    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
   @Override
   public void dropStaged(String device, String frameId) throws IOException {
     deleteTree(stagingDir(device, frameId));

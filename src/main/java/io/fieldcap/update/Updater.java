@@ -279,7 +279,7 @@ public final class Updater {
         out[i].setLength(b.files().get(i).size());
       }
       for (Bundle.FileEntry f : b.files()) {
-        link.subscribe(topics.blob(f.sha256(), 0).replaceFirst("/0$", "/+"));
+        link.subscribe(topics.blobSubscription(f.sha256()));
       }
       long quietUntil = System.nanoTime() + DOWNLOAD_QUIET.toNanos();
       while (!complete(b, got)) {
@@ -327,7 +327,7 @@ public final class Updater {
       }
       for (Bundle.FileEntry f : b.files()) {
         try {
-          link.unsubscribe(topics.blob(f.sha256(), 0).replaceFirst("/0$", "/+"));
+          link.unsubscribe(topics.blobSubscription(f.sha256()));
         } catch (Exception e) {
           // the connection is gone; so is the subscription
         }

@@ -40,8 +40,6 @@ class ObjectStoreIT {
   @AfterEach
   void tearDown() throws Exception {
     cleanup.close();
-    System.clearProperty("aws.accessKeyId");
-    System.clearProperty("aws.secretAccessKey");
   }
 
   private Server server(String broker, Path data, S3Server s3) throws Exception {
@@ -57,8 +55,7 @@ class ObjectStoreIT {
   void framesGoToTheBucketOnce_andEveryCommandReadsThemBackThroughTheDataFolder() throws Exception {
     S3Server s3 = S3Server.start(tmp.resolve("s3"));
     cleanup.add(s3);
-    System.setProperty("aws.accessKeyId", s3.accessKey);
-    System.setProperty("aws.secretAccessKey", s3.secretKey);
+    s3.credentialsInThisJvm();
     Mosquitto broker = Mosquitto.plain(tmp.resolve("mosquitto")).start();
     cleanup.add(broker);
     Path data = tmp.resolve("data");
@@ -113,8 +110,7 @@ class ObjectStoreIT {
   void aMissingBucketOrWrongCredentialsStopTheServerAtStartWithTheReason() throws Exception {
     S3Server s3 = S3Server.start(tmp.resolve("s3"));
     cleanup.add(s3);
-    System.setProperty("aws.accessKeyId", s3.accessKey);
-    System.setProperty("aws.secretAccessKey", s3.secretKey);
+    s3.credentialsInThisJvm();
     var none = new io.fieldcap.config.ObjectStoreConfig("no-such-bucket", "", s3.endpoint, s3.region, true, 1 << 20);
     assertThatThrownBy(() -> LocalFrameStore.open(tmp.resolve("d1"), none)).hasMessageContaining("s3://no-such-bucket")
         .hasMessageContaining("no such bucket");

@@ -32,8 +32,6 @@ class ScaleOutIT {
   @AfterEach
   void tearDown() throws Exception {
     cleanup.close();
-    System.clearProperty("aws.accessKeyId");
-    System.clearProperty("aws.secretAccessKey");
   }
 
   @Test
@@ -45,8 +43,7 @@ class ScaleOutIT {
     Mosquitto b = Mosquitto.plain(tmp.resolve("b")).start();
     cleanup.add(b);
     Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", s3.accessKey, "AWS_SECRET_ACCESS_KEY", s3.secretKey);
-    System.setProperty("aws.accessKeyId", s3.accessKey); // this JVM reads the store too
-    System.setProperty("aws.secretAccessKey", s3.secretKey);
+    s3.credentialsInThisJvm(); // this JVM reads the store too
     Path data = tmp.resolve("data");
     List<ChildProcess> servers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

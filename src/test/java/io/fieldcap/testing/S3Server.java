@@ -61,6 +61,16 @@ public final class S3Server implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Makes this server's credentials the AWS SDK's in this JVM (its system properties), for tests that
+   * open a store in-process; {@link #close()} takes them back.
+   */
+  public S3Server credentialsInThisJvm() {
+    System.setProperty("aws.accessKeyId", accessKey);
+    System.setProperty("aws.secretAccessKey", secretKey);
+    return this;
+  }
+
   /** A client with this server's credentials. */
   public S3Client client() {
     return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.of(region)).forcePathStyle(true)
@@ -73,6 +83,8 @@ public final class S3Server implements AutoCloseable {
 
   @Override
   public void close() {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
     if (process != null) {
       process.close();
     }
