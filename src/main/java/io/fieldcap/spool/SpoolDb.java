@@ -372,26 +372,34 @@ final class SpoolDb implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The counters and the frames' states, read in one transaction: another process (an agent acking a
+   * frame) may commit between the two queries, and only one snapshot keeps {@code captured = pending +
+   * inFlight + acked + ...} true.
+   */
   SpoolStats stats(long maxBytes, Map<String, Long> unflushed) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT name, value FROM counters")) {
-      while (r.next()) {
-        counts.put(r.getString(1), r.getLong(2));
-      }
-    }
-    unflushed.forEach((k, v) -> counts.merge(k, v, Long::sum));
-    long pending = 0, inflight = 0, retained = 0, bytes = 0;
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT state, COUNT(*), COALESCE(SUM(bytes), 0) FROM frames GROUP BY state")) {
-      while (r.next()) {
-        switch (r.getString(1)) {
-          case "pending" -> pending = r.getLong(2);
-          case "inflight" -> inflight = r.getLong(2);
-          default -> retained = r.getLong(2);
+    long[] read = new long[3]; // pending, inflight, bytes of all frames
+    inTransaction(() -> {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT name, value FROM counters")) {
+        while (r.next()) {
+          counts.put(r.getString(1), r.getLong(2));
         }
-        bytes += r.getLong(3);
       }
-    }
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT state, COUNT(*), COALESCE(SUM(bytes), 0) FROM frames GROUP BY state")) {
+        while (r.next()) {
+          switch (r.getString(1)) {
+            case "pending" -> read[0] = r.getLong(2);
+            case "inflight" -> read[1] = r.getLong(2);
+            default -> { } // acked and kept: counted by the acked counter
+          }
+          read[2] += r.getLong(3);
+        }
+      }
+    });
+    unflushed.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    long pending = read[0], inflight = read[1], bytes = read[2];
     Map<String, Long> rejectedBy = new TreeMap<>();
     long rejected = 0;
     for (Map.Entry<String, Long> e : counts.entrySet()) {

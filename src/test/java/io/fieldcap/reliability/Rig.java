@@ -210,6 +210,7 @@ final class Rig implements AutoCloseable {
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db + "?open_mode=1");
         Statement s = c.createStatement()) {
+      c.setAutoCommit(false); // one snapshot: the agent commits acks between these queries
       try (ResultSet r = s.executeQuery("SELECT state, count(*) FROM frames GROUP BY state")) {
         while (r.next()) {
           out.put(r.getString(1), r.getLong(2));

@@ -1,0 +1,53 @@
+package io.fieldcap.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenCvTest {
+  @TempDir Path tmp;
+
+  @AfterEach
+  void clear() {
+    System.clearProperty("fieldcap.native.dir");
+  }
+
+  @Test
+  void theLibraryIsExtractedOnceIntoTheKeptFolderAndReusedByTheNextProcess() throws Exception {
+    System.setProperty("fieldcap.native.dir", tmp.toString());
+    Path first = OpenCv.extracted();
+    assertThat(first).isNotNull().startsWith(tmp).isRegularFile();
+    long size = Files.size(first);
+    assertThat(size).isGreaterThan(1_000_000);
+    Files.setLastModifiedTime(first, FileTime.fromMillis(0));
+
+    assertThat(OpenCv.extracted()).isEqualTo(first);
+    assertThat(Files.getLastModifiedTime(first).toMillis()).as("not written again").isZero();
+    try (var left = Files.list(first.getParent())) {
+      assertThat(left).as("no partial copies left behind").containsExactly(first);
+    }
+  }
+
+  @Test
+  void aTruncatedLibraryFromAPowerCutIsReplaced() throws Exception {
+    System.setProperty("fieldcap.native.dir", tmp.toString());
+    Path file = OpenCv.extracted();
+    long size = Files.size(file);
+    Files.write(file, new byte[0]);
+
+    assertThat(OpenCv.extracted()).isEqualTo(file);
+    assertThat(Files.size(file)).isEqualTo(size);
+  }
+
+  @Test
+  void aFolderThatCannotBeWrittenFallsBackToTheTemporaryFolder() throws Exception {
+    Path notAFolder = Files.writeString(tmp.resolve("file"), "x");
+    System.setProperty("fieldcap.native.dir", notAFolder.toString());
+    assertThat(OpenCv.extracted()).isNull();
+  }
+}
