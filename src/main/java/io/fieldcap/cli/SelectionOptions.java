@@ -167,8 +167,8 @@ final class SelectionOptions {
 
   /** The store of a server's data folder, or a usage error when the folder is not one. */
   static LocalFrameStore openStore(Path dataDir) throws ConfigException, IOException {
-    if (!Files.isRegularFile(dataDir.resolve("fieldcap.db"))) {
-      throw new ConfigException("--data-dir: no fieldcap.db in " + dataDir + " (is it a server's data folder?)");
+    if (!Files.isRegularFile(dataDir.resolve("fieldcap.db")) && !Files.isRegularFile(dataDir.resolve("database.json"))) {
+      throw new ConfigException("--data-dir: no fieldcap.db or database.json in " + dataDir + " (is it a server's data folder?)");
     }
     return LocalFrameStore.open(dataDir);
   }

@@ -149,6 +149,14 @@ public final class ConfigLoader {
       }
     }
     ObjectStoreConfig objects = objectStore(s);
+    String database = s.checked("database", "sqlite:", "sqlite:, or postgresql://[user@]host[:port]/database", v -> {
+      try {
+        io.fieldcap.store.Db.check(v);
+        return null;
+      } catch (java.io.IOException e) {
+        return e.getMessage();
+      }
+    });
     String measure = s.checked("measure", "on-ingest", "on-ingest or deferred",
         v -> v.equals("on-ingest") || v.equals("deferred") ? null : "'" + v + "' is not allowed; expected on-ingest or deferred");
     s.finish();
@@ -165,7 +173,8 @@ public final class ConfigLoader {
           + "; leave it out, or list it there too");
     }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
-        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects);
+        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects,
+        io.fieldcap.store.Db.isPostgres(database) ? database : null);
   }
 
   /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */

@@ -26,11 +26,13 @@ import java.time.Duration;
  * @param measureOnIngest measure each image right after its ack ({@code server.measure: on-ingest}), or leave it to
  *     {@code fieldcap clean} ({@code deferred})
  * @param objectStore where images go when not in the data folder ({@code server.store: s3://...}), or null
+ * @param database where the metadata goes when not in {@code DATA/fieldcap.db} ({@code server.database:
+ *     postgresql://...}), or null for SQLite
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
     Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers,
-    boolean measureOnIngest, ObjectStoreConfig objectStore) {
+    boolean measureOnIngest, ObjectStoreConfig objectStore, String database) {
   /**
    * The web app ({@code server.http}).
    *
@@ -47,7 +49,7 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
         maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
-        java.util.List.of(mqtt.broker()), true, null);
+        java.util.List.of(mqtt.broker()), true, null, null);
   }
 
   /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */

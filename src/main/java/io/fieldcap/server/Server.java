@@ -84,7 +84,7 @@ public final class Server {
       log.warn("server: no server.signing-key: acks go out unsigned, and devices that pin a server key will ignore them"
           + " (fieldcap keys generate --out DIR makes a key pair; see docs/security.md)");
     }
-    store = LocalFrameStore.open(config.dataDir(), config.objectStore());
+    store = LocalFrameStore.open(config.dataDir(), config.objectStore(), config.database());
     String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
     Object wake = new Object();

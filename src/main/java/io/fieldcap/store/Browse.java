@@ -14,11 +14,11 @@ import java.util.Map;
 /** What the web app reads: frames a page at a time, newest first, and the counts its plots draw. */
 public final class Browse {
   private final LocalFrameStore store;
-  private final Connection c;
+  private final Db db;
 
-  Browse(LocalFrameStore store, Connection c) {
+  Browse(LocalFrameStore store, Db db) {
     this.store = store;
-    this.c = c;
+    this.db = db;
   }
 
   /**
@@ -37,28 +37,38 @@ public final class Browse {
 
   public List<StoredFrame> page(Query q) throws IOException {
     synchronized (store) {
-      StringBuilder sql = new StringBuilder(LocalFrameStore.SELECT).append(" WHERE 1 = 1");
+      StringBuilder sql = new StringBuilder(store.select()).append(" WHERE 1 = 1");
       List<Object> args = new ArrayList<>();
       if (q.device() != null) {
         sql.append(" AND f.device = ?");
         args.add(q.device());
       }
+      boolean pg = db.postgres();
       if (q.cls() != null) {
-        sql.append(" AND EXISTS (SELECT 1 FROM json_each(COALESCE(r.labels, f.labels), '$.detections') j"
+        sql.append(pg ? " AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.labels, f.labels)::jsonb -> 'detections') j"
+            + " WHERE j ->> 'label' = ?)"
+            : " AND EXISTS (SELECT 1 FROM json_each(COALESCE(r.labels, f.labels), '$.detections') j"
             + " WHERE json_extract(j.value, '$.label') = ?)");
         args.add(q.cls());
       }
       if (q.minScore() != null) {
-        sql.append(" AND EXISTS (SELECT 1 FROM json_each(f.labels, '$.detections') j WHERE json_extract(j.value, '$.score') >= ?)");
+        sql.append(pg ? " AND EXISTS (SELECT 1 FROM jsonb_array_elements(f.labels::jsonb -> 'detections') j"
+            + " WHERE (j ->> 'score')::float8 >= ?)"
+            : " AND EXISTS (SELECT 1 FROM json_each(f.labels, '$.detections') j WHERE json_extract(j.value, '$.score') >= ?)");
         args.add(q.minScore());
       }
       if (q.keptBy() != null) {
-        sql.append(" AND json_extract(f.meta, '$.keptBy') = ?");
+        sql.append(pg ? " AND f.meta::jsonb ->> 'keptBy' = ?" : " AND json_extract(f.meta, '$.keptBy') = ?");
         args.add(q.keptBy());
       }
       if (q.tagKey() != null) {
-        sql.append(" AND json_extract(f.meta, ?) = ?");
-        args.add("$.tags.\"" + q.tagKey().replace("\"", "") + "\"");
+        if (pg) {
+          sql.append(" AND f.meta::jsonb -> 'tags' ->> ? = ?");
+          args.add(q.tagKey());
+        } else {
+          sql.append(" AND json_extract(f.meta, ?) = ?");
+          args.add("$.tags.\"" + q.tagKey().replace("\"", "") + "\"");
+        }
         args.add(q.tagValue());
       }
       if ("reviewed".equals(q.review())) {
@@ -81,18 +91,18 @@ public final class Browse {
         args.add(q.until().toString());
       }
       if (q.after() != null) {
-        String[] c = q.after().split("\\|", 3);
-        if (c.length != 3) {
+        String[] at = q.after().split("\\|", 3);
+        if (at.length != 3) {
           throw new IllegalArgumentException("after: '" + q.after() + "' is not a cursor from a previous page");
         }
         sql.append(" AND (f.captured_at, f.device, f.frame_id) < (?, ?, ?)");
-        args.add(c[0]);
-        args.add(c[1]);
-        args.add(c[2]);
+        args.add(at[0]);
+        args.add(at[1]);
+        args.add(at[2]);
       }
       sql.append(" ORDER BY f.captured_at DESC, f.device DESC, f.frame_id DESC LIMIT ?");
       args.add(q.limit());
-      try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+      try (PreparedStatement p = db.c().prepareStatement(sql.toString())) {
         for (int i = 0; i < args.size(); i++) {
           p.setObject(i + 1, args.get(i));
         }
@@ -113,7 +123,7 @@ public final class Browse {
   public Map<String, Map<String, Integer>> capturesPerDeviceDay() throws IOException {
     synchronized (store) {
       Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
-      try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+      try (Statement st = db.c().createStatement(); ResultSet r = st.executeQuery(
           "SELECT device, substr(captured_at, 1, 10), count(*) FROM frames GROUP BY 1, 2 ORDER BY 1, 2")) {
         while (r.next()) {
           out.computeIfAbsent(r.getString(1), k -> new java.util.TreeMap<>()).put(r.getString(2), r.getInt(3));
@@ -132,21 +142,28 @@ public final class Browse {
   public Map<String, int[]> classStats() throws IOException {
     synchronized (store) {
       Map<String, int[]> out = new java.util.TreeMap<>(); // [count, score bins 0..9]
-      try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
-          SELECT json_extract(j.value, '$.label'), count(*) FROM frames f
-            LEFT JOIN revisions rv ON rv.device = f.device AND rv.frame_id = f.frame_id
-              AND rv.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id),
-            json_each(COALESCE(rv.labels, f.labels), '$.detections') j
-          GROUP BY 1""")) {
+      String newest = """
+          FROM frames f LEFT JOIN revisions rv ON rv.device = f.device AND rv.frame_id = f.frame_id
+            AND rv.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)""";
+      String counts = db.postgres()
+          ? "SELECT j ->> 'label', count(*) " + newest
+              + " CROSS JOIN LATERAL jsonb_array_elements(COALESCE(rv.labels, f.labels)::jsonb -> 'detections') j GROUP BY 1"
+          : "SELECT json_extract(j.value, '$.label'), count(*) " + newest
+              + ", json_each(COALESCE(rv.labels, f.labels), '$.detections') j GROUP BY 1";
+      try (Statement st = db.c().createStatement(); ResultSet r = st.executeQuery(counts)) {
         while (r.next()) {
           out.computeIfAbsent(r.getString(1), k -> new int[11])[0] = r.getInt(2);
         }
       } catch (SQLException e) {
         throw new IOException(e.getMessage(), e);
       }
-      try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("""
+      String bins = db.postgres() ? """
+          SELECT j ->> 'label', LEAST(9, floor((j ->> 'score')::float8 * 10)::int), count(*)
+          FROM frames f CROSS JOIN LATERAL jsonb_array_elements(f.labels::jsonb -> 'detections') j GROUP BY 1, 2"""
+          : """
           SELECT json_extract(j.value, '$.label'), min(9, CAST(json_extract(j.value, '$.score') * 10 AS INTEGER)), count(*)
-          FROM frames f, json_each(f.labels, '$.detections') j GROUP BY 1, 2""")) {
+          FROM frames f, json_each(f.labels, '$.detections') j GROUP BY 1, 2""";
+      try (Statement st = db.c().createStatement(); ResultSet r = st.executeQuery(bins)) {
         while (r.next()) {
           out.computeIfAbsent(r.getString(1), k -> new int[11])[1 + Math.max(0, r.getInt(2))] += r.getInt(3);
         }

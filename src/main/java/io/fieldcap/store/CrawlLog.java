@@ -20,23 +20,17 @@ import java.time.Instant;
  */
 public final class CrawlLog {
   private final Object lock;
-  private final Connection c;
+  private final Db db;
 
-  CrawlLog(Object lock, Connection c) {
+  CrawlLog(Object lock, Db db) {
     this.lock = lock;
-    this.c = c;
-  }
-
-  static void create(Statement s) throws SQLException {
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS crawl_log(source TEXT NOT NULL, url TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT,
-          frame_id TEXT, at TEXT NOT NULL, PRIMARY KEY (source, url))""");
+    this.db = db;
   }
 
   /** The recorded outcome of a URL, or null when it was never tried. */
   public String outcome(String source, String url) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("SELECT outcome FROM crawl_log WHERE source = ? AND url = ?")) {
+      try (PreparedStatement p = db.c().prepareStatement("SELECT outcome FROM crawl_log WHERE source = ? AND url = ?")) {
         p.setString(1, source);
         p.setString(2, url);
         try (ResultSet r = p.executeQuery()) {
@@ -50,8 +44,11 @@ public final class CrawlLog {
 
   public void record(String source, String url, String outcome, String reason, String frameId, Instant at) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT OR REPLACE INTO crawl_log(source, url, outcome, reason, frame_id, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement p = db.c().prepareStatement(
+          """
+          INSERT INTO crawl_log(source, url, outcome, reason, frame_id, at) VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (source, url) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+            frame_id = excluded.frame_id, at = excluded.at""")) {
         p.setString(1, source);
         p.setString(2, url);
         p.setString(3, outcome);

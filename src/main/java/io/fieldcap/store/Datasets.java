@@ -37,21 +37,11 @@ public final class Datasets {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final LocalFrameStore store;
-  private final Connection c;
+  private final Db db;
 
-  Datasets(LocalFrameStore store, Connection c) {
+  Datasets(LocalFrameStore store, Db db) {
     this.store = store;
-    this.c = c;
-  }
-
-  static void create(Statement s) throws SQLException {
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS datasets(name TEXT PRIMARY KEY, created_at TEXT NOT NULL, spec TEXT NOT NULL,
-          frames INTEGER NOT NULL, manifest TEXT NOT NULL)""");
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS dataset_frames(dataset TEXT NOT NULL, ord INTEGER NOT NULL, device TEXT NOT NULL,
-          frame_id TEXT NOT NULL, split TEXT, revision INTEGER NOT NULL, labels TEXT, sha256 TEXT NOT NULL,
-          PRIMARY KEY (dataset, ord))""");
+    this.db = db;
   }
 
   /** Checks a dataset name: letters, digits, dot, dash, underscore, up to 64 characters. */
@@ -81,8 +71,8 @@ public final class Datasets {
       MessageDigest manifest = sha256();
       int[] n = {0};
       try {
-        c.setAutoCommit(false);
-        try (PreparedStatement p = c.prepareStatement("""
+        db.c().setAutoCommit(false);
+        try (PreparedStatement p = db.c().prepareStatement("""
             INSERT INTO dataset_frames(dataset, ord, device, frame_id, split, revision, labels, sha256)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
           selected.forEach(f -> {
@@ -110,7 +100,7 @@ public final class Datasets {
           p.executeBatch();
         }
         Dataset d = new Dataset(name, at, spec, n[0], HexFormat.of().formatHex(manifest.digest()));
-        try (PreparedStatement p = c.prepareStatement(
+        try (PreparedStatement p = db.c().prepareStatement(
             "INSERT INTO datasets(name, created_at, spec, frames, manifest) VALUES (?, ?, ?, ?, ?)")) {
           p.setString(1, name);
           p.setString(2, at.toString());
@@ -119,11 +109,11 @@ public final class Datasets {
           p.setString(5, d.manifest());
           p.executeUpdate();
         }
-        c.commit();
+        db.c().commit();
         return d;
       } catch (SQLException | UncheckedIOException | IOException e) {
         try {
-          c.rollback();
+          db.c().rollback();
         } catch (SQLException ignored) {
           // the transaction failed already
         }
@@ -132,7 +122,7 @@ public final class Datasets {
         throw new IOException("cannot create dataset '" + name + "': " + cause.getMessage(), cause);
       } finally {
         try {
-          c.setAutoCommit(true);
+          db.c().setAutoCommit(true);
         } catch (SQLException ignored) {
           // closing anyway
         }
@@ -156,7 +146,7 @@ public final class Datasets {
   /** The dataset, or null. */
   public Dataset get(String name) throws IOException {
     synchronized (store) {
-      try (PreparedStatement p = c.prepareStatement(
+      try (PreparedStatement p = db.c().prepareStatement(
           "SELECT name, created_at, spec, frames, manifest FROM datasets WHERE name = ?")) {
         p.setString(1, name);
         try (ResultSet r = p.executeQuery()) {
@@ -175,7 +165,7 @@ public final class Datasets {
   /** Every dataset, oldest first. */
   public List<Dataset> list() throws IOException {
     synchronized (store) {
-      try (Statement s = c.createStatement();
+      try (Statement s = db.c().createStatement();
           ResultSet r = s.executeQuery("SELECT name, created_at, spec, frames, manifest FROM datasets ORDER BY created_at, name")) {
         List<Dataset> out = new ArrayList<>();
         while (r.next()) {
@@ -200,7 +190,7 @@ public final class Datasets {
     }
     return action -> {
       synchronized (store) {
-        try (PreparedStatement p = c.prepareStatement("""
+        try (PreparedStatement p = db.c().prepareStatement("""
             SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta,
                    f.path, f.received_at, NULL, 0, NULL, d.device, d.frame_id, d.split, d.revision, d.labels, d.sha256
             FROM dataset_frames d LEFT JOIN frames f ON f.device = d.device AND f.frame_id = d.frame_id

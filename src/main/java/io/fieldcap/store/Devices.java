@@ -23,23 +23,17 @@ public final class Devices {
   public record Device(String device, String state, String status, Instant updatedAt, Instant lastSeen) {}
 
   private final Object lock;
-  private final Connection c;
+  private final Db db;
 
-  Devices(Object lock, Connection c) {
+  Devices(Object lock, Db db) {
     this.lock = lock;
-    this.c = c;
-  }
-
-  static void create(Statement s) throws SQLException {
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS devices(device TEXT PRIMARY KEY, state TEXT NOT NULL, status TEXT NOT NULL,
-          updated_at TEXT NOT NULL, last_seen TEXT)""");
+    this.db = db;
   }
 
   /** Records a status message; an {@code offline} will keeps the last online status's last-seen time. */
   public void update(String device, String state, String statusJson, Instant at) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("""
+      try (PreparedStatement p = db.c().prepareStatement("""
           INSERT INTO devices(device, state, status, updated_at, last_seen) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT(device) DO UPDATE SET state = excluded.state,
             status = CASE WHEN excluded.state = 'online' THEN excluded.status ELSE devices.status END,
@@ -59,7 +53,7 @@ public final class Devices {
 
   public List<Device> all() throws IOException {
     synchronized (lock) {
-      try (Statement s = c.createStatement();
+      try (Statement s = db.c().createStatement();
           ResultSet r = s.executeQuery("SELECT device, state, status, updated_at, last_seen FROM devices ORDER BY device")) {
         List<Device> out = new ArrayList<>();
         while (r.next()) {

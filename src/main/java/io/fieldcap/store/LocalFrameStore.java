@@ -7,11 +7,14 @@ import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,11 +33,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.sqlite.SQLiteConfig;
 
 /**
- * The store on a local (or shared) filesystem with SQLite metadata. Schema (version 2) of {@code
- * fieldcap.db}:
+ * The server's store around a data folder: metadata in SQLite ({@code DATA/fieldcap.db}) or
+ * PostgreSQL ({@link Db}), images as files in the folder or in an object store ({@link ImageStore}).
+ * Schema (Flyway migrations in {@code db/migration/sqlite} and {@code db/migration/postgresql}):
  *
  * <pre>
  * frames(device, frame_id, seq, captured_at ISO-8601, sha256, bytes, width, height, content_type,
@@ -52,16 +55,16 @@ import org.sqlite.SQLiteConfig;
  * <p>Frames of an imported dataset ({@code fieldcap import --source NAME}) are frames whose device
  * is the source's name, with no pre-labels and the dataset's labels as their first revision.
  *
- * <p>Transfers in progress live in {@code staging/DEVICE/FRAME/}: {@code manifest.json} and one file
- * per chunk received, each written whole by rename. They need no fsync: a staged transfer lost in a
- * crash is only asked for again, and the SHA-256 check guards what is assembled.
+ * <p>Transfers in progress are staged in the data folder ({@link FileStaging}) with SQLite, in the
+ * database ({@link DbStaging}) with PostgreSQL: see {@link Staging}.
  */
 public final class LocalFrameStore implements FrameStore {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private final Path dir;
-  private final Connection c;
+  private final Db db;
   private final ImageStore images;
+  private final Staging staging;
   private final Revisions revisions;
   private final Datasets datasets;
   private final Marks marks;
@@ -69,16 +72,22 @@ public final class LocalFrameStore implements FrameStore {
   private final Devices devices;
   private final Browse browse;
 
-  private LocalFrameStore(Path dir, Connection c, ImageStore images) {
+  private LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
-    this.c = c;
+    this.db = db;
     this.images = images;
-    this.revisions = new Revisions(this, c);
-    this.datasets = new Datasets(this, c);
-    this.marks = new Marks(this, c);
-    this.crawlLog = new CrawlLog(this, c);
-    this.devices = new Devices(this, c);
-    this.browse = new Browse(this, c);
+    this.staging = db.postgres() ? new DbStaging(this, db) : new FileStaging(dir.resolve("staging"));
+    this.revisions = new Revisions(this, db);
+    this.datasets = new Datasets(this, db);
+    this.marks = new Marks(this, db);
+    this.crawlLog = new CrawlLog(this, db);
+    this.devices = new Devices(this, db);
+    this.browse = new Browse(this, db);
+  }
+
+  /** The metadata database (SQLite in the data folder, or PostgreSQL). */
+  public Db db() {
+    return db;
   }
 
   /** The fleet as the server last heard it. */
@@ -116,29 +125,49 @@ public final class LocalFrameStore implements FrameStore {
     return images;
   }
 
-  /** Opens a data folder with the image store it was set up with ({@code DATA/store.json}; files when there is none). */
+  /** Opens a data folder with the image store and database it was set up with ({@code DATA/store.json}, {@code DATA/database.json}). */
   public static LocalFrameStore open(Path dir) throws IOException {
-    return open(dir, null);
+    return open(dir, null, null);
+  }
+
+  /** {@link #open(Path, io.fieldcap.config.ObjectStoreConfig, String)} with the database the folder records. */
+  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3) throws IOException {
+    return open(dir, s3, null);
   }
 
   /**
    * Opens a data folder; with {@code s3} (the server's {@code server.store: s3://...}) images go to that
    * object store, which is recorded in {@code DATA/store.json} so that every command reading this
-   * folder finds them. A folder whose images are files, or in another bucket, is not switched over.
+   * folder finds them; with {@code database} ({@code server.database: postgresql://...}) the metadata
+   * is in that database, recorded in {@code DATA/database.json} (without a password) likewise. A folder
+   * whose images are files, or in another bucket, is not switched over; nor one whose metadata is in
+   * SQLite ({@code fieldcap server migrate} moves it) or in another database.
    */
-  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3) throws IOException {
+  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3, String database) throws IOException {
+    Db.check(database);
     Files.createDirectories(dir);
     io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
-    if (s3 != null && recorded == null && Files.exists(dir.resolve("fieldcap.db")) && hasFrames(dir)) {
+    String recordedDb = StoreFile.readDatabase(dir);
+    boolean sqliteFrames = Files.exists(dir.resolve("fieldcap.db")) && hasFrames(dir);
+    if (s3 != null && recorded == null && sqliteFrames && recordedDb == null) {
       throw new IOException(dir + " keeps its images as files; it cannot be switched to " + s3.describe()
-          + " in place (start a new data folder for the object store)");
+          + " in place (start a new data folder for the object store, or fieldcap server migrate)");
     }
     if (s3 != null && recorded != null && !(recorded.bucket().equals(s3.bucket()) && recorded.prefix().equals(s3.prefix()))) {
       throw new IOException(dir + " keeps its images in " + recorded.describe() + ", not " + s3.describe());
     }
+    boolean wantsPg = Db.isPostgres(database);
+    if (database != null && !wantsPg && recordedDb != null) {
+      throw new IOException(dir + " keeps its metadata in " + recordedDb + ", not in SQLite (server.database: " + database + ")");
+    }
+    if (wantsPg && recordedDb == null && sqliteFrames) {
+      throw new IOException(dir + " keeps its metadata in SQLite (fieldcap.db); move it to " + Db.Target.parse(database).describe()
+          + " with: fieldcap server migrate --from sqlite:" + dir + " --to " + Db.Target.parse(database).describe());
+    }
     if (s3 != null) {
       recorded = s3;
     }
+    String useDb = wantsPg ? database : recordedDb;
     ImageStore images;
     try {
       images = recorded == null ? new FileImages(dir) : new S3Images(recorded, dir.resolve("cache"));
@@ -150,7 +179,7 @@ public final class LocalFrameStore implements FrameStore {
           + " run fieldcap-server.jar (the device jar leaves it out)", e);
     }
     try {
-      return openWith(dir, images);
+      return openWith(dir, images, useDb);
     } catch (IOException | RuntimeException e) {
       images.close();
       throw e;
@@ -167,48 +196,26 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
-  private static LocalFrameStore openWith(Path dir, ImageStore images) throws IOException {
+  private static LocalFrameStore openWith(Path dir, ImageStore images, String database) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("staging"));
     deleteTree(dir.resolve("tmp")); // frames being assembled when the last server stopped: never acked
     Files.createDirectories(dir.resolve("tmp"));
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    cfg.setBusyTimeout(30_000);
+    Db db;
     try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fieldcap.db"), cfg.toProperties());
-      try (Statement s = c.createStatement()) {
-        s.executeUpdate("""
-            CREATE TABLE IF NOT EXISTS frames(
-              device TEXT NOT NULL, frame_id TEXT NOT NULL, seq INTEGER NOT NULL, captured_at TEXT NOT NULL,
-              sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-              content_type TEXT NOT NULL, model TEXT, labels TEXT, meta TEXT, path TEXT NOT NULL,
-              received_at TEXT NOT NULL, PRIMARY KEY (device, frame_id))""");
-        s.executeUpdate("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_id ON frames(frame_id)");
-        Revisions.create(s);
-        Datasets.create(s);
-        Marks.create(s);
-        CrawlLog.create(s);
-        Devices.create(s);
-        // the web app's pages, newest first: read backwards, this index gives (captured_at, device, frame_id) all descending
-        s.executeUpdate("DROP INDEX IF EXISTS frames_by_time");
-        s.executeUpdate("CREATE INDEX IF NOT EXISTS frames_by_capture ON frames(captured_at, device, frame_id)");
-        s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')");
-      }
-      return new LocalFrameStore(dir, c, images);
-    } catch (SQLException e) {
-      throw new IOException("cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage(), e);
+      db = Db.open(database, dir);
+    } catch (IOException e) {
+      throw new IOException(database == null ? "cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage()
+          : e.getMessage(), e);
     }
+    if (db.postgres()) {
+      StoreFile.writeDatabase(dir, db.describe()); // once it answered, as store.json
+    }
+    return new LocalFrameStore(dir, db, images);
   }
 
   public Path dir() {
     return dir;
-  }
-
-  private Path stagingDir(String device, String frameId) {
-    return dir.resolve("staging").resolve(device).resolve(frameId);
   }
 
   @Override
@@ -218,7 +225,7 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public synchronized String storedSha256(String device, String frameId) throws IOException {
-    try (PreparedStatement p = c.prepareStatement("SELECT sha256 FROM frames WHERE device = ? AND frame_id = ?")) {
+    try (PreparedStatement p = db.c().prepareStatement("SELECT sha256 FROM frames WHERE device = ? AND frame_id = ?")) {
       p.setString(1, device);
       p.setString(2, frameId);
       try (ResultSet r = p.executeQuery()) {
@@ -235,82 +242,44 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized void stage(Manifest m) throws IOException {
-    Manifest old = staged(m.deviceId(), m.frameId());
-    if (old != null && old.equals(m)) {
-      return;
-    }
-    Path d = stagingDir(m.deviceId(), m.frameId());
-    if (old != null) {
-      deleteTree(d); // a different manifest under the same id: its chunks are not ours
-    }
-    Files.createDirectories(d);
-    Path tmp = d.resolve("manifest.json." + UUID.randomUUID() + ".part");
-    Files.write(tmp, Codec.encode(m));
-    Files.move(tmp, d.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  public void stage(Manifest m) throws IOException {
+    staging.stage(m);
   }
 
   @Override
   public Manifest staged(String device, String frameId) throws IOException {
-    Path f = stagingDir(device, frameId).resolve("manifest.json");
-    try {
-      return Codec.JSON.readValue(Files.readAllBytes(f), Manifest.class);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return null;
-    }
+    return staging.staged(device, frameId);
   }
 
   @Override
   public void putChunk(String device, String frameId, int index, byte[] data) throws IOException {
-    Path d = Files.createDirectories(stagingDir(device, frameId));
-    Path tmp = d.resolve(index + "." + UUID.randomUUID() + ".part");
-    Files.write(tmp, data);
-    Files.move(tmp, d.resolve(Integer.toString(index)), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    staging.putChunk(device, frameId, index, data);
   }
 
   @Override
-  public List<Integer> missingChunks(Manifest m) {
-    Path d = stagingDir(m.deviceId(), m.frameId());
-    List<Integer> missing = new ArrayList<>();
-    for (int i = 0; i < m.chunks(); i++) {
-      if (!Files.isRegularFile(d.resolve(Integer.toString(i)))) {
-        missing.add(i);
-      }
-    }
-    return missing;
+  public List<Integer> missingChunks(Manifest m) throws IOException {
+    return staging.missingChunks(m);
   }
 
   @Override
   public boolean hasChunk(String device, String frameId, int index) {
-    return Files.isRegularFile(stagingDir(device, frameId).resolve(Integer.toString(index)));
+    return staging.hasChunk(device, frameId, index);
   }
 
   @Override
   public Assembled assemble(Manifest m) throws IOException {
-    Path d = stagingDir(m.deviceId(), m.frameId());
     Path tmp = dir.resolve("tmp").resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
     MessageDigest sha = sha256();
-    long n = 0;
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-      for (int i = 0; i < m.chunks(); i++) {
-        try (FileChannel in = FileChannel.open(d.resolve(Integer.toString(i)), StandardOpenOption.READ)) {
-          while (in.read(buf.clear()) > 0) {
-            buf.flip();
-            sha.update(buf.duplicate());
-            n += buf.remaining();
-            while (buf.hasRemaining()) {
-              out.write(buf);
-            }
-          }
-        }
-      }
-      out.force(true);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha);
+      staging.copyChunks(m, out);
+      out.flush();
+      ch.force(true);
+      return new Assembled(tmp, ch.size(), HexFormat.of().formatHex(sha.digest()));
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    return new Assembled(tmp, n, HexFormat.of().formatHex(sha.digest()));
   }
 
   private static MessageDigest sha256() {
@@ -354,10 +323,10 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   private synchronized Outcome record(Manifest m, String rel, Instant receivedAt) throws IOException {
-    try (PreparedStatement p = c.prepareStatement("""
-        INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                                     model, labels, meta, path, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+    try (PreparedStatement p = db.c().prepareStatement("""
+        INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                           model, labels, meta, path, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
       p.setString(1, m.deviceId());
       p.setString(2, m.frameId());
       p.setLong(3, m.seq());
@@ -392,8 +361,8 @@ public final class LocalFrameStore implements FrameStore {
   public synchronized void insertSynthetic(String device, int n, Instant start, String rel, String sha256, long bytes,
       int width, int height, LabelSet labels) throws IOException {
     try {
-      c.setAutoCommit(false);
-      try (PreparedStatement p = c.prepareStatement("""
+      db.c().setAutoCommit(false);
+      try (PreparedStatement p = db.c().prepareStatement("""
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)""")) {
@@ -420,17 +389,17 @@ public final class LocalFrameStore implements FrameStore {
         }
         p.executeBatch();
       }
-      c.commit();
+      db.c().commit();
     } catch (SQLException e) {
       try {
-        c.rollback();
+        db.c().rollback();
       } catch (SQLException ignored) {
         // the insert failed already
       }
       throw new IOException("cannot insert synthetic frames: " + e.getMessage(), e);
     } finally {
       try {
-        c.setAutoCommit(true);
+        db.c().setAutoCommit(true);
       } catch (SQLException ignored) {
         // closing anyway
       }
@@ -439,35 +408,25 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public void dropStaged(String device, String frameId) throws IOException {
-    deleteTree(stagingDir(device, frameId));
+    staging.drop(device, frameId);
   }
 
   @Override
   public int expireStaged(Instant cutoff) throws IOException {
-    int n = 0;
-    try (Stream<Path> devices = Files.list(dir.resolve("staging"))) {
-      for (Path dev : (Iterable<Path>) devices::iterator) {
-        try (Stream<Path> frames = Files.list(dev)) {
-          for (Path f : (Iterable<Path>) frames::iterator) {
-            if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
-              deleteTree(f);
-              n++;
-            }
-          }
-        }
-      }
-    }
-    return n;
+    return staging.expire(cutoff);
   }
 
   /** The newest revision of each frame joined to it: what {@link #forEach} and {@link #frame} read. */
-  static final String SELECT = """
-      SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
-             f.received_at, r.labels, r.rev,
-             (SELECT group_concat(kind) FROM (SELECT kind FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id
-                                              ORDER BY kind))
-      FROM frames f LEFT JOIN revisions r ON r.device = f.device AND r.frame_id = f.frame_id
-        AND r.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)""";
+  String select() {
+    return """
+        SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
+               f.received_at, r.labels, r.rev,
+               (SELECT %s FROM (SELECT kind FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id
+                                                ORDER BY kind) AS k)
+        FROM frames f LEFT JOIN revisions r ON r.device = f.device AND r.frame_id = f.frame_id
+          AND r.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)"""
+        .formatted(db.groupConcat("kind"));
+  }
 
   StoredFrame row(ResultSet r) throws SQLException, IOException {
     String labels = r.getString(9);
@@ -483,8 +442,8 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public synchronized void forEach(Consumer<StoredFrame> action) throws IOException {
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(SELECT + " ORDER BY f.device, f.captured_at, f.frame_id")) {
+    try (Statement s = db.c().createStatement();
+        ResultSet r = s.executeQuery(select() + " ORDER BY f.device, f.captured_at, f.frame_id")) {
       while (r.next()) {
         action.accept(row(r));
       }
@@ -511,7 +470,7 @@ public final class LocalFrameStore implements FrameStore {
    * @return false when the frame has pre-labels already (or is not here)
    */
   public synchronized boolean setPrelabels(String device, String frameId, LabelSet labels) throws IOException {
-    try (PreparedStatement p = c.prepareStatement(
+    try (PreparedStatement p = db.c().prepareStatement(
         "UPDATE frames SET labels = ?, model = ? WHERE device = ? AND frame_id = ? AND labels IS NULL")) {
       p.setString(1, Codec.JSON.writeValueAsString(labels));
       p.setString(2, labels.model());
@@ -525,7 +484,7 @@ public final class LocalFrameStore implements FrameStore {
 
   /** One frame with its newest revision, or null. */
   public synchronized StoredFrame frame(String device, String frameId) throws IOException {
-    try (PreparedStatement p = c.prepareStatement(SELECT + " WHERE f.device = ? AND f.frame_id = ?")) {
+    try (PreparedStatement p = db.c().prepareStatement(select() + " WHERE f.device = ? AND f.frame_id = ?")) {
       p.setString(1, device);
       p.setString(2, frameId);
       try (ResultSet r = p.executeQuery()) {
@@ -548,7 +507,7 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   private List<String> strings(String sql, String... args) throws IOException {
-    try (PreparedStatement p = c.prepareStatement(sql)) {
+    try (PreparedStatement p = db.c().prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         p.setString(i + 1, args[i]);
       }
@@ -583,10 +542,10 @@ public final class LocalFrameStore implements FrameStore {
       ch.force(true);
     }
     images.put(rel, tmp, sha256);
-    try (PreparedStatement p = c.prepareStatement("""
-        INSERT OR IGNORE INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                                     model, labels, meta, path, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)""")) {
+    try (PreparedStatement p = db.c().prepareStatement("""
+        INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                           model, labels, meta, path, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
       p.setString(1, source);
       p.setString(2, frameId);
       p.setLong(3, seq);
@@ -605,7 +564,7 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
-  private static void deleteTree(Path d) throws IOException {
+  static void deleteTree(Path d) throws IOException {
     if (!Files.exists(d)) {
       return;
     }
@@ -618,11 +577,7 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public synchronized void close() {
-    try {
-      c.close();
-    } catch (SQLException e) {
-      // closing anyway
-    }
+    db.close();
     images.close();
   }
 }

@@ -30,22 +30,11 @@ public final class Marks {
   public record Measured(String device, String frameId, Look look) {}
 
   private final Object lock;
-  private final Connection c;
+  private final Db db;
 
-  Marks(Object lock, Connection c) {
+  Marks(Object lock, Db db) {
     this.lock = lock;
-    this.c = c;
-  }
-
-  static void create(Statement s) throws SQLException {
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS looks(device TEXT NOT NULL, frame_id TEXT NOT NULL, hash TEXT, sharpness REAL,
-          brightness REAL, contrast REAL, problem TEXT, PRIMARY KEY (device, frame_id))""");
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS marks(device TEXT NOT NULL, frame_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
-          grp TEXT, run INTEGER NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (device, frame_id, kind))""");
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS clean_runs(run INTEGER PRIMARY KEY, created_at TEXT NOT NULL, summary TEXT)""");
+    this.db = db;
   }
 
   /** Work on the marks and looks. */
@@ -60,9 +49,9 @@ public final class Marks {
   public <T> T transaction(Work<T> work) throws IOException {
     synchronized (lock) {
       try {
-        c.setAutoCommit(false);
+        db.c().setAutoCommit(false);
         T t = work.run();
-        c.commit();
+        db.c().commit();
         return t;
       } catch (SQLException e) {
         rollback();
@@ -72,7 +61,7 @@ public final class Marks {
         throw e;
       } finally {
         try {
-          c.setAutoCommit(true);
+          db.c().setAutoCommit(true);
         } catch (SQLException ignored) {
           // closing anyway
         }
@@ -82,7 +71,7 @@ public final class Marks {
 
   private void rollback() {
     try {
-      c.rollback();
+      db.c().rollback();
     } catch (SQLException ignored) {
       // failed already
     }
@@ -91,9 +80,10 @@ public final class Marks {
   /** Records a frame's look (replacing an earlier one). */
   public void record(String device, String frameId, Look l) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("""
-          INSERT OR REPLACE INTO looks(device, frame_id, hash, sharpness, brightness, contrast, problem)
-          VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+      try (PreparedStatement p = db.c().prepareStatement("""
+          INSERT INTO looks(device, frame_id, hash, sharpness, brightness, contrast, problem) VALUES (?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (device, frame_id) DO UPDATE SET hash = excluded.hash, sharpness = excluded.sharpness,
+            brightness = excluded.brightness, contrast = excluded.contrast, problem = excluded.problem""")) {
         p.setString(1, device);
         p.setString(2, frameId);
         p.setString(3, l.hash());
@@ -111,7 +101,7 @@ public final class Marks {
   /** Every look recorded, in (device, frame id) order. */
   public void forEach(Consumer<Measured> action) throws IOException {
     synchronized (lock) {
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+      try (Statement s = db.c().createStatement(); ResultSet r = s.executeQuery("""
           SELECT device, frame_id, hash, sharpness, brightness, contrast, problem FROM looks ORDER BY device, frame_id""")) {
         while (r.next()) {
           action.accept(new Measured(r.getString(1), r.getString(2),
@@ -126,10 +116,9 @@ public final class Marks {
   /** Starts a clean run: its number, which its marks carry. */
   public int startRun(Instant at) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO clean_runs(created_at) VALUES (?)")) {
+      try (PreparedStatement p = db.c().prepareStatement("INSERT INTO clean_runs(created_at) VALUES (?) RETURNING run")) {
         p.setString(1, at.toString());
-        p.executeUpdate();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT last_insert_rowid()")) {
+        try (ResultSet r = p.executeQuery()) {
           r.next();
           return r.getInt(1);
         }
@@ -142,7 +131,7 @@ public final class Marks {
   /** Records what a run did. */
   public void finishRun(int run, String summary) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("UPDATE clean_runs SET summary = ? WHERE run = ?")) {
+      try (PreparedStatement p = db.c().prepareStatement("UPDATE clean_runs SET summary = ? WHERE run = ?")) {
         p.setString(1, summary);
         p.setInt(2, run);
         p.executeUpdate();
@@ -156,8 +145,9 @@ public final class Marks {
   public boolean mark(String device, String frameId, String kind, String reason, String group, int run, Instant at)
       throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("""
-          INSERT OR IGNORE INTO marks(device, frame_id, kind, reason, grp, run, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+      try (PreparedStatement p = db.c().prepareStatement("""
+          INSERT INTO marks(device, frame_id, kind, reason, grp, run, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (device, frame_id, kind) DO NOTHING""")) {
         p.setString(1, device);
         p.setString(2, frameId);
         p.setString(3, kind);
@@ -175,7 +165,7 @@ public final class Marks {
   /** Removes one kind of mark from a frame (a reviewer taking back a rejection or a flag); whether there was one. */
   public boolean unmark(String device, String frameId, String kind) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM marks WHERE device = ? AND frame_id = ? AND kind = ?")) {
+      try (PreparedStatement p = db.c().prepareStatement("DELETE FROM marks WHERE device = ? AND frame_id = ? AND kind = ?")) {
         p.setString(1, device);
         p.setString(2, frameId);
         p.setString(3, kind);
@@ -192,7 +182,7 @@ public final class Marks {
   /** Every mark, by kind, group and frame. */
   public List<Mark> marks() throws IOException {
     synchronized (lock) {
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+      try (Statement s = db.c().createStatement(); ResultSet r = s.executeQuery(
           "SELECT device, frame_id, kind, reason, grp, run FROM marks ORDER BY kind, grp, device, frame_id")) {
         List<Mark> out = new ArrayList<>();
         while (r.next()) {
@@ -212,7 +202,7 @@ public final class Marks {
    */
   public int undo(boolean all) throws IOException {
     synchronized (lock) {
-      try (Statement s = c.createStatement()) {
+      try (Statement s = db.c().createStatement()) {
         // clean's marks only: a reviewer's (run 0: rejected, flagged) are taken back in the web app
         if (all) {
           return s.executeUpdate("DELETE FROM marks WHERE run > 0");

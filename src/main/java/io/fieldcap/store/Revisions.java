@@ -32,18 +32,11 @@ public final class Revisions {
       String tool, Instant createdAt) {}
 
   private final Object lock;
-  private final Connection c;
+  private final Db db;
 
-  Revisions(Object lock, Connection c) {
+  Revisions(Object lock, Db db) {
     this.lock = lock;
-    this.c = c;
-  }
-
-  static void create(Statement s) throws SQLException {
-    s.executeUpdate("""
-        CREATE TABLE IF NOT EXISTS revisions(
-          device TEXT NOT NULL, frame_id TEXT NOT NULL, rev INTEGER NOT NULL, labels TEXT NOT NULL, digest TEXT NOT NULL,
-          author TEXT, origin TEXT, tool TEXT, created_at TEXT NOT NULL, PRIMARY KEY (device, frame_id, rev))""");
+    this.db = db;
   }
 
   /** The SHA-256 of the labels' JSON: equal labels, equal digests (the model name left out). */
@@ -65,7 +58,7 @@ public final class Revisions {
       try {
         int newest = 0;
         String newestDigest = null;
-        try (PreparedStatement p = c.prepareStatement(
+        try (PreparedStatement p = db.c().prepareStatement(
             "SELECT rev, digest FROM revisions WHERE device = ? AND frame_id = ? ORDER BY rev DESC LIMIT 1")) {
           p.setString(1, device);
           p.setString(2, frameId);
@@ -79,7 +72,7 @@ public final class Revisions {
         if (digest.equals(newestDigest)) {
           return 0;
         }
-        try (PreparedStatement p = c.prepareStatement(
+        try (PreparedStatement p = db.c().prepareStatement(
             "SELECT 1 FROM revisions WHERE device = ? AND frame_id = ? AND digest = ? AND origin = ?")) {
           p.setString(1, device);
           p.setString(2, frameId);
@@ -91,7 +84,7 @@ public final class Revisions {
             }
           }
         }
-        try (PreparedStatement p = c.prepareStatement("""
+        try (PreparedStatement p = db.c().prepareStatement("""
             INSERT INTO revisions(device, frame_id, rev, labels, digest, author, origin, tool, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
           p.setString(1, device);
@@ -115,7 +108,7 @@ public final class Revisions {
   /** Every revision of a frame, oldest first. */
   public List<Revision> of(String device, String frameId) throws IOException {
     synchronized (lock) {
-      try (PreparedStatement p = c.prepareStatement("""
+      try (PreparedStatement p = db.c().prepareStatement("""
           SELECT rev, labels, author, origin, tool, created_at FROM revisions WHERE device = ? AND frame_id = ? ORDER BY rev""")) {
         p.setString(1, device);
         p.setString(2, frameId);
@@ -136,8 +129,8 @@ public final class Revisions {
   /** How many frames have at least one revision. */
   public int reviewedFrames() throws IOException {
     synchronized (lock) {
-      try (Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT device, frame_id FROM revisions)")) {
+      try (Statement s = db.c().createStatement();
+          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM (SELECT DISTINCT device, frame_id FROM revisions) AS reviewed")) {
         return r.next() ? r.getInt(1) : 0;
       } catch (SQLException e) {
         throw new IOException(e.getMessage(), e);

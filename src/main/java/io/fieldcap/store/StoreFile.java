@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code DATA/store.json}: where a data folder's images live when not in {@code DATA/images}, so that
- * every command given {@code --data-dir} (export, import, clean, the web app) finds them. Never holds
- * credentials: those come from the AWS environment of whoever runs the command.
+ * {@code DATA/store.json}: where a data folder's images live when not in {@code DATA/images}; and
+ * {@code DATA/database.json}: where its metadata lives when not in {@code DATA/fieldcap.db}. So every
+ * command given {@code --data-dir} (export, import, clean, the web app) finds both. Never holds
+ * credentials: those come from the AWS and PostgreSQL environment ({@code PGPASSWORD}, {@code
+ * ~/.pgpass}) of whoever runs the command.
  */
 final class StoreFile {
   private StoreFile() {}
@@ -43,5 +45,28 @@ final class StoreFile {
     Path tmp = dir.resolve("store.json.tmp");
     Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     Files.move(tmp, dir.resolve("store.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The PostgreSQL database the folder's metadata is in, or null (SQLite in the folder). */
+  static String readDatabase(Path dir) throws IOException {
+    Path f = dir.resolve("database.json");
+    if (!Files.exists(f)) {
+      return null;
+    }
+    JsonNode n = Codec.JSON.readTree(f.toFile());
+    String url = n.path("url").asText("");
+    if (!"postgresql".equals(n.path("type").asText()) || !Db.isPostgres(url)) {
+      throw new IOException(f + ": expected {\"type\": \"postgresql\", \"url\": \"postgresql://...\"}");
+    }
+    return url;
+  }
+
+  static void writeDatabase(Path dir, String url) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "postgresql");
+    m.put("url", url);
+    Path tmp = dir.resolve("database.json.tmp");
+    Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    Files.move(tmp, dir.resolve("database.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }
