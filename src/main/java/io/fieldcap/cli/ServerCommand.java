@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fieldcap server}: the ingest server. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = ServerMigrateCommand.class,
     description = {"Run the ingest server: receive frames over MQTT, verify and store them, ack them.",
         "Runs until SIGTERM or Ctrl-C."})
 final class ServerCommand implements Callable<Integer> {

@@ -132,7 +132,7 @@ public final class Crawler {
     if (!r.allows(path)) {
       return new String[] {"refused", "robots.txt of " + host + " disallows it", null};
     }
-    Path tmp = store.dir().resolve("tmp").resolve("crawl." + UUID.randomUUID() + ".part");
+    Path tmp = store.tmp().resolve("crawl." + UUID.randomUUID() + ".part");
     try {
       HttpResponse<InputStream> resp = null;
       String lastError = null;

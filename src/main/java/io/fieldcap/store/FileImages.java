@@ -40,6 +40,12 @@ final class FileImages implements ImageStore {
   }
 
   @Override
+  public boolean holds(String key, String sha256) throws IOException {
+    Path f = dir.resolve(key);
+    return Files.isRegularFile(f) && io.fieldcap.model.Sha256.file(f).equals(sha256);
+  }
+
+  @Override
   public String describe() {
     return "file:" + dir.resolve("images");
   }

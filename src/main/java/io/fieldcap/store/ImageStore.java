@@ -21,6 +21,9 @@ public interface ImageStore extends AutoCloseable {
   /** The image as a local file, fetched first when it is not here. */
   Path fetched(String key) throws IOException;
 
+  /** Whether the store holds {@code key} with these bytes (by their SHA-256): what a resumed migration skips. */
+  boolean holds(String key, String sha256) throws IOException;
+
   /** {@code file:DIR} or {@code s3://bucket/prefix at endpoint}, for log lines. */
   String describe();
 

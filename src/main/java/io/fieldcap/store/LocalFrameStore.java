@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +61,7 @@ public final class LocalFrameStore implements FrameStore {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private final Path dir;
+  private final Path tmp;
   private final Db db;
   private final ImageStore images;
   private final Staging staging;
@@ -74,6 +74,7 @@ public final class LocalFrameStore implements FrameStore {
 
   private LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
+    this.tmp = dir.resolve("tmp").resolve(UUID.randomUUID().toString());
     this.db = db;
     this.images = images;
     this.staging = db.postgres() ? new DbStaging(this, db) : new FileStaging(dir.resolve("staging"));
@@ -199,8 +200,7 @@ public final class LocalFrameStore implements FrameStore {
   private static LocalFrameStore openWith(Path dir, ImageStore images, String database) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("staging"));
-    deleteTree(dir.resolve("tmp")); // frames being assembled when the last server stopped: never acked
-    Files.createDirectories(dir.resolve("tmp"));
+    clearStaleTmp(dir.resolve("tmp"));
     Db db;
     try {
       db = Db.open(database, dir);
@@ -216,6 +216,35 @@ public final class LocalFrameStore implements FrameStore {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * This process's folder for files being written ({@code DATA/tmp/UUID}): servers sharing a data
+   * folder each have their own, so that one starting never deletes what another is assembling.
+   */
+  public Path tmp() throws IOException {
+    return Files.createDirectories(tmp);
+  }
+
+  /**
+   * Deletes what was left in {@code DATA/tmp} by processes that ended (files being assembled, never
+   * acked): loose files, and folders untouched for an hour (a running server's folder changes with
+   * every frame it assembles; one idle longer is recreated when next needed).
+   */
+  private static void clearStaleTmp(Path root) throws IOException {
+    Files.createDirectories(root);
+    Instant stale = Instant.now().minus(java.time.Duration.ofHours(1));
+    try (Stream<Path> entries = Files.list(root)) {
+      for (Path e : (Iterable<Path>) entries::iterator) {
+        try {
+          if (!Files.isDirectory(e) || Files.getLastModifiedTime(e).toInstant().isBefore(stale)) {
+            deleteTree(e);
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // another server cleared it at the same moment
+        }
+      }
+    }
   }
 
   @Override
@@ -268,7 +297,7 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public Assembled assemble(Manifest m) throws IOException {
-    Path tmp = dir.resolve("tmp").resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
+    Path tmp = tmp().resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
     MessageDigest sha = sha256();
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha);
@@ -292,7 +321,7 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
-    Path tmp = dir.resolve("tmp").resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
+    Path tmp = tmp().resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(image);
       while (b.hasRemaining()) {
@@ -536,7 +565,7 @@ public final class LocalFrameStore implements FrameStore {
     }
     String ext = contentType.equals("image/png") ? ".png" : ".jpg";
     String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
-    Path tmp = dir.resolve("tmp").resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
+    Path tmp = tmp().resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
     Files.copy(file, tmp);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);
@@ -564,20 +593,46 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
+  /** Deletes a folder and what is in it; what is already gone (another process deleting too) is no error. */
   static void deleteTree(Path d) throws IOException {
     if (!Files.exists(d)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(d)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
+    Files.walkFileTree(d, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+        Files.deleteIfExists(f);
+        return java.nio.file.FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
   }
+
 
   @Override
   public synchronized void close() {
     db.close();
     images.close();
+    try {
+      deleteTree(tmp);
+    } catch (IOException e) {
+      // cleared at the next start
+    }
   }
 }

@@ -117,6 +117,24 @@ public final class S3Images implements ImageStore {
   }
 
   @Override
+  public boolean holds(String key, String sha256) throws IOException {
+    try {
+      HeadObjectResponse h = client.headObject(r -> r.bucket(s.bucket()).key(objectKey(key)));
+      return sha256.equals(h.metadata().get("sha256"));
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw new IOException(s.describe() + ": cannot look up " + objectKey(key) + ": " + e.awsErrorDetails().errorMessage()
+          + " (HTTP " + e.statusCode() + ")", e);
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      throw new IOException(s.describe() + ": cannot look up " + objectKey(key) + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Path path(String key) {
     return cache.resolve(key);
   }

@@ -85,8 +85,8 @@ class LocalFrameStoreTest {
         assertThat(a.sha256()).isEqualTo(Sha256.hex(data));
         assertThat(a.open().readAllBytes()).isEqualTo(data);
       }
-      try (var files = Files.list(tmp.resolve("tmp"))) {
-        assertThat(files.count()).as("the discarded assembly is gone").isZero();
+      try (var files = Files.walk(tmp.resolve("tmp"))) {
+        assertThat(files.filter(Files::isRegularFile).count()).as("the discarded assembly is gone").isZero();
       }
       try (Assembled a = s.assemble(m)) {
         assertThat(s.commit(m, a, Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
@@ -98,8 +98,15 @@ class LocalFrameStoreTest {
       assertThat(tmp.resolve("images/cam/2026-11-29/" + m.frameId() + ".jpg")).as("left as it was").hasBinaryContent(data);
     }
     Files.writeString(tmp.resolve("tmp/left-by-a-crash.part"), "x");
+    Path crashed = Files.createDirectories(tmp.resolve("tmp/a-server-that-was-killed"));
+    Files.writeString(crashed.resolve("frame.part"), "x");
+    Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path running = Files.createDirectories(tmp.resolve("tmp/a-server-still-running"));
+    Files.writeString(running.resolve("frame.part"), "x");
     try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
       assertThat(tmp.resolve("tmp/left-by-a-crash.part")).as("never acked: removed at start").doesNotExist();
+      assertThat(crashed).as("a killed server's folder").doesNotExist();
+      assertThat(running.resolve("frame.part")).as("another server sharing the folder is assembling it").exists();
     }
   }
 }

@@ -6,6 +6,7 @@ import io.fieldcap.model.Sha256;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.Closer;
 import io.fieldcap.testing.Mosquitto;
+import io.fieldcap.testing.PgServer;
 import io.fieldcap.testing.S3Server;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Path;
@@ -22,8 +23,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The scaled-out server side as processes: two agents, each on its own broker; three servers, each
- * subscribed to both brokers, sharing one data folder and keeping images in an S3 bucket; one server
- * SIGKILLed mid-transfer. Every frame of both devices ends up stored once, its object intact.
+ * subscribed to both brokers, keeping images in an S3 bucket and metadata either in one shared data
+ * folder (SQLite) or in PostgreSQL (each server with a data folder of its own, as on separate
+ * machines); one server SIGKILLed mid-transfer. Every frame of both devices ends up stored once, its
+ * object intact.
  */
 class ScaleOutIT {
   @TempDir Path tmp;
@@ -36,6 +39,19 @@ class ScaleOutIT {
 
   @Test
   void twoAgentsTwoBrokersThreeServersOneKilled_everyFrameStoredOnceInTheBucket() throws Exception {
+    scaleOut(null);
+  }
+
+  @Test
+  void theSameWithMetadataInPostgresAndNothingSharedButTheDatabaseAndTheBucket() throws Exception {
+    PgServer pg = PgServer.start();
+    cleanup.add(pg);
+    scaleOut(pg);
+    assertThat(pg.query("SELECT count(*), count(DISTINCT (device, frame_id)) FROM frames")).containsExactly("80|80");
+    assertThat(pg.query("SELECT count(*) FROM staged_chunks")).as("every staged chunk assembled and dropped").containsExactly("0");
+  }
+
+  private void scaleOut(PgServer pg) throws Exception {
     S3Server s3 = S3Server.start(tmp.resolve("s3"));
     cleanup.add(s3);
     Mosquitto a = Mosquitto.plain(tmp.resolve("a")).start();
@@ -47,9 +63,11 @@ class ScaleOutIT {
     Path data = tmp.resolve("data");
     List<ChildProcess> servers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ChildProcess s = ChildProcess.fieldcapServerJar(env, "server", "--broker", a.uri(), "--data-dir", data.toString(),
+      ChildProcess s = ChildProcess.fieldcapServerJar(env, "server", "--broker", a.uri(),
+          "--data-dir", (pg == null ? data : tmp.resolve("data-" + i)).toString(),
           "--set", "server.brokers=" + a.uri() + "," + b.uri(), "--set", "server.store=s3://" + s3.bucket + "/scale",
-          "--set", "server.s3.endpoint=" + s3.endpoint, "--set", "server.s3.region=" + s3.region);
+          "--set", "server.s3.endpoint=" + s3.endpoint, "--set", "server.s3.region=" + s3.region,
+          "--set", "server.database=" + (pg == null ? "sqlite:" : pg.url));
       cleanup.add(s);
       servers.add(s);
     }
@@ -73,7 +91,7 @@ class ScaleOutIT {
     java.io.IOException last = null;
     while (System.nanoTime() < deadline) {
       frames.clear();
-      try (LocalFrameStore store = LocalFrameStore.open(data)) {
+      try (LocalFrameStore store = LocalFrameStore.open(pg == null ? data : tmp.resolve("data-1"))) {
         store.forEach(f -> frames.add(f.withLabels(null)));
       } catch (java.io.IOException e) {
         last = e;
