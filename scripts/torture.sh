@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # The reliability torture harness with more cycles than CI runs, then the table of docs/reliability.md.
-#   scripts/torture.sh [agent|server|broker|crashpoints|outage|damage|all] [CYCLES]
+#   scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|all] [CYCLES]
 #   TORTURE_SEED=123 scripts/torture.sh agent 1000     # replay a failing run's random moments
-# Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc). Results: target/reliability/results.jsonl
+# Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc, postgresql). Results: target/reliability/results.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 cycles=${2:-100}
 case "$what" in
   agent) it='TortureIT#agentKilled*' ;;
-  server) it='TortureIT#serverKilled*' ;;
+  server) it='TortureIT#serverKilledMidTransfer' ;;
+  server-scaled) it='TortureIT#serverKilledMidTransferWithPostgres*' ;;
+  postgres) it='TortureIT#postgresKilled*' ;;
   broker) it='TortureIT#brokerRestarted*' ;;
   crashpoints) it='TortureIT#crashBetween*' ;;
   outage) it='OutageIT' ;;
   damage) it='DamageIT' ;;
   all) it='TortureIT,OutageIT,DamageIT' ;;
-  *) echo "usage: scripts/torture.sh [agent|server|broker|crashpoints|outage|damage|all] [CYCLES]" >&2; exit 2 ;;
+  *) echo "usage: scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|all] [CYCLES]" >&2; exit 2 ;;
 esac
 rm -f target/reliability/results.jsonl
 mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dtorture.cycles="$cycles" \

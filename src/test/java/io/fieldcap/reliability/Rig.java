@@ -46,6 +46,7 @@ final class Rig implements AutoCloseable {
   private ChildProcess server;
   /** With an object store: the servers keep images there (fieldcap-server.jar) and the tally reads them back from it. */
   private io.fieldcap.testing.S3Server s3;
+  private io.fieldcap.testing.PgServer pg;
   private final StringBuilder log = new StringBuilder();
 
   Rig(Path dir, int frames) throws Exception {
@@ -98,18 +99,29 @@ final class Rig implements AutoCloseable {
 
   ChildProcess startServer(Map<String, String> env) throws IOException {
     keepLog(server, "server");
+    String database = "server.database=" + (pg == null ? "sqlite:" : pg.url);
     if (s3 != null) {
       Map<String, String> all = new LinkedHashMap<>(env);
       all.put("AWS_ACCESS_KEY_ID", s3.accessKey);
       all.put("AWS_SECRET_ACCESS_KEY", s3.secretKey);
       server = ChildProcess.fieldcapServerJar(all, "server", "--broker", broker.uri(), "--data-dir", data.toString(),
           "--set", "server.staging-timeout=10m", "--set", "server.store=s3://" + s3.bucket + "/torture",
-          "--set", "server.s3.endpoint=" + s3.endpoint, "--set", "server.s3.region=" + s3.region);
+          "--set", "server.s3.endpoint=" + s3.endpoint, "--set", "server.s3.region=" + s3.region, "--set", database);
       return server;
     }
     server = ChildProcess.fieldcapWithEnv(env, "server", "--broker", broker.uri(), "--data-dir", data.toString(),
-        "--set", "server.staging-timeout=10m");
+        "--set", "server.staging-timeout=10m", "--set", database);
     return server;
+  }
+
+  /** From now on the servers keep their metadata in PostgreSQL (a temporary cluster). */
+  void usePostgres() throws Exception {
+    pg = io.fieldcap.testing.PgServer.start();
+  }
+
+  /** The server's metadata: SQLite in the data folder, or PostgreSQL. */
+  private Connection metadata() throws Exception {
+    return pg != null ? pg.connect() : DriverManager.getConnection("jdbc:sqlite:" + data.resolve("fieldcap.db") + "?open_mode=1");
   }
 
   /** From now on the servers keep images in an S3 API (S3Proxy, or the endpoint the environment names). */
@@ -136,6 +148,14 @@ final class Rig implements AutoCloseable {
   /** SIGKILL: no shutdown hook, no drain, no flush. */
   void killAgent() throws InterruptedException {
     kill(agent);
+  }
+
+  void killPostgres() throws Exception {
+    pg.crash();
+  }
+
+  void restartPostgres() throws Exception {
+    pg.restart();
   }
 
   void killServer() throws InterruptedException {
@@ -188,11 +208,10 @@ final class Rig implements AutoCloseable {
   }
 
   int serverFrames() {
-    Path db = data.resolve("fieldcap.db");
-    if (!Files.exists(db)) {
+    if (pg == null && !Files.exists(data.resolve("fieldcap.db"))) {
       return 0;
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db + "?open_mode=1");
+    try (Connection c = metadata();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT count(*) FROM frames WHERE device = '" + DEVICE + "'")) {
       return r.next() ? r.getInt(1) : 0;
@@ -271,7 +290,7 @@ final class Rig implements AutoCloseable {
     int stored = 0;
     int corrupt = 0;
     Set<String> distinct = new HashSet<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("fieldcap.db"));
+    try (Connection c = metadata();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT sha256, path FROM frames WHERE device = '" + DEVICE + "'")) {
       while (r.next()) {
@@ -323,6 +342,9 @@ final class Rig implements AutoCloseable {
     broker.close();
     if (s3 != null) {
       s3.close();
+    }
+    if (pg != null) {
+      pg.close();
     }
   }
 }

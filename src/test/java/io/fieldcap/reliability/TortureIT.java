@@ -64,9 +64,15 @@ class TortureIT {
   }
 
   @Test
-  void serverKilledMidTransferWithImagesInAnObjectStore() throws Exception {
-    disruptWhileStreaming("server SIGKILL mid-transfer, images in S3 (S3Proxy)", Math.max(3, CYCLES / 4), Rig::killServer,
-        Rig::startServer, "server", true);
+  void serverKilledMidTransferWithPostgresAndAnObjectStore() throws Exception {
+    disruptWhileStreaming("server SIGKILL mid-transfer, metadata in PostgreSQL, images in S3 (S3Proxy)",
+        Math.max(3, CYCLES / 4), Rig::killServer, Rig::startServer, "server-scaled", true);
+  }
+
+  @Test
+  void postgresKilledAndRestartedDuringSync() throws Exception {
+    disruptWhileStreaming("PostgreSQL SIGKILL and restart mid-transfer (server running)", Math.max(2, CYCLES / 6),
+        Rig::killPostgres, Rig::restartPostgres, "postgres", true);
   }
 
   @Test
@@ -85,11 +91,12 @@ class TortureIT {
     disruptWhileStreaming(fault, cycles, stop, restart, test, false);
   }
 
-  private void disruptWhileStreaming(String fault, int cycles, Step stop, Step restart, String test, boolean objectStore)
+  private void disruptWhileStreaming(String fault, int cycles, Step stop, Step restart, String test, boolean scaled)
       throws Exception {
     try (Rig rig = new Rig(tmp, FRAMES)) {
-      if (objectStore) {
+      if (scaled) {
         rig.useObjectStore();
+        rig.usePostgres(); // the scaled-out back end: both together
       }
       rig.agentSet("source.fps=10");
       rig.startServer();

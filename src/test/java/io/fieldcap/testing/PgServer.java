@@ -59,8 +59,7 @@ public final class PgServer implements AutoCloseable {
     int port = TestMedia.freePort();
     pg.asOwner("initdb", "-D", dir.resolve("data").toString(), "-U", "fieldcap", "--auth=trust", "-E", "UTF8",
         "--no-sync", "--locale=C");
-    pg.asOwner("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200", "start");
+    pg.pgCtlStart(port);
     String url = "postgresql://fieldcap@127.0.0.1:" + port + "/fieldcap";
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "fieldcap", null);
         Statement s = c.createStatement()) {
@@ -70,6 +69,24 @@ public final class PgServer implements AutoCloseable {
       throw e;
     }
     return new PgServer(dir, bin, root, url);
+  }
+
+  private void pgCtlStart(int port) throws Exception {
+    asOwner("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60",
+        "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200", "start");
+  }
+
+  /**
+   * Stops the server the way a crash does: {@code pg_ctl stop -m immediate} (every process quits at
+   * once, no checkpoint; the next start runs crash recovery from the WAL).
+   */
+  public void crash() throws Exception {
+    asOwner("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+  }
+
+  /** Starts it again on the same port, after {@link #crash()}. */
+  public void restart() throws Exception {
+    pgCtlStart(java.net.URI.create(url).getPort());
   }
 
   /** The newest PostgreSQL under /usr/lib/postgresql (Debian's layout), or the one on the PATH. */
@@ -140,7 +157,8 @@ public final class PgServer implements AutoCloseable {
     return out;
   }
 
-  private Connection connect() throws Exception {
+  /** A JDBC connection to this server's database. */
+  public Connection connect() throws Exception {
     return connect(url);
   }
 
