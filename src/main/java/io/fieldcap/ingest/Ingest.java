@@ -202,7 +202,7 @@ public final class Ingest {
     List<Integer> missing = store.missingChunks(m); // one look at the staged chunks per manifest, not per chunk
     tr.present(missing, clock.millis());
     if (missing.isEmpty()) {
-      complete(tr);
+      complete(tr, store.assemble(m));
     } else {
       reply(t.device(), Ack.send(m.frameId(), m.sha256(), missing));
     }
@@ -266,17 +266,23 @@ public final class Ingest {
       throw new ProtocolException(RejectReason.BAD_CHUNK,
           "chunk " + t.chunk() + " has " + payload.length + " bytes, expected " + expected, m.sha256());
     }
+    if (m.chunks() == 1) {
+      // the whole frame in this one message: nothing of it can be at another server, so no staging
+      tr.received(0, clock.millis());
+      complete(tr, store.assemble(m, payload));
+      return;
+    }
     store.putChunk(t.device(), t.frameId(), t.chunk(), payload);
     tr.received(t.chunk(), clock.millis());
     if (tr.complete(i -> store.hasChunk(m.deviceId(), m.frameId(), i))) {
-      complete(tr);
+      complete(tr, store.assemble(m));
     }
   }
 
-  /** All chunks are here: assemble by streaming, verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
-  private void complete(Transfers.Transfer tr) throws ProtocolException, IOException {
+  /** All chunks are here, assembled: verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
+  private void complete(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
-    try (Assembled image = store.assemble(m)) {
+    try (Assembled image = assembled) {
       if (image.bytes() != m.bytes() || !image.sha256().equals(m.sha256())) {
         drop(tr);
         throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,

@@ -49,6 +49,12 @@ public interface FrameStore extends Frames, AutoCloseable {
   Assembled assemble(Manifest m) throws IOException;
 
   /**
+   * A frame that came whole in one message, written to an fsynced temporary file with its SHA-256,
+   * without staging its one chunk: nothing else of it can be elsewhere.
+   */
+  Assembled assemble(Manifest m, byte[] whole) throws IOException;
+
+  /**
    * Makes a verified frame durable: the assembled file is renamed into place and its folder fsynced,
    * then its row is committed. Idempotent on (device, frame id): a second commit of the same bytes
    * reports DUPLICATE, of other bytes CONFLICT (and changes nothing).

@@ -321,17 +321,25 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
+    try (Assembled a = assemble(m, image)) {
+      return commit(m, a, receivedAt);
+    }
+  }
+
+  @Override
+  public Assembled assemble(Manifest m, byte[] whole) throws IOException {
     Path tmp = tmp().resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(image);
+      ByteBuffer b = ByteBuffer.wrap(whole);
       while (b.hasRemaining()) {
         ch.write(b);
       }
       ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
-    try (Assembled a = new Assembled(tmp, image.length, io.fieldcap.model.Sha256.hex(image))) {
-      return commit(m, a, receivedAt);
-    }
+    return new Assembled(tmp, whole.length, io.fieldcap.model.Sha256.hex(whole));
   }
 
   @Override

@@ -71,7 +71,7 @@ class TortureIT {
 
   @Test
   void postgresKilledAndRestartedDuringSync() throws Exception {
-    disruptWhileStreaming("PostgreSQL SIGKILL and restart mid-transfer (server running)", Math.max(2, CYCLES / 6),
+    disruptWhileStreaming("PostgreSQL crashed (immediate shutdown) and restarted mid-transfer, server running", Math.max(2, CYCLES / 6),
         Rig::killPostgres, Rig::restartPostgres, "postgres", true);
   }
 
