@@ -71,6 +71,10 @@ final class ServerMigrateCommand implements Callable<Integer> {
       out.flush();
       spec.commandLine().getErr().println("fieldcap: server migrate: " + e.getMessage());
       return ExitCodes.FAILURE;
+    } catch (NoClassDefFoundError e) {
+      spec.commandLine().getErr().println("fieldcap: server migrate: this jar has no PostgreSQL driver or S3 client;"
+          + " run fieldcap-server.jar (the device jar leaves them out)");
+      return ExitCodes.FAILURE;
     }
   }
 }

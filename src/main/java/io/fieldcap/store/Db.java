@@ -93,7 +93,15 @@ public final class Db implements AutoCloseable {
 
   /** {@code server.database} as written: {@code sqlite:} (in {@code dataDir}) or a PostgreSQL URL. */
   static Db open(String database, Path dataDir) throws IOException {
-    return check(database) ? postgresql(database) : sqlite(dataDir.resolve("fieldcap.db"));
+    if (!check(database)) {
+      return sqlite(dataDir.resolve("fieldcap.db"));
+    }
+    try {
+      return postgresql(database);
+    } catch (NoClassDefFoundError e) {
+      throw new IOException(Target.parse(database).describe() + ": this jar has no PostgreSQL driver;"
+          + " run fieldcap-server.jar (the device jar leaves it out)", e);
+    }
   }
 
   /**

@@ -2,7 +2,6 @@ package io.fieldcap.store;
 
 import io.fieldcap.image.Look;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

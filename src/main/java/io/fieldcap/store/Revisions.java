@@ -5,7 +5,6 @@ import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

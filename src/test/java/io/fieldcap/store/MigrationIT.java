@@ -140,6 +140,19 @@ class MigrationIT {
       assertThat(images.filter(Files::isRegularFile).count()).as("all but the frame marked a duplicate").isEqualTo(SampleStore.FRAMES - 1);
     }
 
+    // and an import writes there too: the exported dataset comes back as frames of a source
+    ChildProcess imp = ChildProcess.fieldcapServerJar(env, "import", "--data-dir", data.toString(), "--format", "coco",
+        "--in", tmp.resolve("coco/annotations.json").toString(), "--source", "reimported");
+    cleanup.add(imp);
+    assertThat(imp.waitFor(Duration.ofSeconds(120))).as(imp::output).isZero();
+    assertThat(pg.query("SELECT count(*) FROM frames WHERE device = 'reimported'")).containsExactly(String.valueOf(SampleStore.FRAMES - 1));
+    assertThat(pg.query("SELECT count(*) FROM revisions WHERE device = 'reimported'")).as("the dataset's labels as first revisions")
+        .containsExactly(String.valueOf(SampleStore.FRAMES - 1));
+    try (S3Client c = s3.client()) {
+      assertThat(c.listObjectsV2Paginator(r -> r.bucket(s3.bucket).prefix("moved/images/reimported/")).contents().stream().count())
+          .isEqualTo(SampleStore.FRAMES - 1);
+    }
+
     // once more: nothing to migrate, said plainly
     ChildProcess again = ChildProcess.fieldcapServerJar(env, "server", "migrate", "--from", "sqlite:" + data, "--to", pg.url);
     cleanup.add(again);
