@@ -91,7 +91,7 @@ class CommandLineIT {
   void exportAndServerRefuseBadArgumentsWithTwo() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--out", tmp.resolve("o").toString());
     assertThat(p.exitCode()).isEqualTo(2);
-    assertThat(p.output()).contains("--data-dir: no fieldcap.db in " + tmp);
+    assertThat(p.output()).contains("--data-dir: no fieldcap.db or database.json in " + tmp);
     p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "tfrecord", "--out", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
     assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
