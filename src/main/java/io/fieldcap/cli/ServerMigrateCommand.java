@@ -48,18 +48,13 @@ final class ServerMigrateCommand implements Callable<Integer> {
     }
     ObjectStoreConfig s3 = null;
     if (store != null) {
-      if (!store.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?")) {
-        throw new ConfigException("--store: '" + store + "' is not allowed; expected s3://BUCKET[/PREFIX]"
-            + " (a bucket name of 3 to 63 characters from [a-z0-9.-])");
+      if (ObjectStoreConfig.problem(store) != null) {
+        throw new ConfigException("--store: " + ObjectStoreConfig.problem(store));
       }
       if (endpoint != null && !endpoint.matches("https?://[^/\\s]+/?")) {
         throw new ConfigException("--s3-endpoint: '" + endpoint + "' is not allowed; expected http(s)://host[:port]");
       }
-      String rest = store.substring("s3://".length());
-      int slash = rest.indexOf('/');
-      s3 = new ObjectStoreConfig(slash < 0 ? rest : rest.substring(0, slash),
-          slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", ""), endpoint, region,
-          pathStyle != null ? pathStyle : endpoint != null, 2L << 30);
+      s3 = ObjectStoreConfig.of(store, endpoint, region, pathStyle != null ? pathStyle : endpoint != null, 2L << 30);
     }
     PrintWriter out = spec.commandLine().getOut();
     try {

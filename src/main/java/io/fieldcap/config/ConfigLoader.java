@@ -179,8 +179,8 @@ public final class ConfigLoader {
 
   /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */
   private static ObjectStoreConfig objectStore(Section s) {
-    String store = s.checked("store", "file", "file, or s3://bucket/prefix", v -> v.equals("file")
-        || v.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?") ? null
+    String store = s.checked("store", "file", "file, or s3://bucket/prefix", v -> v.equals("file") ? null
+        : ObjectStoreConfig.problem(v) == null ? null
         : "'" + v + "' is not allowed; expected file, or s3://BUCKET[/PREFIX] (a bucket name of 3 to 63 characters from [a-z0-9.-])");
     Section s3 = s.sub("s3");
     String endpoint = s3.optionalString("endpoint", "http(s)://host[:port] of an S3 API");
@@ -194,11 +194,7 @@ public final class ConfigLoader {
     if (store == null || store.equals("file")) {
       return null;
     }
-    String rest = store.substring("s3://".length());
-    int slash = rest.indexOf('/');
-    String bucket = slash < 0 ? rest : rest.substring(0, slash);
-    String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", "");
-    return new ObjectStoreConfig(bucket, prefix, endpoint, region, pathStyle, cache);
+    return ObjectStoreConfig.of(store, endpoint, region, pathStyle, cache);
   }
 
   /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */

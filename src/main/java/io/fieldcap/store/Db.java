@@ -51,7 +51,16 @@ public final class Db implements AutoCloseable {
     SQLiteDataSource ds = new SQLiteDataSource(cfg);
     ds.setUrl("jdbc:sqlite:" + file);
     Db db = new Db(Kind.SQLITE, file.toString(), null, ds);
-    db.migrate(ds, file.toString());
+    // servers sharing a data folder start at once: one at a time brings the schema up to date
+    // (SQLite refuses a second writer's snapshot outright, and Flyway has no lock of its own there)
+    Path lock = file.resolveSibling(file.getFileName() + ".migrate-lock");
+    synchronized (Db.class) {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock held = ch.lock()) {
+        db.migrate(ds, file.toString());
+      }
+    }
     return db;
   }
 
