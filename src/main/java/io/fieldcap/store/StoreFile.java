@@ -42,7 +42,7 @@ final class StoreFile {
     m.put("region", s.region());
     m.put("pathStyle", s.pathStyle());
     m.put("cacheBytes", s.cacheBytes());
-    Path tmp = dir.resolve("store.json.tmp");
+    Path tmp = dir.resolve("store.json." + java.util.UUID.randomUUID() + ".tmp"); // servers starting at once each write theirs
     Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     Files.move(tmp, dir.resolve("store.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -65,7 +65,7 @@ final class StoreFile {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "postgresql");
     m.put("url", url);
-    Path tmp = dir.resolve("database.json.tmp");
+    Path tmp = dir.resolve("database.json." + java.util.UUID.randomUUID() + ".tmp");
     Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     Files.move(tmp, dir.resolve("database.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
