@@ -84,7 +84,7 @@ public final class Server {
       log.warn("server: no server.signing-key: acks go out unsigned, and devices that pin a server key will ignore them"
           + " (fieldcap keys generate --out DIR makes a key pair; see docs/security.md)");
     }
-    store = LocalFrameStore.open(config.dataDir(), config.objectStore(), config.database());
+    store = openStore();
     String clientId = config.mqtt().clientId() != null ? config.mqtt().clientId()
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
     Object wake = new Object();
@@ -329,5 +329,44 @@ public final class Server {
       Thread.sleep(50);
     }
     return connected();
+  }
+
+  /**
+   * Opens the store; with PostgreSQL, waits up to a minute for a database that drops or refuses the
+   * connection at start (booting at the same time, restarting, failing over), as a service should,
+   * instead of exiting at once. Anything else (a wrong URL, a bad schema, SQLite) fails at once.
+   */
+  private LocalFrameStore openStore() throws IOException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    for (long wait = 500; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return LocalFrameStore.open(config.dataDir(), config.objectStore(), config.database());
+      } catch (IOException e) {
+        if (config.database() == null || !connectionProblem(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.warn("server: the database is not reachable yet ({}); trying again in {} ms",
+            e.getMessage().lines().findFirst().orElse(""), wait);
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean connectionProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.io.EOFException
+          || String.valueOf(t.getMessage()).contains("Connection is closed")) {
+        return true;
+      }
+    }
+    return false;
   }
 }
