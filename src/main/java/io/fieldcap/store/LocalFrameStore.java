@@ -148,7 +148,10 @@ public final class LocalFrameStore implements FrameStore {
     Files.createDirectories(dir);
     io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
     String recordedDb = StoreFile.readDatabase(dir);
-    boolean sqliteFrames = Files.exists(dir.resolve("fieldcap.db")) && hasFrames(dir);
+    boolean wantsPg = Db.isPostgres(database);
+    // only a switch-over needs to know whether the SQLite file holds frames (one more connection)
+    boolean sqliteFrames = (s3 != null || wantsPg) && recordedDb == null && Files.exists(dir.resolve("fieldcap.db"))
+        && hasFrames(dir);
     if (s3 != null && recorded == null && sqliteFrames && recordedDb == null) {
       throw new IOException(dir + " keeps its images as files; it cannot be switched to " + s3.describe()
           + " in place (start a new data folder for the object store, or fieldcap server migrate)");
@@ -156,7 +159,6 @@ public final class LocalFrameStore implements FrameStore {
     if (s3 != null && recorded != null && !(recorded.bucket().equals(s3.bucket()) && recorded.prefix().equals(s3.prefix()))) {
       throw new IOException(dir + " keeps its images in " + recorded.describe() + ", not " + s3.describe());
     }
-    boolean wantsPg = Db.isPostgres(database);
     if (database != null && !wantsPg && recordedDb != null) {
       throw new IOException(dir + " keeps its metadata in " + recordedDb + ", not in SQLite (server.database: " + database + ")");
     }
