@@ -17,6 +17,7 @@ PACKAGES=(
   labelme                         # labelme's own reader loads the labelme exports in the tests
   chromium chromium-driver python3-selenium python3-pil  # the tests drive the web app and open the HTML report in a headless browser
   prometheus                      # promtool checks the metrics the server serves
+  libopencv-java                  # OpenCV for the device jar (fieldcap.jar); fieldcap-server.jar carries its own
   lintian dpkg-dev                # scripts/package.sh checks the .deb packages it builds
   systemd                         # systemd-analyze rates the shipped units' hardening in the tests
   postgresql                      # the tests start a temporary PostgreSQL cluster (initdb, pg_ctl) for the server's metadata

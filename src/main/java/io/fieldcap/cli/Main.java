@@ -26,7 +26,15 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    try {
+      System.exit(run(args));
+    } catch (LinkageError e) {
+      if (!io.fieldcap.image.OpenCv.missing(e)) {
+        throw e;
+      }
+      System.err.println("fieldcap: " + io.fieldcap.image.OpenCv.MISSING);
+      System.exit(ExitCodes.FAILURE);
+    }
   }
 
   /** Runs a command line and returns its exit code (for tests). */
@@ -63,6 +71,10 @@ public final class Main implements Runnable {
         Throwable c = me.getCause();
         err.println("fieldcap: the broker: " + me.getMessage() + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "")
             + "; check --broker, and -c FILE for its TLS and user settings");
+        return ExitCodes.FAILURE;
+      }
+      if (io.fieldcap.image.OpenCv.missing(e)) {
+        err.println("fieldcap: " + cmd.getCommandName() + ": " + io.fieldcap.image.OpenCv.MISSING);
         return ExitCodes.FAILURE;
       }
       err.println("fieldcap: " + cmd.getCommandName() + " failed: " + e);

@@ -13,12 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads OpenCV's native library from the jar, once per process, and runs OpenCV's own operations on
+ * Loads OpenCV's native library once per process, and runs OpenCV's own operations on
  * the calling thread only: the agent already overlaps its stages on their own threads, and OpenCV's
  * worker pool, waiting actively between small parallel loops, takes CPU from inference
  * ({@code -Dfieldcap.opencv.threads=N} changes it).
  *
- * <p>On Linux the library (65 MB on x86_64) is extracted once into a folder kept between runs: the
+ * <p>Two ways, chosen by what the jar carries. The device jars ({@code fieldcap-linux-ARCH.jar}, the
+ * .deb) use the system's OpenCV: Debian's and Raspberry Pi OS's {@code libopencv-java}, whose Java
+ * classes the jar's manifest puts on the class path and whose JNI library is on Java's default
+ * library path ({@code /usr/lib/jni}); its decoders get the distribution's security updates. The
+ * server jar bundles openpnp's build of OpenCV for every platform, so that one jar runs anywhere.
+ *
+ * <p>When bundled, on Linux the library (65 MB on x86_64) is extracted once into a folder kept between runs: the
  * systemd unit's cache directory ({@code CACHE_DIRECTORY}), else {@code $XDG_CACHE_HOME/fieldcap},
  * else {@code ~/.cache/fieldcap} ({@code -Dfieldcap.native.dir=DIR} chooses another). The openpnp
  * loader's own way, a fresh temporary folder per process, leaves 65 MB behind every process that is
@@ -27,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenCv {
   private static final Logger log = LoggerFactory.getLogger(OpenCv.class);
-  private static final String LIBRARY = "lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so";
+  public static final String MISSING = "OpenCV's Java bindings are not installed: install the libopencv-java package"
+      + " (apt install libopencv-java), or run fieldcap-server.jar, which carries its own OpenCV";
   private static volatile boolean loaded;
 
   private OpenCv() {}
@@ -36,11 +43,16 @@ public final class OpenCv {
     if (!loaded) {
       synchronized (OpenCv.class) {
         if (!loaded) {
-          Path kept = extracted();
-          if (kept != null) {
-            System.load(kept.toString());
+          String name = libraryName();
+          if (OpenCv.class.getResource("/nu/pattern/OpenCV.class") == null) {
+            loadSystem(name);
           } else {
-            nu.pattern.OpenCV.loadLocally();
+            Path kept = extracted(name);
+            if (kept != null) {
+              System.load(kept.toString());
+            } else {
+              nu.pattern.OpenCV.loadLocally();
+            }
           }
           org.opencv.core.Core.setNumThreads(Integer.getInteger("fieldcap.opencv.threads", 1));
           loaded = true;
@@ -49,25 +61,58 @@ public final class OpenCv {
     }
   }
 
+  /** Whether {@code e} or one of its causes says that OpenCV's Java classes or library are missing. */
+  public static boolean missing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if ((t instanceof LinkageError || t instanceof ClassNotFoundException) && m.contains("org") && m.contains("opencv")
+          || t instanceof IllegalStateException && m.startsWith(MISSING)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The JNI library's name in the OpenCV classes on the class path ({@code opencv_java460} for Debian 12's). */
+  private static String libraryName() {
+    try {
+      return org.opencv.core.Core.NATIVE_LIBRARY_NAME;
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException(MISSING, e);
+    }
+  }
+
+  /** The distribution's JNI library, from Java's library path. */
+  private static void loadSystem(String name) {
+    try {
+      System.loadLibrary(name);
+    } catch (UnsatisfiedLinkError e) {
+      throw new IllegalStateException(MISSING + " (lib" + name + ".so was not found on "
+          + System.getProperty("java.library.path") + ": " + e.getMessage() + ")", e);
+    }
+    log.debug("OpenCV {} from the system", org.opencv.core.Core.VERSION);
+  }
+
   /** The library in the kept folder, extracted there first if missing or different; null to fall back. */
-  static Path extracted() {
+  static Path extracted(String name) {
     String arch = arch();
     if (arch == null) {
       return null;
     }
-    String resource = "/nu/pattern/opencv/linux/" + arch + "/" + LIBRARY;
+    String library = "lib" + name + ".so";
+    String resource = "/nu/pattern/opencv/linux/" + arch + "/" + library;
     long size = size(resource);
     if (size < 0) {
       return null;
     }
-    Path dir = folder().resolve(org.opencv.core.Core.NATIVE_LIBRARY_NAME + "-" + arch);
-    Path file = dir.resolve(LIBRARY);
+    Path dir = folder().resolve(name + "-" + arch);
+    Path file = dir.resolve(library);
     try {
       if (Files.isRegularFile(file) && Files.size(file) == size) {
         return file;
       }
       Files.createDirectories(dir);
-      Path part = Files.createTempFile(dir, LIBRARY, ".part");
+      Path part = Files.createTempFile(dir, library, ".part");
       try (InputStream in = OpenCv.class.getResourceAsStream(resource)) {
         Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {

@@ -49,6 +49,33 @@ class CommandLineIT {
   }
 
   @Test
+  void givenNoSystemOpenCv_thenTheDeviceJarSaysWhichPackageToInstall() throws Exception {
+    // the device jar with its manifest's Class-Path (the system's libopencv-java) taken away
+    Path jar = tmp.resolve("fieldcap.jar");
+    try (var in = new java.util.jar.JarFile(System.getProperty("fieldcap.jar", "target/fieldcap.jar"))) {
+      java.util.jar.Manifest manifest = in.getManifest();
+      assertThat(manifest.getMainAttributes().remove(java.util.jar.Attributes.Name.CLASS_PATH)).isNotNull();
+      try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+        for (var e = in.entries(); e.hasMoreElements(); ) {
+          var entry = e.nextElement();
+          if (!entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+            out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+            try (var data = in.getInputStream(entry)) {
+              data.transferTo(out);
+            }
+          }
+        }
+      }
+    }
+    ChildProcess p = ChildProcess.start(java.util.List.of("java", "-jar", jar.toString(), "label", "--model",
+        "src/test/resources/models/yolov8-detect.onnx", "/usr/share/doc/opencv-doc/examples/data/HappyFish.jpg"));
+    p.waitFor(java.time.Duration.ofSeconds(60));
+    assertThat(p.exitCode()).as(p.output()).isEqualTo(1);
+    assertThat(p.output()).contains("OpenCV's Java bindings are not installed", "libopencv-java")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void badUsageExitsTwo() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("agnet");
     assertThat(p.exitCode()).isEqualTo(2);

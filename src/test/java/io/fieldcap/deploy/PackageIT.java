@@ -56,8 +56,16 @@ class PackageIT {
     assertThat(x86).isNotEmpty().allSatisfy(n -> assertThat(n).containsPattern("x86_64|x86-64|linux-x64"));
     assertThat(arm).isNotEmpty().allSatisfy(n -> assertThat(n).containsPattern("aarch64|ARMv8"));
     for (List<String> jar : List.of(x86, arm)) {
-      assertThat(jar).as("OpenCV, ONNX Runtime, SQLite").anyMatch(n -> n.contains("opencv_java"))
-          .anyMatch(n -> n.contains("libonnxruntime.so")).anyMatch(n -> n.contains("sqlitejdbc"));
+      assertThat(jar).as("ONNX Runtime, SQLite").anyMatch(n -> n.contains("libonnxruntime.so"))
+          .anyMatch(n -> n.contains("sqlitejdbc"));
+      assertThat(jar).as("OpenCV comes from the system's libopencv-java").noneMatch(n -> n.contains("opencv"));
+    }
+    for (String name : List.of("fieldcap-linux-x86_64.jar", "fieldcap-linux-aarch64.jar")) {
+      Path jar = Path.of("target", name);
+      assertThat(Files.size(jar)).as(name).isLessThan(26L << 20);
+      try (var in = new java.util.jar.JarFile(jar.toFile())) {
+        assertThat(in.getManifest().getMainAttributes().getValue("Class-Path")).isEqualTo("/usr/share/java/opencv.jar");
+      }
     }
   }
 

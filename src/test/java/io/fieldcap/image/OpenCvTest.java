@@ -20,13 +20,13 @@ class OpenCvTest {
   @Test
   void theLibraryIsExtractedOnceIntoTheKeptFolderAndReusedByTheNextProcess() throws Exception {
     System.setProperty("fieldcap.native.dir", tmp.toString());
-    Path first = OpenCv.extracted();
+    Path first = OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME);
     assertThat(first).isNotNull().startsWith(tmp).isRegularFile();
     long size = Files.size(first);
     assertThat(size).isGreaterThan(1_000_000);
     Files.setLastModifiedTime(first, FileTime.fromMillis(0));
 
-    assertThat(OpenCv.extracted()).isEqualTo(first);
+    assertThat(OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME)).isEqualTo(first);
     assertThat(Files.getLastModifiedTime(first).toMillis()).as("not written again").isZero();
     try (var left = Files.list(first.getParent())) {
       assertThat(left).as("no partial copies left behind").containsExactly(first);
@@ -36,11 +36,11 @@ class OpenCvTest {
   @Test
   void aTruncatedLibraryFromAPowerCutIsReplaced() throws Exception {
     System.setProperty("fieldcap.native.dir", tmp.toString());
-    Path file = OpenCv.extracted();
+    Path file = OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME);
     long size = Files.size(file);
     Files.write(file, new byte[0]);
 
-    assertThat(OpenCv.extracted()).isEqualTo(file);
+    assertThat(OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME)).isEqualTo(file);
     assertThat(Files.size(file)).isEqualTo(size);
   }
 
@@ -48,6 +48,6 @@ class OpenCvTest {
   void aFolderThatCannotBeWrittenFallsBackToTheTemporaryFolder() throws Exception {
     Path notAFolder = Files.writeString(tmp.resolve("file"), "x");
     System.setProperty("fieldcap.native.dir", notAFolder.toString());
-    assertThat(OpenCv.extracted()).isNull();
+    assertThat(OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME)).isNull();
   }
 }
