@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drops near-duplicates of recently kept frames, then encodes the rest as JPEG and puts them into
- * the spool, on its own thread. A frame that
+ * the spool, on its own thread. Frames that arrive while others are being encoded are stored
+ * together, as one group commit of at most {@value #MAX_BATCH} ({@link Spool#putAll}); a frame alone
+ * is stored at once, so that batching never makes a frame wait for one that has not arrived. A frame that
  * cannot be stored (the disk failed under the spool) is counted as dropped and logged once per run
  * of failures; the writer keeps going.
  */
@@ -38,6 +40,11 @@ final class SpoolWriter extends Stage<Labeled> {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
   /** The rejection reason of frames that could not be redacted (and so were not stored). */
   static final String REDACTION = "redaction";
+  /** The most frames stored in one group commit. */
+  static final int MAX_BATCH = 16;
+
+  /** A frame encoded and waiting for its batch's commit, with what the rules are told once it is stored. */
+  private record Encoded(SpoolEntry entry, String rule, java.time.Instant at) {}
 
   private final JpegEncoder encoder;
   private final DuplicateFilter duplicates;
@@ -53,6 +60,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final LongAdder storeNanos = new LongAdder();
   private final LongAdder written = new LongAdder();
   private boolean failing;
+  private final List<Encoded> batch = new ArrayList<>();
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
       DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
@@ -132,6 +140,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   @Override
   void finished() {
+    store(); // what was encoded before the stop
     encoder.close();
     if (redactor != null) {
       redactor.close();
@@ -179,30 +188,45 @@ final class SpoolWriter extends Stage<Labeled> {
         return;
       }
     }
+    long t0 = System.nanoTime();
+    Photo photo = f.photo();
+    // the position: sampled when the frame was captured; a photo's own wins unless geo.override
+    Fix fix = photo != null && photo.gps() != null && !(geoOverride && f.position() != null) ? photo.gps() : f.position();
+    byte[] jpeg = jpeg(f, changed, fix);
+    String meta = meta(fix);
+    encodeNanos.add(System.nanoTime() - t0);
+    batch.add(new Encoded(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(),
+        f.height(), jpeg, f.sourceItem(), v.priority(), v.rule(), labels, meta), v.rule(), f.capturedAt()));
+    if (!more() || batch.size() >= MAX_BATCH) {
+      store();
+    }
+  }
+
+  /** Stores the frames encoded so far in one group commit; counted as dropped if the spool cannot take them. */
+  private void store() {
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
-      long t0 = System.nanoTime();
-      Photo photo = f.photo();
-      // the position: sampled when the frame was captured; a photo's own wins unless geo.override
-      Fix fix = photo != null && photo.gps() != null && !(geoOverride && f.position() != null) ? photo.gps() : f.position();
-      byte[] jpeg = jpeg(f, changed, fix);
-      String meta = meta(fix);
       long t1 = System.nanoTime();
-      spool.put(new SpoolEntry(FrameId.of(f.capturedAt(), f.seq()), f.seq(), f.capturedAt(), f.width(), f.height(),
-          jpeg, f.sourceItem(), v.priority(), v.rule(), labels, meta));
-      rules.stored(v.rule(), f.capturedAt(), jpeg.length);
-      encodeNanos.add(t1 - t0);
+      spool.putAll(batch.stream().map(Encoded::entry).toList());
+      for (Encoded e : batch) {
+        rules.stored(e.rule(), e.at(), e.entry().jpeg().length);
+      }
       storeNanos.add(System.nanoTime() - t1);
-      written.increment();
+      written.add(batch.size());
       if (failing) {
         log.info("spool writes work again");
         failing = false;
       }
     } catch (SpoolException | IllegalStateException e) {
-      spool.captured(Counters.DROPPED, 1);
+      spool.captured(Counters.DROPPED, batch.size());
       if (!failing) {
         log.error("cannot store frames: {}; frames are counted as dropped until this clears", e.getMessage());
         failing = true;
       }
+    } finally {
+      batch.clear();
     }
   }
 }

@@ -39,6 +39,11 @@ abstract class Stage<T> implements Runnable {
   /** Handles one item. An exception counts the item as an error; the stage goes on. */
   abstract void handle(T item) throws InterruptedException;
 
+  /** Whether more items are already waiting (a stage may then gather work into one batch). */
+  boolean more() {
+    return !queue.isEmpty();
+  }
+
   /** Called on the stage's thread once it has stopped, to release what it holds. */
   void finished() {}
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
-        BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class})
+        BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class,
+        BenchCommand.SpoolWrites.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -83,6 +84,39 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames must be at least 1");
       }
       return inTempDir(spec, "fieldcap-bench-startup", work -> io.fieldcap.bench.StartupBench.run(frames, work));
+    }
+  }
+
+  /** {@code fieldcap bench spool [--frames N] [--size BYTES] [--batch N] [--dir DIR]}. */
+  @Command(name = "spool", mixinStandardHelpOptions = true,
+      description = {"Durable spool writes per second: one frame per commit against group commits of --batch frames,",
+          "in one run, on the disk of --dir (default: the temporary folder). Prints one JSON object."})
+  static final class SpoolWrites implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "2000", description = "Frames per phase (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--size", defaultValue = "100KB", description = "Bytes per frame (default ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Frames per group commit (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Measure on this folder's disk (a spool is made in a new folder inside it and removed).")
+    Path dir;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      long bytes = Sizes.parse(size);
+      if (frames < 1 || batch < 1 || bytes < 1 || bytes > (64 << 20)) {
+        throw new ConfigException("--frames and --batch must be at least 1 and --size between 1 byte and 64 MiB");
+      }
+      if (dir != null && !Files.isDirectory(dir)) {
+        throw new ConfigException("--dir: '" + dir + "' is not a folder");
+      }
+      return inTempDir(spec, dir, "fieldcap-bench-spool",
+          work -> io.fieldcap.bench.SpoolBench.run(frames, (int) bytes, batch, work));
     }
   }
 
@@ -212,7 +246,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Runs a benchmark in a temporary folder and prints its result as one JSON object. */
   static int inTempDir(CommandSpec spec, String prefix, InTemp bench) throws Exception {
-    Path work = Files.createTempDirectory(prefix);
+    return inTempDir(spec, null, prefix, bench);
+  }
+
+  /** The same in a new folder inside {@code parent} (null: the system's temporary folder). */
+  static int inTempDir(CommandSpec spec, Path parent, String prefix, InTemp bench) throws Exception {
+    Path work = parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix);
     try {
       var out = spec.commandLine().getOut();
       out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(bench.run(work)));

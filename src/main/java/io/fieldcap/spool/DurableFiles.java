@@ -10,10 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Writes that survive a power cut: temporary file, fsync, atomic rename, fsync of the folder. */
+/**
+ * Writes that survive a power cut: temporary file, fsync, atomic rename, then (by the caller, once
+ * for all the files of a group commit) fsync of the folder.
+ */
 final class DurableFiles {
   private DurableFiles() {}
 
+  /** Writes {@code target} through {@code tmp}; durable once its folder is synced ({@link #syncDir}). */
   static void write(Path tmp, Path target, byte[] data) throws IOException {
     Path folder = target.getParent();
     if (!Files.isDirectory(folder)) {
@@ -36,7 +40,6 @@ final class DurableFiles {
     CrashPoint.reach("spool.synced");
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     CrashPoint.reach("spool.renamed");
-    syncDir(target.getParent());
   }
 
   /** Deletes a file, logging (not throwing) when it cannot: a leftover file is found again at start-up. */

@@ -15,8 +15,11 @@ import java.time.format.DateTimeFormatter;
 import io.fieldcap.model.FrameId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,34 +238,75 @@ public final class Spool implements AutoCloseable {
    *     room for it (counted captured and evicted); ALREADY_TAKEN when its source item is already in
    *     the spool (the frame is discarded, nothing counted)
    */
-  public synchronized PutResult put(SpoolEntry e) {
+  public PutResult put(SpoolEntry e) {
+    return putAll(List.of(e)).get(0);
+  }
+
+  /**
+   * Stores frames durably as one group commit, in the same write order as one frame: every file is
+   * written to a temporary name, fsynced and renamed into its folder; then each folder touched is
+   * fsynced once; then all the rows, source items and counters go in one transaction. A frame is
+   * durable when this returns, as with {@link #put}; what a batch saves is a folder fsync and a
+   * database commit per frame. When a file cannot be written (the disk failed or filled), the
+   * batch's files are removed and nothing of it is stored: the exception names the frame.
+   *
+   * @return one result per entry, in order, as {@link #put} returns them
+   */
+  public synchronized List<PutResult> putAll(List<SpoolEntry> entries) {
     requireOpen();
-    long size = e.jpeg().length;
+    List<PutResult> results = new ArrayList<>(entries.size());
+    List<SpoolEntry> stored = new ArrayList<>();
+    List<String> rels = new ArrayList<>();
+    Set<String> items = new HashSet<>(); // source items of this batch, taken once
+    Set<Path> folders = new LinkedHashSet<>();
+    long added = 0;
+    SpoolEntry current = null;
     try {
-      if (e.sourceItem() != null && db.isTaken(e.sourceItem())) {
-        return PutResult.ALREADY_TAKEN;
-      }
-      if (!makeRoom(size, e.priority())) {
-        captured(Counters.EVICTED, 1);
-        if (e.sourceItem() != null) {
-          db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
+      for (SpoolEntry e : entries) {
+        current = e;
+        if (e.sourceItem() != null && (!items.add(e.sourceItem()) || db.isTaken(e.sourceItem()))) {
+          results.add(PutResult.ALREADY_TAKEN);
+          continue;
         }
-        return PutResult.EVICTED;
+        long size = e.jpeg().length;
+        if (!makeRoom(size, e.priority())) {
+          captured(Counters.EVICTED, 1);
+          if (e.sourceItem() != null) {
+            db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
+          }
+          results.add(PutResult.EVICTED);
+          continue;
+        }
+        String rel = "frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg";
+        Path target = dir.resolve(rel);
+        DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
+        folders.add(target.getParent());
+        rels.add(rel);
+        stored.add(e);
+        bytes += size; // counted at once, so that the next frame's room is made with this one in
+        added += size;
+        results.add(PutResult.STORED);
       }
-      String rel = "frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg";
-      Path target = dir.resolve(rel);
-      DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
-      String sha = io.fieldcap.model.Sha256.hex(e.jpeg());
-      long now = clock.millis();
+      current = stored.isEmpty() ? null : stored.get(0);
+      for (Path folder : folders) {
+        DurableFiles.syncDir(folder);
+      }
+      if (stored.isEmpty()) {
+        return results;
+      }
       CrashPoint.reach("spool.durable");
+      long now = clock.millis();
       Map<String, Long> taken = counts.take();
       Map<String, Long> all = new HashMap<>(taken);
-      all.merge(Counters.CAPTURED, 1L, Long::sum);
+      all.merge(Counters.CAPTURED, (long) stored.size(), Long::sum);
       try {
         db.inTransaction(() -> {
-          db.insertFrame(e, rel, sha, now);
-          if (e.sourceItem() != null) {
-            db.markTaken(e.sourceItem(), now);
+          for (int i = 0; i < stored.size(); i++) {
+            SpoolEntry e = stored.get(i);
+            db.insertFrame(e, rels.get(i), io.fieldcap.model.Sha256.hex(e.jpeg()), now);
+            if (e.sourceItem() != null) {
+              db.markTaken(e.sourceItem(), now);
+            }
           }
           db.addCounts(all);
         });
@@ -270,12 +314,18 @@ public final class Spool implements AutoCloseable {
         counts.restore(taken);
         throw ex;
       }
+      added = 0;
       CrashPoint.reach("spool.committed");
-      bytes += size;
       onStored.run();
-      return PutResult.STORED;
+      return results;
     } catch (IOException | SQLException ex) {
-      throw new SpoolException("cannot store frame " + e.id() + " in " + dir + ": " + ex.getMessage(), ex);
+      if (added > 0) { // files renamed in but never committed: removed, as the reconciler would at the next start
+        bytes -= added;
+        rels.forEach(rel -> DurableFiles.deleteQuietly(dir.resolve(rel)));
+      }
+      String which = current == null ? "frames" : "frame " + current.id()
+          + (entries.size() > 1 ? " (and the " + (entries.size() - 1) + " others of its batch)" : "");
+      throw new SpoolException("cannot store " + which + " in " + dir + ": " + ex.getMessage(), ex);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.fieldcap.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fieldcap.config.MqttConfig.Drain;
 import io.fieldcap.config.SpoolConfig.WhenFull;
@@ -52,6 +53,48 @@ class SpoolTest {
       SpoolStats st = s.stats();
       assertThat(st.pending()).isEqualTo(1);
       assertThat(st.bytes()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void givenABatch_whenPutAll_thenEachIsStoredOnceInOneCommitAndASourceItemTwiceInItIsTakenOnce() throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      s.put(entry(s, 10, 0, "dir:a.jpg|1|1"));
+      List<SpoolEntry> batch = List.of(entry(s, 100, 0, null), entry(s, 200, 0, "dir:a.jpg|1|1"),
+          entry(s, 300, 0, "dir:b.jpg|1|1"), entry(s, 400, 0, "dir:b.jpg|1|1"), entry(s, 500, 0, null));
+      assertThat(s.putAll(batch)).containsExactly(Spool.PutResult.STORED, Spool.PutResult.ALREADY_TAKEN,
+          Spool.PutResult.STORED, Spool.PutResult.ALREADY_TAKEN, Spool.PutResult.STORED);
+      assertThat(files()).isEqualTo(4);
+      assertThat(dir.resolve("tmp")).isEmptyDirectory();
+      SpoolStats st = s.stats();
+      assertThat(st.pending()).isEqualTo(4);
+      assertThat(st.captured()).isEqualTo(4);
+      assertThat(st.bytes()).isEqualTo(10 + 100 + 300 + 500);
+      assertThat(s.isTaken("dir:b.jpg|1|1")).isTrue();
+    }
+  }
+
+  @Test
+  void givenABatchWhoseThirdFileCannotBeWritten_whenPutAll_thenNothingOfItIsStoredOrLeftAndTheFrameIsNamed()
+      throws Exception {
+    try (Spool s = open(1 << 20, WhenFull.EVICT_OLDEST)) {
+      SpoolEntry first = entry(s, 100, 0, "dir:a.jpg|1|1");
+      SpoolEntry second = entry(s, 100, 0, null);
+      long seq = s.nextSequence();
+      Instant nextDay = Instant.parse("2026-11-30T10:00:00Z");
+      SpoolEntry third = new SpoolEntry(FrameId.of(nextDay, seq), seq, nextDay, 4, 3, new byte[100], null, 0, "all", null);
+      Files.writeString(Files.createDirectories(dir.resolve("frames")).resolve("2026-11-30"), "a file where its folder goes");
+      assertThatThrownBy(() -> s.putAll(List.of(first, second, third))).isInstanceOf(SpoolException.class)
+          .hasMessageContaining("frame " + third.id()).hasMessageContaining("the 2 others of its batch");
+      assertThat(files()).as("the first two files, renamed in, are removed again").isEqualTo(1); // the planted file
+      SpoolStats st = s.stats();
+      assertThat(st.pending()).isZero();
+      assertThat(st.captured()).isZero();
+      assertThat(st.bytes()).isZero();
+      assertThat(s.isTaken("dir:a.jpg|1|1")).as("its source item can be taken again").isFalse();
+      Files.delete(dir.resolve("frames/2026-11-30"));
+      assertThat(s.putAll(List.of(first, second, third))).containsOnly(Spool.PutResult.STORED);
+      assertThat(s.stats().pending()).isEqualTo(3);
     }
   }
 
