@@ -1,6 +1,7 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.capture.CaptureLoop;
+import io.fieldcap.capture.Nice;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
@@ -184,9 +185,12 @@ public final class Agent {
     for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
       st.onDeath(this::died);
     }
-    preparerThread = new Thread(preparer, "preparer");
+    // inference keeps the process's priority; the rest runs in the CPU time it leaves (docs/benchmarks.md)
+    int nice = detector == null ? 0 : config.agent().nice();
+    Nice.work(nice);
+    preparerThread = new Thread(Nice.lowered(nice, preparer), "preparer");
     labelerThread = new Thread(labeler, "labeler");
-    writerThread = new Thread(writer, "spool-writer");
+    writerThread = new Thread(Nice.lowered(nice, writer), "spool-writer");
     preparerThread.start();
     labelerThread.start();
     writerThread.start();

@@ -47,15 +47,18 @@ public final class ModelBench {
     // pipeline: the real agent, its capture blocking on the writer (a clip is not live), measured after a warm-up
     double pipelineFps;
     long[] stages;
+    Map<String, Double> cpu;
     Agent agent = new Agent(c, InstantSource.system());
     agent.start();
     String encoder = agent.jpegEncoder();
     try {
       Thread.sleep(2000);
       long[] s0 = agent.stageNanos();
+      Map<String, Long> c0 = CpuTimes.now();
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       long[] s1 = agent.stageNanos();
+      cpu = CpuTimes.perFrame(c0, CpuTimes.now(), s1[4] - s0[4]);
       double secs = (System.nanoTime() - t0) / 1e9;
       stages = new long[s1.length];
       for (int i = 0; i < s1.length; i++) {
@@ -84,6 +87,7 @@ public final class ModelBench {
     ms.put("encode", round(stages[2] / 1e6 / frames));
     ms.put("store", round(stages[3] / 1e6 / frames));
     out.put("msPerFrame", ms);
+    out.put("cpuMsPerFrame", cpu); // process = the stage threads + other (ONNX Runtime's pool, JIT, GC); ffmpeg apart
     out.put("jpegEncoder", encoder);
     out.put("peakRssMb", peakRssMb());
     return out;

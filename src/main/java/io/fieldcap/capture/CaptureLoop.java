@@ -49,7 +49,7 @@ public final class CaptureLoop {
     if (thread != null) {
       throw new IllegalStateException("capture of " + source.describe() + " was already started");
     }
-    thread = new Thread(this::run, "capture");
+    thread = new Thread(this::run, "capture"); // at the process's priority: it must keep up with a live source
     thread.start();
   }
 

@@ -80,6 +80,7 @@ public final class FfmpegSource implements FrameSource {
     stderrTail.clear();
     try {
       process = new ProcessBuilder(command()).start();
+      Nice.process(process.pid(), Nice.work()); // its decoding threads start after this, and inherit it
       process.getOutputStream().close();
     } catch (IOException e) {
       throw new SourceException("cannot start '" + config.ffmpeg() + "' (is ffmpeg installed? apt-get install ffmpeg): "

@@ -553,7 +553,8 @@ public final class ConfigLoader {
       s.reject("metrics-listen", "'" + metrics + "' is not HOST:PORT (e.g. 127.0.0.1:9464)");
       metrics = null;
     }
+    int nice = s.integer("nice", AgentConfig.NICE, 0, 19, "the nice value of the agent's work beside inference");
     s.finish();
-    return new AgentConfig(summary, stop, metrics);
+    return new AgentConfig(summary, stop, metrics, nice);
   }
 }

@@ -284,6 +284,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void givenAgentNice_thenItDefaultsToNineteenAndIsKeptWithinZeroToNineteen() throws Exception {
+    java.util.List<String> base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
+    assertThat(ConfigLoader.load(null, base).agent().nice()).isEqualTo(19);
+    java.util.List<String> off = new java.util.ArrayList<>(base);
+    off.add("agent.nice=0");
+    assertThat(ConfigLoader.load(null, off).agent().nice()).isZero();
+    java.util.List<String> bad = new java.util.ArrayList<>(base);
+    bad.add("agent.nice=-5");
+    assertThatThrownBy(() -> ConfigLoader.load(null, bad)).hasMessageContaining("agent.nice");
+  }
+
+  @Test
   void givenAgentMetrics_thenTheyAreOffUnlessSetAndTheAddressIsChecked() throws Exception {
     assertThat(ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m")).agent().metricsListen())
         .isNull();

@@ -1,0 +1,69 @@
+package io.fieldcap.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU time used so far, in nanoseconds, by this process as a whole, by each of the agent's stage
+ * threads by name, and by this process's children (ffmpeg): read from {@code /proc} and the JVM's
+ * thread CPU clocks, so that a benchmark can say where the cores went, not only how long it took.
+ * What the process used outside the named threads is ONNX Runtime's own thread pool, the JIT and
+ * the garbage collector.
+ */
+final class CpuTimes {
+  static final List<String> STAGES = List.of("capture", "preparer", "labeler", "spool-writer");
+  private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on every Linux this runs on
+
+  private CpuTimes() {}
+
+  static Map<String, Long> now() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("process", ticks(Path.of("/proc/self/stat")));
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (String stage : STAGES) {
+      out.put(stage, 0L);
+    }
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (out.containsKey(t.getName()) && !t.getName().equals("process")) {
+        long cpu = threads.getThreadCpuTime(t.getId());
+        out.merge(t.getName(), Math.max(0, cpu), Long::sum);
+      }
+    }
+    out.put("ffmpeg", ProcessHandle.current().descendants()
+        .mapToLong(p -> ticks(Path.of("/proc", Long.toString(p.pid()), "stat"))).sum());
+    return out;
+  }
+
+  /** Milliseconds per frame between two readings, per key, with the process's unnamed rest as {@code other}. */
+  static Map<String, Double> perFrame(Map<String, Long> before, Map<String, Long> after, long frames) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    long named = 0;
+    for (String k : after.keySet()) {
+      long d = after.get(k) - before.getOrDefault(k, 0L);
+      if (STAGES.contains(k)) {
+        named += d;
+      }
+      out.put(k, Math.round(d / 1e6 / Math.max(1, frames) * 100) / 100.0);
+    }
+    long other = (after.get("process") - before.get("process")) - named;
+    out.put("other", Math.round(other / 1e6 / Math.max(1, frames) * 100) / 100.0);
+    return out;
+  }
+
+  /** utime + stime of a /proc stat file, in ns; 0 when it cannot be read (the process ended, no /proc). */
+  private static long ticks(Path stat) {
+    try {
+      String s = Files.readString(stat);
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15 of stat(5)
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+}
