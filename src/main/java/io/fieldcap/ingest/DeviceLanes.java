@@ -3,6 +3,7 @@ package io.fieldcap.ingest;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -34,6 +35,7 @@ public final class DeviceLanes implements AutoCloseable {
   private final Semaphore total;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
+  private final Consumer<String> idle;
 
   private final class Lane implements Runnable {
     final String device;
@@ -50,10 +52,9 @@ public final class DeviceLanes implements AutoCloseable {
         Runnable next;
         synchronized (this) {
           next = tasks.poll();
-          if (next == null) {
-            scheduled = false;
-            return;
-          }
+        }
+        if (next == null) {
+          break;
         }
         try {
           next.run();
@@ -63,10 +64,21 @@ public final class DeviceLanes implements AutoCloseable {
           total.release();
         }
       }
+      boolean dry;
       synchronized (this) {
-        if (tasks.isEmpty()) {
-          scheduled = false;
-          return;
+        dry = tasks.isEmpty();
+      }
+      if (dry) {
+        try {
+          idle.accept(device); // still this lane's turn: nothing else runs this device's work meanwhile
+        } catch (RuntimeException e) {
+          log.error("server: finishing the work of device '{}' failed: {}", device, e.toString(), e);
+        }
+        synchronized (this) {
+          if (tasks.isEmpty()) {
+            scheduled = false;
+            return;
+          }
         }
       }
       try {
@@ -78,6 +90,15 @@ public final class DeviceLanes implements AutoCloseable {
   }
 
   public DeviceLanes(int threads, int perDevice, int total) {
+    this(threads, perDevice, total, device -> {});
+  }
+
+  /**
+   * @param idle told, on the device's lane, each time the device has no more messages waiting (the
+   *     server commits the frames that completed meanwhile as one group then)
+   */
+  public DeviceLanes(int threads, int perDevice, int total, Consumer<String> idle) {
+    this.idle = idle;
     this.perDevice = perDevice;
     this.total = new Semaphore(total);
     AtomicInteger n = new AtomicInteger();

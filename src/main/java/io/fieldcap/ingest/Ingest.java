@@ -14,6 +14,7 @@ import io.fieldcap.store.FrameStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +90,20 @@ public final class Ingest {
   }
 
   private volatile boolean measureOnIngest = true;
+  /** The most frames of one device committed as one group. */
+  static final int MAX_GROUP = 16;
+  private volatile boolean grouped;
+  private final Map<String, List<Ready>> groups = new ConcurrentHashMap<>(); // each device's touched by its lane only
+
+  /**
+   * Whether frames are committed in groups: each device's frames that complete while more of its
+   * messages wait are committed together when its lane runs dry ({@link #flush}), or at {@value
+   * #MAX_GROUP}. Only where a caller flushes (the server's {@link DeviceLanes}); otherwise each
+   * frame is committed and acked as it completes.
+   */
+  public void groupCommits(boolean on) {
+    this.grouped = on;
+  }
 
   /**
    * Whether each frame's image is measured ({@link io.fieldcap.image.Look}) right after it is acked
@@ -282,7 +297,9 @@ public final class Ingest {
   /** All chunks are here, assembled: verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
   private void complete(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
-    try (Assembled image = assembled) {
+    Assembled image = assembled;
+    boolean handedOver = false;
+    try {
       if (image.bytes() != m.bytes() || !image.sha256().equals(m.sha256())) {
         drop(tr);
         throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
@@ -294,22 +311,94 @@ public final class Ingest {
         drop(tr);
         throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
       }
+      if (grouped) {
+        List<Ready> group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
+        if (group.stream().anyMatch(r -> r.tr.manifest.frameId().equals(m.frameId()))) {
+          flush(m.deviceId()); // a second offer of a frame in the group: the first one is committed first
+          group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
+        }
+        group.add(new Ready(tr, image));
+        handedOver = true;
+        if (group.size() >= MAX_GROUP) {
+          flush(m.deviceId());
+        }
+        return;
+      }
       FrameStore.Outcome outcome = store.commit(m, image, clock.instant());
       drop(tr);
+      finish(List.of(new Ready(tr, image)), List.of(outcome));
+    } finally {
+      if (!handedOver) {
+        assembled.close();
+      }
+    }
+  }
+
+  /** A verified frame waiting for its group's commit. */
+  private record Ready(Transfers.Transfer tr, Assembled image) {}
+
+  /**
+   * Commits the device's frames that completed since its last commit, as one group (one folder fsync
+   * and one database commit for all of them), then acks each: called by the device's lane when it has
+   * no more messages waiting, so that a frame waits only behind frames already received.
+   */
+  public void flush(String device) {
+    List<Ready> group = groups.remove(device == null ? "" : device);
+    if (group == null || group.isEmpty()) {
+      return;
+    }
+    try {
+      finish(group, store.commitAll(group.stream().map(r -> r.tr.manifest).toList(),
+          group.stream().map(Ready::image).toList(), clock.instant()));
+    } catch (IOException | RuntimeException e) {
+      log.error("ingest: cannot store {} frame(s) of {}: {}", group.size(), device, e.toString());
+      for (Ready r : group) {
+        reject(device, r.tr.manifest.frameId(), null, RejectReason.STORAGE_ERROR,
+            "the server could not store the frame; try again later");
+      }
+    } finally {
+      for (Ready r : group) {
+        try {
+          r.image.close();
+          drop(r.tr);
+        } catch (IOException e) {
+          log.warn("ingest: cannot clear the transfer of frame {}: {}", r.tr.manifest.frameId(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Commits what every device has waiting (at stop). */
+  public void flushAll() {
+    for (String device : List.copyOf(groups.keySet())) {
+      flush(device);
+    }
+  }
+
+  /** Acks committed frames, in order, then measures the stored ones (after the acks: devices do not wait for it). */
+  private void finish(List<Ready> group, List<FrameStore.Outcome> outcomes) {
+    List<Manifest> measure = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      Transfers.Transfer tr = group.get(i).tr;
+      Manifest m = tr.manifest;
+      FrameStore.Outcome outcome = outcomes.get(i);
       if (outcome == FrameStore.Outcome.STORED) {
         stored.increment();
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
         storedBy.computeIfAbsent(m.deviceId(), d -> new java.util.concurrent.atomic.LongAdder()).increment();
         ingestLatency.observeNanos(System.nanoTime() - tr.startNanos);
-        if (measureOnIngest) {
-          try {
-            store.measure(m.deviceId(), m.frameId()); // after the ack: the device does not wait for it
-          } catch (IOException | RuntimeException e) {
-            log.warn("cannot measure frame {}/{} (fieldcap clean will): {}", m.deviceId(), m.frameId(), e.getMessage());
-          }
-        }
+        measure.add(m);
       } else {
         answerExisting(m, outcome);
+      }
+    }
+    if (measureOnIngest) {
+      for (Manifest m : measure) {
+        try {
+          store.measure(m.deviceId(), m.frameId());
+        } catch (IOException | RuntimeException e) {
+          log.warn("cannot measure frame {}/{} (fieldcap clean will): {}", m.deviceId(), m.frameId(), e.getMessage());
+        }
       }
     }
   }

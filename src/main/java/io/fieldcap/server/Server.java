@@ -89,7 +89,8 @@ public final class Server {
         : "fieldcap-server-" + UUID.randomUUID().toString().substring(0, 8);
     Object wake = new Object();
     // per-device lanes: 4 threads; at most 256 messages waiting per device and 1024 in all (then Paho's thread waits)
-    lanes = new DeviceLanes(4, 256, 1024);
+    // a lane that runs dry commits its device's completed frames as one group (Ingest.flush)
+    lanes = new DeviceLanes(4, 256, 1024, device -> ingest.flush(device));
     throttle = new DeviceThrottle(config.maxDeviceMessagesPerSecond(), config.maxDeviceBytesPerSecond(), System::nanoTime);
     for (java.net.URI broker : config.brokers()) {
       var options = MqttOptions.from(config.mqttFor(broker), null, null);
@@ -150,6 +151,7 @@ public final class Server {
       }
     }));
     ingest.measureOnIngest(config.measureOnIngest());
+    ingest.groupCommits(true);
     if (config.http() != null) {
       web = new io.fieldcap.web.WebApp(store, config.http());
       web.metrics(new ServerMetrics(ingest, store, this::brokers)::render);
@@ -299,6 +301,7 @@ public final class Server {
       }
     }
     lanes.close(); // the messages in hand are handled first; their acks go out below, while the brokers are still connected
+    ingest.flushAll(); // frames a lane left in a group when it was stopped
     ackSender.shutdown();
     try {
       ackSender.awaitTermination(2, TimeUnit.SECONDS);

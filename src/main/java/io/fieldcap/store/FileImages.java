@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /** Images as files under the data folder: renamed into place, then the folders fsynced. */
 final class FileImages implements ImageStore {
@@ -17,15 +20,29 @@ final class FileImages implements ImageStore {
 
   @Override
   public void put(String key, Path file, String sha256) throws IOException {
-    Path target = dir.resolve(key);
-    Path folder = target.getParent();
-    boolean created = !Files.isDirectory(folder);
-    Files.createDirectories(folder);
-    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDir(folder);
-    if (created) {
-      fsyncDir(folder.getParent());
-      fsyncDir(folder.getParent().getParent());
+    putAll(List.of(key), List.of(file), List.of(sha256));
+  }
+
+  @Override
+  public void putAll(List<String> keys, List<Path> files, List<String> sha256s) throws IOException {
+    Set<Path> folders = new LinkedHashSet<>();
+    Set<Path> created = new LinkedHashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      Path target = dir.resolve(keys.get(i));
+      Path folder = target.getParent();
+      if (!Files.isDirectory(folder)) {
+        Files.createDirectories(folder);
+        created.add(folder.getParent());
+        created.add(folder.getParent().getParent());
+      }
+      Files.move(files.get(i), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      folders.add(folder);
+    }
+    for (Path folder : folders) {
+      fsyncDir(folder); // once per folder for the whole group: the renames are durable with it
+    }
+    for (Path folder : created) {
+      fsyncDir(folder); // new folders' own entries
     }
   }
 

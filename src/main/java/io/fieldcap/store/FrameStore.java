@@ -61,6 +61,13 @@ public interface FrameStore extends Frames, AutoCloseable {
    */
   Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException;
 
+  /**
+   * {@link #commit(Manifest, Assembled, Instant)} for frames that completed together, as one group
+   * commit: every image made durable (one fsync per folder for files), then every row in one
+   * transaction. One outcome per frame, in order; the images are consumed as by a single commit.
+   */
+  List<Outcome> commitAll(List<Manifest> ms, List<Assembled> images, Instant receivedAt) throws IOException;
+
   /** {@link #commit(Manifest, Assembled, Instant)} for an image in memory. */
   Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
 

@@ -2,6 +2,7 @@ package io.fieldcap.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the server keeps image bytes, by key ({@code images/DEVICE/DAY/FRAME.jpg}): files in the data
@@ -14,6 +15,16 @@ public interface ImageStore extends AutoCloseable {
    * store has confirmed it. The file is consumed (moved into place or into the cache).
    */
   void put(String key, Path file, String sha256) throws IOException;
+
+  /**
+   * {@link #put} for several images at once, durable when it returns: what a group commit stores
+   * (files: every file moved into place, then each folder fsynced once).
+   */
+  default void putAll(List<String> keys, List<Path> files, List<String> sha256s) throws IOException {
+    for (int i = 0; i < keys.size(); i++) {
+      put(keys.get(i), files.get(i), sha256s.get(i));
+    }
+  }
 
   /** The local path of an image: the file itself, or its place in the cache (fetched when read through a {@link StoredFrame}). */
   Path path(String key);

@@ -345,49 +345,109 @@ public final class LocalFrameStore implements FrameStore {
 
   @Override
   public Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException {
-    synchronized (this) {
-      Outcome before = existing(m);
-      if (before != null) {
-        return before;
-      }
-    }
-    if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
-      throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
-    }
-    String rel = "images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg";
-    images.put(rel, image.file(), m.sha256()); // outside the lock: several uploads to an object store at once
-    CrashPoint.reach("store.durable");
-    return record(m, rel, receivedAt);
+    return commitAll(List.of(m), List.of(image), receivedAt).get(0);
   }
 
-  private synchronized Outcome record(Manifest m, String rel, Instant receivedAt) throws IOException {
-    try (PreparedStatement p = db.c().prepareStatement("""
-        INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                           model, labels, meta, path, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
-      p.setString(1, m.deviceId());
-      p.setString(2, m.frameId());
-      p.setLong(3, m.seq());
-      p.setString(4, m.capturedAt().toString());
-      p.setString(5, m.sha256());
-      p.setLong(6, m.bytes());
-      p.setInt(7, m.width());
-      p.setInt(8, m.height());
-      p.setString(9, m.contentType());
-      p.setString(10, m.labels() == null ? null : m.labels().model());
-      p.setString(11, m.labels() == null ? null : Codec.JSON.writeValueAsString(m.labels()));
-      p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
-      p.setString(13, rel);
-      p.setString(14, receivedAt.toString());
-      if (p.executeUpdate() != 1) {
-        // another server committed this id first (servers sharing the data folder): same bytes or not
-        return existing(m);
+  @Override
+  public List<Outcome> commitAll(List<Manifest> ms, List<Assembled> images, Instant receivedAt) throws IOException {
+    Outcome[] out = new Outcome[ms.size()];
+    synchronized (this) {
+      for (int i = 0; i < ms.size(); i++) {
+        out[i] = existing(ms.get(i));
       }
-      Outcome o = Outcome.STORED;
+    }
+    List<Integer> fresh = new ArrayList<>();
+    List<String> rels = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<String> shas = new ArrayList<>();
+    for (int i = 0; i < ms.size(); i++) {
+      Manifest m = ms.get(i);
+      Assembled image = images.get(i);
+      if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
+        throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
+      }
+      if (out[i] == null) {
+        fresh.add(i);
+        rels.add("images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg");
+        files.add(image.file());
+        shas.add(m.sha256());
+      }
+    }
+    if (fresh.isEmpty()) {
+      return List.of(out);
+    }
+    this.images.putAll(rels, files, shas); // outside the lock: several uploads to an object store at once
+    CrashPoint.reach("store.durable");
+    List<Outcome> recorded = recordAll(fresh.stream().map(ms::get).toList(), rels, receivedAt);
+    for (int k = 0; k < fresh.size(); k++) {
+      out[fresh.get(k)] = recorded.get(k);
+    }
+    return List.of(out);
+  }
+
+  /** Inserts the frames' rows in one transaction (one commit, one fsync, for a whole group). */
+  private synchronized List<Outcome> recordAll(List<Manifest> ms, List<String> rels, Instant receivedAt)
+      throws IOException {
+    Connection c = null;
+    Manifest current = ms.get(0);
+    try {
+      c = db.c();
+      c.setAutoCommit(false);
+      List<Outcome> out = new ArrayList<>(ms.size());
+      try (PreparedStatement p = c.prepareStatement("""
+          INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                             model, labels, meta, path, received_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
+        for (int i = 0; i < ms.size(); i++) {
+          Manifest m = ms.get(i);
+          current = m;
+          p.setString(1, m.deviceId());
+          p.setString(2, m.frameId());
+          p.setLong(3, m.seq());
+          p.setString(4, m.capturedAt().toString());
+          p.setString(5, m.sha256());
+          p.setLong(6, m.bytes());
+          p.setInt(7, m.width());
+          p.setInt(8, m.height());
+          p.setString(9, m.contentType());
+          p.setString(10, m.labels() == null ? null : m.labels().model());
+          p.setString(11, m.labels() == null ? null : Codec.JSON.writeValueAsString(m.labels()));
+          p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
+          p.setString(13, rels.get(i));
+          p.setString(14, receivedAt.toString());
+          // 0 rows: another server committed this id first (servers sharing the data folder): same bytes or not
+          out.add(p.executeUpdate() == 1 ? Outcome.STORED : null);
+        }
+      }
+      for (int i = 0; i < ms.size(); i++) {
+        if (out.get(i) == null) {
+          out.set(i, existing(ms.get(i)));
+        }
+      }
+      c.commit();
       CrashPoint.reach("store.committed");
-      return o;
+      return out;
     } catch (SQLException e) {
-      throw new IOException("cannot record frame " + m.frameId() + ": " + e.getMessage(), e);
+      rollbackQuietly(c);
+      throw new IOException("cannot record frame " + current.frameId() + ": " + e.getMessage(), e);
+    } finally {
+      if (c != null) {
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException e) {
+          // a broken connection: Db replaces it at the next use
+        }
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      if (c != null) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      // the transaction is gone with the connection
     }
   }
 

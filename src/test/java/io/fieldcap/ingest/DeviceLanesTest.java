@@ -36,6 +36,30 @@ class DeviceLanesTest {
   }
 
   @Test
+  void whenADevicesLaneRunsDry_thenItIsToldOnItsLaneAfterAllItsWorkAndNeverDuringIt() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+    CountDownLatch told = new CountDownLatch(1);
+    try (DeviceLanes lanes = new DeviceLanes(2, 100, 1000, device -> {
+      events.add((busy.get() ? "overlap " : "idle ") + device);
+      told.countDown();
+    })) {
+      for (int i = 0; i < 40; i++) { // more than a lane runs in one turn
+        int n = i;
+        lanes.submit("cam", () -> {
+          busy.set(true);
+          events.add("task " + n);
+          busy.set(false);
+        });
+      }
+      assertThat(told.await(5, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(100);
+    }
+    assertThat(events).doesNotContain("overlap cam").contains("idle cam");
+    assertThat(events.lastIndexOf("idle cam")).as("the last word comes after the last task").isGreaterThan(events.indexOf("task 39"));
+  }
+
+  @Test
   void givenADeviceWithTooMuchWaiting_thenItsExtraMessagesAreDroppedAndCountedNotOthers() throws Exception {
     try (DeviceLanes lanes = new DeviceLanes(1, 3, 1000)) {
       CountDownLatch release = new CountDownLatch(1);

@@ -53,6 +53,34 @@ class LocalFrameStoreTest {
     }
   }
 
+  private static Manifest frame(String id, byte[] data) {
+    return new Manifest(1, id, "cam", Instant.parse("2026-11-29T10:00:00Z"), 1, Sha256.hex(data), data.length, 1024,
+        Manifest.chunkCount(data.length, 1024), "image/jpeg", 4, 4, null, null);
+  }
+
+  @Test
+  void aGroupCommitStoresEachFrameOnceAndAnswersEachAsItsOwnCommitWould() throws Exception {
+    try (LocalFrameStore s = LocalFrameStore.open(tmp)) {
+      byte[] a = {1, 2, 3};
+      byte[] b = {4, 5, 6};
+      byte[] c = {7, 8, 9};
+      Manifest ma = frame("20261129T100000000Z-000000000001", a);
+      Manifest mb = frame("20261129T100000000Z-000000000002", b);
+      Manifest mc = frame("20261129T100000000Z-000000000003", c);
+      assertThat(s.commit(ma, s.assemble(ma, a), Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
+      Manifest conflicting = frame(mb.frameId(), c);
+      assertThat(s.commitAll(java.util.List.of(ma, mb, mc), java.util.List.of(s.assemble(ma, a), s.assemble(mb, b),
+          s.assemble(mc, c)), Instant.now())).containsExactly(FrameStore.Outcome.DUPLICATE, FrameStore.Outcome.STORED,
+          FrameStore.Outcome.STORED);
+      assertThat(Files.readAllBytes(tmp.resolve("images/cam/2026-11-29/" + mb.frameId() + ".jpg"))).isEqualTo(b);
+      assertThat(Files.readAllBytes(tmp.resolve("images/cam/2026-11-29/" + mc.frameId() + ".jpg"))).isEqualTo(c);
+      assertThat(s.commitAll(java.util.List.of(conflicting), java.util.List.of(s.assemble(conflicting, c)), Instant.now()))
+          .containsExactly(FrameStore.Outcome.CONFLICT);
+      assertThat(Files.readAllBytes(tmp.resolve("images/cam/2026-11-29/" + mb.frameId() + ".jpg")))
+          .as("a conflicting offer leaves the stored bytes alone").isEqualTo(b);
+    }
+  }
+
   @Test
   void aCommittedFrameIsDurableInPlaceAndASecondCommitIsADuplicate() throws Exception {
     byte[] data = {1, 2, 3, 4};
