@@ -65,6 +65,7 @@ public final class OnnxDetector implements Detector {
     if (!Files.isRegularFile(o.path())) {
       throw new ModelException("model file " + o.path() + " not found");
     }
+    OnnxNatives.prepare();
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     OrtSession session;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {

@@ -76,6 +76,24 @@ class CommandLineIT {
   }
 
   @Test
+  void nativeLibrariesAreKeptInTheCacheFolderAndNothingIsLeftInTheTemporaryFolder() throws Exception {
+    Path temp = Files.createDirectories(tmp.resolve("tmp"));
+    Path cache = tmp.resolve("cache");
+    for (int run = 0; run < 2; run++) { // the second run finds the libraries already there
+      ChildProcess p = ChildProcess.fieldcapWithJvm(java.util.List.of("-Djava.io.tmpdir=" + temp),
+          java.util.Map.of("XDG_CACHE_HOME", cache.toString()), "label", "--model",
+          "src/test/resources/models/yolov8-detect.onnx", "/usr/share/doc/opencv-doc/examples/data/HappyFish.jpg");
+      p.waitFor(java.time.Duration.ofSeconds(60));
+      assertThat(p.exitCode()).as(p.output()).isZero();
+    }
+    assertThat(cache.resolve("fieldcap/onnxruntime-linux-x64/libonnxruntime.so")).isRegularFile();
+    assertThat(cache.resolve("fieldcap/onnxruntime-linux-x64/libonnxruntime4j_jni.so")).isRegularFile();
+    try (var left = Files.list(temp)) {
+      assertThat(left).as("ONNX Runtime's own loader would leave a folder here per process").isEmpty();
+    }
+  }
+
+  @Test
   void badUsageExitsTwo() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("agnet");
     assertThat(p.exitCode()).isEqualTo(2);
