@@ -347,23 +347,31 @@ public final class Ingest {
     if (group == null || group.isEmpty()) {
       return;
     }
+    List<FrameStore.Outcome> outcomes;
     try {
-      finish(group, store.commitAll(group.stream().map(r -> r.tr.manifest).toList(),
-          group.stream().map(Ready::image).toList(), clock.instant()));
+      outcomes = store.commitAll(group.stream().map(r -> r.tr.manifest).toList(),
+          group.stream().map(Ready::image).toList(), clock.instant());
     } catch (IOException | RuntimeException e) {
       log.error("ingest: cannot store {} frame(s) of {}: {}", group.size(), device, e.toString());
+      release(group);
       for (Ready r : group) {
         reject(device, r.tr.manifest.frameId(), null, RejectReason.STORAGE_ERROR,
             "the server could not store the frame; try again later");
       }
-    } finally {
-      for (Ready r : group) {
-        try {
-          r.image.close();
-          drop(r.tr);
-        } catch (IOException e) {
-          log.warn("ingest: cannot clear the transfer of frame {}: {}", r.tr.manifest.frameId(), e.getMessage());
-        }
+      return;
+    }
+    release(group); // the transfers are closed before the acks go out, as for a frame committed alone
+    finish(group, outcomes);
+  }
+
+  /** Closes the group's transfers and removes what is left of its assembled files (nothing, once committed). */
+  private void release(List<Ready> group) {
+    for (Ready r : group) {
+      try {
+        r.image.close();
+        drop(r.tr);
+      } catch (IOException e) {
+        log.warn("ingest: cannot clear the transfer of frame {}: {}", r.tr.manifest.frameId(), e.getMessage());
       }
     }
   }

@@ -294,7 +294,9 @@ public final class Spool implements AutoCloseable {
       if (stored.isEmpty()) {
         return results;
       }
-      CrashPoint.reach("spool.durable");
+      for (int i = 0; i < stored.size(); i++) {
+        CrashPoint.reach("spool.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
+      }
       long now = clock.millis();
       Map<String, Long> taken = counts.take();
       Map<String, Long> all = new HashMap<>(taken);
@@ -315,7 +317,9 @@ public final class Spool implements AutoCloseable {
         throw ex;
       }
       added = 0;
-      CrashPoint.reach("spool.committed");
+      for (int i = 0; i < stored.size(); i++) {
+        CrashPoint.reach("spool.committed");
+      }
       onStored.run();
       return results;
     } catch (IOException | SQLException ex) {

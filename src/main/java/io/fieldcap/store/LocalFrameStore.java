@@ -377,7 +377,9 @@ public final class LocalFrameStore implements FrameStore {
       return List.of(out);
     }
     this.images.putAll(rels, files, shas); // outside the lock: several uploads to an object store at once
-    CrashPoint.reach("store.durable");
+    for (int k = 0; k < fresh.size(); k++) {
+      CrashPoint.reach("store.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
+    }
     List<Outcome> recorded = recordAll(fresh.stream().map(ms::get).toList(), rels, receivedAt);
     for (int k = 0; k < fresh.size(); k++) {
       out[fresh.get(k)] = recorded.get(k);
@@ -425,7 +427,9 @@ public final class LocalFrameStore implements FrameStore {
         }
       }
       c.commit();
-      CrashPoint.reach("store.committed");
+      for (int i = 0; i < ms.size(); i++) {
+        CrashPoint.reach("store.committed");
+      }
       return out;
     } catch (SQLException e) {
       rollbackQuietly(c);

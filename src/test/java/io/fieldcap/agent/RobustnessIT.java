@@ -51,7 +51,8 @@ class RobustnessIT {
           p99 / 1e6, agent.captureHandOverNanos(1.0) / 1e6);
       assertThat(p99).as("the capture thread's wait per frame at p99").isLessThan(5_000_000L);
       assertThat(s.dropped()).as("frames the slow writer could not take").isPositive();
-      assertThat(s.pending()).as("the writer still stored some").isPositive().isLessThan(50);
+      // about a third of the frames one commit at a time; about half with group commits (16 files' fsyncs share one folder fsync)
+      assertThat(s.pending()).as("the writer still stored some, not all").isPositive().isLessThan(s.captured());
     } finally {
       System.clearProperty("fieldcap.slow-fsync");
       agent.stop();
