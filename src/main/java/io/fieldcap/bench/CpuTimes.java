@@ -30,9 +30,8 @@ final class CpuTimes {
       out.put(stage, 0L);
     }
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (out.containsKey(t.getName()) && !t.getName().equals("process")) {
-        long cpu = threads.getThreadCpuTime(t.getId());
-        out.merge(t.getName(), Math.max(0, cpu), Long::sum);
+      if (STAGES.contains(t.getName())) {
+        out.merge(t.getName(), Math.max(0, threads.getThreadCpuTime(t.getId())), Long::sum);
       }
     }
     out.put("ffmpeg", ProcessHandle.current().descendants()

@@ -295,10 +295,8 @@ public final class Ingest {
   }
 
   /** All chunks are here, assembled: verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
-  private void complete(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
+  private void complete(Transfers.Transfer tr, Assembled image) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
-    Assembled image = assembled;
-    boolean handedOver = false;
     try {
       if (image.bytes() != m.bytes() || !image.sha256().equals(m.sha256())) {
         drop(tr);
@@ -311,26 +309,18 @@ public final class Ingest {
         drop(tr);
         throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
       }
-      if (grouped) {
-        List<Ready> group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
-        if (group.stream().anyMatch(r -> r.tr.manifest.frameId().equals(m.frameId()))) {
-          flush(m.deviceId()); // a second offer of a frame in the group: the first one is committed first
-          group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
-        }
-        group.add(new Ready(tr, image));
-        handedOver = true;
-        if (group.size() >= MAX_GROUP) {
-          flush(m.deviceId());
-        }
-        return;
-      }
-      FrameStore.Outcome outcome = store.commit(m, image, clock.instant());
-      drop(tr);
-      finish(List.of(new Ready(tr, image)), List.of(outcome));
-    } finally {
-      if (!handedOver) {
-        assembled.close();
-      }
+    } catch (ProtocolException | IOException | RuntimeException e) {
+      image.close();
+      throw e;
+    }
+    List<Ready> group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
+    if (group.stream().anyMatch(r -> r.tr.manifest.frameId().equals(m.frameId()))) {
+      flush(m.deviceId()); // a second offer of a frame in the group: the first one is committed first
+      group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
+    }
+    group.add(new Ready(tr, image));
+    if (!grouped || group.size() >= MAX_GROUP) {
+      flush(m.deviceId()); // without grouping, a group of one at once
     }
   }
 
