@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 [[ -f target/fieldcap.jar ]] || scripts/setup.sh
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nuser %s\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n' "$port" "$(id -un)" > "$dir/mosquitto.conf"
+printf 'listener %s 127.0.0.1\nuser %s\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 0\n' "$port" "$(id -un)" > "$dir/mosquitto.conf"
 mosquitto -c "$dir/mosquitto.conf" & pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 sleep 0.5

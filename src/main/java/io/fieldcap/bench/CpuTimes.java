@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * CPU time used so far, in nanoseconds, by this process as a whole, by each of the agent's stage
@@ -23,15 +24,25 @@ final class CpuTimes {
   private CpuTimes() {}
 
   static Map<String, Long> now() {
+    return now(STAGES, name -> STAGES.contains(name) ? name : null);
+  }
+
+  /**
+   * As {@link #now()}, with the live threads summed into {@code groups} by {@code group} (a thread's
+   * name to its group, null for the rest). Threads that ended since the last reading are lost: read
+   * before the threads of the work measured stop.
+   */
+  static Map<String, Long> now(List<String> groups, Function<String, String> group) {
     Map<String, Long> out = new LinkedHashMap<>();
     out.put("process", ticks(Path.of("/proc/self/stat")));
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (String stage : STAGES) {
-      out.put(stage, 0L);
+    for (String g : groups) {
+      out.put(g, 0L);
     }
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (STAGES.contains(t.getName())) {
-        out.merge(t.getName(), Math.max(0, threads.getThreadCpuTime(t.getId())), Long::sum);
+      String g = group.apply(t.getName());
+      if (g != null) {
+        out.merge(g, Math.max(0, threads.getThreadCpuTime(t.getId())), Long::sum);
       }
     }
     out.put("ffmpeg", ProcessHandle.current().descendants()
@@ -39,13 +50,13 @@ final class CpuTimes {
     return out;
   }
 
-  /** Milliseconds per frame between two readings, per key, with the process's unnamed rest as {@code other}. */
+  /** Milliseconds per frame between two readings, per key, with the process's rest (JIT, GC, ...) as {@code other}. */
   static Map<String, Double> perFrame(Map<String, Long> before, Map<String, Long> after, long frames) {
     Map<String, Double> out = new LinkedHashMap<>();
     long named = 0;
     for (String k : after.keySet()) {
       long d = after.get(k) - before.getOrDefault(k, 0L);
-      if (STAGES.contains(k)) {
+      if (!k.equals("process") && !k.equals("ffmpeg")) {
         named += d;
       }
       out.put(k, Math.round(d / 1e6 / Math.max(1, frames) * 100) / 100.0);

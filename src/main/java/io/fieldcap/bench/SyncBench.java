@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,11 @@ public final class SyncBench {
   private final Path work;
   private final PrintWriter out;
   private int window = Integer.getInteger("fieldcap.bench.window", 16);
+  /** Where the CPU of the fieldcap run goes, by thread (Paho names its threads "MQTT Rec: CLIENT" and so on). */
+  static final List<String> CPU_GROUPS = List.of("serverReceive", "serverLanes", "serverOther", "deviceSync", "deviceMqtt");
+  static final List<String> RAW_CPU_GROUPS = List.of("subscriberReceive", "publisher");
+  private Map<String, Double> cpu = Map.of();
+  private Map<String, Double> rawCpu = Map.of();
 
   public SyncBench(String broker, Path work, PrintWriter out) {
     this.broker = broker;
@@ -48,8 +54,44 @@ public final class SyncBench {
   private static final byte[] JPEG_640X480_HEADER = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0x00, 0x11,
       0x08, 0x01, (byte) 0xE0, 0x02, (byte) 0x80, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01};
 
-  /** Frames of {@code bytes} each, {@code frames} of them; returns MB/s for raw and for fieldcap. */
-  public double[] throughput(int frames, int bytes, int chunk) throws Exception {
+  private static String cpuGroup(String thread) {
+    if (thread.startsWith("MQTT Rec: fieldcap-server")) {
+      return "serverReceive";
+    }
+    if (thread.startsWith("ingest-")) {
+      return "serverLanes";
+    }
+    if (thread.startsWith("MQTT") && thread.contains("fieldcap-server") || thread.startsWith("server-")) {
+      return "serverOther";
+    }
+    if (thread.equals("sync")) {
+      return "deviceSync";
+    }
+    return thread.startsWith("MQTT") && thread.contains("fieldcap-bench") ? "deviceMqtt" : null;
+  }
+
+  private static String rawCpuGroup(String thread) {
+    if (thread.startsWith("MQTT Rec: bench-raw-sub")) {
+      return "subscriberReceive";
+    }
+    return thread.startsWith("MQTT") && thread.contains("bench-raw-pub") || thread.equals("main") ? "publisher" : null;
+  }
+
+  /** CPU milliseconds per frame of the last fieldcap throughput run, by thread group ({@link #CPU_GROUPS}, other). */
+  public Map<String, Double> cpuMsPerFrame() {
+    return cpu;
+  }
+
+  /** The same for the last raw run ({@link #RAW_CPU_GROUPS}, other). */
+  public Map<String, Double> rawCpuMsPerFrame() {
+    return rawCpu;
+  }
+
+  /**
+   * Frames of {@code bytes} each, {@code frames} of them, after a discarded warm-up round of {@code
+   * warmUp} of them; returns MB/s for raw and for fieldcap.
+   */
+  public double[] throughput(int frames, int bytes, int chunk, int warmUp) throws Exception {
     byte[][] images = new byte[frames][];
     Random r = new Random(42);
     for (int i = 0; i < frames; i++) {
@@ -58,13 +100,23 @@ public final class SyncBench {
       // a JPEG's start and frame header (640x480), which the server checks against the manifest; the rest is noise
       System.arraycopy(JPEG_640X480_HEADER, 0, images[i], 0, JPEG_640X480_HEADER.length);
     }
+    // A warm-up round of both, discarded: the JIT compiles each side's code first (measured: about 2 s of the
+    // compiler threads' CPU inside a cold 4 s run, on 2 cores), which a server running for weeks pays once.
+    byte[][] warm = Arrays.copyOf(images, Math.min(images.length, warmUp));
+    if (warm.length > 0) {
+      raw(warm, chunk);
+      fieldcap(warm, chunk);
+    }
     double raw = raw(images, chunk);
     double ours = fieldcap(images, chunk);
     double mb = (double) frames * bytes / 1e6;
-    out.printf("throughput, %d frames of %d bytes (%.1f MB), chunks of %d bytes:%n", frames, bytes, mb, chunk);
+    out.printf("throughput, %d frames of %d bytes (%.1f MB), chunks of %d bytes, after a warm-up round of %d:%n",
+        frames, bytes, mb, chunk, warm.length);
     out.printf("  raw Paho QoS 1, publisher to subscriber: %8.1f MB/s%n", mb / raw);
     out.printf("  fieldcap sync, spool to stored + acked:  %8.1f MB/s%n", mb / ours);
     out.printf("  ratio fieldcap / raw:                    %8.2f%n", raw / ours);
+    out.printf("  CPU ms per frame in this process (the broker is another), raw: %s%n", rawCpu);
+    out.printf("  fieldcap: %s%n", cpu);
     out.flush();
     return new double[] {mb / raw, mb / ours};
   }
@@ -104,6 +156,7 @@ public final class SyncBench {
       sub.connect();
       sub.subscribe("bench/raw/#");
       pub.connect();
+      Map<String, Long> cpu0 = CpuTimes.now(RAW_CPU_GROUPS, SyncBench::rawCpuGroup);
       long t0 = System.nanoTime();
       for (int i = 0; i < images.length; i++) {
         for (int k = 0; k < Manifest.chunkCount(images[i].length, chunk); k++) {
@@ -114,7 +167,9 @@ public final class SyncBench {
       if (!received.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("raw messages did not all arrive");
       }
-      return (System.nanoTime() - t0) / 1e9;
+      double s = (System.nanoTime() - t0) / 1e9;
+      rawCpu = CpuTimes.perFrame(cpu0, CpuTimes.now(RAW_CPU_GROUPS, SyncBench::rawCpuGroup), images.length);
+      return s;
     } finally {
       pub.disconnect(null, null);
       pub.close();
@@ -140,12 +195,14 @@ public final class SyncBench {
       CountDownLatch acked = new CountDownLatch(images.length);
       SyncService sync = new SyncService(new DeviceId("bench"), mqtt("mqtt.chunk-bytes=" + chunk, "mqtt.window=" + window), spool, false,
           InstantSource.system(), (f, at, dup) -> acked.countDown());
+      Map<String, Long> cpu0 = CpuTimes.now(CPU_GROUPS, SyncBench::cpuGroup);
       long t0 = System.nanoTime();
       sync.start();
       if (!acked.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("frames were not all acked");
       }
       double s = (System.nanoTime() - t0) / 1e9;
+      cpu = CpuTimes.perFrame(cpu0, CpuTimes.now(CPU_GROUPS, SyncBench::cpuGroup), images.length);
       sync.stop(Duration.ofSeconds(2));
       return s;
     } finally {

@@ -52,7 +52,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Path work = Files.createTempDirectory("fieldcap-bench");
-    java.util.Map<String, Object> r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, sets, work);
+    java.util.Map<String, Object> r;
+    try {
+      r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, sets, work);
+    } finally {
+      deleteTree(work);
+    }
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
@@ -296,19 +301,45 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "FILE", description = "Clip for the latency run (default: opencv-doc's vtest.avi).")
     Path clip;
 
+    @Option(names = "--warm-up", defaultValue = "300",
+        description = "Frames of a first, discarded round of both runs, for the JIT (default ${DEFAULT-VALUE}; 0: none).")
+    int warmUp;
+
+    @Option(names = "--json", description = "Print one JSON object (the text goes to standard error).")
+    boolean json;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       Path c = Samples.clip(clip);
-      if (frames < 1 || latencySeconds < 1) {
-        throw new ConfigException("--frames and --latency-seconds must be at least 1");
+      if (frames < 1 || latencySeconds < 1 || warmUp < 0) {
+        throw new ConfigException("--frames and --latency-seconds must be at least 1, --warm-up at least 0");
       }
       Path work = Files.createTempDirectory("fieldcap-bench");
       var out = spec.commandLine().getOut();
-      SyncBench b = new SyncBench(broker, work, out);
-      b.throughput(frames, (int) Sizes.parse(frameBytes), (int) Sizes.parse(chunkBytes));
-      b.latency(c, fps, latencySeconds);
+      SyncBench b = new SyncBench(broker, work, json ? spec.commandLine().getErr() : out);
+      double[] mbps;
+      long[] ms;
+      try {
+        mbps = b.throughput(frames, (int) Sizes.parse(frameBytes), (int) Sizes.parse(chunkBytes), warmUp);
+        ms = b.latency(c, fps, latencySeconds);
+      } finally {
+        deleteTree(work);
+      }
+      if (json) {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("frames", frames);
+        r.put("warmUp", Math.min(frames, warmUp));
+        r.put("rawMBps", Math.round(mbps[0] * 10) / 10.0);
+        r.put("syncMBps", Math.round(mbps[1] * 10) / 10.0);
+        r.put("ratio", Math.round(mbps[1] / mbps[0] * 100) / 100.0);
+        r.put("rawCpuMsPerFrame", b.rawCpuMsPerFrame());
+        r.put("cpuMsPerFrame", b.cpuMsPerFrame());
+        r.put("latencyMedianMs", ms[0]);
+        r.put("latencyP99Ms", ms[1]);
+        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+      }
       return ExitCodes.OK;
     }
   }

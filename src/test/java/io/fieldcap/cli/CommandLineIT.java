@@ -208,13 +208,36 @@ class CommandLineIT {
 
   @Test
   void benchSyncMovesItsFramesThroughARealBrokerAndReportsBothRates(@TempDir Path brokerDir) throws Exception {
+    Path temp = Files.createDirectories(tmp.resolve("bench-tmp"));
     try (io.fieldcap.testing.Mosquitto m = io.fieldcap.testing.Mosquitto.plain(brokerDir).start()) {
       ChildProcess p = ChildProcess.fieldcapRun("bench", "sync", "--broker", m.uri(), "--frames", "20",
           "--latency-seconds", "3");
       assertThat(p.exitCode()).as(p.output()).isZero();
       assertThat(p.output()).contains("raw Paho QoS 1", "fieldcap sync, spool to stored + acked", "ratio fieldcap / raw",
-          "median");
+          "after a warm-up round of 20", "serverReceive=", "subscriberReceive=", "median");
+
+      ChildProcess j = ChildProcess.fieldcapWithJvm(java.util.List.of("-Djava.io.tmpdir=" + temp), java.util.Map.of(),
+          "bench", "sync", "--broker", m.uri(), "--frames", "20", "--warm-up", "0", "--latency-seconds", "2", "--json");
+      j.waitFor(java.time.Duration.ofSeconds(120));
+      var r = lastJson(j);
+      assertThat(r.get("frames").asInt()).isEqualTo(20);
+      assertThat(r.get("warmUp").asInt()).isZero();
+      assertThat(r.get("rawMBps").asDouble()).isPositive();
+      assertThat(r.get("syncMBps").asDouble()).isPositive();
+      assertThat(r.get("ratio").asDouble()).isPositive();
+      assertThat(r.at("/cpuMsPerFrame/serverReceive").asDouble()).isPositive();
+      assertThat(r.at("/cpuMsPerFrame/serverLanes").asDouble()).isPositive();
+      assertThat(r.at("/cpuMsPerFrame/deviceSync").asDouble()).isPositive();
+      assertThat(r.at("/rawCpuMsPerFrame/subscriberReceive").asDouble()).isPositive();
+      assertThat(r.at("/cpuMsPerFrame/process").asDouble()).isGreaterThan(r.at("/cpuMsPerFrame/serverReceive").asDouble());
+      assertThat(r.get("latencyMedianMs").asLong()).isPositive();
+      try (var left = Files.list(temp)) {
+        assertThat(left).as("the bench's work folder is removed").noneMatch(f -> f.getFileName().toString().startsWith("fieldcap-bench"));
+      }
     }
+    ChildProcess bad = ChildProcess.fieldcapRun("bench", "sync", "--broker", "tcp://127.0.0.1:1", "--warm-up", "-1");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output()).contains("--warm-up at least 0");
   }
 
   @Test
