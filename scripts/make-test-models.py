@@ -88,6 +88,8 @@ def main(out):
     constant_model(f"{out}/yolov8-seg.onnx", "images", [1, 3, 320, 320], [("output0", seg), ("output1", protos)],
                    ultralytics_meta("segment"))
 
+    semantic(out)
+
     # a layout no family has: [1, 2, 3, 4] from a single output
     constant_model(f"{out}/unknown-layout.onnx", "images", [1, 3, 64, 64],
                    [("output0", np.zeros((1, 2, 3, 4), dtype=np.float32))], {})
@@ -96,6 +98,21 @@ def main(out):
     cls = np.array([[0.1, 0.7, 0.2]], dtype=np.float32)
     constant_model(f"{out}/yolo-cls.onnx", "images", [1, 3, 224, 224], [("output0", cls)],
                    ultralytics_meta("classify", (224, 224)))
+
+
+SEMANTIC_NAMES = {0: "background", 1: "road", 2: "water"}
+
+
+def semantic(out):
+    """Semantic segmentation (as SegFormer exports: logits at 1/4 of the input): [1, 3, 32, 32] for a
+    128x128 input; in output pixels, water is the square x 4..11, y 4..11, road the rows 20..31 from
+    x 16 on, background the rest. Tests map these rectangles onto the frame themselves."""
+    logits = np.zeros((1, 3, 32, 32), dtype=np.float32)
+    logits[0, 0] = 2.0
+    logits[0, 1, 20:32, 16:32] = 5.0
+    logits[0, 2, 4:12, 4:12] = 4.0
+    constant_model(f"{out}/semantic.onnx", "pixel_values", [1, 3, 128, 128], [("logits", logits)],
+                   {"names": str(SEMANTIC_NAMES), "description": "fieldcap test model"})
 
 
 if __name__ == "__main__":

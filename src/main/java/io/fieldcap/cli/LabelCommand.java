@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "label", mixinStandardHelpOptions = true,
     description = {"Run a model on images and print one JSON object per image:",
         "{\"image\": …, \"width\": …, \"height\": …, \"detections\": [{\"class\": …, \"score\": …, \"box\": [x, y, w, h]}]}",
-        "Boxes are in pixels of the image (COCO's convention); classifier labels have no box."})
+        "Boxes are in pixels of the image (COCO's convention); classifier labels have no box; semantic segmentation",
+        "models give one detection per class present, with its \"coverage\" (share of the image) and \"mask\" (COCO RLE)."})
 final class LabelCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images to label.")
   List<Path> images = new ArrayList<>();
@@ -86,6 +87,10 @@ final class LabelCommand implements Callable<Integer> {
       }
       if (d.polygon() != null) {
         m.put("polygon", d.polygon());
+      }
+      if (d.mask() != null) {
+        m.put("coverage", Math.round(d.mask().coverage() * 10000) / 10000.0);
+        m.put("mask", d.mask()); // COCO RLE: {"size": [h, w], "counts": "..."}
       }
       dets.add(m);
     }

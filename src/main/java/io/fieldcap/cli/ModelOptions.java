@@ -21,8 +21,18 @@ final class ModelOptions {
   float iou;
 
   @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
-      description = "auto, yolov8, yolov5, yolo-e2e, classify or blazeface (default ${DEFAULT-VALUE}).")
+      description = "auto, yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface or semantic (default ${DEFAULT-VALUE}).")
   String format;
+
+  @Option(names = "--resize", paramLabel = "MODE", description = "letterbox or stretch (default: the model family's).")
+  String resize;
+
+  @Option(names = "--normalize", paramLabel = "MODE", description = "unit or imagenet (default: the model family's).")
+  String normalize;
+
+  @Option(names = "--min-area", defaultValue = "0", paramLabel = "PIXELS",
+      description = "Semantic segmentation: drop regions smaller than this (default ${DEFAULT-VALUE}: keep all).")
+  int minArea;
 
   /** The detector's options, or a usage error naming what is wrong. */
   OnnxDetector.Options options() throws ConfigException {
@@ -33,9 +43,20 @@ final class ModelOptions {
     if (!format.equals("auto")) {
       family = ModelFamily.fromConfig(format);
       if (family == null) {
-        throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolov5, yolo-e2e, classify or blazeface");
+        throw new ConfigException("--format: '" + format + "' is not allowed; expected auto, yolov8, yolo-seg, yolov5, "
+            + "yolo-e2e, classify, blazeface or semantic");
       }
     }
-    return new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu", Math.max(1, Runtime.getRuntime().availableProcessors()));
+    if (resize != null && !resize.equals("letterbox") && !resize.equals("stretch")) {
+      throw new ConfigException("--resize: '" + resize + "' is not allowed; expected letterbox or stretch");
+    }
+    if (normalize != null && !normalize.equals("unit") && !normalize.equals("imagenet")) {
+      throw new ConfigException("--normalize: '" + normalize + "' is not allowed; expected unit or imagenet");
+    }
+    if (minArea < 0) {
+      throw new ConfigException("--min-area must be at least 0");
+    }
+    return new OnnxDetector.Options(model, labels, family, confidence, iou, "cpu",
+        Math.max(1, Runtime.getRuntime().availableProcessors()), resize, normalize, minArea);
   }
 }

@@ -55,8 +55,7 @@ final class Preflight {
     if (m != null) {
       try {
         ModelFamily family = m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
-        OnnxDetector.open(new OnnxDetector.Options(m.path(), m.labels(), family, (float) m.confidence(), (float) m.iou(),
-            m.provider(), m.threads())).close();
+        OnnxDetector.open(m.options(m.path(), m.labels(), family)).close();
       } catch (ModelException | RuntimeException e) {
         problems.add("model: " + e.getMessage() + (m.required() ? "" : " (model.required is false: the agent would capture"
             + " without pre-labels)"));

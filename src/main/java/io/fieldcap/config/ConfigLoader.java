@@ -520,7 +520,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static final List<String> FORMATS = List.of("auto", "yolov8", "yolo-seg", "yolov5", "yolo-e2e", "classify", "blazeface");
+  private static final List<String> FORMATS = List.of("auto", "yolov8", "yolo-seg", "yolov5", "yolo-e2e", "classify", "blazeface",
+      "semantic");
 
   private static ModelConfig model(Section s) {
     String path = s.string("path", null, "the ONNX model file");
@@ -542,7 +543,13 @@ public final class ConfigLoader {
         "ONNX Runtime intra-op threads");
     boolean required = s.bool("required", true);
     Duration maxLatency = s.duration("max-latency", Duration.ofSeconds(2), Duration.ofMillis(1), Duration.ofMinutes(10));
-    return new ModelConfig(file, labels, format, conf, iou, provider, threads, required, maxLatency);
+    String resize = s.checkedOptional("resize", "letterbox or stretch",
+        v -> v.equals("letterbox") || v.equals("stretch") ? null : "'" + v + "' is not allowed; expected letterbox or stretch");
+    String normalize = s.checkedOptional("normalize", "unit or imagenet",
+        v -> v.equals("unit") || v.equals("imagenet") ? null : "'" + v + "' is not allowed; expected unit or imagenet");
+    int minArea = s.integer("min-area", 0, 0, Integer.MAX_VALUE, "semantic regions smaller than this many pixels are dropped");
+    return new ModelConfig(file, labels, format, conf, iou, provider, threads, required, maxLatency, resize, normalize,
+        minArea);
   }
 
   private static AgentConfig agent(Section s) {

@@ -173,6 +173,17 @@ final class Section {
   }
 
   /** A string that must satisfy {@code check}, which returns a problem or {@code null}. */
+  /** An optional string checked by {@code check} (a problem, or null); {@code null} when absent or wrong. */
+  String checkedOptional(String key, String expected, Function<String, String> check) {
+    String s = optionalString(key, expected);
+    String problem = s == null ? null : check.apply(s);
+    if (problem != null) {
+      error(key, problem);
+      return null;
+    }
+    return s;
+  }
+
   String checked(String key, String def, String expected, Function<String, String> check) {
     String s = string(key, def, expected);
     if (s != null) {

@@ -21,8 +21,9 @@ import java.util.TreeMap;
 
 /**
  * COCO detection: {@code OUT/annotations.json} and the images under {@code OUT/images/DEVICE/}.
- * Pre-labels become annotations with their {@code score} (and, from segmentation models, their
- * outline as a COCO polygon) (an extra field that COCO's tools keep and
+ * Pre-labels become annotations with their {@code score} (and, from instance segmentation models,
+ * their outline as a COCO polygon; from semantic segmentation models, the class's pixels as COCO's
+ * compressed RLE with {@code iscrowd} 0, as COCO-Stuff has them) (an extra field that COCO's tools keep and
  * Label Studio's and CVAT's importers ignore); categories are numbered from 1 in name order. Whole
  * frame labels (classifiers) have no COCO detection form and are listed per image under {@code labels}.
  */
@@ -91,7 +92,11 @@ public final class CocoExporter implements Exporter {
           a.put("image_id", id);
           a.put("category_id", categories.get(d.label()));
           a.put("bbox", List.of(d.box().x(), d.box().y(), d.box().w(), d.box().h()));
-          if (d.polygon() != null) {
+          if (d.mask() != null) {
+            // semantic segmentation: the class's pixels as compressed RLE, as COCO-Stuff's annotations hold them
+            a.put("segmentation", Map.of("size", d.mask().size(), "counts", d.mask().counts()));
+            a.put("area", d.mask().area());
+          } else if (d.polygon() != null) {
             a.put("segmentation", List.of(d.polygon()));
             a.put("area", polygonArea(d.polygon()));
           } else {

@@ -21,23 +21,36 @@ final class Letterbox {
     /** NCHW, RGB, 0..1 (Ultralytics). */
     NCHW_RGB_UNIT,
     /** NHWC, RGB, -1..1 (MediaPipe). */
-    NHWC_RGB_SIGNED
+    NHWC_RGB_SIGNED,
+    /** NCHW, RGB, 0..1 then ImageNet's mean and standard deviation per channel (torchvision, Hugging Face). */
+    NCHW_RGB_IMAGENET
   }
+
+  private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+  private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
   private final int inW;
   private final int inH;
   private final Layout layout;
   private final double padValue;
+  private final boolean stretch;
   private final Mat resized = new Mat();
   private final Mat padded = new Mat();
   private final byte[] pixels;
   private final float[] values;
   final FloatBuffer tensor;
-  double scale;
+  double scaleX;
+  double scaleY;
   double padX;
   double padY;
 
   Letterbox(int inW, int inH, Layout layout, double padValue) {
+    this(inW, inH, layout, padValue, false);
+  }
+
+  /** @param stretch resize to the input size without keeping the aspect ratio (no padding) */
+  Letterbox(int inW, int inH, Layout layout, double padValue, boolean stretch) {
+    this.stretch = stretch;
     this.inW = inW;
     this.inH = inH;
     this.layout = layout;
@@ -49,12 +62,27 @@ final class Letterbox {
 
   /** Fills {@link #tensor} from a BGR frame and records the scale and padding for mapping boxes back. */
   void apply(int width, int height, byte[] bgr) {
-    scale = Math.min((double) inW / width, (double) inH / height);
-    int w = (int) Math.round(width * scale);
-    int h = (int) Math.round(height * scale);
-    // centred padding, rounded as Ultralytics' LetterBox does
-    int top = (int) Math.round((inH - h) / 2.0 - 0.1);
-    int left = (int) Math.round((inW - w) / 2.0 - 0.1);
+    int w;
+    int h;
+    int top;
+    int left;
+    if (stretch) {
+      w = inW;
+      h = inH;
+      top = 0;
+      left = 0;
+      scaleX = (double) inW / width;
+      scaleY = (double) inH / height;
+    } else {
+      double scale = Math.min((double) inW / width, (double) inH / height);
+      w = (int) Math.round(width * scale);
+      h = (int) Math.round(height * scale);
+      // centred padding, rounded as Ultralytics' LetterBox does
+      top = (int) Math.round((inH - h) / 2.0 - 0.1);
+      left = (int) Math.round((inW - w) / 2.0 - 0.1);
+      scaleX = scale; // as Ultralytics' scale_boxes maps back: the unrounded gain
+      scaleY = scale;
+    }
     Mat src = Images.fromBgr(width, height, bgr);
     try {
       Imgproc.resize(src, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
@@ -81,6 +109,18 @@ final class Letterbox {
         v[plane + i] = (px[p + 1] & 0xff) * k;
         v[2 * plane + i] = (px[p] & 0xff) * k;
       }
+    } else if (layout == Layout.NCHW_RGB_IMAGENET) {
+      float kr = 1f / 255f / IMAGENET_STD[0];
+      float kg = 1f / 255f / IMAGENET_STD[1];
+      float kb = 1f / 255f / IMAGENET_STD[2];
+      float or = IMAGENET_MEAN[0] / IMAGENET_STD[0];
+      float og = IMAGENET_MEAN[1] / IMAGENET_STD[1];
+      float ob = IMAGENET_MEAN[2] / IMAGENET_STD[2];
+      for (int i = 0, p = 0; i < plane; i++, p += 3) {
+        v[i] = (px[p + 2] & 0xff) * kr - or;
+        v[plane + i] = (px[p + 1] & 0xff) * kg - og;
+        v[2 * plane + i] = (px[p] & 0xff) * kb - ob;
+      }
     } else {
       float k = 2f / 255f;
       for (int p = 0; p < 3 * plane; p += 3) {
@@ -96,11 +136,11 @@ final class Letterbox {
 
   /** Maps an x in model input pixels back to the original frame. */
   double x(double modelX) {
-    return (modelX - padX) / scale;
+    return (modelX - padX) / scaleX;
   }
 
   double y(double modelY) {
-    return (modelY - padY) / scale;
+    return (modelY - padY) / scaleY;
   }
 
   void release() {

@@ -18,7 +18,12 @@ public enum ModelFamily {
   /** Image classification: {@code [1, nc]} logits or probabilities; one label for the whole frame. */
   CLASSIFY,
   /** MediaPipe BlazeFace face detection: 896 anchors in two layers, decoded as MediaPipe does. */
-  BLAZEFACE;
+  BLAZEFACE,
+  /**
+   * Semantic segmentation (DeepLabV3, SegFormer and the like): one output {@code [1, C, h, w]} of
+   * class scores per pixel, at the input size or a fraction of it; one mask per class present.
+   */
+  SEMANTIC;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

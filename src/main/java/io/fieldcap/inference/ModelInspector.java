@@ -105,9 +105,12 @@ final class ModelInspector {
       if (s.length == 3 && s[2] > 5 && s[1] > s[2]) {
         return ModelFamily.YOLOV5;
       }
+      if (s.length == 4 && s[1] >= 2 && s[2] >= 8 && s[3] >= 8) {
+        return ModelFamily.SEMANTIC; // [1, C, h, w]: a score per class and pixel (a map under 8x8 pixels is no map)
+      }
     }
     throw new ModelException("model " + path + " has outputs " + outputs + ", which match no known family; set model.format "
-        + "to one of yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface");
+        + "to one of yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface, semantic");
   }
 
   private static int classCount(ModelFamily f, List<ModelInfo.Tensor> outputs, Path path) throws ModelException {
@@ -121,6 +124,13 @@ final class ModelInspector {
       case CLASSIFY -> (int) s[s.length - 1];
       case YOLO_E2E -> -1; // classes are indexes into the names
       case BLAZEFACE -> 1;
+      case SEMANTIC -> {
+        if (s.length != 4 || s[1] < 2) {
+          throw new ModelException("model " + path + " has outputs " + outputs + "; a semantic segmentation model has one "
+              + "output [1, classes, height, width] with at least 2 classes");
+        }
+        yield (int) s[1];
+      }
       case YOLO_SEG -> throw new IllegalStateException();
     };
   }

@@ -37,9 +37,21 @@ public final class OnnxDetector implements Detector {
   private final float confidence;
   private final float iou;
 
-  /** How to open a model. {@code family} null means detect it; {@code labels} null means from metadata. */
+  /**
+   * How to open a model. {@code family} null means detect it; {@code labels} null means from metadata;
+   * {@code resize} ({@code letterbox} or {@code stretch}) and {@code normalize} ({@code unit} or
+   * {@code imagenet}) null mean the family's default (semantic: stretch and imagenet, as torchvision's
+   * and Hugging Face's segmentation models are trained; the others: letterbox and unit, as
+   * Ultralytics'); {@code minArea}: semantic regions of fewer pixels are dropped (0 keeps all).
+   */
   public record Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider,
-      int threads) {}
+      int threads, String resize, String normalize, int minArea) {
+    public Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider, int threads) {
+      this(path, labels, family, confidence, iou, provider, threads, null, null, 0);
+    }
+  }
+
+  private final Semantic semantic;
 
   private OnnxDetector(OrtEnvironment env, OrtSession session, ModelInfo info, Options o) {
     this.env = env;
@@ -53,11 +65,21 @@ public final class OnnxDetector implements Detector {
     boolean nhwc = info.family() == ModelFamily.BLAZEFACE;
     this.inputShape = nhwc ? new long[] {1, info.inputHeight(), info.inputWidth(), 3}
         : new long[] {1, 3, info.inputHeight(), info.inputWidth()};
+    boolean seg = info.family() == ModelFamily.SEMANTIC;
+    boolean stretch = o.resize() == null ? seg : o.resize().equals("stretch");
+    Letterbox.Layout layout = (o.normalize() == null ? seg : o.normalize().equals("imagenet"))
+        ? Letterbox.Layout.NCHW_RGB_IMAGENET : Letterbox.Layout.NCHW_RGB_UNIT;
     for (int i = 0; i < 2; i++) {
       buffers.add(nhwc
           ? new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NHWC_RGB_SIGNED, 0)
-          : new Letterbox(info.inputWidth(), info.inputHeight(), Letterbox.Layout.NCHW_RGB_UNIT, 114));
+          : new Letterbox(info.inputWidth(), info.inputHeight(), layout, seg ? 0 : 114, stretch));
     }
+    this.semantic = seg ? new Semantic(o.minArea()) : null;
+  }
+
+  /** For semantic models: the mean margin between the two likeliest classes over the last frame (0..1). */
+  public double meanMargin() {
+    return semantic == null ? Double.NaN : semantic.meanMargin();
   }
 
   public static OnnxDetector open(Options o) throws ModelException {
@@ -189,6 +211,17 @@ public final class OnnxDetector implements Detector {
             }
           }
           return new LabelSet(modelName(), out, version);
+        }
+        case SEMANTIC -> {
+          OnnxTensor t = (OnnxTensor) result.get(0);
+          long[] shape = t.getInfo().getShape(); // the run's own: exports with dynamic sizes say -1 in the model
+          if (shape.length != 4 || shape[1] < 2) {
+            throw new ModelException("model " + info.file() + " gave an output of shape " + java.util.Arrays.toString(shape)
+                + "; a semantic segmentation model gives [1, classes, height, width]");
+          }
+          return new LabelSet(modelName(), semantic.decode(floats(info.outputs().get(0).name(), t), (int) shape[1],
+              (int) shape[2], (int) shape[3], info.inputWidth(), info.inputHeight(), letterbox, width, height,
+              info.names()), version);
         }
         case BLAZEFACE -> {
           cands = Decoders.nms(BlazeFace.decode(output(result, 512, 1), output(result, 512, 16), output(result, 384, 1),

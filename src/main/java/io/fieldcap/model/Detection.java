@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param box the box in pixels of the original frame, or {@code null} for a whole-frame label
  * @param polygon the outline as x1, y1, x2, y2, … in pixels of the original frame (COCO's
  *     segmentation form), or {@code null}
+ * @param mask for semantic segmentation: every pixel of the frame of this class, as COCO RLE on the
+ *     frame's size (its box is the mask's bounding box), or {@code null}
  */
-public record Detection(String label, double score, Box box, List<Double> polygon) {
+public record Detection(String label, double score, Box box, List<Double> polygon, Rle mask) {
   public Detection {
     Objects.requireNonNull(label, "label");
     if (!(score >= 0 && score <= 1)) {
@@ -27,7 +29,11 @@ public record Detection(String label, double score, Box box, List<Double> polygo
     }
   }
 
+  public Detection(String label, double score, Box box, List<Double> polygon) {
+    this(label, score, box, polygon, null);
+  }
+
   public Detection(String label, double score, Box box) {
-    this(label, score, box, null);
+    this(label, score, box, null, null);
   }
 }

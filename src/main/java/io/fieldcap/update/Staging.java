@@ -27,8 +27,7 @@ public final class Staging {
   /** Opens a model with the device's model settings; the family is detected unless a bundle model is the configured one. */
   public static OnnxDetector open(ModelConfig m, Path file, Path labels, boolean detectFamily) throws ModelException {
     ModelFamily family = detectFamily || m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
-    return OnnxDetector.open(new OnnxDetector.Options(file, labels, family, (float) m.confidence(), (float) m.iou(),
-        m.provider(), m.threads()));
+    return OnnxDetector.open(m.options(file, labels, family));
   }
 
   /** The staged model, checked; the caller owns it. */

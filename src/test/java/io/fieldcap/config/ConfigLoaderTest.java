@@ -296,6 +296,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void givenSemanticModelSettings_thenTheyAreOptionalAndCheckedByName() throws Exception {
+    String model = "model.path=src/test/resources/models/semantic.onnx";
+    var base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", model);
+    var m = ConfigLoader.load(null, base).model();
+    assertThat(m.resize()).isNull(); // the family's default
+    assertThat(m.normalize()).isNull();
+    assertThat(m.minArea()).isZero();
+    var set = ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", model,
+        "model.format=semantic", "model.resize=letterbox", "model.normalize=unit", "model.min-area=50")).model();
+    assertThat(set.format()).isEqualTo("semantic");
+    assertThat(set.resize()).isEqualTo("letterbox");
+    assertThat(set.normalize()).isEqualTo("unit");
+    assertThat(set.minArea()).isEqualTo(50);
+    assertThatThrownBy(() -> ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
+        model, "model.resize=crop", "model.normalize=0..255", "model.min-area=-1")))
+        .hasMessageContaining("model.resize: 'crop' is not allowed; expected letterbox or stretch")
+        .hasMessageContaining("model.normalize: '0..255' is not allowed; expected unit or imagenet")
+        .hasMessageContaining("model.min-area");
+  }
+
+  @Test
   void givenAgentMetrics_thenTheyAreOffUnlessSetAndTheAddressIsChecked() throws Exception {
     assertThat(ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m")).agent().metricsListen())
         .isNull();

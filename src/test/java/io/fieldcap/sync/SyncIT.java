@@ -148,6 +148,63 @@ class SyncIT {
   }
 
   @Test
+  void givenASemanticSegmentationModel_thenEachClassMaskTravelsToTheServerAndIntoCocoAsRle() throws Exception {
+    Mosquitto m = broker();
+    Path data = tmp.resolve("data");
+    server(m.uri(), data);
+    // h264 footage, 768x576, letterboxed into the model's 128x128 (scale 1/6, 16 px of padding top and bottom)
+    Agent agent = agent(agentConfig(tmp, "cam-seg", m.uri(), TestMedia.vtestMp4(4),
+        "model.path=src/test/resources/models/semantic.onnx", "model.resize=letterbox"));
+    waitFor(() -> agent.spool().stats().captured() >= 8 && agent.spool().stats().pending() == 0
+        && agent.spool().stats().inFlight() == 0, Duration.ofSeconds(60), "frames segmented and synced");
+    // water: output pixels x 4..11, y 4..11 = input 16..47 = frame x 96..287, y 0..191; road: output x 16..31,
+    // y 20..31 = input x 64..127, y 80..127 = frame x 384..767, y 384..575 (input rows under 112 are the image)
+    byte[] water = rect(768, 576, 96, 0, 288, 192);
+    byte[] road = rect(768, 576, 384, 384, 768, 576);
+    List<StoredFrame> frames = stored(data);
+    assertThat(frames).hasSizeGreaterThanOrEqualTo(8);
+    for (StoredFrame f : frames) {
+      var by = f.labels().detections().stream().collect(java.util.stream.Collectors.toMap(
+          io.fieldcap.model.Detection::label, d -> d));
+      assertThat(by).containsOnlyKeys("background", "road", "water");
+      assertThat(io.fieldcap.model.RleTest.iou(io.fieldcap.model.RleTest.decodeCoco(576, 768, by.get("water").mask().counts()), water)).isGreaterThanOrEqualTo(0.99);
+      assertThat(io.fieldcap.model.RleTest.iou(io.fieldcap.model.RleTest.decodeCoco(576, 768, by.get("road").mask().counts()), road)).isGreaterThanOrEqualTo(0.99);
+    }
+    Path out = tmp.resolve("coco");
+    new CocoExporter().export(LocalFrameStore.open(data), out);
+    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    java.util.Map<Integer, String> names = new java.util.HashMap<>();
+    coco.get("categories").forEach(c -> names.put(c.get("id").asInt(), c.get("name").asText()));
+    assertThat(coco.get("annotations")).hasSize(3 * frames.size());
+    for (JsonNode a : coco.get("annotations")) {
+      JsonNode seg = a.get("segmentation");
+      assertThat(seg.get("size").get(0).asInt()).isEqualTo(576);
+      assertThat(seg.get("size").get(1).asInt()).isEqualTo(768);
+      assertThat(a.get("iscrowd").asInt()).isZero();
+      byte[] mask = io.fieldcap.model.RleTest.decodeCoco(576, 768, seg.get("counts").asText());
+      long set = 0;
+      for (byte b : mask) {
+        set += b;
+      }
+      assertThat(a.get("area").asLong()).isEqualTo(set);
+      String name = names.get(a.get("category_id").asInt());
+      if (!name.equals("background")) {
+        assertThat(io.fieldcap.model.RleTest.iou(mask, name.equals("water") ? water : road)).as(name).isGreaterThanOrEqualTo(0.99);
+      }
+    }
+  }
+
+  private static byte[] rect(int w, int h, int x0, int y0, int x1, int y1) {
+    byte[] m = new byte[w * h];
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        m[y * w + x] = 1;
+      }
+    }
+    return m;
+  }
+
+  @Test
   void givenTheBrokerIsDownWhenTheAgentStarts_thenFramesWaitInTheSpoolAndDrainOnceItComesUp() throws Exception {
     Mosquitto m = Mosquitto.plain(tmp.resolve("mosquitto"));
     cleanup.add(m);
