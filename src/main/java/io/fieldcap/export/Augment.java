@@ -37,6 +37,8 @@ import org.opencv.imgproc.Imgproc;
  * <p>Geometric transforms (rotation, scale, crop, translation, flip) are one affine matrix: pixels
  * move by OpenCV's {@code warpAffine}, outlines point by point by the same matrix, and boxes become
  * the box around the transformed outline when there is one, else around the transformed corners;
+ * semantic masks move as the pixels do, with nearest-neighbour sampling (class maps have no
+ * in-between values), their box around what is left;
  * outlines are clipped to the image, boxes too, and a label is dropped when less than {@code
  * --min-visible} of its area remains. Photometric transforms (brightness, contrast, hue, noise, blur)
  * leave labels alone. Uncovered borders are grey (114, as the letterbox), never mirrored: a mirrored
@@ -219,6 +221,13 @@ public final class Augment {
         out.add(d);
         continue;
       }
+      if (d.mask() != null) {
+        Detection moved = mask(d, m, w, h);
+        if (moved != null) {
+          out.add(moved);
+        }
+        continue;
+      }
       Box b = d.box();
       List<Double> shape = d.polygon() != null ? d.polygon()
           : List.of(b.x(), b.y(), b.x() + b.w(), b.y(), b.x() + b.w(), b.y() + b.h(), b.x(), b.y() + b.h());
@@ -243,6 +252,52 @@ public final class Augment {
       out.add(new Detection(d.label(), d.score(), box, d.polygon() == null ? null : round(clipped)));
     }
     return out;
+  }
+
+  /**
+   * A semantic mask moved by {@code m} as the pixels are (nearest neighbour: a class map has no
+   * in-between values); dropped when less than min-visible of its pixels remain in the image.
+   */
+  private Detection mask(Detection d, double[] m, int w, int h) {
+    io.fieldcap.model.Rle rle = d.mask();
+    Mat src = new Mat(rle.height(), rle.width(), CvType.CV_8UC1);
+    Mat dst = new Mat();
+    Mat affine = new Mat(2, 3, CvType.CV_64F);
+    try {
+      src.put(0, 0, rle.toRowMajor());
+      affine.put(0, 0, m);
+      Imgproc.warpAffine(src, dst, affine, new org.opencv.core.Size(w, h), Imgproc.INTER_NEAREST, Core.BORDER_CONSTANT,
+          new Scalar(0));
+      byte[] bits = new byte[w * h];
+      dst.get(0, 0, bits);
+      long area = 0;
+      int x0 = w;
+      int y0 = h;
+      int x1 = -1;
+      int y1 = -1;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          if (bits[y * w + x] != 0) {
+            area++;
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y);
+          }
+        }
+      }
+      // the visible share of the moved mask: its area now against its area moved whole (the determinant's scale)
+      double whole = rle.area() * Math.abs(m[0] * m[4] - m[1] * m[3]);
+      if (area == 0 || area / Math.max(1e-9, whole) < minVisible) {
+        return null;
+      }
+      return new Detection(d.label(), d.score(), new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1), null,
+          io.fieldcap.model.Rle.fromRowMajor(h, w, bits));
+    } finally {
+      src.release();
+      dst.release();
+      affine.release();
+    }
   }
 
   private static List<Double> round(List<Double> v) {

@@ -84,8 +84,8 @@ public final class CocoExporter implements Exporter {
           return;
         }
         for (Detection d : f.labels().detections()) {
-          if (d.box() == null) {
-            continue;
+          if (d.box() == null || !MaskShapes.isObject(d)) {
+            continue; // whole-frame labels are listed per image; a semantic model's background is no category
           }
           Map<String, Object> a = new LinkedHashMap<>();
           a.put("id", annotations.incrementAndGet());

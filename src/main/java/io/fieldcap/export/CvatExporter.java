@@ -47,7 +47,7 @@ public final class CvatExporter implements Exporter {
     store.forEach(f -> {
       count.incrementAndGet();
       if (f.labels() != null) {
-        f.labels().detections().forEach(d -> labels.add(d.label()));
+        f.labels().detections().stream().filter(MaskShapes::isObject).forEach(d -> labels.add(d.label()));
       }
     });
     Files.createDirectories(out.resolve("images"));
@@ -69,7 +69,7 @@ public final class CvatExporter implements Exporter {
         x.append("  <image id=\"").append(images.get()).append("\" name=\"").append(attr(name)).append("\" width=\"")
             .append(f.width()).append("\" height=\"").append(f.height()).append("\">\n");
         if (f.labels() != null) {
-          for (Detection d : f.labels().detections()) {
+          for (Detection d : MaskShapes.shapes(f.labels(), segment)) {
             if (d.box() == null) {
               x.append("    <tag label=\"").append(attr(d.label())).append("\" source=\"auto\"/>\n");
             } else if (segment && d.polygon() != null) {

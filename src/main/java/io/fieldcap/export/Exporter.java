@@ -39,7 +39,9 @@ public interface Exporter {
     java.util.SortedSet<String> names = new java.util.TreeSet<>();
     store.forEach(f -> {
       if (f.labels() != null) {
-        f.labels().detections().stream().filter(d -> d.box() != null).forEach(d -> names.add(d.label()));
+        f.labels().detections().stream().filter(d -> d.box() != null)
+            .filter(MaskShapes::isObject)
+            .forEach(d -> names.add(d.label()));
       }
     });
     return List.copyOf(names);

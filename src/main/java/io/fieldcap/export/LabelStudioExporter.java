@@ -89,7 +89,7 @@ public final class LabelStudioExporter implements Exporter {
         List<Map<String, Object>> result = new ArrayList<>();
         double scores = 0;
         if (f.labels() != null) {
-          for (Detection d : f.labels().detections()) {
+          for (Detection d : MaskShapes.shapes(f.labels(), segment)) {
             String id = "r" + (result.size() + 1);
             if (d.box() == null) {
               result.add(item(id, "class", "choices", Map.of("choices", List.of(d.label())), d.score(), f.width(), f.height()));

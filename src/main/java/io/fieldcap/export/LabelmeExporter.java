@@ -51,7 +51,7 @@ public final class LabelmeExporter implements Exporter {
         List<Map<String, Object>> list = new ArrayList<>();
         Map<String, Boolean> flags = new LinkedHashMap<>();
         if (f.labels() != null) {
-          for (Detection d : f.labels().detections()) {
+          for (Detection d : MaskShapes.shapes(f.labels(), "segment".equals(options.task()))) {
             if (d.box() == null) {
               flags.put(d.label(), true);
               continue;

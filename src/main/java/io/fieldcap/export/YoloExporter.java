@@ -63,7 +63,7 @@ public final class YoloExporter implements Exporter {
         String name = f.device() + "_" + f.frameId();
         StringBuilder labels = new StringBuilder();
         if (f.labels() != null) {
-          for (Detection d : f.labels().detections()) {
+          for (Detection d : MaskShapes.shapes(f.labels(), segment)) {
             if (d.box() == null || (segment && d.polygon() == null)) {
               continue;
             }

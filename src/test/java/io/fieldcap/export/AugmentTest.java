@@ -99,6 +99,49 @@ class AugmentTest {
     assertThat(checked).as("boxes compared").isGreaterThan(60);
   }
 
+  /** One byte per pixel, 1 where {@code img} has this colour. */
+  private static byte[] pixelsOf(Mat img, Scalar colour) {
+    Mat mask = new Mat();
+    Core.inRange(img, new Scalar(colour.val[0] - 60, colour.val[1] - 60, colour.val[2] - 60),
+        new Scalar(colour.val[0] + 60, colour.val[1] + 60, colour.val[2] + 60), mask);
+    byte[] bits = new byte[(int) mask.total()];
+    mask.get(0, 0, bits);
+    mask.release();
+    for (int i = 0; i < bits.length; i++) {
+      bits[i] = (byte) (bits[i] != 0 ? 1 : 0);
+    }
+    return bits;
+  }
+
+  @Test
+  void givenASemanticMask_thenItMovesWithThePixelsAndIsDroppedWhenMostlyOutside() {
+    Augment a = new Augment(Augment.Spec.parse("rotate=25,scale=0.8:1.3,crop=0.8,translate=0.1,flip=hv"), 1, 7, 0.4);
+    Mat src = scene();
+    io.fieldcap.model.Rle triangle = io.fieldcap.model.Rle.fromRowMajor(480, 640, pixelsOf(src, CYAN));
+    Detection water = new Detection("water", 0.9, new Box(250, 300, 101, 121), null, triangle);
+    int checked = 0;
+    for (int k = 1; k <= 20; k++) {
+      Augment.Params p = a.draw("cam", "f", k);
+      double[] m = Augment.matrix(p, 640, 480);
+      Mat out = Augment.pixels(src, p, m, 1);
+      List<Detection> moved = a.labels(List.of(water), m, 640, 480);
+      byte[] seen = pixelsOf(out, CYAN);
+      out.release();
+      if (moved.isEmpty()) {
+        continue;
+      }
+      io.fieldcap.model.Rle got = moved.get(0).mask();
+      assertThat(got.size()).containsExactly(480, 640);
+      // the pixels were warped with bilinear sampling, the mask with nearest: they differ along the edge only
+      assertThat(io.fieldcap.model.RleTest.iou(got.toRowMajor(), seen)).as("copy %d", k).isGreaterThan(0.9);
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(10);
+    // 330 px right: the triangle (x 580..680) keeps more than half its area inside; 370 px right: 8%, under 0.4
+    assertThat(a.labels(List.of(water), new double[] {1, 0, 330, 0, 1, 0}, 640, 480)).isNotEmpty();
+    assertThat(a.labels(List.of(water), new double[] {1, 0, 370, 0, 1, 0}, 640, 480)).isEmpty();
+  }
+
   @Test
   void givenMostOfABoxOutside_thenItIsDroppedAndAClippedOutlineKeepsItsVisiblePart() {
     Augment a = new Augment(Augment.Spec.parse("translate=0.1"), 1, 1, 0.4);

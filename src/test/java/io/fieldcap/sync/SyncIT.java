@@ -14,6 +14,7 @@ import io.fieldcap.server.Server;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.testing.Closer;
+import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Files;
@@ -175,7 +176,8 @@ class SyncIT {
     JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
     java.util.Map<Integer, String> names = new java.util.HashMap<>();
     coco.get("categories").forEach(c -> names.put(c.get("id").asInt(), c.get("name").asText()));
-    assertThat(coco.get("annotations")).hasSize(3 * frames.size());
+    assertThat(names.values()).containsExactlyInAnyOrder("road", "water"); // a semantic background is no category
+    assertThat(coco.get("annotations")).hasSize(2 * frames.size());
     for (JsonNode a : coco.get("annotations")) {
       JsonNode seg = a.get("segmentation");
       assertThat(seg.get("size").get(0).asInt()).isEqualTo(576);
@@ -188,8 +190,71 @@ class SyncIT {
       }
       assertThat(a.get("area").asLong()).isEqualTo(set);
       String name = names.get(a.get("category_id").asInt());
-      if (!name.equals("background")) {
-        assertThat(io.fieldcap.model.RleTest.iou(mask, name.equals("water") ? water : road)).as(name).isGreaterThanOrEqualTo(0.99);
+      assertThat(io.fieldcap.model.RleTest.iou(mask, name.equals("water") ? water : road)).as(name).isGreaterThanOrEqualTo(0.99);
+    }
+
+    // VOC: SegmentationClass palette PNGs, read with Pillow as VOC trainers do; labelmap: background, road, water
+    Path voc = tmp.resolve("voc");
+    new io.fieldcap.export.VocExporter().export(LocalFrameStore.open(data), voc);
+    assertThat(Files.readAllLines(voc.resolve("labelmap.txt"))).containsSequence("background:0,0,0::", "road:128,0,0::",
+        "water:0,128,0::");
+    List<String> segmented = Files.readAllLines(voc.resolve("ImageSets/Segmentation/train.txt"));
+    assertThat(segmented).hasSize(frames.size());
+    ChildProcess p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/voc_class_map.py",
+        voc.resolve("SegmentationClass").resolve(segmented.get(0) + ".png").toString(), "150,100", "500,500", "700,50"));
+    assertThat(p.waitFor(Duration.ofSeconds(60))).as(p::output).isZero();
+    JsonNode png = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    assertThat(png.get("mode").asText()).isEqualTo("P");
+    assertThat(png.get("at").toString()).isEqualTo("[2,1,0]"); // water, road, background
+    assertThat(png.at("/counts/2").asDouble()).isCloseTo(192 * 192, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(png.at("/counts/1").asDouble()).isCloseTo(384 * 192, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(Files.readString(voc.resolve("Annotations").resolve(segmented.get(0) + ".xml")))
+        .contains("<segmented>1</segmented>").doesNotContain("<object>");
+
+    // polygons: YOLO segment lines rasterised here; labelme through labelme's own reader; background is no object
+    Path yolo = tmp.resolve("yolo");
+    new io.fieldcap.export.YoloExporter().export(LocalFrameStore.open(data), yolo,
+        new io.fieldcap.export.ExportOptions(null, "segment", false));
+    assertThat(Files.readString(yolo.resolve("data.yaml"))).contains("0: \"road\"", "1: \"water\"").doesNotContain("background");
+    try (var files = Files.list(yolo.resolve("labels/train"))) {
+      for (Path f : files.toList()) {
+        List<String> lines = Files.readAllLines(f);
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+          String[] v = line.split(" ");
+          java.awt.geom.Path2D.Double poly = new java.awt.geom.Path2D.Double();
+          for (int i = 1; i < v.length; i += 2) {
+            double x = Double.parseDouble(v[i]) * 768;
+            double y = Double.parseDouble(v[i + 1]) * 576;
+            if (i == 1) {
+              poly.moveTo(x, y);
+            } else {
+              poly.lineTo(x, y);
+            }
+          }
+          poly.closePath();
+          byte[] raster = new byte[768 * 576];
+          for (int y = 0; y < 576; y++) {
+            for (int x = 0; x < 768; x++) {
+              raster[y * 768 + x] = (byte) (poly.contains(x, y) ? 1 : 0); // outline through edge pixel centres
+            }
+          }
+          assertThat(io.fieldcap.model.RleTest.iou(raster, v[0].equals("0") ? road : water)).as(line).isGreaterThanOrEqualTo(0.98);
+        }
+      }
+    }
+    Path labelme = tmp.resolve("labelme");
+    new io.fieldcap.export.LabelmeExporter().export(LocalFrameStore.open(data), labelme,
+        new io.fieldcap.export.ExportOptions(null, "segment", false));
+    p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py", labelme.toString()));
+    assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
+    JsonNode read = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    assertThat(read.size()).isEqualTo(frames.size());
+    for (JsonNode img : read) {
+      assertThat(img.get("shapes")).hasSize(2);
+      for (JsonNode shape : img.get("shapes")) {
+        assertThat(shape.get(0).asText()).isIn("road", "water");
+        assertThat(shape.get(1).asText()).isEqualTo("polygon");
       }
     }
   }
