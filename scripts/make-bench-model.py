@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Makes a YOLO11n-sized detection model with random weights and the real YOLOv8/YOLO11 output layout.
+"""Makes a YOLO11n-sized detection model with random weights and the real YOLOv8/YOLO11 output layout,
+or with --semantic a SegFormer-B0-sized semantic segmentation model.
 
 For `fieldcap bench --model` when no trained model is at hand: input images [1, 3, 640, 640], output0
 [1, 84, 8400] (4 box values + 80 class scores after a sigmoid, for 80x80 + 40x40 + 20x20 anchors),
@@ -7,6 +8,11 @@ Ultralytics metadata, about 7 GFLOPs (YOLO11n: 6.5). Class logits are biased low
 with a trained model on an empty scene, few boxes pass the confidence threshold.
 
     /usr/bin/python3 scripts/make-bench-model.py models/bench-yolo-640.onnx
+    /usr/bin/python3 scripts/make-bench-model.py --semantic models/bench-seg-512.onnx
+
+--semantic: input [1, 3, 512, 512], logits [1, 19, 128, 128] (Cityscapes' 19 classes at a quarter of
+the input, as SegFormer exports give them), a strided encoder down to 1/32 whose features are
+upsampled and added back at 1/4, about 8 GFLOPs (SegFormer-B0 at 512x512: 8.4).
 """
 import sys
 import numpy as np
@@ -44,6 +50,59 @@ def head(x, cin, cells, name):
     return name + "_flat"
 
 
+def save(out, name, inp, outp, in_shape, out_shape, meta):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(inp, TensorProto.FLOAT, in_shape)],
+                              [helper.make_tensor_value_info(outp, TensorProto.FLOAT, out_shape)], initializer=inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="fieldcap-bench")
+    model.ir_version = 7
+    for k, v in meta.items():
+        p = model.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    flops = 0
+    shapes = {inp: tuple(in_shape[1:])}
+    for n in nodes:
+        if n.op_type == "Conv":
+            w = next(i for i in inits if i.name == n.input[1])
+            cout, cin, k, _ = w.dims
+            c, h, wd = shapes[n.input[0]]
+            s = dict((a.name, a.ints) for a in n.attribute)["strides"][0]
+            h, wd = h // s, wd // s
+            flops += 2 * cout * cin * k * k * h * wd
+            shapes[n.output[0]] = (cout, h, wd)
+        elif n.op_type == "Resize":
+            c, h, wd = shapes[n.input[0]]
+            shapes[n.output[0]] = (c, h * 8, wd * 8)
+        elif n.input and n.input[0] in shapes:
+            shapes[n.output[0]] = shapes[n.input[0]]
+    print(f"{out}: {flops / 1e9:.1f} GFLOPs")
+
+
+def semantic(out):
+    x = conv("pixel_values", 3, 32, 2, "stem")   # 256
+    x = conv(x, 32, 64, 2, "s1")                  # 128
+    f4 = conv(x, 64, 64, 1, "s1a")
+    x = conv(f4, 64, 128, 2, "s2")               # 64
+    x = conv(x, 128, 128, 1, "s2a")
+    x = conv(x, 128, 256, 2, "s3")               # 32
+    x = conv(x, 256, 256, 1, "s3a")
+    x = conv(x, 256, 256, 2, "s4")               # 16
+    x = conv(x, 256, 256, 1, "s4a")
+    x = conv(x, 256, 64, 1, "s4p", k=1)
+    inits.append(numpy_helper.from_array(np.array([1, 1, 8, 8], dtype=np.float32), "up_scales"))
+    nodes.append(helper.make_node("Resize", [x, "", "up_scales"], ["up"], mode="nearest"))  # 16 -> 128
+    nodes.append(helper.make_node("Add", ["up", f4], ["fused"]))
+    x = conv("fused", 64, 64, 1, "d1")
+    conv(x, 64, 19, 1, "logits_conv", k=1, act=False)
+    nodes.append(helper.make_node("Identity", ["logits_conv"], ["logits"]))
+    names = {i: n for i, n in enumerate(["road", "sidewalk", "building", "wall", "fence", "pole", "traffic light",
+                                         "traffic sign", "vegetation", "terrain", "sky", "person", "rider", "car",
+                                         "truck", "bus", "train", "motorcycle", "bicycle"])}
+    save(out, "bench-seg", "pixel_values", "logits", [1, 3, 512, 512], [1, 19, 128, 128],
+         {"names": str(names), "description": "random weights, SegFormer-B0-sized, for benchmarks only"})
+
+
 def main(out):
     x = conv("images", 3, 16, 2, "stem")       # 320
     x = conv(x, 16, 32, 2, "c1")               # 160
@@ -58,34 +117,14 @@ def main(out):
     p5 = conv(x, 384, 384, 1, "c4b")
     h3, h4, h5 = head(p3, 96, 6400, "h3"), head(p4, 192, 1600, "h4"), head(p5, 384, 400, "h5")
     nodes.append(helper.make_node("Concat", [h3, h4, h5], ["output0"], axis=2))
-    graph = helper.make_graph(nodes, "bench-yolo",
-                              [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 640, 640])],
-                              [helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 84, 8400])],
-                              initializer=inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="fieldcap-bench")
-    model.ir_version = 7
     names = {i: f"class{i}" for i in range(80)}
-    for k, v in {"names": str(names), "imgsz": "[640, 640]", "task": "detect", "stride": "32",
-                 "description": "random weights, YOLO11n-sized, for benchmarks only"}.items():
-        p = model.metadata_props.add()
-        p.key, p.value = k, v
-    onnx.checker.check_model(model)
-    onnx.save(model, out)
-    flops = 0
-    shapes = {"images": (3, 640, 640)}
-    for n in nodes:
-        if n.op_type == "Conv":
-            w = next(i for i in inits if i.name == n.input[1])
-            cout, cin, k, _ = w.dims
-            c, h, wd = shapes[n.input[0]]
-            s = dict((a.name, a.ints) for a in n.attribute)["strides"][0]
-            h, wd = h // s, wd // s
-            flops += 2 * cout * cin * k * k * h * wd
-            shapes[n.output[0]] = (cout, h, wd)
-        elif n.input and n.input[0] in shapes:
-            shapes[n.output[0]] = shapes[n.input[0]]
-    print(f"{out}: {flops / 1e9:.1f} GFLOPs")
+    save(out, "bench-yolo", "images", "output0", [1, 3, 640, 640], [1, 84, 8400],
+         {"names": str(names), "imgsz": "[640, 640]", "task": "detect", "stride": "32",
+          "description": "random weights, YOLO11n-sized, for benchmarks only"})
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "models/bench-yolo-640.onnx")
+    if len(sys.argv) > 1 and sys.argv[1] == "--semantic":
+        semantic(sys.argv[2] if len(sys.argv) > 2 else "models/bench-seg-512.onnx")
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "models/bench-yolo-640.onnx")

@@ -99,6 +99,9 @@ final class LabelCommand implements Callable<Integer> {
     o.put("width", w);
     o.put("height", h);
     o.put("detections", dets);
+    if (l.margin() != null) {
+      o.put("margin", l.margin()); // semantic: mean margin between the two likeliest classes per pixel
+    }
     return o;
   }
 }

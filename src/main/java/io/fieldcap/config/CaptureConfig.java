@@ -25,7 +25,12 @@ public record CaptureConfig(List<Rule> rules, Budget budget) {
     /** Frames where the scene changed ({@code min-change} bits of the frame hash since the previous frame) and the model found nothing. */
     MOTION_WITHOUT_DETECTION,
     /** Each frame with {@code probability}. */
-    RANDOM
+    RANDOM,
+    /**
+     * Frames where the semantic masks of {@code classes} (any class but background when empty) cover,
+     * together, from {@code min} to {@code max} of the image: "weed over 5%".
+     */
+    COVERAGE
   }
 
   /**
@@ -51,12 +56,17 @@ public record CaptureConfig(List<Rule> rules, Budget budget) {
    * @param minScore for detections
    * @param scoreFrom for uncertain
    * @param scoreTo for uncertain
+   * @param marginBelow for uncertain, semantic models: also frames whose mean margin between the two
+   *     likeliest classes is below this (0: not used)
+   * @param minCoverage for coverage: the least share of the image
+   * @param maxCoverage for coverage: the most
    * @param minChange for motion-without-detection, bits of 256
    * @param probability for random
    * @param budget this rule's own budget
    */
   public record Rule(String name, Type type, int priority, Duration every, Set<String> classes, int minCount,
-      double minScore, double scoreFrom, double scoreTo, int minChange, double probability, Budget budget) {}
+      double minScore, double scoreFrom, double scoreTo, int minChange, double probability, Budget budget,
+      double marginBelow, double minCoverage, double maxCoverage) {}
 
   /** No rules: every frame that passes the filters. */
   public static CaptureConfig keepAll() {

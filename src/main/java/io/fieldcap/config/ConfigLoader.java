@@ -414,7 +414,7 @@ public final class ConfigLoader {
   private static CaptureConfig.Rule rule(String name, Section r) {
     CaptureConfig.Type type = r.choice("type", null, CaptureConfig.Type.class);
     if (type == null && !r.has("type")) {
-      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random]");
+      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random, coverage]");
     }
     int priority = r.integer("priority", 0, 0, 100, "the priority of the frames it keeps");
     Duration every = null;
@@ -425,6 +425,9 @@ public final class ConfigLoader {
     double to = 1;
     int minChange = 0;
     double probability = 0;
+    double marginBelow = 0;
+    double minCoverage = 0;
+    double maxCoverage = 1;
     if (type == CaptureConfig.Type.INTERVAL) {
       every = r.duration("every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1));
     } else if (type == CaptureConfig.Type.DETECTIONS) {
@@ -437,15 +440,25 @@ public final class ConfigLoader {
       if (from >= to) {
         r.reject("score-to", "'" + to + "' must be above score-from (" + from + ")");
       }
+      marginBelow = r.decimal("margin-below", 0, 0, 1, "a margin between the two likeliest classes (0: not used)");
     } else if (type == CaptureConfig.Type.MOTION_WITHOUT_DETECTION) {
       minChange = r.integer("min-change", 20, 1, 256, "bits of the 256-bit frame hash that changed since the previous frame");
     } else if (type == CaptureConfig.Type.RANDOM) {
       probability = r.decimal("probability", 0.01, 0, 1, "a probability");
+    } else if (type == CaptureConfig.Type.COVERAGE) {
+      classes = new java.util.LinkedHashSet<>(r.strings("classes"));
+      minCoverage = r.decimal("min", 0, 0, 1, "a share of the image, 0..1");
+      maxCoverage = r.decimal("max", 1, 0, 1, "a share of the image, 0..1");
+      if (!r.has("min") && !r.has("max")) {
+        r.reject("min", "missing; a coverage rule needs min, max or both (shares of the image, 0..1)");
+      } else if (minCoverage > maxCoverage) {
+        r.reject("max", "'" + maxCoverage + "' must not be below min (" + minCoverage + ")");
+      }
     }
     CaptureConfig.Budget budget = budget(r);
     r.finish();
     return new CaptureConfig.Rule(name, type, priority, every, classes, minCount, minScore, from, to, minChange,
-        probability, budget);
+        probability, budget, marginBelow, minCoverage, maxCoverage);
   }
 
   private static QualityConfig quality(Section s) {

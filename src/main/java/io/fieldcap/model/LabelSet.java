@@ -9,10 +9,16 @@ import java.util.List;
  * @param version which weights of that model: the first 12 hex digits of the model file's SHA-256, so
  *     that retrained weights under the same file name are told apart; null when unknown (labels from
  *     agents before this field, or from elsewhere). Servers that do not know the field ignore it.
+ * @param margin semantic segmentation models: the mean, over the frame's pixels, of the margin
+ *     between the probabilities of the two likeliest classes (0..1; low: the model hesitates), or null
  */
-public record LabelSet(String model, List<Detection> detections, String version) {
+public record LabelSet(String model, List<Detection> detections, String version, Double margin) {
   public LabelSet {
     detections = List.copyOf(detections);
+  }
+
+  public LabelSet(String model, List<Detection> detections, String version) {
+    this(model, detections, version, null);
   }
 
   public LabelSet(String model, List<Detection> detections) {

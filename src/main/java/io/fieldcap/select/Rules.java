@@ -229,7 +229,15 @@ public final class Rules {
       case DETECTIONS -> found.stream()
           .filter(d -> (r.classes().isEmpty() || r.classes().contains(d.label())) && d.score() >= r.minScore())
           .count() >= r.minCount();
-      case UNCERTAIN -> found.stream().anyMatch(d -> d.score() >= r.scoreFrom() && d.score() <= r.scoreTo());
+      case UNCERTAIN -> found.stream().anyMatch(d -> d.score() >= r.scoreFrom() && d.score() <= r.scoreTo())
+          || r.marginBelow() > 0 && labels != null && labels.margin() != null && labels.margin() < r.marginBelow();
+      case COVERAGE -> {
+        double share = found.stream().filter(d -> d.mask() != null)
+            .filter(d -> r.classes().isEmpty() ? !d.label().equalsIgnoreCase("background") : r.classes().contains(d.label()))
+            .mapToDouble(d -> d.mask().coverage()).sum();
+        yield found.stream().anyMatch(d -> d.mask() != null) // a semantic model ran: no masks, no coverage
+            && share >= r.minCoverage() && share <= r.maxCoverage();
+      }
       case MOTION_WITHOUT_DETECTION -> found.isEmpty() && change >= r.minChange();
       case RANDOM -> random.nextDouble() < r.probability();
     };

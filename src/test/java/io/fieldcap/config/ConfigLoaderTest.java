@@ -296,6 +296,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void givenACoverageRule_thenItsSharesAreReadAndChecked() throws Exception {
+    var base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
+    Path yaml = Files.writeString(tmp.resolve("coverage.yaml"), """
+        capture:
+          rules:
+            weed: {type: coverage, classes: [weed, thistle], min: 0.05}
+            unsure: {type: uncertain, margin-below: 0.2}
+        """);
+    var rules = ConfigLoader.load(yaml, base).capture().rules();
+    var weed = rules.stream().filter(r -> r.name().equals("weed")).findFirst().orElseThrow();
+    assertThat(weed.classes()).containsExactly("weed", "thistle");
+    assertThat(weed.minCoverage()).isEqualTo(0.05);
+    assertThat(weed.maxCoverage()).isEqualTo(1.0);
+    assertThat(rules.stream().filter(r -> r.name().equals("unsure")).findFirst().orElseThrow().marginBelow()).isEqualTo(0.2);
+    var none = new java.util.ArrayList<>(base);
+    none.add("capture.rules.weed.type=coverage");
+    assertThatThrownBy(() -> ConfigLoader.load(null, none)).hasMessageContaining("capture.rules.weed.min: missing");
+    var upside = new java.util.ArrayList<>(base);
+    upside.addAll(java.util.List.of("capture.rules.weed.type=coverage", "capture.rules.weed.min=0.5", "capture.rules.weed.max=0.2"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, upside)).hasMessageContaining("must not be below min (0.5)");
+  }
+
+  @Test
   void givenSemanticModelSettings_thenTheyAreOptionalAndCheckedByName() throws Exception {
     String model = "model.path=src/test/resources/models/semantic.onnx";
     var base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", model);

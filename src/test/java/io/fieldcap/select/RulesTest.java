@@ -21,7 +21,38 @@ class RulesTest {
   private static final long[] HASH_B = {-1L, -1L, 0, 0}; // 128 bits away from A
 
   private static Rule rule(String name, Type type, int priority, Budget budget) {
-    return new Rule(name, type, priority, Duration.ofSeconds(60), Set.of("person"), 2, 0.5, 0.3, 0.6, 20, 0.5, budget);
+    return new Rule(name, type, priority, Duration.ofSeconds(60), Set.of("person"), 2, 0.5, 0.3, 0.6, 20, 0.5, budget,
+        0, 0, 1);
+  }
+
+  /** Semantic labels: each class covering a share of a 100x100 frame (its first pixels in column order). */
+  private static LabelSet masks(Double margin, Object... classAndShare) {
+    List<Detection> d = new java.util.ArrayList<>();
+    for (int i = 0; i < classAndShare.length; i += 2) {
+      int set = (int) Math.round((double) classAndShare[i + 1] * 10_000);
+      d.add(new Detection((String) classAndShare[i], 0.9, new Box(0, 0, 100, 100), null,
+          io.fieldcap.model.Rle.of(100, 100, new int[] {0, set, 10_000 - set}, 3)));
+    }
+    return new LabelSet("seg.onnx", d, null, margin);
+  }
+
+  @Test
+  void coverageKeepsFramesWhereTheClassesCoverTheirShareAndTheMarginMarksHesitation() {
+    Rule weed = new Rule("weed", Type.COVERAGE, 1, null, Set.of("weed"), 1, 0, 0, 1, 0, 0, Budget.NONE, 0, 0.05, 1);
+    Rules r = new Rules(new CaptureConfig(List.of(weed), Budget.NONE), 1);
+    assertThat(r.decide(T0, masks(0.5, "background", 0.97, "weed", 0.03), HASH_A, 0).kept()).as("3% weed").isFalse();
+    assertThat(r.decide(T0, masks(0.5, "background", 0.9, "weed", 0.1), HASH_A, 0).rule()).as("10% weed").isEqualTo("weed");
+    assertThat(r.decide(T0, labels(0.9), HASH_A, 0).kept()).as("no masks: no model said anything of coverage").isFalse();
+    Rule clear = new Rule("clear", Type.COVERAGE, 1, null, Set.of(), 1, 0, 0, 1, 0, 0, Budget.NONE, 0, 0, 0.2);
+    Rules sky = new Rules(new CaptureConfig(List.of(clear), Budget.NONE), 1);
+    assertThat(sky.decide(T0, masks(0.5, "background", 0.7, "weed", 0.1, "road", 0.2), HASH_A, 0).kept())
+        .as("weed and road together 30%, background not counted").isFalse();
+    assertThat(sky.decide(T0, masks(0.5, "background", 0.85, "weed", 0.1, "road", 0.05), HASH_A, 0).kept()).isTrue();
+
+    Rule unsure = new Rule("unsure", Type.UNCERTAIN, 1, null, Set.of(), 1, 0, 0.3, 0.6, 0, 0, Budget.NONE, 0.2, 0, 1);
+    Rules u = new Rules(new CaptureConfig(List.of(unsure), Budget.NONE), 1);
+    assertThat(u.decide(T0, masks(0.5, "road", 1.0), HASH_A, 0).kept()).as("sure").isFalse();
+    assertThat(u.decide(T0, masks(0.1, "road", 1.0), HASH_A, 0).kept()).as("a mean margin of 0.1").isTrue();
   }
 
   private static LabelSet labels(double... personScores) {
