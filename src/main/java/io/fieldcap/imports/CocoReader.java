@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * COCO detection files ({@code *.json} with {@code images}, {@code annotations} and {@code
  * categories}): {@code bbox} is [x, y, width, height] with x, y the top-left corner in pixels; a
  * polygon {@code segmentation} becomes the outline (its first polygon when an object has several);
- * RLE masks keep only their box. A {@code category_id} that {@code categories} does not list is an
+ * an RLE mask ({@code {"size": [h, w], "counts": ...}}, compressed string or uncompressed list, as
+ * pycocotools and COCO-Stuff write them) becomes the label's mask, checked against the image's size. A {@code category_id} that {@code categories} does not list is an
  * unknown class. Images are looked for at {@code file_name} beside the file and under {@code
  * images/}; frames are named by the {@code device} and {@code frame_id} keys fieldcap's export writes,
  * else by {@code file_name}.
@@ -60,6 +61,40 @@ final class CocoReader implements LabelReader {
     }
   }
 
+  /** COCO's RLE in either form: counts as pycocotools' compressed string, or as the plain list of runs. */
+  static io.fieldcap.model.Rle rle(JsonNode seg, int width, int height) {
+    JsonNode size = seg.path("size");
+    if (size.size() != 2) {
+      throw new IllegalArgumentException("size must be [height, width], was " + size);
+    }
+    int h = size.get(0).asInt();
+    int w = size.get(1).asInt();
+    if (width > 0 && height > 0 && (w != width || h != height)) {
+      throw new IllegalArgumentException("it is " + w + "x" + h + " but the image is " + width + "x" + height);
+    }
+    JsonNode counts = seg.path("counts");
+    io.fieldcap.model.Rle r;
+    if (counts.isTextual()) {
+      r = new io.fieldcap.model.Rle(List.of(h, w), counts.asText());
+    } else if (counts.isArray()) {
+      int[] runs = new int[counts.size()];
+      for (int i = 0; i < runs.length; i++) {
+        runs[i] = counts.get(i).asInt();
+      }
+      r = io.fieldcap.model.Rle.of(h, w, runs, runs.length);
+    } else {
+      throw new IllegalArgumentException("counts must be a string or a list of runs");
+    }
+    long total = 0;
+    for (int run : r.runs()) {
+      total += run;
+    }
+    if (total != (long) h * w) {
+      throw new IllegalArgumentException("its runs add up to " + total + " pixels, not " + h + "x" + w);
+    }
+    return r;
+  }
+
   static Annotated image(Path f, String file, JsonNode img, List<JsonNode> anns, Map<Long, String> categories) {
     String fileName = img.path("file_name").asText("");
     List<String> errors = new ArrayList<>();
@@ -91,8 +126,17 @@ final class CocoReader implements LabelReader {
           polygon = null;
         }
       }
-      labels.add(LabelReader.label(label, new Box(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(),
-          b.get(3).asDouble()), polygon));
+      io.fieldcap.model.Rle mask = null;
+      if (seg.isObject()) {
+        try {
+          mask = rle(seg, img.path("width").asInt(0), img.path("height").asInt(0));
+        } catch (IllegalArgumentException e) {
+          errors.add(what + " ('" + label + "') has a bad RLE segmentation: " + e.getMessage());
+          continue;
+        }
+      }
+      Box box = new Box(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble());
+      labels.add(mask == null ? LabelReader.label(label, box, polygon) : new Detection(label, 1.0, box, null, mask));
     }
     for (JsonNode l : img.path("labels")) { // fieldcap's whole-frame labels
       labels.add(LabelReader.label(l.path("class").asText(), null, null));
