@@ -34,6 +34,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "detect (boxes) or segment (outlines; yolo) (default ${DEFAULT-VALUE}).")
   String task;
 
+  @Option(names = "--polygons", description = "coco: semantic segmentation masks as polygons (one per region) instead of RLE.")
+  boolean polygons;
+
   @Option(names = "--link", description = "Hard-link images from the server's store instead of copying them.")
   boolean link;
 
@@ -135,7 +138,8 @@ final class ExportCommand implements Callable<Integer> {
         selection = new Selection(java.util.Set.of(), null, null, java.util.Set.of(), java.util.Map.of(), 0, java.util.Map.of(),
             selection.classes(), java.util.Set.of(), Selection.Labels.PRELABELS, java.util.Set.of("duplicate", "broken"));
       }
-      Exporter.Result r = exporter.export(frames, out, new ExportOptions(splits, task, link, imageUrl, selection, created));
+      Exporter.Result r = exporter.export(frames, out, new ExportOptions(splits, task, link, imageUrl, selection, created,
+          polygons));
       spec.commandLine().getOut().printf("exported %d images, %d annotations in %d categories as %s to %s%n",
           r.images(), r.annotations(), r.categories(), exporter.format(), r.out());
     }

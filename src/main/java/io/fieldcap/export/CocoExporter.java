@@ -83,7 +83,8 @@ public final class CocoExporter implements Exporter {
         if (f.labels() == null) {
           return;
         }
-        for (Detection d : f.labels().detections()) {
+        List<Detection> dets = options.polygons() ? MaskShapes.shapes(f.labels(), true) : f.labels().detections();
+        for (Detection d : dets) {
           if (d.box() == null || !MaskShapes.isObject(d)) {
             continue; // whole-frame labels are listed per image; a semantic model's background is no category
           }

@@ -13,9 +13,15 @@ package io.fieldcap.export;
  * @param selection which frames and labels, and the class names and order
  * @param created the creation time formats record (COCO's {@code info.date_created}): a frozen
  *     dataset's, so that exporting it again writes the same bytes; null for now
+ * @param polygons COCO: semantic masks as polygons (one annotation per connected region) instead of RLE
  */
 public record ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection,
-    java.time.Instant created) {
+    java.time.Instant created, boolean polygons) {
+  public ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection,
+      java.time.Instant created) {
+    this(splits, task, link, imageUrl, selection, created, false);
+  }
+
   public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL,
       Selection.ALL);
 

@@ -193,6 +193,19 @@ class SyncIT {
       assertThat(io.fieldcap.model.RleTest.iou(mask, name.equals("water") ? water : road)).as(name).isGreaterThanOrEqualTo(0.99);
     }
 
+    // COCO with --polygons: one polygon annotation per region instead of RLE
+    Path cocoPolygons = tmp.resolve("coco-polygons");
+    new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.export.ExportOptions(null, "detect",
+        false, io.fieldcap.export.LabelStudioExporter.DEFAULT_URL, io.fieldcap.export.Selection.ALL, null, true));
+    JsonNode polys = Codec.JSON.readTree(cocoPolygons.resolve("annotations.json").toFile());
+    assertThat(polys.get("annotations")).hasSize(2 * frames.size());
+    for (JsonNode a : polys.get("annotations")) {
+      assertThat(a.get("segmentation").isArray()).isTrue();
+      assertThat(a.get("segmentation").get(0).size()).isGreaterThanOrEqualTo(8).matches(n -> n % 2 == 0);
+      assertThat(a.get("area").asDouble()).isCloseTo(names.get(a.get("category_id").asInt()).equals("water") ? 191 * 191 : 383 * 191,
+          org.assertj.core.data.Percentage.withPercentage(2));
+    }
+
     // VOC: SegmentationClass palette PNGs, read with Pillow as VOC trainers do; labelmap: background, road, water
     Path voc = tmp.resolve("voc");
     new io.fieldcap.export.VocExporter().export(LocalFrameStore.open(data), voc);
