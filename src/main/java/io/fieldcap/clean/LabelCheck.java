@@ -66,6 +66,11 @@ public final class LabelCheck {
         if (d.box() != null) {
           boxProblems(key, d, f.width(), f.height(), problems);
         }
+        if (d.mask() != null && (d.mask().width() != f.width() || d.mask().height() != f.height())) {
+          problems.add(new Problem(key, d.label(), "mask-size", "the mask of '" + d.label() + "' is " + d.mask().width()
+              + "x" + d.mask().height() + " but the image is " + f.width() + "x" + f.height()
+              + ": it does not say which pixels are which"));
+        }
       }
       for (int i = 0; i < boxes.size(); i++) {
         for (int j = i + 1; j < boxes.size(); j++) {
