@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * original_width}/{@code original_height}, and a {@code value} in percent of the image: {@code x},
  * {@code y} the top-left corner, {@code width}, {@code height} (Label Studio's convention, not the
  * centre), with {@code rectanglelabels}; outlines ({@code --task segment}) are {@code polygonlabels}
- * with points in percent; whole-frame labels are {@code choices}. The tasks are written as a stream:
+ * with points in percent; whole-frame labels are {@code choices}. Semantic masks are {@code
+ * brushlabels} in Label Studio's brush encoding ({@link BrushRle}), or with {@code --task segment}
+ * one {@code polygonlabels} per region. The tasks are written as a stream:
  * memory does not grow with the number of frames.
  */
 public final class LabelStudioExporter implements Exporter {
@@ -77,6 +79,7 @@ public final class LabelStudioExporter implements Exporter {
     Files.createDirectories(out.resolve("images"));
     TreeSet<String> boxes = new TreeSet<>();
     TreeSet<String> outlines = new TreeSet<>();
+    TreeSet<String> brushes = new TreeSet<>();
     TreeSet<String> choices = new TreeSet<>();
     AtomicInteger tasks = new AtomicInteger();
     AtomicInteger results = new AtomicInteger();
@@ -89,9 +92,15 @@ public final class LabelStudioExporter implements Exporter {
         List<Map<String, Object>> result = new ArrayList<>();
         double scores = 0;
         if (f.labels() != null) {
-          for (Detection d : MaskShapes.shapes(f.labels(), segment)) {
+          List<Detection> dets = segment ? MaskShapes.shapes(f.labels(), true)
+              : f.labels().detections().stream().filter(MaskShapes::isObject).toList();
+          for (Detection d : dets) {
             String id = "r" + (result.size() + 1);
-            if (d.box() == null) {
+            if (d.mask() != null) {
+              result.add(item(id, "mask", "brushlabels", Exporter.ordered("format", "rle", "rle", BrushRle.encode(d.mask()),
+                  "brushlabels", List.of(d.label())), d.score(), f.width(), f.height()));
+              brushes.add(d.label());
+            } else if (d.box() == null) {
               result.add(item(id, "class", "choices", Map.of("choices", List.of(d.label())), d.score(), f.width(), f.height()));
               choices.add(d.label());
             } else if (segment && d.polygon() != null) {
@@ -139,19 +148,23 @@ public final class LabelStudioExporter implements Exporter {
       throw e.getCause();
     }
     Files.move(tmp, out.resolve("tasks.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(out.resolve("labeling-config.xml"), config(boxes, outlines, choices), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("labeling-config.xml"), config(boxes, outlines, brushes, choices), StandardCharsets.UTF_8);
     TreeSet<String> all = new TreeSet<>(boxes);
     all.addAll(outlines);
+    all.addAll(brushes);
     all.addAll(choices);
     return new Result(tasks.get(), results.get(), all.size(), out);
   }
 
   /** The labeling config whose control names match the predictions' {@code from_name}s. */
-  static String config(TreeSet<String> boxes, TreeSet<String> outlines, TreeSet<String> choices) {
+  static String config(TreeSet<String> boxes, TreeSet<String> outlines, TreeSet<String> brushes, TreeSet<String> choices) {
     StringBuilder x = new StringBuilder("<View>\n  <Image name=\"image\" value=\"$image\"/>\n");
     block(x, "RectangleLabels", "label", boxes);
     if (!outlines.isEmpty()) {
       block(x, "PolygonLabels", "outline", outlines);
+    }
+    if (!brushes.isEmpty()) {
+      block(x, "BrushLabels", "mask", brushes);
     }
     if (!choices.isEmpty()) {
       x.append("  <Choices name=\"class\" toName=\"image\" choice=\"multiple\">\n");

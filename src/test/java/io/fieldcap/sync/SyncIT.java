@@ -206,6 +206,23 @@ class SyncIT {
           org.assertj.core.data.Percentage.withPercentage(2));
     }
 
+    // Label Studio: brushlabels, decoded by the test's reader of Label Studio's brush format
+    Path ls = tmp.resolve("labelstudio");
+    new io.fieldcap.export.LabelStudioExporter().export(LocalFrameStore.open(data), ls);
+    assertThat(Files.readString(ls.resolve("labeling-config.xml"))).contains("<BrushLabels name=\"mask\" toName=\"image\">",
+        "<Label value=\"road\"/>", "<Label value=\"water\"/>").doesNotContain("background");
+    ChildProcess brush = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/ls_brush.py",
+        ls.resolve("tasks.json").toString()));
+    assertThat(brush.waitFor(Duration.ofSeconds(120))).as(brush::output).isZero();
+    JsonNode brushes = Codec.JSON.readTree(brush.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    assertThat(brushes.size()).isEqualTo(2 * frames.size());
+    for (int t = 0; t < frames.size(); t++) {
+      assertThat(brushes.get(t + "/water").get("area").asInt()).isEqualTo(192 * 192);
+      assertThat(brushes.get(t + "/water").get("box").toString()).isEqualTo("[96,0,287,191]");
+      assertThat(brushes.get(t + "/road").get("area").asInt()).isEqualTo(384 * 192);
+      assertThat(brushes.get(t + "/road").get("box").toString()).isEqualTo("[384,384,767,575]");
+    }
+
     // VOC: SegmentationClass palette PNGs, read with Pillow as VOC trainers do; labelmap: background, road, water
     Path voc = tmp.resolve("voc");
     new io.fieldcap.export.VocExporter().export(LocalFrameStore.open(data), voc);
