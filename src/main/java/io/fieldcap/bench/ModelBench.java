@@ -89,6 +89,7 @@ public final class ModelBench {
     out.put("msPerFrame", ms);
     out.put("decodeMsPerFrame", round(decodeMs)); // of the raw run's first frames: outputs to labels, after the session
     out.put("decodeShareOfInference", round(decodeMs / (1000 / rawFps)));
+    out.put("labelBytes", labelBytes); // the pre-labels of the clip's first frame as they travel in the manifest
     out.put("cpuMsPerFrame", cpu); // process = the stage threads + other (ONNX Runtime's pool, JIT, GC); ffmpeg apart
     out.put("jpegEncoder", encoder);
     out.put("peakRssMb", peakRssMb());
@@ -96,12 +97,13 @@ public final class ModelBench {
   }
 
   private static double decodeMs;
+  private static int labelBytes;
 
   /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up. */
   private static double rawFps(Path model, int threads, Image img, long nanos) throws Exception {
     try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", threads))) {
       for (int i = 0; i < 10; i++) {
-        d.detect(img.width(), img.height(), img.bgr());
+        labelBytes = io.fieldcap.protocol.Codec.JSON.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;
       }
       decodeMs = d.decodeMillisPerFrame(); // outputs to labels: NMS, masks (the pipeline's labeler does the same)
       d.runPrepared(TimeUnit.SECONDS.toNanos(1));

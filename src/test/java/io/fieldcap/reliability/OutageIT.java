@@ -51,7 +51,15 @@ class OutageIT {
       rig.startServer();
       rig.broker.kill();
       rig.startAgent();
-      Thread.sleep(15_000); // a camera capturing with nowhere to send
+      // a camera capturing with nowhere to send: a backlog of more than 10 frames (15 s at 1 fps, more when the
+      // agent's start is slowed by a busy machine: waited for, not slept for)
+      rig.awaitTrue(() -> {
+        try {
+          return rig.spoolStats().getOrDefault("pending", 0L) > 10;
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(60), "a backlog while the broker is down");
       Map<String, Long> during = rig.spoolStats();
       assertThat(during.getOrDefault("pending", 0L)).as("backlog while the broker is down").isGreaterThan(10);
       Instant back = Instant.now();
