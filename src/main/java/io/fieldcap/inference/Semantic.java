@@ -13,17 +13,20 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Semantic segmentation output to masks: the class of each pixel (argmax of its scores), mapped back
  * onto the frame (undoing the letterbox's padding and scale, or the stretch), specks under {@code
- * minArea} pixels dropped, then one mask per class present as COCO RLE on the frame's size. Each
+ * minArea} frame pixels dropped (judged on the output map), then one mask per class present as COCO RLE on the frame's size. Each
  * mask's score is the mean softmax probability of its class over its pixels. Buffers are reused
  * from frame to frame; not thread-safe (one per detector).
  */
 final class Semantic {
   private final int minArea;
   private short[] cls = new short[0]; // per output pixel: the top class
-  private float[] top = new float[0]; // per output pixel: its softmax probability
-  private float[] margin = new float[0]; // per output pixel: top-1 minus top-2 probability
-  private short[] map = new short[0]; // per frame pixel: the class, or -1 (dropped speck)
+  private float[] max = new float[0]; // per output pixel: the top score
+  private float[] second = new float[0]; // per output pixel: the second score
+  private short[] map = new short[0]; // per frame pixel, column by column: the class, or -1 (dropped speck)
+  private double[] classScore = new double[0]; // per class: mean softmax probability over the sampled pixels
   private double meanMargin;
+  /** Softmax statistics (scores, margin) are taken on every STEP-th output pixel each way: exp is the dear part. */
+  static final int STEP = 2;
 
   Semantic(int minArea) {
     this.minArea = minArea;
@@ -50,69 +53,122 @@ final class Semantic {
     for (int y = 0; y < height; y++) {
       row[y] = clamp((int) Math.floor(((y + 0.5) * lb.scaleY + lb.padY) * oh / inH), oh);
     }
+    softmax(scores, classes, oh, ow, row[0], row[height - 1], col[0], col[width - 1]);
+    if (minArea > 1) {
+      double cells = (double) (row[height - 1] - row[0] + 1) * (col[width - 1] - col[0] + 1);
+      dropSpecks(oh, ow, classes, (double) width * height / cells);
+    }
     int n = width * height;
     if (map.length < n) {
       map = new short[n];
     }
-    double marginSum = 0;
-    for (int y = 0; y < height; y++) {
-      int base = row[y] * ow;
-      int o = y * width;
-      for (int x = 0; x < width; x++) {
-        int p = base + col[x];
-        map[o + x] = cls[p];
-        marginSum += margin[p];
+    for (int x = 0, i = 0; x < width; x++) { // column by column, as COCO's RLE reads pixels
+      int c = col[x];
+      for (int y = 0; y < height; y++, i++) {
+        map[i] = cls[row[y] * ow + c];
       }
     }
-    meanMargin = n == 0 ? 0 : marginSum / n;
-    if (minArea > 1) {
-      dropSpecks(width, height, classes);
-    }
-    return masks(width, height, classes, names, col, row, ow);
+    return masks(width, height, classes, names);
   }
 
+  /** The top class of every output pixel, with its score and the runner-up's; classes outer, so each plane is read in order. */
   private void argmax(float[] s, int classes, int plane) {
     if (cls.length < plane) {
       cls = new short[plane];
-      top = new float[plane];
-      margin = new float[plane];
+      max = new float[plane];
+      second = new float[plane];
     }
-    for (int p = 0; p < plane; p++) {
-      int best = 0;
-      float max = s[p];
-      float second = Float.NEGATIVE_INFINITY;
-      for (int c = 1; c < classes; c++) {
-        float v = s[c * plane + p];
-        if (v > max) {
-          second = max;
-          max = v;
-          best = c;
-        } else if (v > second) {
-          second = v;
+    System.arraycopy(s, 0, max, 0, plane);
+    java.util.Arrays.fill(cls, 0, plane, (short) 0);
+    java.util.Arrays.fill(second, 0, plane, Float.NEGATIVE_INFINITY);
+    for (int c = 1; c < classes; c++) {
+      int base = c * plane;
+      for (int p = 0; p < plane; p++) {
+        float v = s[base + p];
+        if (v > max[p]) {
+          second[p] = max[p];
+          max[p] = v;
+          cls[p] = (short) c;
+        } else if (v > second[p]) {
+          second[p] = v;
         }
       }
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        sum += Math.exp(s[c * plane + p] - max);
-      }
-      cls[p] = (short) best;
-      top[p] = (float) (1 / sum);
-      margin[p] = (float) ((1 - Math.exp(second - max)) / sum);
     }
   }
 
-  /** Pixels of connected regions (8-connected) of one class smaller than minArea lose their class. */
-  private void dropSpecks(int width, int height, int classes) {
-    int n = width * height;
+  /**
+   * Each class's mean probability and the mean margin between the two likeliest classes, over every
+   * {@link #STEP}-th output pixel each way of those that cover the frame (rows r0..r1, columns c0..c1).
+   */
+  private void softmax(float[] s, int classes, int oh, int ow, int r0, int r1, int c0, int c1) {
+    int plane = oh * ow;
+    classScore = new double[classes];
+    long[] count = new long[classes];
+    double marginSum = 0;
+    long sampled = 0;
+    for (int y = r0; y <= r1; y += STEP) {
+      for (int x = c0; x <= c1; x += STEP) {
+        int p = y * ow + x;
+        float top = max[p];
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          sum += Math.exp(s[c * plane + p] - top);
+        }
+        classScore[cls[p]] += 1 / sum;
+        count[cls[p]]++;
+        marginSum += (1 - Math.exp(second[p] - top)) / sum;
+        sampled++;
+      }
+    }
+    boolean missed = false;
+    for (int c = 0; c < classes; c++) {
+      missed |= count[c] == 0;
+    }
+    if (missed) { // classes too small for the sample: from all of their own pixels
+      double[] extra = new double[classes];
+      long[] extraCount = new long[classes];
+      for (int y = r0; y <= r1; y++) {
+        for (int x = c0; x <= c1; x++) {
+          int p = y * ow + x;
+          int k = cls[p];
+          if (count[k] == 0) {
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+              sum += Math.exp(s[c * plane + p] - max[p]);
+            }
+            extra[k] += 1 / sum;
+            extraCount[k]++;
+          }
+        }
+      }
+      for (int c = 0; c < classes; c++) {
+        if (count[c] == 0) {
+          classScore[c] = extra[c];
+          count[c] = extraCount[c];
+        }
+      }
+    }
+    for (int c = 0; c < classes; c++) {
+      classScore[c] = count[c] == 0 ? Double.NaN : classScore[c] / count[c];
+    }
+    meanMargin = sampled == 0 ? 0 : marginSum / sampled;
+  }
+
+  /**
+   * Regions (8-connected) of one class smaller than minArea frame pixels lose their class (-1): found
+   * on the model's output map, where each pixel stands for {@code framePixelsPerCell} of the frame's,
+   * rather than on the frame (one class at a time over a few thousand cells instead of a million pixels).
+   */
+  private void dropSpecks(int oh, int ow, int classes, double framePixelsPerCell) {
+    int n = oh * ow;
+    double least = minArea / framePixelsPerCell;
     boolean[] present = new boolean[classes];
     for (int i = 0; i < n; i++) {
-      if (map[i] >= 0) {
-        present[map[i]] = true;
-      }
+      present[cls[i]] = true;
     }
     byte[] bits = new byte[n];
     int[] labels = new int[n];
-    Mat mask = new Mat(height, width, CvType.CV_8UC1);
+    Mat mask = new Mat(oh, ow, CvType.CV_8UC1);
     Mat lab = new Mat();
     Mat stats = new Mat();
     Mat centroids = new Mat();
@@ -122,14 +178,14 @@ final class Semantic {
           continue;
         }
         for (int i = 0; i < n; i++) {
-          bits[i] = map[i] == c ? (byte) 1 : 0;
+          bits[i] = cls[i] == c ? (byte) 1 : 0;
         }
         mask.put(0, 0, bits);
         int count = Imgproc.connectedComponentsWithStats(mask, lab, stats, centroids, 8, CvType.CV_32S);
         boolean[] small = new boolean[count];
         boolean any = false;
         for (int k = 1; k < count; k++) {
-          small[k] = stats.get(k, Imgproc.CC_STAT_AREA)[0] < minArea;
+          small[k] = stats.get(k, Imgproc.CC_STAT_AREA)[0] < least;
           any |= small[k];
         }
         if (!any) {
@@ -137,8 +193,8 @@ final class Semantic {
         }
         lab.get(0, 0, labels);
         for (int i = 0; i < n; i++) {
-          if (small[labels[i]] && map[i] == c) {
-            map[i] = -1;
+          if (small[labels[i]] && cls[i] == c) {
+            cls[i] = -1;
           }
         }
       }
@@ -150,51 +206,30 @@ final class Semantic {
     }
   }
 
-  /** One column-major pass: each class's run boundaries, pixel count, bounding box and score. */
-  private List<Detection> masks(int width, int height, int classes, List<String> names, int[] col, int[] row, int ow) {
+  /** One pass over the column-major map: each class's run boundaries; areas and boxes from the runs. */
+  private List<Detection> masks(int width, int height, int classes, List<String> names) {
     int[][] edges = new int[classes][];
     int[] edgeCount = new int[classes];
-    long[] area = new long[classes];
-    double[] score = new double[classes];
-    int[] minX = new int[classes];
-    int[] minY = new int[classes];
-    int[] maxX = new int[classes];
-    int[] maxY = new int[classes];
-    Arrays.fill(minX, Integer.MAX_VALUE);
-    Arrays.fill(minY, Integer.MAX_VALUE);
-    Arrays.fill(maxX, -1);
-    Arrays.fill(maxY, -1);
+    int n = width * height;
     int prev = -1;
-    int idx = 0;
-    for (int x = 0; x < width; x++) {
-      for (int y = 0; y < height; y++, idx++) {
-        int c = map[y * width + x];
-        if (c != prev) {
-          if (prev >= 0) {
-            edges[prev] = add(edges[prev], edgeCount[prev]++, idx); // prev's run ends here
-          }
-          if (c >= 0) {
-            edges[c] = add(edges[c], edgeCount[c]++, idx); // c's run starts here
-          }
-          prev = c;
+    for (int i = 0; i < n; i++) {
+      int c = map[i];
+      if (c != prev) {
+        if (prev >= 0) {
+          edges[prev] = add(edges[prev], edgeCount[prev]++, i); // prev's run ends here
         }
         if (c >= 0) {
-          area[c]++;
-          score[c] += top[row[y] * ow + col[x]];
-          minX[c] = Math.min(minX[c], x);
-          maxX[c] = Math.max(maxX[c], x);
-          minY[c] = Math.min(minY[c], y);
-          maxY[c] = Math.max(maxY[c], y);
+          edges[c] = add(edges[c], edgeCount[c]++, i); // c's run starts here
         }
+        prev = c;
       }
     }
-    int n = width * height;
     List<Detection> out = new ArrayList<>();
     for (int c = 0; c < classes; c++) {
-      if (area[c] == 0) {
+      int k = edgeCount[c];
+      if (k == 0) {
         continue;
       }
-      int k = edgeCount[c];
       int[] runs = new int[k + 1];
       int last = 0;
       for (int i = 0; i < k; i++) {
@@ -202,9 +237,30 @@ final class Semantic {
         last = edges[c][i];
       }
       runs[k] = n - last; // the last run: of 1s when the class reaches the last pixel, else of 0s
+      long area = 0;
+      int minX = Integer.MAX_VALUE;
+      int maxX = -1;
+      int minY = Integer.MAX_VALUE;
+      int maxY = -1;
+      for (int i = 0; i < k; i += 2) { // runs of 1s: [edges[i], edges[i+1]), column by column
+        int start = edges[c][i];
+        int end = i + 1 < k ? edges[c][i + 1] : n;
+        area += end - start;
+        int x0 = start / height;
+        int x1 = (end - 1) / height;
+        minX = Math.min(minX, x0);
+        maxX = Math.max(maxX, x1);
+        if (x0 == x1) {
+          minY = Math.min(minY, start % height);
+          maxY = Math.max(maxY, (end - 1) % height);
+        } else { // it runs on into the next column: the bottom row of one and the top row of the next
+          minY = 0;
+          maxY = height - 1;
+        }
+      }
       String label = c < names.size() ? names.get(c) : "class" + c;
-      Box box = new Box(minX[c], minY[c], maxX[c] - minX[c] + 1, maxY[c] - minY[c] + 1);
-      double s = Math.max(0, Math.min(1, score[c] / area[c]));
+      Box box = new Box(minX, minY, maxX - minX + 1, maxY - minY + 1);
+      double s = Double.isNaN(classScore[c]) ? 0 : Math.max(0, Math.min(1, classScore[c]));
       out.add(new Detection(label, Math.round(s * 1000) / 1000.0, box, null, Rle.of(height, width, runs, k + 1)));
     }
     return out;
