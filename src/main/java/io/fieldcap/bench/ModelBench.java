@@ -43,7 +43,7 @@ public final class ModelBench {
       img = src.next();
     }
     long half = TimeUnit.SECONDS.toNanos(seconds) / 2;
-    double rawBefore = rawFps(model, threads, img, half);
+    double rawBefore = rawFps(c, img, half);
     // pipeline: the real agent, its capture blocking on the writer (a clip is not live), measured after a warm-up
     double pipelineFps;
     long[] stages;
@@ -68,7 +68,7 @@ public final class ModelBench {
     } finally {
       agent.stop();
     }
-    double rawAfter = rawFps(model, threads, img, half);
+    double rawAfter = rawFps(c, img, half);
     double rawFps = (rawBefore + rawAfter) / 2;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.getFileName().toString());
@@ -99,9 +99,11 @@ public final class ModelBench {
   private static double decodeMs;
   private static int labelBytes;
 
-  /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up. */
-  private static double rawFps(Path model, int threads, Image img, long nanos) throws Exception {
-    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", threads))) {
+  /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up, with the model section's settings. */
+  private static double rawFps(FieldcapConfig c, Image img, long nanos) throws Exception {
+    io.fieldcap.config.ModelConfig m = c.model();
+    io.fieldcap.inference.ModelFamily family = m.format().equals("auto") ? null : io.fieldcap.inference.ModelFamily.fromConfig(m.format());
+    try (OnnxDetector d = OnnxDetector.open(m.options(m.path(), m.labels(), family))) { // the agent's model settings
       for (int i = 0; i < 10; i++) {
         labelBytes = io.fieldcap.protocol.Codec.JSON.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;
       }
