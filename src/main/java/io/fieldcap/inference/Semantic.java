@@ -13,9 +13,10 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Semantic segmentation output to masks: the class of each pixel (argmax of its scores), mapped back
  * onto the frame (undoing the letterbox's padding and scale, or the stretch), specks under {@code
- * minArea} frame pixels dropped (judged on the output map), then one mask per class present as COCO RLE on the frame's size. Each
- * mask's score is the mean softmax probability of its class over its pixels. Buffers are reused
- * from frame to frame; not thread-safe (one per detector).
+ * minArea} frame pixels dropped (judged on the output map), then one mask per class present as COCO
+ * RLE on the frame's size. Each mask's score is the mean softmax probability of its class over every
+ * {@value #STEP}-th output cell each way (all of its cells when the sample misses it). Buffers are
+ * reused from frame to frame; not thread-safe (one per detector).
  */
 final class Semantic {
   private final int minArea;
@@ -32,7 +33,7 @@ final class Semantic {
     this.minArea = minArea;
   }
 
-  /** The mean margin between the two most likely classes over the frame, 0..1, of the last decode. */
+  /** The mean margin between the two most likely classes, 0..1, over the sampled output cells covering the last frame. */
   double meanMargin() {
     return meanMargin;
   }
