@@ -11,13 +11,76 @@ import io.fieldcap.model.Rle;
  * many bits, and the 8-bit value; or a single value as {@code 0 00 000} and the value; zero bits
  * fill the last byte.
  */
-final class BrushRle {
+public final class BrushRle {
   private static final int[] SIZES = {3, 4, 8, 16};
 
   private BrushRle() {}
 
+  /**
+   * A brush back into a mask of {@code width x height} (pixels whose alpha is set), as Label Studio's
+   * frontend unpacks it (rle-pack's {@code decode}: any word size and run field sizes the header gives).
+   *
+   * @throws IllegalArgumentException naming what is wrong: a count that is not the image's, a stream that ends early
+   */
+  public static Rle decode(int[] rle, int width, int height) {
+    In in = new In(rle);
+    long num = in.read(32);
+    if (num != (long) width * height * 4) {
+      throw new IllegalArgumentException("it holds " + num + " values, not 4 per pixel of " + width + "x" + height);
+    }
+    int word = (int) in.read(5) + 1;
+    int[] sizes = new int[4];
+    for (int k = 0; k < 4; k++) {
+      sizes[k] = (int) in.read(4) + 1;
+    }
+    byte[] mask = new byte[width * height];
+    long i = 0;
+    while (i < num) {
+      boolean repeat = in.read(1) == 1;
+      long j = Math.min(num, i + 1 + in.read(sizes[(int) in.read(2)]));
+      if (repeat) {
+        long v = in.read(word);
+        for (; i < j; i++) {
+          if (i % 4 == 3 && v != 0) {
+            mask[(int) (i / 4)] = 1;
+          }
+        }
+      } else {
+        for (; i < j; i++) {
+          long v = in.read(word);
+          if (i % 4 == 3 && v != 0) {
+            mask[(int) (i / 4)] = 1;
+          }
+        }
+      }
+    }
+    return Rle.fromRowMajor(height, width, mask);
+  }
+
+  /** Big-endian bits of the unsigned bytes. */
+  private static final class In {
+    private final int[] data;
+    private long pos;
+
+    In(int[] data) {
+      this.data = data;
+    }
+
+    long read(int n) {
+      long v = 0;
+      for (int b = 0; b < n; b++, pos++) {
+        int at = (int) (pos >>> 3);
+        if (at >= data.length) {
+          throw new IllegalArgumentException("it ends after " + data.length + " bytes, in the middle of a run");
+        }
+        v = (v << 1) | ((data[at] >>> (7 - (pos & 7))) & 1);
+      }
+      return v;
+    }
+  }
+
   /** The bytes, as the unsigned numbers Label Studio's JSON holds. */
-  static int[] encode(Rle mask) {
+  public static int[] encode(Rle mask) {
     int w = mask.width();
     int h = mask.height();
     byte[] rows = mask.toRowMajor();

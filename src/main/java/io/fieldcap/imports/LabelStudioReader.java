@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * imported). Its {@code rectanglelabels} are boxes ({@code value} x, y: the top-left corner, width,
  * height, all in percent of {@code original_width} and {@code original_height}; a rotated rectangle,
  * turned about its top-left corner, becomes the box around it), {@code polygonlabels} outlines
- * (points in percent), and {@code choices} not tied to a region whole-frame labels. The frame is
+ * (points in percent), {@code brushlabels} masks (Label Studio's brush encoding, see {@link
+ * io.fieldcap.export.BrushRle}), and {@code choices} not tied to a region whole-frame labels. The frame is
  * named by {@code data.frame_id} and {@code data.device}, which fieldcap's export writes and Label
  * Studio keeps, else by the image URL's file name.
  */
@@ -90,9 +91,9 @@ final class LabelStudioReader implements LabelReader {
         }
         continue;
       }
-      if (!type.equals("rectanglelabels") && !type.equals("polygonlabels")) {
+      if (!type.equals("rectanglelabels") && !type.equals("polygonlabels") && !type.equals("brushlabels")) {
         errors.add("result " + i + " is " + type + ", which has no box form (fieldcap reads rectanglelabels,"
-            + " polygonlabels and choices)");
+            + " polygonlabels, brushlabels and choices)");
         continue;
       }
       int w = r.path("original_width").asInt(0);
@@ -109,7 +110,27 @@ final class LabelStudioReader implements LabelReader {
         continue;
       }
       String label = names.get(0).asText();
-      if (type.equals("rectanglelabels")) {
+      if (type.equals("brushlabels")) {
+        if (!v.path("format").asText().equals("rle") || !v.path("rle").isArray()) {
+          errors.add("result " + i + " ('" + label + "') is a brush without its rle");
+          continue;
+        }
+        int[] bytes = new int[v.path("rle").size()];
+        for (int k = 0; k < bytes.length; k++) {
+          bytes[k] = v.path("rle").get(k).asInt();
+        }
+        io.fieldcap.model.Rle mask;
+        try {
+          mask = io.fieldcap.export.BrushRle.decode(bytes, w, h);
+        } catch (IllegalArgumentException e) {
+          errors.add("result " + i + " ('" + label + "') is a brush that cannot be read: " + e.getMessage());
+          continue;
+        }
+        Box box = maskBox(mask);
+        if (box != null) { // an empty brush labels nothing
+          labels.add(new Detection(label, 1.0, box, null, mask));
+        }
+      } else if (type.equals("rectanglelabels")) {
         double x = v.path("x").asDouble() * w / 100;
         double y = v.path("y").asDouble() * h / 100;
         double bw = v.path("width").asDouble() * w / 100;
@@ -132,6 +153,25 @@ final class LabelStudioReader implements LabelReader {
     JsonNode data = task.path("data");
     return new Annotated(file, where, data.path("image").asText(""), null, LabelmeReader.text(data, "device"),
         LabelmeReader.text(data, "frame_id"), width, height, labels, author(ann.path("completed_by")), errors);
+  }
+
+  /** The box around a mask's pixels, or null when it has none. */
+  static Box maskBox(io.fieldcap.model.Rle mask) {
+    byte[] m = mask.toRowMajor();
+    int w = mask.width();
+    int x0 = Integer.MAX_VALUE;
+    int y0 = Integer.MAX_VALUE;
+    int x1 = -1;
+    int y1 = -1;
+    for (int i = 0; i < m.length; i++) {
+      if (m[i] != 0) {
+        x0 = Math.min(x0, i % w);
+        x1 = Math.max(x1, i % w);
+        y0 = Math.min(y0, i / w);
+        y1 = Math.max(y1, i / w);
+      }
+    }
+    return x1 < 0 ? null : new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
   }
 
   /** The box around a rectangle turned {@code degrees} clockwise about its top-left corner (Label Studio's rotation). */
