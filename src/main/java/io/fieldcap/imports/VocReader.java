@@ -14,7 +14,11 @@ import org.w3c.dom.Element;
  * Pascal VOC: every {@code *.xml} whose root is {@code annotation} ({@code Annotations/} in the
  * devkit's layout). {@code bndbox} is in the devkit's 1-based, inclusive pixels: x = xmin − 1,
  * width = xmax − xmin + 1. The image is {@code filename} in {@code JPEGImages/} or beside the file;
- * fieldcap's exports also name the frame under {@code source}.
+ * fieldcap's exports also name the frame under {@code source}. An annotation with {@code
+ * <segmented>1</segmented>} has its class map in {@code SegmentationClass/NAME.png} beside {@code
+ * Annotations/}: an 8-bit palette image of class indexes (0 background, 255 void, both no class),
+ * named by {@code labelmap.txt} ({@code name:r,g,b::} lines, as CVAT and Datumaro write it) or, without
+ * one, by VOC's 21 classes; each class present comes in as a mask.
  */
 final class VocReader implements LabelReader {
   @Override
@@ -73,10 +77,61 @@ final class VocReader implements LabelReader {
     }
     Element size = Xml.child(root, "size");
     Element source = Xml.child(root, "source");
+    if ("1".equals(Xml.text(root, "segmented"))) {
+      classMap(f, errors, labels);
+    }
     return new Annotated(name, null, filename == null ? f.getFileName().toString() : filename, image,
         source == null ? null : Xml.text(source, "device"), source == null ? null : Xml.text(source, "frame_id"),
         size == null ? 0 : intOf(Xml.text(size, "width")), size == null ? 0 : intOf(Xml.text(size, "height")), labels, null,
         errors);
+  }
+
+  /** VOC 2012's classes, by index, for class maps without a labelmap.txt. */
+  static final List<String> VOC_CLASSES = List.of("background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus",
+      "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa",
+      "train", "tvmonitor");
+
+  private static void classMap(Path annotation, List<String> errors, List<Detection> labels) {
+    String stem = annotation.getFileName().toString().replaceFirst("\\.xml$", "");
+    Path png = annotation.getParent().resolveSibling("SegmentationClass").resolve(stem + ".png");
+    if (!Files.isRegularFile(png)) {
+      errors.add("segmented is 1 but its class map SegmentationClass/" + stem + ".png is missing");
+      return;
+    }
+    List<String> names = VOC_CLASSES;
+    Path labelmap = annotation.getParent().resolveSibling("labelmap.txt");
+    try {
+      if (Files.isRegularFile(labelmap)) {
+        names = Files.readAllLines(labelmap).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+            .map(l -> l.split(":", 2)[0]).toList();
+      }
+      java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+      if (img == null || !(img.getColorModel() instanceof java.awt.image.IndexColorModel)) {
+        errors.add("SegmentationClass/" + stem + ".png is not a palette image of class indexes");
+        return;
+      }
+      int w = img.getWidth();
+      int h = img.getHeight();
+      int[] idx = img.getRaster().getPixels(0, 0, w, h, (int[]) null);
+      java.util.Map<Integer, byte[]> masks = new java.util.TreeMap<>();
+      for (int i = 0; i < idx.length; i++) {
+        int k = idx[i];
+        if (k != 0 && k != 255) {
+          masks.computeIfAbsent(k, x -> new byte[w * h])[i] = 1;
+        }
+      }
+      for (java.util.Map.Entry<Integer, byte[]> e : masks.entrySet()) {
+        if (e.getKey() >= names.size()) {
+          errors.add("SegmentationClass/" + stem + ".png has class index " + e.getKey() + ", which the "
+              + (Files.isRegularFile(labelmap) ? "labelmap.txt" : "VOC class list") + " does not name");
+          continue;
+        }
+        io.fieldcap.model.Rle mask = io.fieldcap.model.Rle.fromRowMajor(h, w, e.getValue());
+        labels.add(new Detection(names.get(e.getKey()), 1.0, LabelStudioReader.maskBox(mask), null, mask));
+      }
+    } catch (IOException e) {
+      errors.add("SegmentationClass/" + stem + ".png cannot be read: " + e.getMessage());
+    }
   }
 
   private static int intOf(String v) {

@@ -52,6 +52,17 @@ public class RleTest {
     return rowMajor;
   }
 
+  /** A w x h mask, row by row, set on x0 <= x < x1, y0 <= y < y1. */
+  public static byte[] rect(int w, int h, int x0, int y0, int x1, int y1) {
+    byte[] m = new byte[w * h];
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        m[y * w + x] = 1;
+      }
+    }
+    return m;
+  }
+
   /** Intersection over union of two masks of one byte per pixel. */
   public static double iou(byte[] a, byte[] b) {
     long inter = 0;

@@ -160,8 +160,8 @@ class SyncIT {
         && agent.spool().stats().inFlight() == 0, Duration.ofSeconds(60), "frames segmented and synced");
     // water: output pixels x 4..11, y 4..11 = input 16..47 = frame x 96..287, y 0..191; road: output x 16..31,
     // y 20..31 = input x 64..127, y 80..127 = frame x 384..767, y 384..575 (input rows under 112 are the image)
-    byte[] water = rect(768, 576, 96, 0, 288, 192);
-    byte[] road = rect(768, 576, 384, 384, 768, 576);
+    byte[] water = io.fieldcap.model.RleTest.rect(768, 576, 96, 0, 288, 192);
+    byte[] road = io.fieldcap.model.RleTest.rect(768, 576, 384, 384, 768, 576);
     List<StoredFrame> frames = stored(data);
     assertThat(frames).hasSizeGreaterThanOrEqualTo(8);
     for (StoredFrame f : frames) {
@@ -287,16 +287,6 @@ class SyncIT {
         assertThat(shape.get(1).asText()).isEqualTo("polygon");
       }
     }
-  }
-
-  private static byte[] rect(int w, int h, int x0, int y0, int x1, int y1) {
-    byte[] m = new byte[w * h];
-    for (int y = y0; y < y1; y++) {
-      for (int x = x0; x < x1; x++) {
-        m[y * w + x] = 1;
-      }
-    }
-    return m;
   }
 
   @Test
