@@ -20,6 +20,51 @@ function colour(label) {
   return "hsl(" + (h % 360) + ",90%,50%)";
 }
 
+// COCO's compressed RLE counts (pycocotools' rleFrString): runs of 0s and 1s, column by column
+function rleRuns(s) {
+  const out = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0, k = 0, more = true;
+    while (more) {
+      const c = s.charCodeAt(p) - 48;
+      x |= (c & 0x1f) << (5 * k);
+      more = (c & 0x20) !== 0;
+      p++; k++;
+      if (!more && (c & 0x10)) x |= -1 << (5 * k);
+    }
+    if (out.length > 2) x += out[out.length - 2];
+    out.push(x);
+  }
+  return out;
+}
+
+// a semantic mask as a translucent image in its class's colour
+function maskImage(mask, colourName) {
+  const h = mask.size[0], w = mask.size[1];
+  const canvas = document.createElement("canvas");
+  canvas.width = w; canvas.height = h;
+  const g = canvas.getContext("2d");
+  const img = g.createImageData(w, h);
+  let pos = 0;
+  rleRuns(mask.counts).forEach((run, i) => {
+    if (i % 2 === 1) {
+      for (let q = pos; q < pos + run; q++) img.data[((q % h) * w + Math.floor(q / h)) * 4 + 3] = 255;
+    }
+    pos += run;
+  });
+  g.putImageData(img, 0, 0);
+  g.globalCompositeOperation = "source-in";
+  g.fillStyle = colourName;
+  g.fillRect(0, 0, w, h);
+  const im = document.createElementNS(SVGNS, "image");
+  im.setAttribute("href", canvas.toDataURL());
+  im.setAttribute("x", 0); im.setAttribute("y", 0); im.setAttribute("width", w); im.setAttribute("height", h);
+  im.setAttribute("opacity", "0.45"); im.setAttribute("preserveAspectRatio", "none");
+  im.setAttribute("class", "mask");
+  return im;
+}
+
 // labels drawn in the image's own pixel coordinates: the SVG's viewBox is the image size
 function overlay(width, height, sets) {
   const svg = document.createElementNS(SVGNS, "svg");
@@ -31,6 +76,16 @@ function overlay(width, height, sets) {
     for (const d of labels || []) {
       if (!d.box) continue;
       const c = colour(d.label);
+      if (d.mask) { // semantic segmentation: the class's pixels, not a box (a background class is not drawn)
+        if (d.label.toLowerCase() === "background") continue;
+        try { svg.appendChild(maskImage(d.mask, c)); } catch (e) { console.warn("mask of " + d.label + ": " + e); }
+        const t = document.createElementNS(SVGNS, "text");
+        t.setAttribute("x", d.box.x); t.setAttribute("y", Math.max(12, d.box.y + 12)); t.setAttribute("fill", c);
+        t.setAttribute("font-size", Math.max(12, height / 30));
+        t.textContent = d.label + (d.score < 1 ? " " + d.score.toFixed(2) : "");
+        svg.appendChild(t);
+        continue;
+      }
       if (d.polygon) {
         const p = document.createElementNS(SVGNS, "polygon");
         const pts = [];
