@@ -102,8 +102,7 @@ public final class ModelBench {
   /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up, with the model section's settings. */
   private static double rawFps(FieldcapConfig c, Image img, long nanos) throws Exception {
     io.fieldcap.config.ModelConfig m = c.model();
-    io.fieldcap.inference.ModelFamily family = m.format().equals("auto") ? null : io.fieldcap.inference.ModelFamily.fromConfig(m.format());
-    try (OnnxDetector d = OnnxDetector.open(m.options(m.path(), m.labels(), family))) { // the agent's model settings
+    try (OnnxDetector d = OnnxDetector.open(m.options(m.path(), m.labels(), m.family()))) { // the agent's model settings
       for (int i = 0; i < 10; i++) {
         labelBytes = io.fieldcap.protocol.Codec.JSON.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;
       }

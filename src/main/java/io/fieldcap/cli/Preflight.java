@@ -5,7 +5,6 @@ import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.config.PrivacyConfig;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.config.ServerConfig;
@@ -54,8 +53,7 @@ final class Preflight {
     ModelConfig m = c.model();
     if (m != null) {
       try {
-        ModelFamily family = m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
-        OnnxDetector.open(m.options(m.path(), m.labels(), family)).close();
+        OnnxDetector.open(m.options(m.path(), m.labels(), m.family())).close();
       } catch (ModelException | RuntimeException e) {
         problems.add("model: " + e.getMessage() + (m.required() ? "" : " (model.required is false: the agent would capture"
             + " without pre-labels)"));

@@ -270,29 +270,14 @@ public final class Augment {
           new Scalar(0));
       byte[] bits = new byte[w * h];
       dst.get(0, 0, bits);
-      long area = 0;
-      int x0 = w;
-      int y0 = h;
-      int x1 = -1;
-      int y1 = -1;
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          if (bits[y * w + x] != 0) {
-            area++;
-            x0 = Math.min(x0, x);
-            x1 = Math.max(x1, x);
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y);
-          }
-        }
-      }
+      io.fieldcap.model.Rle moved = io.fieldcap.model.Rle.fromRowMajor(h, w, bits);
       // the visible share of the moved mask: its area now against its area moved whole (the determinant's scale)
       double whole = rle.area() * Math.abs(m[0] * m[4] - m[1] * m[3]);
+      long area = moved.area();
       if (area == 0 || area / Math.max(1e-9, whole) < minVisible) {
         return null;
       }
-      return new Detection(d.label(), d.score(), new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1), null,
-          io.fieldcap.model.Rle.fromRowMajor(h, w, bits));
+      return new Detection(d.label(), d.score(), moved.box(), null, moved);
     } finally {
       src.release();
       dst.release();

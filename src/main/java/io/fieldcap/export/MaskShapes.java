@@ -24,7 +24,7 @@ import org.opencv.imgproc.Imgproc;
 final class MaskShapes {
   /** False for a semantic model's background class, which is no object in any format. */
   static boolean isObject(Detection d) {
-    return d.mask() == null || !d.label().equalsIgnoreCase("background");
+    return !d.backgroundMask();
   }
 
   /** Outlines within this many pixels of the region's edge. */

@@ -126,7 +126,7 @@ final class LabelStudioReader implements LabelReader {
           errors.add("result " + i + " ('" + label + "') is a brush that cannot be read: " + e.getMessage());
           continue;
         }
-        Box box = maskBox(mask);
+        Box box = mask.box();
         if (box != null) { // an empty brush labels nothing
           labels.add(new Detection(label, 1.0, box, null, mask));
         }
@@ -153,25 +153,6 @@ final class LabelStudioReader implements LabelReader {
     JsonNode data = task.path("data");
     return new Annotated(file, where, data.path("image").asText(""), null, LabelmeReader.text(data, "device"),
         LabelmeReader.text(data, "frame_id"), width, height, labels, author(ann.path("completed_by")), errors);
-  }
-
-  /** The box around a mask's pixels, or null when it has none. */
-  static Box maskBox(io.fieldcap.model.Rle mask) {
-    byte[] m = mask.toRowMajor();
-    int w = mask.width();
-    int x0 = Integer.MAX_VALUE;
-    int y0 = Integer.MAX_VALUE;
-    int x1 = -1;
-    int y1 = -1;
-    for (int i = 0; i < m.length; i++) {
-      if (m[i] != 0) {
-        x0 = Math.min(x0, i % w);
-        x1 = Math.max(x1, i % w);
-        y0 = Math.min(y0, i / w);
-        y1 = Math.max(y1, i / w);
-      }
-    }
-    return x1 < 0 ? null : new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
   }
 
   /** The box around a rectangle turned {@code degrees} clockwise about its top-left corner (Label Studio's rotation). */

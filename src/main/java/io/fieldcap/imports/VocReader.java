@@ -127,7 +127,7 @@ final class VocReader implements LabelReader {
           continue;
         }
         io.fieldcap.model.Rle mask = io.fieldcap.model.Rle.fromRowMajor(h, w, e.getValue());
-        labels.add(new Detection(names.get(e.getKey()), 1.0, LabelStudioReader.maskBox(mask), null, mask));
+        labels.add(new Detection(names.get(e.getKey()), 1.0, mask.box(), null, mask));
       }
     } catch (IOException e) {
       errors.add("SegmentationClass/" + stem + ".png cannot be read: " + e.getMessage());

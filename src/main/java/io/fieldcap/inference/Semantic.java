@@ -207,7 +207,7 @@ final class Semantic {
     }
   }
 
-  /** One pass over the column-major map: each class's run boundaries; areas and boxes from the runs. */
+  /** One pass over the column-major map: each class's run boundaries; boxes from the runs. */
   private List<Detection> masks(int width, int height, int classes, List<String> names) {
     int[][] edges = new int[classes][];
     int[] edgeCount = new int[classes];
@@ -238,29 +238,8 @@ final class Semantic {
         last = edges[c][i];
       }
       runs[k] = n - last; // the last run: of 1s when the class reaches the last pixel, else of 0s
-      long area = 0;
-      int minX = Integer.MAX_VALUE;
-      int maxX = -1;
-      int minY = Integer.MAX_VALUE;
-      int maxY = -1;
-      for (int i = 0; i < k; i += 2) { // runs of 1s: [edges[i], edges[i+1]), column by column
-        int start = edges[c][i];
-        int end = i + 1 < k ? edges[c][i + 1] : n;
-        area += end - start;
-        int x0 = start / height;
-        int x1 = (end - 1) / height;
-        minX = Math.min(minX, x0);
-        maxX = Math.max(maxX, x1);
-        if (x0 == x1) {
-          minY = Math.min(minY, start % height);
-          maxY = Math.max(maxY, (end - 1) % height);
-        } else { // it runs on into the next column: the bottom row of one and the top row of the next
-          minY = 0;
-          maxY = height - 1;
-        }
-      }
       String label = c < names.size() ? names.get(c) : "class" + c;
-      Box box = new Box(minX, minY, maxX - minX + 1, maxY - minY + 1);
+      Box box = Rle.box(runs, height);
       double s = Double.isNaN(classScore[c]) ? 0 : Math.max(0, Math.min(1, classScore[c]));
       out.add(new Detection(label, Math.round(s * 1000) / 1000.0, box, null, Rle.of(height, width, runs, k + 1)));
     }

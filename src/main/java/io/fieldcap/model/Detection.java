@@ -29,6 +29,14 @@ public record Detection(String label, double score, Box box, List<Double> polygo
     }
   }
 
+  /**
+   * Whether this is a semantic model's background class (a mask labelled {@code background}): no
+   * object in any export, and no share of a coverage rule.
+   */
+  public boolean backgroundMask() {
+    return mask != null && label.equalsIgnoreCase("background");
+  }
+
   public Detection(String label, double score, Box box, List<Double> polygon) {
     this(label, score, box, polygon, null);
   }

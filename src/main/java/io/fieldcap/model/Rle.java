@@ -55,6 +55,41 @@ public record Rle(List<Integer> size, String counts) {
     return a;
   }
 
+  /** The box around the set pixels, or null when none is set. */
+  public Box box() {
+    return box(runs(), height());
+  }
+
+  /**
+   * The box around the set pixels of these runs (0s first) over columns of {@code height} pixels,
+   * found from the runs alone; null when none is set.
+   */
+  public static Box box(int[] runs, int height) {
+    int minX = Integer.MAX_VALUE;
+    int maxX = -1;
+    int minY = Integer.MAX_VALUE;
+    int maxY = -1;
+    long start = 0;
+    for (int i = 0; i < runs.length; i++) {
+      long end = start + runs[i];
+      if (i % 2 == 1 && runs[i] > 0) { // set pixels start .. end-1, column by column
+        long x0 = start / height;
+        long x1 = (end - 1) / height;
+        minX = (int) Math.min(minX, x0);
+        maxX = (int) Math.max(maxX, x1);
+        if (x0 == x1) {
+          minY = (int) Math.min(minY, start % height);
+          maxY = (int) Math.max(maxY, (end - 1) % height);
+        } else { // it runs on into the next column: the bottom row of one and the top row of the next
+          minY = 0;
+          maxY = height - 1;
+        }
+      }
+      start = end;
+    }
+    return maxX < 0 ? null : new Box(minX, minY, maxX - minX + 1, maxY - minY + 1);
+  }
+
   /** The share of the image the mask covers, 0..1. */
   public double coverage() {
     long all = (long) height() * width();

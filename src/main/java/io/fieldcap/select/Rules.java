@@ -233,7 +233,7 @@ public final class Rules {
           || r.marginBelow() > 0 && labels != null && labels.margin() != null && labels.margin() < r.marginBelow();
       case COVERAGE -> {
         double share = found.stream().filter(d -> d.mask() != null)
-            .filter(d -> r.classes().isEmpty() ? !d.label().equalsIgnoreCase("background") : r.classes().contains(d.label()))
+            .filter(d -> r.classes().isEmpty() ? !d.backgroundMask() : r.classes().contains(d.label()))
             .mapToDouble(d -> d.mask().coverage()).sum();
         yield found.stream().anyMatch(d -> d.mask() != null) // a semantic model ran: no masks, no coverage
             && share >= r.minCoverage() && share <= r.maxCoverage();

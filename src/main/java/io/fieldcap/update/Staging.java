@@ -3,7 +3,6 @@ package io.fieldcap.update;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
@@ -26,8 +25,7 @@ public final class Staging {
 
   /** Opens a model with the device's model settings; the family is detected unless a bundle model is the configured one. */
   public static OnnxDetector open(ModelConfig m, Path file, Path labels, boolean detectFamily) throws ModelException {
-    ModelFamily family = detectFamily || m.format().equals("auto") ? null : ModelFamily.fromConfig(m.format());
-    return OnnxDetector.open(m.options(file, labels, family));
+    return OnnxDetector.open(m.options(file, labels, detectFamily ? null : m.family()));
   }
 
   /** The staged model, checked; the caller owns it. */

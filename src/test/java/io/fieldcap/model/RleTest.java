@@ -130,6 +130,20 @@ public class RleTest {
         set += b;
       }
       assertThat(r.area()).isEqualTo(set);
+      int x0 = w;
+      int y0 = h;
+      int x1 = -1;
+      int y1 = -1;
+      for (int i = 0; i < m.length; i++) {
+        if (m[i] != 0) {
+          x0 = Math.min(x0, i % w);
+          x1 = Math.max(x1, i % w);
+          y0 = Math.min(y0, i / w);
+          y1 = Math.max(y1, i / w);
+        }
+      }
+      assertThat(r.box()).as("the box from the runs is the box of the pixels")
+          .isEqualTo(set == 0 ? null : new Box(x0, y0, x1 - x0 + 1, y1 - y0 + 1));
     }
   }
 
