@@ -2,6 +2,8 @@ package io.fieldcap.ingest;
 
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
+import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.Codec;
@@ -41,6 +43,8 @@ public final class Ingest {
   /** The most chunks one frame may have (64 MiB in chunks of 16 KiB). */
   public static final int MAX_CHUNKS = 4096;
   static final int REJECTIONS_PER_SECOND = 50;
+  /** The largest labels' JSON sent in a frame's transfer (see {@link Manifest#labelsBytes}). */
+  public static final long MAX_LABELS_BYTES = 16L * 1024 * 1024;
 
   /** Sends an ack to a device's ack topic. */
   public interface Replier {
@@ -239,9 +243,17 @@ public final class Ingest {
     }
     require(m.chunkSize() > 0 && m.chunkSize() <= limits.maxChunkBytes(),
         "chunkSize must be at most " + limits.maxChunkBytes() + " bytes (server.max-chunk-bytes), was " + m.chunkSize());
-    require(m.chunks() == Manifest.chunkCount(m.bytes(), m.chunkSize()),
-        "chunks is " + m.chunks() + " but " + m.bytes() + " bytes in chunks of " + m.chunkSize() + " make "
-            + Manifest.chunkCount(m.bytes(), m.chunkSize()));
+    require(m.labelsBytes() >= 0 && m.labelsBytes() <= MAX_LABELS_BYTES,
+        "labelsBytes must be from 0 to " + MAX_LABELS_BYTES + ", was " + m.labelsBytes());
+    if (m.labelsBytes() > 0) {
+      require(m.labelsSha256() != null && m.labelsSha256().matches("[0-9a-f]{64}"),
+          "labelsSha256 must be 64 lower-case hex digits when labelsBytes is given");
+      require(m.labels() == null, "labels must be left out when they are sent in the transfer (labelsBytes)");
+    }
+    String what = m.labelsBytes() > 0 ? m.bytes() + " + " + m.labelsBytes() + " bytes (image and labels)" : m.bytes() + " bytes";
+    require(m.chunks() == Manifest.chunkCount(m.transferBytes(), m.chunkSize()),
+        "chunks is " + m.chunks() + " but " + what + " in chunks of " + m.chunkSize() + " make "
+            + Manifest.chunkCount(m.transferBytes(), m.chunkSize()));
     require(m.chunks() == 1 || m.chunkSize() >= MIN_CHUNK_BYTES,
         "chunkSize must be at least " + MIN_CHUNK_BYTES + " bytes for a frame of several chunks, was " + m.chunkSize());
     require(m.chunks() <= MAX_CHUNKS, "a frame may have at most " + MAX_CHUNKS + " chunks, this one has " + m.chunks());
@@ -276,7 +288,7 @@ public final class Ingest {
           "chunk index " + t.chunk() + " is out of range; frame " + t.frameId() + " has chunks 0.." + (m.chunks() - 1),
           m.sha256());
     }
-    long expected = t.chunk() < m.chunks() - 1 ? m.chunkSize() : m.bytes() - (long) m.chunkSize() * (m.chunks() - 1);
+    long expected = t.chunk() < m.chunks() - 1 ? m.chunkSize() : m.transferBytes() - (long) m.chunkSize() * (m.chunks() - 1);
     if (payload.length != expected) {
       throw new ProtocolException(RejectReason.BAD_CHUNK,
           "chunk " + t.chunk() + " has " + payload.length + " bytes, expected " + expected, m.sha256());
@@ -294,10 +306,24 @@ public final class Ingest {
     }
   }
 
-  /** All chunks are here, assembled: verify size, SHA-256 and the JPEG's own header, store durably, then ack. */
-  private void complete(Transfers.Transfer tr, Assembled image) throws ProtocolException, IOException {
+  /**
+   * All chunks are here, assembled: take off the labels sent after the image, verify size, SHA-256 and
+   * the JPEG's own header, store durably, then ack.
+   */
+  private void complete(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
+    Assembled image = assembled;
     try {
+      if (m.labelsBytes() > 0) {
+        if (assembled.bytes() != m.transferBytes()) {
+          drop(tr);
+          throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH, "the " + assembled.bytes() + " bytes received are not the "
+              + m.transferBytes() + " of the manifest's image and labels; send the frame again", m.sha256());
+        }
+        Assembled.Split split = assembled.split(m.bytes());
+        image = split.image();
+        m = m.withLabels(labelsOf(tr, split.tail()));
+      }
       if (image.bytes() != m.bytes() || !image.sha256().equals(m.sha256())) {
         drop(tr);
         throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
@@ -314,18 +340,36 @@ public final class Ingest {
       throw e;
     }
     List<Ready> group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
-    if (group.stream().anyMatch(r -> r.tr.manifest.frameId().equals(m.frameId()))) {
+    String frameId = m.frameId();
+    if (group.stream().anyMatch(r -> r.m.frameId().equals(frameId))) {
       flush(m.deviceId()); // a second offer of a frame in the group: the first one is committed first
       group = groups.computeIfAbsent(m.deviceId(), d -> new ArrayList<>());
     }
-    group.add(new Ready(tr, image));
+    group.add(new Ready(tr, m, image));
     if (!grouped || group.size() >= MAX_GROUP) {
       flush(m.deviceId()); // without grouping, a group of one at once
     }
   }
 
-  /** A verified frame waiting for its group's commit. */
-  private record Ready(Transfers.Transfer tr, Assembled image) {}
+  /** Checks the labels' JSON sent after the image against the manifest's size and SHA-256, and reads it. */
+  private LabelSet labelsOf(Transfers.Transfer tr, byte[] json) throws ProtocolException, IOException {
+    Manifest m = tr.manifest;
+    if (!Sha256.hex(json).equals(m.labelsSha256())) {
+      drop(tr);
+      throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
+          "the " + json.length + " bytes of labels received do not match the manifest's labelsSha256; send the frame again", m.sha256());
+    }
+    try {
+      return Codec.JSON.readValue(json, LabelSet.class);
+    } catch (IOException e) {
+      drop(tr);
+      throw new ProtocolException(RejectReason.BAD_MANIFEST, "the labels sent after the image are not a label set: "
+          + e.getMessage().lines().findFirst().orElse(""), m.sha256());
+    }
+  }
+
+  /** A verified frame waiting for its group's commit, with its manifest as stored (labels in place). */
+  private record Ready(Transfers.Transfer tr, Manifest m, Assembled image) {}
 
   /**
    * Commits the device's frames that completed since its last commit, as one group (one folder fsync
@@ -339,13 +383,13 @@ public final class Ingest {
     }
     List<FrameStore.Outcome> outcomes;
     try {
-      outcomes = store.commitAll(group.stream().map(r -> r.tr.manifest).toList(),
+      outcomes = store.commitAll(group.stream().map(Ready::m).toList(),
           group.stream().map(Ready::image).toList(), clock.instant());
     } catch (IOException | RuntimeException e) {
       log.error("ingest: cannot store {} frame(s) of {}: {}", group.size(), device, e.toString());
       release(group);
       for (Ready r : group) {
-        reject(device, r.tr.manifest.frameId(), null, RejectReason.STORAGE_ERROR,
+        reject(device, r.m.frameId(), null, RejectReason.STORAGE_ERROR,
             "the server could not store the frame; try again later");
       }
       return;
@@ -361,7 +405,7 @@ public final class Ingest {
         r.image.close();
         drop(r.tr);
       } catch (IOException e) {
-        log.warn("ingest: cannot clear the transfer of frame {}: {}", r.tr.manifest.frameId(), e.getMessage());
+        log.warn("ingest: cannot clear the transfer of frame {}: {}", r.m.frameId(), e.getMessage());
       }
     }
   }
@@ -378,7 +422,7 @@ public final class Ingest {
     List<Manifest> measure = new ArrayList<>();
     for (int i = 0; i < group.size(); i++) {
       Transfers.Transfer tr = group.get(i).tr;
-      Manifest m = tr.manifest;
+      Manifest m = group.get(i).m;
       FrameStore.Outcome outcome = outcomes.get(i);
       if (outcome == FrameStore.Outcome.STORED) {
         stored.increment();

@@ -116,22 +116,22 @@ final class Transfers {
       close(k);
     }
     long device = byDevice.getOrDefault(m.deviceId(), 0L);
-    if (device + m.bytes() > maxPerDevice) {
+    if (device + m.transferBytes() > maxPerDevice) {
       throw full(m, "device '" + m.deviceId() + "' already has " + device + " bytes in transfers in progress; with this frame's "
-          + m.bytes() + " that is over the server's limit of " + maxPerDevice + " per device (server.max-staged-bytes-per-device)");
+          + m.transferBytes() + " that is over the server's limit of " + maxPerDevice + " per device (server.max-staged-bytes-per-device)");
     }
-    if (total + m.bytes() > maxTotal) {
-      throw full(m, "the server has " + total + " bytes in transfers in progress; with this frame's " + m.bytes()
+    if (total + m.transferBytes() > maxTotal) {
+      throw full(m, "the server has " + total + " bytes in transfers in progress; with this frame's " + m.transferBytes()
           + " that is over its limit of " + maxTotal + " (server.max-staged-bytes)");
     }
     long free = freeBytes.getAsLong();
-    if (free - m.bytes() < minFree) {
+    if (free - m.transferBytes() < minFree) {
       throw full(m, "the server's disk has " + free + " bytes free, and keeps " + minFree + " free (server.min-free-bytes)");
     }
     t = new Transfer(k, m, now);
     open.put(k, t);
-    byDevice.merge(m.deviceId(), m.bytes(), Long::sum);
-    total += m.bytes();
+    byDevice.merge(m.deviceId(), m.transferBytes(), Long::sum);
+    total += m.transferBytes();
     return t;
   }
 
@@ -147,8 +147,8 @@ final class Transfers {
   synchronized void close(Key k) {
     Transfer t = open.remove(k);
     if (t != null) {
-      total -= t.manifest.bytes();
-      byDevice.computeIfPresent(k.device(), (d, v) -> v - t.manifest.bytes() <= 0 ? null : v - t.manifest.bytes());
+      total -= t.manifest.transferBytes();
+      byDevice.computeIfPresent(k.device(), (d, v) -> v - t.manifest.transferBytes() <= 0 ? null : v - t.manifest.transferBytes());
     }
   }
 

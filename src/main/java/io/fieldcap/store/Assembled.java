@@ -1,9 +1,16 @@
 package io.fieldcap.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A frame put together from its chunks in a temporary file of the store, fsynced, with its size and
@@ -35,6 +42,49 @@ public final class Assembled implements AutoCloseable {
   /** Reads the assembled bytes (to check the image's own header). */
   public InputStream open() throws IOException {
     return Files.newInputStream(file);
+  }
+
+  /** The assembled bytes split at {@code at}: the image before it (its size and SHA-256 measured again), the rest after it. */
+  public record Split(Assembled image, byte[] tail) {}
+
+  /**
+   * Splits off the bytes from {@code at} on (the labels' JSON sent after an image in its transfer):
+   * reads them, cuts the file to {@code at} bytes, fsyncs it and hashes what is left.
+   */
+  public Split split(long at) throws IOException {
+    if (at < 0 || at > bytes || bytes - at > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("cannot split " + bytes + " assembled bytes at " + at);
+    }
+    byte[] tail = new byte[(int) (bytes - at)];
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer t = ByteBuffer.wrap(tail);
+      while (t.hasRemaining()) {
+        if (ch.read(t, at + t.position()) < 0) {
+          throw new java.io.EOFException("the assembled file " + file + " ends before its " + bytes + " bytes");
+        }
+      }
+      ch.truncate(at);
+      ch.force(true);
+      ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+      long pos = 0;
+      while (pos < at) {
+        b.clear();
+        int n = ch.read(b, pos);
+        if (n < 0) {
+          throw new java.io.EOFException("the assembled file " + file + " ends before its " + at + " bytes");
+        }
+        sha.update(b.array(), 0, n);
+        pos += n;
+      }
+    }
+    return new Split(new Assembled(file, at, HexFormat.of().formatHex(sha.digest())), tail);
   }
 
   @Override

@@ -8,6 +8,8 @@ final class InFlight {
   long lastActivityNanos;
   int offers;
   int refusals;
+  /** The labels' JSON when it travels after the image in the chunked transfer (see {@code Manifest#labelsBytes}), else null. */
+  byte[] labelsTail;
 
   /** When the frame was first offered: the start of its ack latency. */
   final long startNanos;

@@ -415,6 +415,16 @@ public final class SyncService {
         log.warn("frame {}: unreadable labels in the spool, sending without them: {}", f.id(), e.getMessage());
       }
     }
+    // labels larger than half a chunk (semantic masks) go after the image in its chunked transfer, so
+    // that no message is larger than mqtt.chunk-bytes, the size the broker's message limit allows
+    fl.labelsTail = null;
+    if (labels != null) {
+      byte[] json = Codec.encode(labels);
+      if (json.length > config.chunkBytes() / 2) {
+        fl.labelsTail = json;
+        labels = null;
+      }
+    }
     Map<String, Object> meta = null;
     if (f.reason() != null || f.meta() != null) {
       meta = new LinkedHashMap<>();
@@ -430,9 +440,10 @@ public final class SyncService {
         }
       }
     }
+    long tail = fl.labelsTail == null ? 0 : fl.labelsTail.length;
     Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
-        f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes(), config.chunkBytes()), "image/jpeg", f.width(),
-        f.height(), labels, meta);
+        f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes() + tail, config.chunkBytes()), "image/jpeg",
+        f.width(), f.height(), labels, meta, tail, tail == 0 ? null : io.fieldcap.model.Sha256.hex(fl.labelsTail));
     fl.offers++;
     fl.lastActivityNanos = System.nanoTime();
     link.publish(topics.manifest(device, f.id()), Codec.encode(m), false);
@@ -482,6 +493,11 @@ public final class SyncService {
       inFlight.remove(f.id().value());
       spool.failed(f.id(), "its image no longer matches the SHA-256 recorded when it was stored (damaged on disk)");
       return;
+    }
+    if (fl.labelsTail != null) {
+      byte[] both = Arrays.copyOf(image, image.length + fl.labelsTail.length);
+      System.arraycopy(fl.labelsTail, 0, both, image.length, fl.labelsTail.length);
+      image = both;
     }
     int size = config.chunkBytes();
     int chunks = Manifest.chunkCount(image.length, size);

@@ -256,4 +256,71 @@ class IngestIT {
     assertThat(next().status()).isEqualTo(AckStatus.DUPLICATE);
     assertThat(server.ingest().duplicates()).isEqualTo(1);
   }
+
+  /** A label set of {@code n} whole-frame detections: large, like a semantic model's masks. */
+  private static LabelSet bigLabels(int n) {
+    List<io.fieldcap.model.Detection> ds = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ds.add(new io.fieldcap.model.Detection("class-" + i, 0.5, new io.fieldcap.model.Box(i, i, 10, 10)));
+    }
+    return new LabelSet("seg-model", ds);
+  }
+
+  private static Manifest withTail(Manifest m, byte[] tail, String tailSha) {
+    return new Manifest(1, m.frameId(), m.deviceId(), m.capturedAt(), m.seq(), m.sha256(), m.bytes(), m.chunkSize(),
+        Manifest.chunkCount(m.bytes() + tail.length, m.chunkSize()), "image/jpeg", m.width(), m.height(), null, m.meta(),
+        tail.length, tailSha);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void givenLabelsSentAfterTheImageInItsTransfer_thenTheyAreStoredWithTheFrameAndDamagedOrUnreadableOnesAreRejected()
+      throws Exception {
+    LabelSet labels = bigLabels(2000);
+    byte[] json = Codec.encode(labels);
+    assertThat(json.length).isGreaterThan(100_000);
+    String device = "seg-cam";
+    // damaged on the way: the labels' bytes do not match their SHA-256
+    String badFid = "20261129T100000000Z-000000000008";
+    Manifest damaged = withTail(manifest(device, badFid, image, 16384), json, Sha256.hex(json));
+    byte[] tampered = json.clone();
+    tampered[tampered.length - 3] ^= 1;
+    sendWhole(device, damaged, concat(image, tampered));
+    Ack a = next();
+    assertThat(a.status()).isEqualTo(AckStatus.REJECTED);
+    assertThat(a.reason()).isEqualTo("checksum-mismatch");
+    assertThat(a.message()).contains("labels");
+    // bytes that are not a label set
+    byte[] notLabels = "[1, 2, 3]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    sendWhole(device, withTail(manifest(device, badFid, image, 16384), notLabels, Sha256.hex(notLabels)),
+        concat(image, notLabels));
+    a = next();
+    assertThat(a.reason()).isEqualTo("bad-manifest");
+    assertThat(a.message()).contains("labels sent after the image are not a label set");
+    // labels both in the manifest and in the transfer
+    Manifest both = new Manifest(1, badFid, device, Instant.parse("2026-11-29T10:00:00Z"), 7, Sha256.hex(image), image.length,
+        16384, Manifest.chunkCount(image.length + json.length, 16384), "image/jpeg", 512, 480, labels, null, json.length,
+        Sha256.hex(json));
+    publish("fieldcap/v1/" + device + "/frames/" + badFid + "/manifest", Codec.encode(both));
+    a = next();
+    assertThat(a.reason()).isEqualTo("bad-manifest");
+    assertThat(a.message()).contains("labels must be left out");
+
+    // a good one: the image is stored as it was sent and the labels come out of the transfer
+    Manifest good = withTail(manifest(device, FID, image, 16384), json, Sha256.hex(json));
+    sendWhole(device, good, concat(image, json));
+    Ack stored = next();
+    assertThat(stored.status()).isEqualTo(AckStatus.STORED);
+    assertThat(Files.readAllBytes(tmp.resolve("data/images/" + device + "/2026-11-29/" + FID + ".jpg"))).isEqualTo(image);
+    try (var store = io.fieldcap.store.LocalFrameStore.open(tmp.resolve("data"))) {
+      io.fieldcap.store.StoredFrame f = store.frame(device, FID);
+      assertThat(f.sha256()).isEqualTo(Sha256.hex(image));
+      assertThat(f.labels()).isEqualTo(labels);
+    }
+  }
 }

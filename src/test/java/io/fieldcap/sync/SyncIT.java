@@ -148,6 +148,67 @@ class SyncIT {
     assertThat(coco.get("annotations").get(0).get("score").asDouble()).isGreaterThan(0.5);
   }
 
+  /**
+   * Semantic masks can make a label set larger than a broker's message limit (AWS IoT Core: 128 KB). Through
+   * a real Mosquitto that refuses messages over 20,000 bytes, a frame whose labels are about 90 KB is sent
+   * with them after its image in the chunked transfer and stored with the same labels; a frame with small
+   * labels keeps them in its manifest.
+   */
+  @Test
+  void givenLabelsLargerThanTheBrokersMessageLimit_thenTheyTravelInTheChunkedTransferAndAreStoredWithTheFrame()
+      throws Exception {
+    Mosquitto m = Mosquitto.plain(tmp.resolve("mosquitto"), "message_size_limit 20000\n").start();
+    cleanup.add(m);
+    // the broker's limit is real: a message over it is not delivered (Mosquitto drops the sender's connection)
+    try (io.fieldcap.testing.MqttWatcher receiver = new io.fieldcap.testing.MqttWatcher(m.uri(), "receiver", "probe/#");
+        io.fieldcap.testing.MqttWatcher sender = new io.fieldcap.testing.MqttWatcher(m.uri(), "sender", "unused/#")) {
+      try {
+        sender.publish("probe/big", new byte[30_000]);
+      } catch (Exception refused) {
+        // refused by the client or the broker: either way it does not get through
+      }
+      assertThat(receiver.next(Duration.ofSeconds(2))).isNull();
+    }
+    Path data = tmp.resolve("data");
+    server(m.uri(), data);
+    byte[] jpeg = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")); // 512x480
+    java.util.Random rnd = new java.util.Random(17);
+    byte[] noise = new byte[480 * 512];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = (byte) (rnd.nextInt(4) == 0 ? 1 : 0);
+    }
+    io.fieldcap.model.LabelSet big = new io.fieldcap.model.LabelSet("seg.onnx", List.of(new io.fieldcap.model.Detection(
+        "weed", 0.7, new io.fieldcap.model.Box(0, 0, 512, 480), null, io.fieldcap.model.Rle.fromRowMajor(480, 512, noise))));
+    io.fieldcap.model.LabelSet small = new io.fieldcap.model.LabelSet("seg.onnx", List.of(new io.fieldcap.model.Detection(
+        "weed", 0.7, new io.fieldcap.model.Box(0, 0, 512, 480), null, io.fieldcap.model.Rle.fromRowMajor(512, 512, new byte[512 * 512]))));
+    byte[] baboon = Files.readAllBytes(TestMedia.samples().resolve("baboon.jpg")); // 512x512
+    String bigJson = Codec.JSON.writeValueAsString(big);
+    assertThat(bigJson.length()).isGreaterThan(60_000);
+    FieldcapConfig c = agentConfig(tmp, "cam-masks", m.uri(), TestMedia.vtestMp4(2), "mqtt.chunk-bytes=16KiB");
+    java.time.Instant at = java.time.Instant.parse("2026-11-29T10:00:00Z");
+    try (io.fieldcap.spool.Spool spool = io.fieldcap.spool.Spool.open(c.spool().dir(), 1 << 30, 0,
+        io.fieldcap.config.SpoolConfig.WhenFull.EVICT_OLDEST, InstantSource.system())) {
+      spool.put(new io.fieldcap.spool.SpoolEntry(io.fieldcap.model.FrameId.of(at, 0), spool.nextSequence(), at, 512, 480,
+          jpeg, null, 0, "all", bigJson));
+      spool.put(new io.fieldcap.spool.SpoolEntry(io.fieldcap.model.FrameId.of(at, 1), spool.nextSequence(), at, 512, 512,
+          baboon, null, 0, "all", Codec.JSON.writeValueAsString(small)));
+      SyncService sync = new SyncService(c.device(), c.mqtt(), spool, false, InstantSource.system(), SyncListener.NONE);
+      sync.start();
+      try {
+        waitFor(() -> spool.stats().acked() == 2, Duration.ofSeconds(30), "both frames stored");
+      } finally {
+        sync.stop(Duration.ofSeconds(2));
+      }
+    }
+    List<StoredFrame> frames = stored(data);
+    assertThat(frames).hasSize(2);
+    for (StoredFrame f : frames) {
+      boolean first = f.frameId().endsWith("0");
+      assertThat(f.sha256()).isEqualTo(Sha256.hex(first ? jpeg : baboon));
+      assertThat(f.labels()).isEqualTo(first ? big : small);
+    }
+  }
+
   @Test
   void givenASemanticSegmentationModel_thenEachClassMaskTravelsToTheServerAndIntoCocoAsRle() throws Exception {
     Mosquitto m = broker();
