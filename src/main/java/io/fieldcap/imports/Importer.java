@@ -96,6 +96,7 @@ public final class Importer {
         errors.forEach(e -> report.problem(a.place(), e));
         return;
       }
+      labels = PolygonMasks.merge(labels, PolygonMasks.maskClasses(f), f.width(), f.height());
       report.images++;
       int rev = store.revisions().add(f.device(), f.frameId(), new LabelSet(null, labels),
           a.author() == null ? tool : a.author(), a.place(), tool, now);
@@ -209,6 +210,11 @@ public final class Importer {
         errors.add("'" + d.label() + "': unknown class (--classes allows " + String.join(", ", classes) + ")");
         continue;
       }
+      if (d.mask() != null && (d.mask().width() != width || d.mask().height() != height)) {
+        errors.add("mask of '" + d.label() + "' is " + d.mask().width() + "x" + d.mask().height() + ", but " + what + " is "
+            + width + "x" + height);
+        continue;
+      }
       if (d.box() == null) {
         out.add(d);
         continue;
@@ -235,7 +241,7 @@ public final class Importer {
           polygon.add(clip(d.polygon().get(i + 1), height));
         }
       }
-      out.add(new Detection(d.label(), d.score(), new Box(x1, y1, round(x2 - x1), round(y2 - y1)), polygon));
+      out.add(new Detection(d.label(), d.score(), new Box(x1, y1, round(x2 - x1), round(y2 - y1)), polygon, d.mask()));
     }
     return out;
   }

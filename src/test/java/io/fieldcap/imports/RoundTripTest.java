@@ -128,4 +128,91 @@ class RoundTripTest {
       return root.relativize(s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow());
     }
   }
+
+  /** A class map on fruits.jpg (512x480): road in two regions (a rectangle and a disc), water a triangle, background the rest. */
+  private static Map<String, byte[]> classMap(int shift) {
+    int w = 512;
+    int h = 480;
+    byte[] road = new byte[w * h];
+    byte[] water = new byte[w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int i = y * w + x;
+        int dx = x - 380;
+        int dy = y - 120;
+        if (x >= 20 + shift && x < 200 && y >= 300 && y < 460 || dx * dx + dy * dy <= 60 * 60) {
+          road[i] = 1;
+        } else if (y >= 40 && y < 240 && x >= 40 && x - 40 <= (y - 40) * 0.8) {
+          water[i] = 1;
+        }
+      }
+    }
+    byte[] background = new byte[w * h];
+    for (int i = 0; i < background.length; i++) {
+      background[i] = (byte) (road[i] == 0 && water[i] == 0 ? 1 : 0);
+    }
+    Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+    m.put("background", background);
+    m.put("road", road);
+    m.put("water", water);
+    return m;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"coco", "voc", "labelstudio", "labelme", "cvat", "yolo"})
+  void givenSemanticMasks_thenEachFormatBringsTheCorrectionsBackAsOneMaskPerClass(String format) throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] photo = Files.readAllBytes(io.fieldcap.testing.TestMedia.samples().resolve("fruits.jpg"));
+    Map<String, Map<String, byte[]>> want = new java.util.HashMap<>();
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      for (int i = 0; i < 3; i++) {
+        java.time.Instant at = SampleStore.T0.plusSeconds(60L * i);
+        String id = io.fieldcap.model.FrameId.of(at, i).value();
+        Map<String, byte[]> classes = classMap(10 * i);
+        List<Detection> d = new ArrayList<>();
+        classes.forEach((name, bits) -> {
+          io.fieldcap.model.Rle rle = io.fieldcap.model.Rle.fromRowMajor(480, 512, bits);
+          d.add(new Detection(name, 0.8, rle.box(), null, rle));
+        });
+        byte[] jpeg = SampleStore.withComment(photo, "semantic frame " + i);
+        st.commit(new io.fieldcap.protocol.Manifest(1, id, "cam-seg", at, i, io.fieldcap.model.Sha256.hex(jpeg), jpeg.length,
+            1 << 20, 1, "image/jpeg", 512, 480, new io.fieldcap.model.LabelSet("seg.onnx", d), null), jpeg, at);
+        want.put(id, classes);
+      }
+    }
+    Path out = tmp.resolve("out");
+    boolean shapes = format.equals("labelme") || format.equals("cvat") || format.equals("yolo");
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      Exporter.forFormat(format).export(st, out, new ExportOptions(null, shapes ? "segment" : "detect", false,
+          io.fieldcap.export.LabelStudioExporter.DEFAULT_URL, io.fieldcap.export.Selection.ALL));
+    }
+    Path in = out;
+    if (format.equals("labelstudio")) {
+      accept(out.resolve("tasks.json"));
+      in = out.resolve("tasks.json");
+    }
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(LabelReader.forFormat(format), in);
+      assertThat(r.problems()).isEmpty();
+      assertThat(r.images()).isEqualTo(3);
+      List<StoredFrame> frames = new ArrayList<>();
+      st.forEach(frames::add);
+      for (StoredFrame f : frames) {
+        List<Detection> got = f.reviewed().detections();
+        // background is no object in any format: only the object classes come back, one mask each
+        assertThat(got).as(format).extracting(Detection::label).containsExactlyInAnyOrder("road", "water");
+        for (Detection d : got) {
+          assertThat(d.mask()).as(format + " " + d.label() + " is a mask again").isNotNull();
+          byte[] expected = want.get(f.frameId()).get(d.label());
+          byte[] back = io.fieldcap.model.RleTest.decodeCoco(480, 512, d.mask().counts());
+          if (shapes) { // outlines through the edge pixels' centres, simplified to within a pixel
+            assertThat(io.fieldcap.model.RleTest.iou(back, expected)).as(format + " " + d.label()).isGreaterThanOrEqualTo(0.98);
+          } else {
+            assertThat(back).as(format + " " + d.label() + " exactly").isEqualTo(expected);
+          }
+          assertThat(d.box()).isEqualTo(d.mask().box());
+        }
+      }
+    }
+  }
 }
