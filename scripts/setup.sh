@@ -21,6 +21,7 @@ PACKAGES=(
   lintian dpkg-dev                # scripts/package.sh checks the .deb packages it builds
   systemd                         # systemd-analyze rates the shipped units' hardening in the tests
   postgresql                      # the tests start a temporary PostgreSQL cluster (initdb, pg_ctl) for the server's metadata
+  fuse3 python3-fusepy            # the power-loss tests mount a filesystem that forgets what was not fsynced (scripts/lossyfs.py)
 )
 
 missing=()

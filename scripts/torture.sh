@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The reliability torture harness with more cycles than CI runs, then the table of docs/reliability.md.
-#   scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|all] [CYCLES]
+#   scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|power-agent|power-server|power-both|power|all] [CYCLES]
 #   TORTURE_SEED=123 scripts/torture.sh agent 1000     # replay a failing run's random moments
-# Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc, postgresql). Results: target/reliability/results.jsonl
+# Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc, postgresql; fuse3 and python3-fusepy, and root,
+# for the power-* runs, which cut power on a lossy FUSE filesystem). Results: target/reliability/results.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -16,8 +17,12 @@ case "$what" in
   crashpoints) it='TortureIT#crashBetween*' ;;
   outage) it='OutageIT' ;;
   damage) it='DamageIT' ;;
-  all) it='TortureIT,OutageIT,DamageIT' ;;
-  *) echo "usage: scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|all] [CYCLES]" >&2; exit 2 ;;
+  power-agent) it='PowerLossIT#agent*' ;;
+  power-server) it='PowerLossIT#server*' ;;
+  power-both) it='PowerLossIT#powerCutOfBoth*' ;;
+  power) it='LossyFsIT,PowerLossIT' ;;
+  all) it='TortureIT,OutageIT,DamageIT,LossyFsIT,PowerLossIT' ;;
+  *) echo "usage: scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|power-agent|power-server|power-both|power|all] [CYCLES]" >&2; exit 2 ;;
 esac
 rm -f target/reliability/results.jsonl
 mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dtorture.cycles="$cycles" \

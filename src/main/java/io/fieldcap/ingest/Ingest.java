@@ -1,5 +1,6 @@
 package io.fieldcap.ingest;
 
+import io.fieldcap.faults.Witness;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
@@ -426,6 +427,7 @@ public final class Ingest {
       FrameStore.Outcome outcome = outcomes.get(i);
       if (outcome == FrameStore.Outcome.STORED) {
         stored.increment();
+        Witness.record("ack", m.deviceId(), m.frameId(), m.sha256(), "stored");
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
         storedBy.computeIfAbsent(m.deviceId(), d -> new java.util.concurrent.atomic.LongAdder()).increment();
         ingestLatency.observeNanos(System.nanoTime() - tr.startNanos);
@@ -478,6 +480,7 @@ public final class Ingest {
   private void answerExisting(Manifest m, FrameStore.Outcome outcome) {
     if (outcome == FrameStore.Outcome.DUPLICATE) {
       duplicates.increment();
+      Witness.record("ack", m.deviceId(), m.frameId(), m.sha256(), "duplicate");
       reply(m.deviceId(), Ack.duplicate(m.frameId(), m.sha256()));
     } else {
       conflicts.increment();

@@ -21,8 +21,7 @@ final class DurableFiles {
   static void write(Path tmp, Path target, byte[] data) throws IOException {
     Path folder = target.getParent();
     if (!Files.isDirectory(folder)) {
-      Files.createDirectories(folder);
-      syncDir(folder.getParent()); // the new folder's entry must survive a power cut too
+      io.fieldcap.fs.Durable.createDirectories(folder); // the new folder's entry must survive a power cut too
     }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {

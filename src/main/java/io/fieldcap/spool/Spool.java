@@ -86,18 +86,20 @@ public final class Spool implements AutoCloseable {
   static Spool open(Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
       LongSupplier freeBytes) {
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        // the spool folder's own name must survive a power cut, or everything in it is lost with it
-        DurableFiles.syncDir(dir.toAbsolutePath().getParent());
-      }
+      // the spool folder's own name must survive a power cut, or everything in it is lost with it
+      io.fieldcap.fs.Durable.createDirectories(dir);
       Files.createDirectories(dir.resolve("frames"));
       Files.createDirectories(dir.resolve("tmp"));
-      DurableFiles.syncDir(dir);
     } catch (IOException e) {
       throw new SpoolException("cannot create spool folder " + dir + ": " + e, e);
     }
     SpoolDb db = SpoolDb.open(dir.resolve("spool.db"), false);
+    try {
+      DurableFiles.syncDir(dir); // frames/, tmp/ and spool.db (SQLite syncs the folder for its WAL, not for the database)
+    } catch (IOException e) {
+      db.close();
+      throw new SpoolException("cannot sync spool folder " + dir + ": " + e, e);
+    }
     Spool s = new Spool(dir, db, maxBytes, minFreeBytes, whenFull, clock, freeBytes);
     try {
       new Reconciler(dir, db).run();
@@ -318,6 +320,9 @@ public final class Spool implements AutoCloseable {
       }
       added = 0;
       for (int i = 0; i < stored.size(); i++) {
+        if (io.fieldcap.faults.Witness.on()) {
+          io.fieldcap.faults.Witness.record("put", stored.get(i).id().value(), io.fieldcap.model.Sha256.hex(stored.get(i).jpeg()));
+        }
         CrashPoint.reach("spool.committed");
       }
       onStored.run();
@@ -447,6 +452,7 @@ public final class Spool implements AutoCloseable {
       FrameId renamed = FrameId.of(Instant.ofEpochMilli((long) r[2]), seq);
       long now = clock.millis();
       db.inTransaction(() -> db.rekey(id.value(), renamed.value(), seq, now));
+      io.fieldcap.faults.Witness.record("rekey", id.value(), renamed.value());
       r[0] = renamed.value();
       r[1] = seq;
       return pendingFrame(r);

@@ -1,11 +1,9 @@
 package io.fieldcap.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,23 +24,17 @@ final class FileImages implements ImageStore {
   @Override
   public void putAll(List<String> keys, List<Path> files, List<String> sha256s) throws IOException {
     Set<Path> folders = new LinkedHashSet<>();
-    Set<Path> created = new LinkedHashSet<>();
     for (int i = 0; i < keys.size(); i++) {
       Path target = dir.resolve(keys.get(i));
       Path folder = target.getParent();
       if (!Files.isDirectory(folder)) {
-        Files.createDirectories(folder);
-        created.add(folder.getParent());
-        created.add(folder.getParent().getParent());
+        io.fieldcap.fs.Durable.createDirectories(folder); // new folders' own names, up to the first that existed
       }
       Files.move(files.get(i), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       folders.add(folder);
     }
     for (Path folder : folders) {
       fsyncDir(folder); // once per folder for the whole group: the renames are durable with it
-    }
-    for (Path folder : created) {
-      fsyncDir(folder); // new folders' own entries
     }
   }
 
@@ -68,8 +60,6 @@ final class FileImages implements ImageStore {
   }
 
   static void fsyncDir(Path d) throws IOException {
-    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    io.fieldcap.fs.Durable.syncDir(d);
   }
 }

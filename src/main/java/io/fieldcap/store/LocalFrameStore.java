@@ -145,7 +145,7 @@ public final class LocalFrameStore implements FrameStore {
    */
   public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3, String database) throws IOException {
     Db.check(database);
-    Files.createDirectories(dir);
+    io.fieldcap.fs.Durable.createDirectories(dir); // a data folder whose own name is lost takes every frame with it
     io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
     String recordedDb = StoreFile.readDatabase(dir);
     boolean wantsPg = Db.isPostgres(database);
@@ -209,6 +209,7 @@ public final class LocalFrameStore implements FrameStore {
       throw new IOException(database == null ? "cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage()
           : e.getMessage(), e);
     }
+    io.fieldcap.fs.Durable.syncDir(dir); // images/, staging/ and fieldcap.db (SQLite syncs the folder for its WAL only)
     if (db.postgres()) {
       StoreFile.writeDatabase(dir, db.describe()); // once it answered, as store.json
     }

@@ -5,7 +5,6 @@ import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,9 +41,8 @@ final class StoreFile {
     m.put("region", s.region());
     m.put("pathStyle", s.pathStyle());
     m.put("cacheBytes", s.cacheBytes());
-    Path tmp = dir.resolve("store.json." + java.util.UUID.randomUUID() + ".tmp"); // servers starting at once each write theirs
-    Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
-    Files.move(tmp, dir.resolve("store.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // through a temporary file of its own (servers starting at once each write theirs), fsynced, folder fsynced
+    io.fieldcap.fs.Durable.write(dir.resolve("store.json"), Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 
   /** The PostgreSQL database the folder's metadata is in, or null (SQLite in the folder). */
@@ -65,8 +63,6 @@ final class StoreFile {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "postgresql");
     m.put("url", url);
-    Path tmp = dir.resolve("database.json." + java.util.UUID.randomUUID() + ".tmp");
-    Files.write(tmp, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
-    Files.move(tmp, dir.resolve("database.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.fieldcap.fs.Durable.write(dir.resolve("database.json"), Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 }

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,15 +118,8 @@ public final class UpdateState {
   /** Saves atomically; a failure to save is reported, since an update must never be half-recorded. */
   public synchronized void save() {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling("state.json.tmp");
-      byte[] bytes = Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // the last sequence applied must survive a power cut: a replayed or rolled-back bundle is never applied again
+      io.fieldcap.fs.Durable.write(file, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
     } catch (IOException e) {
       throw new UncheckedIOException("updates: cannot save " + file + ": " + e.getMessage(), e);
     }

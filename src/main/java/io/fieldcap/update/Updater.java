@@ -418,9 +418,11 @@ public final class Updater {
   private Path keep(Bundle b, Path incoming) throws Signed.Refused {
     Path dir = state.dir().resolve(b.kind()).resolve(Long.toString(b.sequence()));
     try {
-      Files.createDirectories(dir.getParent());
+      io.fieldcap.fs.Durable.createDirectories(dir.getParent());
       deleteTree(dir);
       Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
+      io.fieldcap.fs.Durable.syncDir(incoming.getParent());
+      io.fieldcap.fs.Durable.syncDir(dir.getParent()); // before the state that names it is saved
       return dir;
     } catch (IOException e) {
       throw new Signed.Refused("cannot keep its files: " + e.getMessage());

@@ -50,10 +50,15 @@ final class Rig implements AutoCloseable {
   private final StringBuilder log = new StringBuilder();
 
   Rig(Path dir, int frames) throws Exception {
+    this(dir, frames, dir.resolve("spool"), dir.resolve("data"));
+  }
+
+  /** With the spool and the server's data folder where the caller says (on a lossy mount: {@code PowerLossIT}). */
+  Rig(Path dir, int frames, Path spool, Path data) throws Exception {
     this.dir = dir;
     this.input = dir.resolve("input");
-    this.spool = dir.resolve("spool");
-    this.data = dir.resolve("data");
+    this.spool = spool;
+    this.data = data;
     Files.createDirectories(input);
     // distinct real frames: vtest at 10 fps, small so a run holds many, several chunks each
     TestMedia.run(List.of("ffmpeg", "-loglevel", "error", "-y", "-i", TestMedia.vtestAvi().toString(), "-vf",
@@ -270,6 +275,50 @@ final class Rig implements AutoCloseable {
         + s.getOrDefault("evicted", 0L) + s.getOrDefault("dropped", 0L) + rejected + s.getOrDefault("failed", 0L);
     assertThat(s.get("captured")).as("captured = pending + inFlight + acked + evicted + dropped + rejected + failed %s: %s",
         when, s).isEqualTo(right);
+  }
+
+  /**
+   * The device's frames on the server whose image is there and matches its SHA-256: frame id to
+   * SHA-256; the others are counted in {@code corrupt[0]}. Opens the database read-write, as the
+   * server's next start would (a WAL left by a power cut is recovered, never repaired by hand).
+   */
+  Map<String, String> intactFrames(int[] corrupt) throws Exception {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (pg == null && !Files.exists(data.resolve("fieldcap.db"))) {
+      return out;
+    }
+    try (Connection c = pg != null ? pg.connect() : DriverManager.getConnection("jdbc:sqlite:" + data.resolve("fieldcap.db"));
+        Statement s = c.createStatement()) {
+      if (pg == null) {
+        try (ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+          assertThat(r.next() ? r.getString(1) : "").as("the server's database after a power cut").isEqualTo("ok");
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT frame_id, sha256, path FROM frames WHERE device = '" + DEVICE + "'")) {
+        while (r.next()) {
+          byte[] image = image(r.getString(3));
+          if (image == null || !Sha256.hex(image).equals(r.getString(2))) {
+            corrupt[0]++;
+          } else {
+            out.put(r.getString(1), r.getString(2));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The spool's database opens (recovering its WAL, as the agent's next start does) and is intact. */
+  void assertSpoolOpens(String when) throws Exception {
+    Path db = spool.resolve("spool.db");
+    if (!Files.exists(db)) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+      assertThat(r.next() ? r.getString(1) : "").as("the spool's database %s", when).isEqualTo("ok");
+    }
   }
 
   /** What the server holds for the device, checked against the input folder. */
