@@ -9,8 +9,8 @@ import io.fieldcap.testing.LossyMount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -57,30 +57,39 @@ class PowerLossIT {
       return Map.of("JAVA_TOOL_OPTIONS", "-Dfieldcap.witness=" + file);
     }
 
-    /** Frames the agent accepted: frame id (after any re-key) to SHA-256. */
-    Map<String, String> puts() throws Exception {
-      Map<String, String> out = new LinkedHashMap<>();
+    /**
+     * Frames the agent accepted, each as "FRAME SHA256", in order; a re-key (the server held other
+     * bytes under the id) renames the latest frame put under the old id. A list, not a map: an id
+     * reused after a cut (with other bytes) is a second promise, not a replacement of the first.
+     */
+    List<String[]> puts() throws Exception {
+      List<String[]> out = new ArrayList<>();
       if (Files.exists(agent)) {
         for (String line : Files.readAllLines(agent)) {
           String[] w = line.split(" ");
           if (w[0].equals("put")) {
-            out.put(w[1], w[2]);
-          } else if (w[0].equals("rekey") && out.containsKey(w[1])) {
-            out.put(w[2], out.remove(w[1]));
+            out.add(new String[] {w[1], w[2]});
+          } else if (w[0].equals("rekey")) {
+            for (int i = out.size() - 1; i >= 0; i--) {
+              if (out.get(i)[0].equals(w[1])) {
+                out.get(i)[0] = w[2];
+                break;
+              }
+            }
           }
         }
       }
       return out;
     }
 
-    /** Frames the server acked as stored or duplicate: frame id to SHA-256. */
-    Map<String, String> acks() throws Exception {
-      Map<String, String> out = new LinkedHashMap<>();
+    /** Frames the server acked as stored or duplicate, each as "FRAME SHA256". */
+    List<String[]> acks() throws Exception {
+      List<String[]> out = new ArrayList<>();
       if (Files.exists(server)) {
         for (String line : Files.readAllLines(server)) {
           String[] w = line.split(" ");
           if (w[0].equals("ack") && w[1].equals(Rig.DEVICE)) {
-            out.put(w[2], w[3]);
+            out.add(new String[] {w[2], w[3]});
           }
         }
       }
@@ -88,10 +97,10 @@ class PowerLossIT {
     }
   }
 
-  /** The promises broken: frames promised (id to SHA-256) that the server does not hold intact under that id. */
-  private static List<String> broken(Map<String, String> promised, Map<String, String> intact) {
-    return promised.entrySet().stream().filter(e -> !e.getValue().equals(intact.get(e.getKey())))
-        .map(e -> e.getKey() + " " + e.getValue() + " (server: " + intact.get(e.getKey()) + ")").toList();
+  /** The promises broken: frames promised (id and SHA-256) that the server does not hold intact under that id. */
+  private static List<String> broken(List<String[]> promised, Map<String, String> intact) {
+    return promised.stream().filter(p -> !p[1].equals(intact.get(p[0])))
+        .map(p -> p[0] + " " + p[1] + " (server: " + intact.get(p[0]) + ")").distinct().toList();
   }
 
   private static void requireFuse() {
@@ -109,17 +118,19 @@ class PowerLossIT {
 
   /** The end: every accepted frame on the server under its id, no image twice; the row of the table. */
   private static void finish(Rig rig, Witnesses w, String fault, int cuts, String command) throws Exception {
-    rig.awaitDrained(rig.inputFrames(), DRAIN);
-    rig.assertAccounted("drained");
+    rig.awaitSettled(DRAIN);
+    rig.assertAccounted("settled");
     int[] corrupt = {0};
     Map<String, String> intact = rig.intactFrames(corrupt);
-    Map<String, String> puts = w.puts();
+    List<String[]> puts = w.puts();
     List<String> lostPuts = broken(puts, intact);
     List<String> lostAcks = broken(w.acks(), intact);
     int duplicated = intact.size() - new HashSet<>(intact.values()).size();
     Set<String> lost = new HashSet<>(lostPuts);
     lost.addAll(lostAcks);
-    Rig.Tally t = new Rig.Tally(puts.size(), intact.size(), lost.size(), duplicated, corrupt[0]);
+    Set<String> promised = new HashSet<>();
+    puts.forEach(p -> promised.add(p[0] + " " + p[1]));
+    Rig.Tally t = new Rig.Tally(promised.size(), intact.size(), lost.size(), duplicated, corrupt[0]);
     Rig.record(fault, cuts, t, command);
     String logs = "seed " + SEED + "\n" + rig.logs();
     assertThat(lostPuts).as("frames the agent accepted that never reached the server\n%s", logs).isEmpty();
@@ -127,7 +138,8 @@ class PowerLossIT {
     assertThat(duplicated).as("images stored twice\n%s", logs).isZero();
     assertThat(corrupt[0]).as("damaged frames\n%s", logs).isZero();
     assertThat(intact).as("every input frame on the server once").hasSize(rig.inputFrames());
-    assertThat(puts).as("every frame on the server was accepted by the agent").containsAllEntriesOf(intact);
+    assertThat(promised).as("every frame on the server was accepted by the agent")
+        .containsAll(intact.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
   }
 
   @Test
