@@ -2,6 +2,7 @@
 # The reliability torture harness with more cycles than CI runs, then the table of docs/reliability.md.
 #   scripts/torture.sh [agent|server|server-scaled|postgres|broker|crashpoints|outage|damage|power-agent|power-server|power-both|power|all] [CYCLES]
 #   TORTURE_SEED=123 scripts/torture.sh agent 1000     # replay a failing run's random moments
+#   TORTURE_FRAMES=600 scripts/torture.sh power-agent 1000   # more input frames (default 150; 120 for power-*)
 # Needs what scripts/setup.sh installs (mosquitto, ffmpeg, opencv-doc, postgresql; fuse3 and python3-fusepy, and root,
 # for the power-* runs, which cut power on a lossy FUSE filesystem). Results: target/reliability/results.jsonl
 set -euo pipefail
@@ -26,7 +27,7 @@ case "$what" in
 esac
 rm -f target/reliability/results.jsonl
 mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dtorture.cycles="$cycles" \
-  ${TORTURE_SEED:+-Dtorture.seed=$TORTURE_SEED}
+  ${TORTURE_SEED:+-Dtorture.seed=$TORTURE_SEED} ${TORTURE_FRAMES:+-Dtorture.frames=$TORTURE_FRAMES}
 echo
 echo "| fault | trials | accepted | stored | lost | duplicated |"
 echo "|---|---|---|---|---|---|"
