@@ -103,6 +103,11 @@ class PowerLossIT {
         .map(p -> p[0] + " " + p[1] + " (server: " + intact.get(p[0]) + ")").distinct().toList();
   }
 
+  /** The folder's frames spread over the cuts (about 4 s apart with the restarts), so that cuts land mid-transfer to the end. */
+  private static double streamingFps(int cuts) {
+    return Math.max(0.2, Math.min(10, FRAMES / (cuts * 4.0)));
+  }
+
   private static void requireFuse() {
     String why = LossyMount.unavailable();
     assumeTrue(why == null, () -> "power-loss tests skipped: " + why);
@@ -171,7 +176,7 @@ class PowerLossIT {
     try (LossyMount disk = LossyMount.start(tmp.resolve("server-disk"));
         Rig rig = new Rig(tmp, FRAMES, tmp.resolve("spool"), disk.mountpoint.resolve("data"))) {
       Witnesses w = new Witnesses(tmp);
-      rig.agentSet("source.fps=10");
+      rig.agentSet("source.fps=" + streamingFps(cuts));
       rig.startServer(Witnesses.env(w.server));
       rig.startAgent(Witnesses.env(w.agent));
       for (int i = 0; i < cuts; i++) {
@@ -194,7 +199,7 @@ class PowerLossIT {
         LossyMount serverDisk = LossyMount.start(tmp.resolve("server-disk"));
         Rig rig = new Rig(tmp, FRAMES, agentDisk.mountpoint.resolve("spool"), serverDisk.mountpoint.resolve("data"))) {
       Witnesses w = new Witnesses(tmp);
-      rig.agentSet("source.fps=10");
+      rig.agentSet("source.fps=" + streamingFps(cuts));
       rig.startServer(Witnesses.env(w.server));
       rig.startAgent(Witnesses.env(w.agent));
       for (int i = 0; i < cuts; i++) {
