@@ -8,9 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A frame put together from its chunks in a temporary file of the store, fsynced, with its size and
@@ -56,35 +53,17 @@ public final class Assembled implements AutoCloseable {
       throw new IllegalArgumentException("cannot split " + bytes + " assembled bytes at " + at);
     }
     byte[] tail = new byte[(int) (bytes - at)];
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer t = ByteBuffer.wrap(tail);
       while (t.hasRemaining()) {
         if (ch.read(t, at + t.position()) < 0) {
-          throw new java.io.EOFException("the assembled file " + file + " ends before its " + bytes + " bytes");
+          throw new EOFException("the assembled file " + file + " ends before its " + bytes + " bytes");
         }
       }
       ch.truncate(at);
       ch.force(true);
-      ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-      long pos = 0;
-      while (pos < at) {
-        b.clear();
-        int n = ch.read(b, pos);
-        if (n < 0) {
-          throw new java.io.EOFException("the assembled file " + file + " ends before its " + at + " bytes");
-        }
-        sha.update(b.array(), 0, n);
-        pos += n;
-      }
     }
-    return new Split(new Assembled(file, at, HexFormat.of().formatHex(sha.digest())), tail);
+    return new Split(new Assembled(file, at, io.fieldcap.model.Sha256.file(file)), tail);
   }
 
   @Override
