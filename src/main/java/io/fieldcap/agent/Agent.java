@@ -212,7 +212,7 @@ public final class Agent {
         config.source().fps(), sc.dir(), Sizes.format(sc.maxBytes()));
     capture.start();
     if (config.mqtt() != null) {
-      sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual);
+      sync = new SyncService(config.device(), config.mqtt(), spool, sc.keepAcked(), clock, syncListener, manual::command);
       sync.health(this::health);
       sync.about(this::about);
       startUpdater();

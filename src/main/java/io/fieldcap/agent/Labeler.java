@@ -2,9 +2,9 @@ package io.fieldcap.agent;
 
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.spool.Spool;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
@@ -66,7 +66,7 @@ final class Labeler extends Stage<Preparer.Ready> {
         set = detector.infer(r.input());
         inference.observeNanos(System.nanoTime() - t0);
         watch.observe(detector, set.detections().size(), false);
-        labels = Codec.JSON.writeValueAsString(set);
+        labels = Json.MAPPER.writeValueAsString(set);
         if (failing) {
           log.info("pre-labeling works again");
           failing = false;

@@ -1,6 +1,7 @@
 package io.fieldcap.agent;
 
 import io.fieldcap.geo.Exif;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Fix;
 import io.fieldcap.model.Photo;
 import io.fieldcap.image.PhotoExif;
@@ -10,7 +11,6 @@ import io.fieldcap.model.Detection;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.select.ManualCapture;
 import io.fieldcap.select.Redactor;
@@ -75,7 +75,7 @@ final class SpoolWriter extends Stage<Labeled> {
     this.manual = manual;
     this.tags = tags;
     this.tagsOnly = tags.isEmpty() ? null
-        : new String(Codec.encode(Map.of("tags", tags)), java.nio.charset.StandardCharsets.UTF_8);
+        : new String(Json.encode(Map.of("tags", tags)), java.nio.charset.StandardCharsets.UTF_8);
     this.jpegQuality = jpegQuality;
   }
 
@@ -106,7 +106,7 @@ final class SpoolWriter extends Stage<Labeled> {
     if (!tags.isEmpty()) {
       m.put("tags", tags);
     }
-    return new String(Codec.encode(m), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(Json.encode(m), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -179,7 +179,7 @@ final class SpoolWriter extends Stage<Labeled> {
         if (labelFaces && !faces.isEmpty()) {
           List<Detection> all = new ArrayList<>(l.set() == null ? List.of() : l.set().detections());
           all.addAll(faces);
-          labels = Codec.JSON.writeValueAsString(new LabelSet(l.set() == null ? "faces" : l.set().model(), all, l.set() == null ? null : l.set().version()));
+          labels = Json.MAPPER.writeValueAsString(new LabelSet(l.set() == null ? "faces" : l.set().model(), all, l.set() == null ? null : l.set().version()));
         }
       } catch (ModelException | IOException e) {
         // never store a frame that should have been redacted and was not

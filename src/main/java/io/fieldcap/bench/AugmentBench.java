@@ -30,7 +30,7 @@ public final class AugmentBench {
     Path data = work.resolve("data");
     byte[] jpeg = Files.readAllBytes(photo);
     Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("photo.jpg"), jpeg);
-    var size = io.fieldcap.ingest.JpegHeader.read(new java.io.ByteArrayInputStream(jpeg));
+    var size = io.fieldcap.image.JpegHeader.read(new java.io.ByteArrayInputStream(jpeg));
     LabelSet labels = new LabelSet("bench.onnx", List.of(new Detection("person", 0.9, new Box(40, 50, 120, 160)),
         new Detection("car", 0.6, new Box(200, 100, 150, 90), List.of(200.0, 100.0, 350.0, 100.0, 350.0, 190.0, 200.0, 190.0))));
     Map<String, Object> r = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.image.Images;
 import io.fieldcap.image.OpenCv;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.Detection;
@@ -226,7 +227,7 @@ public final class FleetBench {
   private void offer(Device d, Topics topics, Pending p) {
     try {
       p.lastOfferNanos = System.nanoTime();
-      d.link.publish(topics.manifest(d.id, new FrameId(p.manifest.frameId())), Codec.encode(p.manifest), false);
+      d.link.publish(topics.manifest(d.id, new FrameId(p.manifest.frameId())), Json.encode(p.manifest), false);
     } catch (Exception e) {
       // the re-offer after the ack timeout tries again
     }

@@ -6,6 +6,7 @@ import io.fieldcap.capture.Image;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class ModelBench {
     io.fieldcap.config.ModelConfig m = c.model();
     try (OnnxDetector d = OnnxDetector.open(m.options(m.path(), m.labels(), m.family()))) { // the agent's model settings
       for (int i = 0; i < 10; i++) {
-        labelBytes = io.fieldcap.protocol.Codec.JSON.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;
+        labelBytes = Json.MAPPER.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;
       }
       decodeMs = d.decodeMillisPerFrame(); // outputs to labels: NMS, masks (the pipeline's labeler does the same)
       d.runPrepared(TimeUnit.SECONDS.toNanos(1));

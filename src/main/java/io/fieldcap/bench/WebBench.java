@@ -1,11 +1,11 @@
 package io.fieldcap.bench;
 
 import io.fieldcap.config.ServerConfig;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.web.Tokens;
 import io.fieldcap.web.WebApp;
@@ -54,7 +54,7 @@ public final class WebBench {
         r.put("deviceFilter", time(http, base + "/api/frames?limit=48&device=rare", token));
         r.put("rareClassFilter", time(http, base + "/api/frames?limit=48&class=bicycle", token));
         r.put("galleryHtml", time(http, base + "/frames", token));
-        r.put("firstPageFrames", Codec.JSON.readTree(first).path("frames").size());
+        r.put("firstPageFrames", Json.MAPPER.readTree(first).path("frames").size());
       }
     }
     return r;

@@ -3,6 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.bench.SyncBench;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.Sizes;
+import io.fieldcap.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     if (json) {
-      out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+      out.println(Json.MAPPER.writeValueAsString(r));
     } else {
       out.printf("model %s on %s, %d thread(s), %d s each:%n", r.get("model"), r.get("clip"), t, seconds);
       out.printf("  raw ONNX Runtime:  %s frames/s%n", r.get("rawFps"));
@@ -237,7 +238,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       var out = spec.commandLine().getOut();
-      out.println(io.fieldcap.protocol.Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
           io.fieldcap.bench.HashBench.run(clips)));
       out.flush();
       return ExitCodes.OK;
@@ -259,7 +260,7 @@ final class BenchCommand implements Callable<Integer> {
     Path work = parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix);
     try {
       var out = spec.commandLine().getOut();
-      out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(bench.run(work)));
+      out.println(Json.MAPPER.writeValueAsString(bench.run(work)));
       out.flush();
       return ExitCodes.OK;
     } finally {
@@ -338,7 +339,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("cpuMsPerFrame", b.cpuMsPerFrame());
         r.put("latencyMedianMs", ms[0]);
         r.put("latencyP99Ms", ms[1]);
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+        out.println(Json.MAPPER.writeValueAsString(r));
       }
       return ExitCodes.OK;
     }
@@ -395,7 +396,7 @@ final class BenchCommand implements Callable<Integer> {
           .run(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofSeconds(drainSeconds),
               json ? new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()) : out);
       if (json) {
-        out.println(io.fieldcap.protocol.Codec.JSON.writeValueAsString(r));
+        out.println(Json.MAPPER.writeValueAsString(r));
       } else {
         out.printf(java.util.Locale.ROOT, "offered %d, stored %d, lost %d, duplicated %d, re-offers %d; %.1f frames/s, %.2f MB/s;"
             + " capture to stored p50 %d ms, p99 %d ms%n", r.offered(), r.stored(), r.lost(), r.duplicated(), r.reoffers(),

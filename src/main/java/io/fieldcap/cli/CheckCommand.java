@@ -3,7 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.clean.LabelCheck;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.export.Selection;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class CheckCommand implements Runnable {
           if (store.datasets().get(dataset) == null) {
             throw new ConfigException("--dataset: no dataset named '" + dataset + "' (fieldcap dataset list shows them)");
           }
-          var spec = Codec.JSON.readTree(store.datasets().get(dataset).spec());
+          var spec = Json.MAPPER.readTree(store.datasets().get(dataset).spec());
           if (classList == null && spec.has("classes")) {
             classList = new java.util.ArrayList<>();
             for (var c : spec.get("classes")) {
@@ -89,7 +89,7 @@ final class CheckCommand implements Runnable {
         m.put("problems", r.problems());
         m.put("classes", r.classCounts());
         m.put("agreement", r.agreement());
-        out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m));
       } else {
         out.printf("checked %d labels on %d frames: %d problems %s%n", r.labels(), r.frames(), r.problems().size(), r.counts());
         r.problems().forEach(p -> out.printf("  %-20s %s  %s: %s%n", p.kind(), p.frame(), p.label(), p.reason()));

@@ -2,7 +2,7 @@ package io.fieldcap.cli;
 
 import io.fieldcap.clean.Cleaner;
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Marks;
 import java.io.PrintWriter;
@@ -56,7 +56,7 @@ final class CleanCommand implements Callable<Integer> {
       if (list) {
         List<Marks.Mark> marks = Cleaner.marks(store);
         if (json) {
-          out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(marks));
+          out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(marks));
         } else {
           marks.forEach(m -> out.printf("%-9s %s/%s  run %d  %s%n", m.kind(), m.device(), m.frameId(), m.run(), m.reason()));
         }
@@ -70,7 +70,7 @@ final class CleanCommand implements Callable<Integer> {
       }
       Cleaner.Result r = cleaner.run(new PrintWriter(spec.commandLine().getErr(), true));
       int broken = r.broken().values().stream().mapToInt(Integer::intValue).sum();
-      store.marks().finishRun(r.run(), Codec.JSON.writeValueAsString(Map.of("broken", broken, "duplicates", r.duplicates())));
+      store.marks().finishRun(r.run(), Json.MAPPER.writeValueAsString(Map.of("broken", broken, "duplicates", r.duplicates())));
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", r.run());
@@ -82,7 +82,7 @@ final class CleanCommand implements Callable<Integer> {
         m.put("duplicates", r.duplicates());
         m.put("alreadyMarked", r.alreadyMarked());
         m.put("groups", r.groups());
-        out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m));
       } else {
         out.printf("clean run %d: %d frames (%d measured now); marked %d broken %s, %d near-duplicates in %d groups"
             + " (distance <= %d of 256 bits); %d already marked%n", r.run(), r.frames(), r.measured(), broken, r.broken(),

@@ -3,7 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.export.Selection;
 import io.fieldcap.export.Splits;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ final class DatasetCommand implements Runnable {
       try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
         Datasets.Dataset d;
         try {
-          d = store.datasets().create(name, Codec.JSON.writeValueAsString(select.spec()), selection.view(store),
+          d = store.datasets().create(name, Json.MAPPER.writeValueAsString(select.spec()), selection.view(store),
               splits == null ? null : splits::of, Instant.now());
         } catch (IllegalArgumentException e) {
           throw new ConfigException(e.getMessage());

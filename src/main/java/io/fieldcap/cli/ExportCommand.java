@@ -6,6 +6,7 @@ import io.fieldcap.export.Exporter;
 import io.fieldcap.export.LabelStudioExporter;
 import io.fieldcap.export.Selection;
 import io.fieldcap.export.Splits;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ final class ExportCommand implements Callable<Integer> {
         source = store.datasets().frames(dataset);
         created = d.createdAt();
         // the dataset's own labels, classes and splits: nothing to select again
-        var spec = io.fieldcap.protocol.Codec.JSON.readTree(d.spec());
+        var spec = Json.MAPPER.readTree(d.spec());
         java.util.List<String> classes = null;
         if (spec.has("classes")) {
           classes = new java.util.ArrayList<>();

@@ -3,7 +3,7 @@ package io.fieldcap.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.MqttConfig;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ final class FleetCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     if (json) {
-      out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
     } else if (statuses.isEmpty()) {
       out.println("no device has published a status on this broker (topic root " + mqtt.topicRoot() + ")");
     } else {

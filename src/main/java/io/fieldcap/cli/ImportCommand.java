@@ -4,7 +4,7 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.imports.ImportReport;
 import io.fieldcap.imports.Importer;
 import io.fieldcap.imports.LabelReader;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +98,7 @@ final class ImportCommand implements Callable<Integer> {
       m.put("newFrames", r.newFrames());
       m.put("notReviewed", r.notReviewed());
       m.put("problems", r.problems().stream().map(p -> Map.of("place", p.place(), "reason", p.reason())).toList());
-      out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m));
     } else {
       out.printf("read %d %s files: %d images, %d new label revisions, %d unchanged%s%s%n", r.files(), reader.format(),
           r.images(), r.revisions(), r.unchanged(), source == null ? "" : ", " + r.newFrames() + " new frames of " + source,
@@ -140,7 +140,7 @@ final class ImportCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     if (json) {
-      out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
     } else {
       out.printf("%d URLs: %d stored as frames of %s, %d duplicates, %d refused, %d failed (tried again on the next run),"
           + " %d done in an earlier run%n", r.urls(), r.stored(), source, r.duplicates(), r.refused(), r.failed(), r.skipped());

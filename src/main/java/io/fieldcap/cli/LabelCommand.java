@@ -4,9 +4,9 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ final class LabelCommand implements Callable<Integer> {
         }
         try {
           LabelSet l = d.detect(mat.cols(), mat.rows(), Images.toBgr(mat));
-          out.println(Codec.JSON.writeValueAsString(line(image, mat.cols(), mat.rows(), l)));
+          out.println(Json.MAPPER.writeValueAsString(line(image, mat.cols(), mat.rows(), l)));
           out.flush();
         } finally {
           mat.release();

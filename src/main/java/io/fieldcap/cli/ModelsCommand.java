@@ -4,7 +4,7 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.ModelInfo;
 import io.fieldcap.inference.OnnxDetector;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,7 +55,7 @@ final class ModelsCommand implements Runnable {
         o.put("outputs", i.outputs().stream().map(ModelInfo.Tensor::toString).toList());
         o.put("names", i.names());
         o.put("metadata", i.metadata());
-        out.println(Codec.JSON.writeValueAsString(o));
+        out.println(Json.MAPPER.writeValueAsString(o));
       } else {
         out.printf("model     %s%n", i.file());
         out.printf("family    %s (model.format: %s)%n", i.family().configName(), i.family().configName());

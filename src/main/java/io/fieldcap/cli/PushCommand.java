@@ -9,8 +9,8 @@ import io.fieldcap.config.Sizes;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.update.Bundle;
 import io.fieldcap.update.FleetClient;
@@ -168,7 +168,7 @@ final class PushCommand implements Runnable {
       Map<String, List<Bundle.Expected>> out = new TreeMap<>();
       if (Files.exists(given)) {
         try {
-          out.putAll(Codec.JSON.readValue(given.toFile(),
+          out.putAll(Json.MAPPER.readValue(given.toFile(),
               new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<Bundle.Expected>>>() {}));
         } catch (IOException e) {
           throw new ConfigException("--golden: " + given + " is not {\"image.jpg\": [{\"label\", \"x\", \"y\", \"w\", \"h\"}, ...]}: "
@@ -371,7 +371,7 @@ final class PushCommand implements Runnable {
     while (System.nanoTime() < deadline) {
       boolean done = true;
       for (String d : devices) {
-        JsonNode u = p.statuses().getOrDefault(d, Codec.JSON.nullNode()).path("updates").path(kind);
+        JsonNode u = p.statuses().getOrDefault(d, Json.MAPPER.nullNode()).path("updates").path(kind);
         String state = u.path("sequence").asLong() == sequence ? u.path("state").asText("waiting") : "waiting";
         if (!state.equals(last.get(d))) {
           last.put(d, state);

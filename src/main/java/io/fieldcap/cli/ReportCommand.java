@@ -1,7 +1,7 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.imports.Corrections;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -117,7 +117,7 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
           m.put("classes", classes);
           return m;
         }).toList();
-        out.println(Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("models", list)));
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("models", list)));
       } else if (reports.isEmpty()) {
         out.println("no frame has both pre-labels and reviewed labels yet (fieldcap import brings corrections in)");
       } else {

@@ -1,10 +1,10 @@
 package io.fieldcap.export;
 
 import io.fieldcap.image.OpenCv;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.io.BufferedWriter;
@@ -385,7 +385,7 @@ public final class Augment {
               line.put("seed", seed);
               line.put("params", p);
               try {
-                manifest.write(Codec.JSON.writeValueAsString(line));
+                manifest.write(Json.MAPPER.writeValueAsString(line));
                 manifest.write('\n');
                 Map<String, Object> meta = f.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(f.meta());
                 meta.put("augmentedFrom", f.frameId());

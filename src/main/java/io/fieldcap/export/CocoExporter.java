@@ -1,7 +1,7 @@
 package io.fieldcap.export;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public final class CocoExporter implements Exporter {
     // Written as a stream, in two passes over the frames (images, then annotations, as COCO orders
     // them), so that memory does not grow with the number of frames; image ids are the frames' order.
     try (OutputStream os = Files.newOutputStream(tmp);
-        JsonGenerator gen = Codec.JSON.getFactory().createGenerator(os).useDefaultPrettyPrinter()) {
+        JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(os).useDefaultPrettyPrinter()) {
       gen.writeStartObject();
       gen.writeObjectField("info", Exporter.ordered("description", "fieldcap export", "date_created",
           (options.created() == null ? Instant.now() : options.created()).toString(),

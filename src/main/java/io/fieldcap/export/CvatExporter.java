@@ -1,5 +1,6 @@
 package io.fieldcap.export;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -92,7 +93,7 @@ public final class CvatExporter implements Exporter {
         try {
           Exporter.place(f.image(), out.resolve("images").resolve(name), options.link());
           w.write(x.toString());
-          origins.write(io.fieldcap.protocol.Codec.JSON.writeValueAsString(Exporter.originLine(f, "images/" + name)));
+          origins.write(Json.MAPPER.writeValueAsString(Exporter.originLine(f, "images/" + name)));
           origins.write('\n');
         } catch (IOException e) {
           throw new UncheckedIOException(e);

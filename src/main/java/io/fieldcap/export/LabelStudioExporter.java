@@ -1,8 +1,8 @@
 package io.fieldcap.export;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -85,7 +85,7 @@ public final class LabelStudioExporter implements Exporter {
     AtomicInteger results = new AtomicInteger();
     Path tmp = out.resolve("tasks.json.part");
     try (OutputStream os = Files.newOutputStream(tmp);
-        var gen = Codec.JSON.getFactory().createGenerator(os)) {
+        var gen = Json.MAPPER.getFactory().createGenerator(os)) {
       gen.writeStartArray();
       store.forEach(f -> {
         String name = f.device() + "_" + f.frameId() + f.extension();

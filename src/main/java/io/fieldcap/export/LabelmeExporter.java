@@ -1,8 +1,8 @@
 package io.fieldcap.export;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,6 +113,6 @@ public final class LabelmeExporter implements Exporter {
     return new Result(images.get(), shapes.get(), classes.size(), out);
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Codec.JSON.copy()
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.MAPPER.copy()
       .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS);
 }

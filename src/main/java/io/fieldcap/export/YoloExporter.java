@@ -1,5 +1,6 @@
 package io.fieldcap.export;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -76,7 +77,7 @@ public final class YoloExporter implements Exporter {
         try {
           Exporter.place(f.image(), out.resolve("images").resolve(split).resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("labels").resolve(split).resolve(name + ".txt"), labels, StandardCharsets.UTF_8);
-          origins.write(io.fieldcap.protocol.Codec.JSON.writeValueAsString(
+          origins.write(Json.MAPPER.writeValueAsString(
               Exporter.originLine(f, "images/" + split + "/" + name + f.extension())));
           origins.write('\n');
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package io.fieldcap.imports;
 
-import io.fieldcap.ingest.JpegHeader;
+import io.fieldcap.image.JpegHeader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.fieldcap.imports;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
@@ -85,7 +86,7 @@ public interface LabelReader {
    */
   static com.fasterxml.jackson.databind.JsonNode json(Path f, String name, ImportReport report) {
     try {
-      return io.fieldcap.protocol.Codec.JSON.readTree(f.toFile());
+      return Json.MAPPER.readTree(f.toFile());
     } catch (IOException e) {
       report.file();
       report.problem(name, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));

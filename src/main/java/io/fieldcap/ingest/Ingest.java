@@ -1,6 +1,8 @@
 package io.fieldcap.ingest;
 
 import io.fieldcap.faults.Witness;
+import io.fieldcap.image.JpegHeader;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
@@ -361,7 +363,7 @@ public final class Ingest {
           "the " + json.length + " bytes of labels received do not match the manifest's labelsSha256; send the frame again", m.sha256());
     }
     try {
-      return Codec.JSON.readValue(json, LabelSet.class);
+      return Json.MAPPER.readValue(json, LabelSet.class);
     } catch (IOException e) {
       drop(tr);
       throw new ProtocolException(RejectReason.BAD_MANIFEST, "the labels sent after the image are not a label set: "

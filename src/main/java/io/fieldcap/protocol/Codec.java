@@ -1,45 +1,18 @@
 package io.fieldcap.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fieldcap.json.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 
 /** JSON encoding of manifests, acks and status messages. */
 public final class Codec {
-  /** Shared mapper: ISO-8601 times, null fields left out, unknown fields ignored (newer minor versions may add some). */
-  public static final ObjectMapper JSON = JsonMapper.builder()
-      .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-      .findAndAddModules()
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .addModule(new com.fasterxml.jackson.databind.module.SimpleModule()
-          .addSerializer(Instant.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer())
-          .addDeserializer(Instant.class, new com.fasterxml.jackson.databind.deser.std.StdDeserializer<Instant>(Instant.class) {
-            @Override
-            public Instant deserialize(com.fasterxml.jackson.core.JsonParser p,
-                com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
-              try {
-                return Instant.parse(p.getValueAsString());
-              } catch (RuntimeException e) {
-                throw c.weirdStringException(p.getValueAsString(), Instant.class, "expected an ISO-8601 UTC time");
-              }
-            }
-          }))
-      .build();
+  /** The project's mapper: the wire adds no settings of its own. */
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private Codec() {}
 
   public static byte[] encode(Object o) {
-    try {
-      return JSON.writeValueAsBytes(o);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.encode(o);
   }
 
   /** Decodes a manifest; problems are reported as the reject reason and message the server sends back. */

@@ -5,9 +5,9 @@ import io.fieldcap.config.ServerConfig;
 import io.fieldcap.ingest.DeviceLanes;
 import io.fieldcap.ingest.DeviceThrottle;
 import io.fieldcap.ingest.Ingest;
+import io.fieldcap.json.Json;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.SigningKeys;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.transport.MqttLink;
@@ -143,7 +143,7 @@ public final class Server {
         () -> dataDir.toFile().getUsableSpace(), clock, signer, (device, ack) -> ackSender.execute(() -> {
       Uplink up = deviceLinks.getOrDefault(device, links.get(0));
       try {
-        up.link.publish(topics.acks(device), Codec.encode(ack), false);
+        up.link.publish(topics.acks(device), Json.encode(ack), false);
       } catch (MqttException e) {
         log.warn("server: could not send an ack to {}: {} (the device will offer the frame again)", device, e.getMessage());
       } catch (InterruptedException e) {
@@ -223,7 +223,7 @@ public final class Server {
       return;
     }
     try {
-      com.fasterxml.jackson.databind.JsonNode s = Codec.JSON.readTree(payload);
+      com.fasterxml.jackson.databind.JsonNode s = Json.MAPPER.readTree(payload);
       if (s == null || !s.isObject() || !device.equals(s.path("device").asText(device))) {
         return;
       }

@@ -5,7 +5,7 @@ import static io.fieldcap.metrics.Prom.family;
 import static io.fieldcap.metrics.Prom.label;
 
 import io.fieldcap.ingest.Ingest;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.Devices;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
@@ -62,7 +62,7 @@ public final class ServerMetrics {
     for (Devices.Device d : store.devices().all()) {
       String l = "{device=\"" + label(d.device()) + "\"}";
       b.append("fieldcap_device_online").append(l).append(' ').append(d.state().equals("online") ? 1 : 0).append('\n');
-      JsonNode s = Codec.JSON.readTree(d.status());
+      JsonNode s = Json.MAPPER.readTree(d.status());
       if (s.has("backlog")) {
         backlog.append("fieldcap_device_backlog_frames").append(l).append(' ').append(s.get("backlog").asLong()).append('\n');
       }

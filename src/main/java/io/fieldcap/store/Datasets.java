@@ -1,7 +1,7 @@
 package io.fieldcap.store;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ public final class Datasets {
               p.setString(4, f.frameId());
               p.setString(5, s);
               p.setInt(6, f.revision());
-              p.setString(7, f.labels() == null ? null : Codec.JSON.writeValueAsString(f.labels()));
+              p.setString(7, f.labels() == null ? null : Json.MAPPER.writeValueAsString(f.labels()));
               p.setString(8, f.sha256());
               p.addBatch();
               if (n[0] % 5000 == 0) {
@@ -208,7 +208,7 @@ public final class Datasets {
               String labels = r.getString(20);
               int rev = r.getInt(19);
               StoredFrame f = store.row(r);
-              LabelSet l = labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class);
+              LabelSet l = labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class);
               action.accept(new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(),
                   f.width(), f.height(), l, f.meta(), f.image(), f.receivedAt(), rev > 0 ? l : null, rev, r.getString(18), null));
             }

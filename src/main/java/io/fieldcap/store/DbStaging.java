@@ -1,6 +1,6 @@
 package io.fieldcap.store;
 
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +71,7 @@ final class DbStaging implements Staging {
 
   @Override
   public void stage(Manifest m) throws IOException {
-    byte[] json = Codec.encode(m);
+    byte[] json = Json.encode(m);
     relaxed("stage frame " + m.frameId(), () -> {
       Manifest old = staged(m.deviceId(), m.frameId());
       if (old != null && old.equals(m)) {
@@ -100,7 +100,7 @@ final class DbStaging implements Staging {
         p.setString(1, device);
         p.setString(2, frameId);
         try (ResultSet r = p.executeQuery()) {
-          return r.next() ? Codec.JSON.readValue(r.getBytes(1), Manifest.class) : null;
+          return r.next() ? Json.MAPPER.readValue(r.getBytes(1), Manifest.class) : null;
         }
       }
     });

@@ -1,6 +1,6 @@
 package io.fieldcap.store;
 
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +41,7 @@ final class FileStaging implements Staging {
     }
     Files.createDirectories(d);
     Path tmp = d.resolve("manifest.json." + UUID.randomUUID() + ".part");
-    Files.write(tmp, Codec.encode(m));
+    Files.write(tmp, Json.encode(m));
     Files.move(tmp, d.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -49,7 +49,7 @@ final class FileStaging implements Staging {
   public Manifest staged(String device, String frameId) throws IOException {
     Path f = dir(device, frameId).resolve("manifest.json");
     try {
-      return Codec.JSON.readValue(Files.readAllBytes(f), Manifest.class);
+      return Json.MAPPER.readValue(Files.readAllBytes(f), Manifest.class);
     } catch (java.nio.file.NoSuchFileException e) {
       return null;
     }

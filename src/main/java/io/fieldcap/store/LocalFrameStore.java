@@ -2,8 +2,8 @@ package io.fieldcap.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fieldcap.faults.CrashPoint;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -414,8 +414,8 @@ public final class LocalFrameStore implements FrameStore {
           p.setInt(8, m.height());
           p.setString(9, m.contentType());
           p.setString(10, m.labels() == null ? null : m.labels().model());
-          p.setString(11, m.labels() == null ? null : Codec.JSON.writeValueAsString(m.labels()));
-          p.setString(12, m.meta() == null ? null : Codec.JSON.writeValueAsString(m.meta()));
+          p.setString(11, m.labels() == null ? null : Json.MAPPER.writeValueAsString(m.labels()));
+          p.setString(12, m.meta() == null ? null : Json.MAPPER.writeValueAsString(m.meta()));
           p.setString(13, rels.get(i));
           p.setString(14, receivedAt.toString());
           // 0 rows: another server committed this id first (servers sharing the data folder): same bytes or not
@@ -469,7 +469,7 @@ public final class LocalFrameStore implements FrameStore {
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)""")) {
-        String json = labels == null ? null : Codec.JSON.writeValueAsString(labels);
+        String json = labels == null ? null : Json.MAPPER.writeValueAsString(labels);
         for (int i = 0; i < n; i++) {
           Instant at = start.plusMillis(1000L * i);
           p.setString(1, device);
@@ -537,10 +537,10 @@ public final class LocalFrameStore implements FrameStore {
     String reviewed = r.getString(13);
     return new StoredFrame(r.getString(1), r.getString(2), r.getLong(3), Instant.parse(r.getString(4)),
         r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
-        labels == null ? null : Codec.JSON.readValue(labels, LabelSet.class),
-        meta == null ? null : Codec.JSON.readValue(meta, new TypeReference<Map<String, Object>>() {}),
+        labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class),
+        meta == null ? null : Json.MAPPER.readValue(meta, new TypeReference<Map<String, Object>>() {}),
         images.path(r.getString(11)), Instant.parse(r.getString(12)),
-        reviewed == null ? null : Codec.JSON.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
+        reviewed == null ? null : Json.MAPPER.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
   }
 
   @Override
@@ -575,7 +575,7 @@ public final class LocalFrameStore implements FrameStore {
   public synchronized boolean setPrelabels(String device, String frameId, LabelSet labels) throws IOException {
     try (PreparedStatement p = db.c().prepareStatement(
         "UPDATE frames SET labels = ?, model = ? WHERE device = ? AND frame_id = ? AND labels IS NULL")) {
-      p.setString(1, Codec.JSON.writeValueAsString(labels));
+      p.setString(1, Json.MAPPER.writeValueAsString(labels));
       p.setString(2, labels.model());
       p.setString(3, device);
       p.setString(4, frameId);
@@ -658,7 +658,7 @@ public final class LocalFrameStore implements FrameStore {
       p.setInt(7, width);
       p.setInt(8, height);
       p.setString(9, contentType);
-      p.setString(10, Codec.JSON.writeValueAsString(meta));
+      p.setString(10, Json.MAPPER.writeValueAsString(meta));
       p.setString(11, rel);
       p.setString(12, now.toString());
       return p.executeUpdate() == 1;

@@ -1,8 +1,8 @@
 package io.fieldcap.store;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -40,7 +40,7 @@ public final class Revisions {
 
   /** The SHA-256 of the labels' JSON: equal labels, equal digests (the model name left out). */
   static String digest(LabelSet labels) throws IOException {
-    return Sha256.hex(Codec.JSON.writeValueAsString(labels.detections()).getBytes(StandardCharsets.UTF_8));
+    return Sha256.hex(Json.MAPPER.writeValueAsString(labels.detections()).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -89,7 +89,7 @@ public final class Revisions {
           p.setString(1, device);
           p.setString(2, frameId);
           p.setInt(3, newest + 1);
-          p.setString(4, Codec.JSON.writeValueAsString(labels));
+          p.setString(4, Json.MAPPER.writeValueAsString(labels));
           p.setString(5, digest);
           p.setString(6, author);
           p.setString(7, origin);
@@ -114,7 +114,7 @@ public final class Revisions {
         List<Revision> out = new ArrayList<>();
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            out.add(new Revision(device, frameId, r.getInt(1), Codec.JSON.readValue(r.getString(2), LabelSet.class),
+            out.add(new Revision(device, frameId, r.getInt(1), Json.MAPPER.readValue(r.getString(2), LabelSet.class),
                 r.getString(3), r.getString(4), r.getString(5), Instant.parse(r.getString(6))));
           }
         }

@@ -1,7 +1,7 @@
 package io.fieldcap.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class StoreFile {
     if (!Files.exists(f)) {
       return null;
     }
-    JsonNode n = Codec.JSON.readTree(f.toFile());
+    JsonNode n = Json.MAPPER.readTree(f.toFile());
     if (!"s3".equals(n.path("type").asText())) {
       throw new IOException(f + ": unknown store type '" + n.path("type").asText() + "'");
     }
@@ -42,7 +42,7 @@ final class StoreFile {
     m.put("pathStyle", s.pathStyle());
     m.put("cacheBytes", s.cacheBytes());
     // through a temporary file of its own (servers starting at once each write theirs), fsynced, folder fsynced
-    io.fieldcap.fs.Durable.write(dir.resolve("store.json"), Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    io.fieldcap.fs.Durable.write(dir.resolve("store.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 
   /** The PostgreSQL database the folder's metadata is in, or null (SQLite in the folder). */
@@ -51,7 +51,7 @@ final class StoreFile {
     if (!Files.exists(f)) {
       return null;
     }
-    JsonNode n = Codec.JSON.readTree(f.toFile());
+    JsonNode n = Json.MAPPER.readTree(f.toFile());
     String url = n.path("url").asText("");
     if (!"postgresql".equals(n.path("type").asText()) || !Db.isPostgres(url)) {
       throw new IOException(f + ": expected {\"type\": \"postgresql\", \"url\": \"postgresql://...\"}");
@@ -63,6 +63,6 @@ final class StoreFile {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "postgresql");
     m.put("url", url);
-    io.fieldcap.fs.Durable.write(dir.resolve("database.json"), Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    io.fieldcap.fs.Durable.write(dir.resolve("database.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 }

@@ -1,7 +1,7 @@
 package io.fieldcap.sync;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.DeviceId;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolStats;
@@ -40,7 +40,7 @@ final class StatusMessage {
 
   /** The short form, for the will and a clean stop: {@code offline}. */
   byte[] brief(String state) {
-    return Codec.encode(Map.of("v", Manifest.VERSION, "device", device.value(), "state", state, "at",
+    return Json.encode(Map.of("v", Manifest.VERSION, "device", device.value(), "state", state, "at",
         clock.instant().toString()));
   }
 
@@ -73,6 +73,6 @@ final class StatusMessage {
     if (!h.isEmpty()) {
       m.put("stages", h);
     }
-    return Codec.encode(m);
+    return Json.encode(m);
   }
 }

@@ -2,6 +2,7 @@ package io.fieldcap.sync;
 
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.MqttConfig;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
@@ -72,7 +73,7 @@ public final class SyncService {
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final MqttLink link;
   private final ByteRate rate;
-  private final io.fieldcap.select.ManualCapture manual;
+  private final CommandHandler commands;
   private volatile boolean running;
   private volatile boolean connected;
   private Thread thread;
@@ -88,9 +89,9 @@ public final class SyncService {
     this(device, config, spool, keepAcked, clock, listener, null);
   }
 
-  /** With {@code manual}, "capture now" commands on {@code ROOT/DEVICE/commands} reach it. */
+  /** With {@code commands}, what arrives on {@code ROOT/DEVICE/commands} reaches it. */
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
-      SyncListener listener, io.fieldcap.select.ManualCapture manual) {
+      SyncListener listener, CommandHandler commands) {
     this.device = device;
     this.config = config;
     this.spool = spool;
@@ -99,7 +100,7 @@ public final class SyncService {
     this.listener = listener;
     this.topics = new Topics(config.topicRoot());
     this.rate = new ByteRate(config.maxBytesPerSecond());
-    this.manual = manual;
+    this.commands = commands;
     this.status = new StatusMessage(device, spool, clock);
     try {
       this.verifier = config.serverKey() == null ? null : new AckSignature.Verifier(SigningKeys.readPublic(config.serverKey()));
@@ -116,7 +117,7 @@ public final class SyncService {
               return;
             }
             if (topic.equals(commandTopic)) {
-              if (manual == null || !manual.command(payload)) {
+              if (commands == null || !commands.command(payload)) {
                 log.warn("ignoring an unknown command on {}", topic);
               }
               return;
@@ -270,7 +271,7 @@ public final class SyncService {
     events.clear();
     link.connect();
     link.subscribe(topics.acks(device.value()));
-    if (manual != null) {
+    if (commands != null) {
       link.subscribe(topics.commands(device));
     }
     onConnect.run();
@@ -410,7 +411,7 @@ public final class SyncService {
     LabelSet labels = null;
     if (f.labels() != null) {
       try {
-        labels = Codec.JSON.readValue(f.labels(), LabelSet.class);
+        labels = Json.MAPPER.readValue(f.labels(), LabelSet.class);
       } catch (IOException e) {
         log.warn("frame {}: unreadable labels in the spool, sending without them: {}", f.id(), e.getMessage());
       }
@@ -419,7 +420,7 @@ public final class SyncService {
     // that no message is larger than mqtt.chunk-bytes, the size the broker's message limit allows
     fl.labelsTail = null;
     if (labels != null) {
-      byte[] json = Codec.encode(labels);
+      byte[] json = Json.encode(labels);
       if (json.length > config.chunkBytes() / 2) {
         fl.labelsTail = json;
         labels = null;
@@ -434,7 +435,7 @@ public final class SyncService {
       }
       if (f.meta() != null) {
         try {
-          meta.putAll(Codec.JSON.readValue(f.meta(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+          meta.putAll(Json.MAPPER.readValue(f.meta(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
         } catch (IOException e) {
           log.warn("frame {}: unreadable metadata in the spool, sending without it: {}", f.id(), e.getMessage());
         }
@@ -446,7 +447,7 @@ public final class SyncService {
         f.width(), f.height(), labels, meta, tail, tail == 0 ? null : io.fieldcap.model.Sha256.hex(fl.labelsTail));
     fl.offers++;
     fl.lastActivityNanos = System.nanoTime();
-    link.publish(topics.manifest(device, f.id()), Codec.encode(m), false);
+    link.publish(topics.manifest(device, f.id()), Json.encode(m), false);
   }
 
   private void handle(Ack ack, InFlight fl) throws MqttException, InterruptedException {

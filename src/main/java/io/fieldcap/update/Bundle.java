@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -74,7 +74,7 @@ public record Bundle(int v, String kind, String name, String target, long sequen
   }
 
   static Bundle parse(String canonical) throws IOException {
-    return Codec.JSON.readValue(canonical, Bundle.class);
+    return Json.MAPPER.readValue(canonical, Bundle.class);
   }
 
   /** Whether the bundle is meant for this device. */

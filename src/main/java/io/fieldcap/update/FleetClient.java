@@ -2,7 +2,7 @@ package io.fieldcap.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.MqttConfig;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
@@ -39,7 +39,7 @@ public final class FleetClient implements AutoCloseable {
             String device = topics.statusDevice(topic);
             if (device != null) {
               try {
-                statuses.put(device, Codec.JSON.readTree(payload));
+                statuses.put(device, Json.MAPPER.readTree(payload));
               } catch (IOException | RuntimeException e) {
                 // not a status we can read
               }
@@ -53,7 +53,7 @@ public final class FleetClient implements AutoCloseable {
               String sha = topics.blobOf(topic)[0];
               blobs.add(sha);
               try {
-                blobChunks.put(sha, Codec.JSON.readTree(payload).path("chunks").asInt(0));
+                blobChunks.put(sha, Json.MAPPER.readTree(payload).path("chunks").asInt(0));
               } catch (IOException e) {
                 blobChunks.put(sha, 0);
               }
@@ -84,7 +84,7 @@ public final class FleetClient implements AutoCloseable {
         link.publish(topics.blob(f.sha256(), i), chunk, true);
       }
     }
-    link.publish(topics.blobInfo(f.sha256()), Codec.encode(Map.of("size", f.size(), "chunks", f.chunks(),
+    link.publish(topics.blobInfo(f.sha256()), Json.encode(Map.of("size", f.size(), "chunks", f.chunks(),
         "name", f.name())), true);
   }
 

@@ -1,7 +1,7 @@
 package io.fieldcap.update;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,7 +36,7 @@ public record Signed(String manifest, String signature) {
   }
 
   public byte[] encode() {
-    return Codec.encode(this);
+    return Json.encode(this);
   }
 
   /** The SHA-256 of the signed manifest: the bundle's identity in the device's records. */
@@ -48,7 +48,7 @@ public record Signed(String manifest, String signature) {
   public static Signed decode(byte[] payload) throws Refused {
     Signed s;
     try {
-      s = Codec.JSON.readValue(payload, Signed.class);
+      s = Json.MAPPER.readValue(payload, Signed.class);
     } catch (IOException e) {
       throw new Refused("not a signed bundle manifest: " + e.getMessage().lines().findFirst().orElse(""));
     }

@@ -1,7 +1,7 @@
 package io.fieldcap.update;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ public final class UpdateState {
     Path f = spoolDir.resolve("updates").resolve("state.json");
     UpdateState s;
     try {
-      s = Files.exists(f) ? Codec.JSON.readValue(f.toFile(), UpdateState.class) : new UpdateState();
+      s = Files.exists(f) ? Json.MAPPER.readValue(f.toFile(), UpdateState.class) : new UpdateState();
     } catch (IOException e) {
       // never written half (rename), so this is damage: start clean rather than not at all, and say so
       log.error("updates: {} cannot be read ({}); starting from the configured model and config", f, e.getMessage());
@@ -119,7 +119,7 @@ public final class UpdateState {
   public synchronized void save() {
     try {
       // the last sequence applied must survive a power cut: a replayed or rolled-back bundle is never applied again
-      io.fieldcap.fs.Durable.write(file, Codec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+      io.fieldcap.fs.Durable.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
     } catch (IOException e) {
       throw new UncheckedIOException("updates: cannot save " + file + ": " + e.getMessage(), e);
     }

@@ -2,11 +2,11 @@ package io.fieldcap.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ServerConfig;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.Devices;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
@@ -193,7 +193,7 @@ public final class WebApp implements AutoCloseable {
 
   private static byte[] json(Object o) {
     try {
-      return Codec.JSON.writeValueAsBytes(o);
+      return Json.MAPPER.writeValueAsBytes(o);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -389,7 +389,7 @@ public final class WebApp implements AutoCloseable {
   List<Map<String, Object>> devices() throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Devices.Device d : store.devices().all()) {
-      JsonNode s = Codec.JSON.readTree(d.status());
+      JsonNode s = Json.MAPPER.readTree(d.status());
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("device", d.device());
       m.put("online", d.state().equals("online"));
@@ -513,7 +513,7 @@ public final class WebApp implements AutoCloseable {
   Map<String, Object> sendToLabeling(Request request, String body) throws IOException {
     JsonNode q;
     try {
-      q = Codec.JSON.readTree(body);
+      q = Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new HttpError(400, "the body is not JSON");
     }
@@ -572,7 +572,7 @@ public final class WebApp implements AutoCloseable {
   Map<String, Object> review(StoredFrame f, Tokens.Identity who, String body) throws IOException {
     JsonNode req;
     try {
-      req = Codec.JSON.readTree(body);
+      req = Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new HttpError(400, "the body is not JSON: {\"action\": \"accept\" | \"reject\" | \"flag\" | \"relabel\"}");
     }

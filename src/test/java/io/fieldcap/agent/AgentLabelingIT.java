@@ -3,9 +3,9 @@ package io.fieldcap.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class AgentLabelingIT {
       List<PendingFrame> frames = agent.spool().takePending(100);
       assertThat(frames).hasSize(10);
       for (PendingFrame f : frames) {
-        LabelSet l = Codec.JSON.readValue(f.labels(), LabelSet.class);
+        LabelSet l = Json.MAPPER.readValue(f.labels(), LabelSet.class);
         assertThat(l.model()).isEqualTo(model);
         assertThat(l.version()).as("the weights' SHA-256, first 12 hex digits")
             .isEqualTo(io.fieldcap.model.Sha256.hex(java.nio.file.Files.readAllBytes(

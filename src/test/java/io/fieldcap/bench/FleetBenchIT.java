@@ -3,7 +3,7 @@ package io.fieldcap.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.Mosquitto;
@@ -27,7 +27,7 @@ class FleetBenchIT {
       ChildProcess bench = ChildProcess.fieldcap("bench", "fleet", "--brokers", a.uri() + "," + b.uri(), "--devices", "6",
           "--fps", "2", "--frame-bytes", "40k", "--chunk-bytes", "16KiB", "--seconds", "3", "--json");
       assertThat(bench.waitFor(Duration.ofSeconds(90))).as(bench::output).isZero();
-      JsonNode r = Codec.JSON.readTree(bench.output().lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElseThrow());
+      JsonNode r = Json.MAPPER.readTree(bench.output().lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElseThrow());
       assertThat(r.get("devices").asInt()).isEqualTo(6);
       assertThat(r.get("brokers").asInt()).isEqualTo(2);
       assertThat(r.get("offered").asLong()).isBetween(30L, 42L);

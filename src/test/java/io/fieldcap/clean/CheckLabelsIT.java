@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.testing.ChildProcess;
@@ -78,7 +78,7 @@ class CheckLabelsIT {
         "--labels", "prelabels", "--json");
     assertThat(p.exitCode()).as(p::output).isEqualTo(3);
     String out = p.output();
-    JsonNode r = Codec.JSON.readTree(out.substring(out.indexOf('{')));
+    JsonNode r = Json.MAPPER.readTree(out.substring(out.indexOf('{')));
     Map<String, String> frameProblems = new TreeMap<>();
     List<String> datasetWide = new ArrayList<>();
     for (JsonNode x : r.get("problems")) {

@@ -3,12 +3,12 @@ package io.fieldcap.clean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.testing.ChildProcess;
@@ -98,7 +98,7 @@ class CleanIT {
     ChildProcess p = ChildProcess.fieldcapRun("clean", "--data-dir", data.toString(), "--json");
     assertThat(p.exitCode()).as(p::output).isZero();
     String out = p.output();
-    JsonNode r = Codec.JSON.readTree(out.substring(out.indexOf('{')));
+    JsonNode r = Json.MAPPER.readTree(out.substring(out.indexOf('{')));
     assertThat(r.get("frames").asInt()).isEqualTo(10 + 3 + megamind + 4);
     assertThat(r.get("measured").asInt()).as("every frame was measured when stored").isZero();
     Set<String> duplicates = new TreeSet<>();

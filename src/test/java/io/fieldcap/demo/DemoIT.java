@@ -3,7 +3,7 @@ package io.fieldcap.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.testing.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class DemoIT {
       JsonNode devices = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (System.nanoTime() < deadline) {
-        devices = Codec.JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/devices"))
+        devices = Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/devices"))
             .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
         if (devices.size() == 2 && devices.get(0).get("online").asBoolean() && devices.get(1).get("online").asBoolean()) {
           break;
@@ -44,7 +44,7 @@ class DemoIT {
       deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline && (faces == null || faces.get("frames").size() == 0)) {
         Thread.sleep(500);
-        faces = Codec.JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url
+        faces = Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url
             + "/api/frames?device=megamind-cam&class=face&limit=5")).header("Authorization", "Bearer " + token).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString()).body());
       }
@@ -52,7 +52,7 @@ class DemoIT {
       assertThat(demo.waitFor(Duration.ofSeconds(90))).as(demo::output).isZero();
       assertThat(demo.output()).contains("demo: captured").containsPattern("demo: \\d+ frames arrived at the server");
     }
-    JsonNode coco = Codec.JSON.readTree(tmp.resolve("coco/annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(tmp.resolve("coco/annotations.json").toFile());
     assertThat(coco.get("images").size()).isGreaterThanOrEqualTo(8);
     assertThat(tmp.resolve("coco/images/street-cam")).isDirectory();
     assertThat(tmp.resolve("coco/images/megamind-cam")).isDirectory();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class CocoExporterTest {
       assertThat(r.images()).isEqualTo(2);
       assertThat(r.annotations()).isEqualTo(2);
     }
-    JsonNode coco = Codec.JSON.readTree(tmp.resolve("out/annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(tmp.resolve("out/annotations.json").toFile());
     assertThat(coco.get("categories").get(0).get("name").asText()).isEqualTo("dog");
     assertThat(coco.get("categories").get(1).get("name").asText()).isEqualTo("person");
     JsonNode person = coco.get("annotations").get(0);

@@ -3,9 +3,9 @@ package io.fieldcap.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.testing.ChildProcess;
@@ -44,7 +44,7 @@ class DatasetsIT {
     }
     ChildProcess p = ChildProcess.start(cmd);
     assertThat(p.waitFor(Duration.ofSeconds(60))).as(p::output).isZero();
-    return Codec.JSON.readTree(p.output());
+    return Json.MAPPER.readTree(p.output());
   }
 
   private void assertSameBoxes(JsonNode read, Splits splits) throws Exception {
@@ -92,7 +92,7 @@ class DatasetsIT {
       new CocoExporter().export(st, tmp.resolve("coco"), options);
     }
     assertSameBoxes(read("coco", tmp.resolve("coco")), splits);
-    JsonNode coco = Codec.JSON.readTree(tmp.resolve("coco/annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(tmp.resolve("coco/annotations.json").toFile());
     assertThat(coco.at("/images/0/gps/lat").asDouble()).isEqualTo(52.0);
     assertThat(coco.at("/images/1/tags/site").asText()).isEqualTo("north");
     assertThat(coco.at("/images/0/kept_by").asText()).isEqualTo("all");
@@ -140,7 +140,7 @@ class DatasetsIT {
         tmp.resolve("labelme").toString()));
     assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
     String json = p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
-    JsonNode read = Codec.JSON.readTree(json);
+    JsonNode read = Json.MAPPER.readTree(json);
     assertThat(read.size()).isEqualTo(40);
     for (Map.Entry<String, List<Detection>> e : expected.entrySet()) {
       JsonNode img = read.get(e.getKey());
@@ -184,15 +184,15 @@ class DatasetsIT {
       assertThat(new CvatExporter().export(st, tmp.resolve("cvat"), ExportOptions.DEFAULT).images()).isEqualTo(40);
     }
     assertSameBoxes(read("cvat", tmp.resolve("cvat")), Splits.ALL_TRAIN);
-    JsonNode tasks = Codec.JSON.readTree(tmp.resolve("ls/tasks.json").toFile());
+    JsonNode tasks = Json.MAPPER.readTree(tmp.resolve("ls/tasks.json").toFile());
     JsonNode first = tasks.get(0);
     assertThat(first.at("/data/image").asText()).startsWith("/data/local-files/?d=ls/images/cam-a_");
     assertThat(first.at("/predictions/0/model_version").asText()).isEqualTo("yolo11n.onnx@" + io.fieldcap.testing.SampleStore.VERSION);
     assertThat(first.at("/data/gps/lat").asDouble()).as("where the frame was taken").isEqualTo(52.0);
     assertThat(first.at("/data/tags/site").asText()).isEqualTo("north");
     String cvatOrigin = Files.readAllLines(tmp.resolve("cvat/frames.jsonl")).get(0);
-    assertThat(Codec.JSON.readTree(cvatOrigin).at("/gps/lon").asDouble()).isEqualTo(4.25);
-    assertThat(Codec.JSON.readTree(cvatOrigin).get("file").asText()).startsWith("images/cam-a_").endsWith(".jpg");
+    assertThat(Json.MAPPER.readTree(cvatOrigin).at("/gps/lon").asDouble()).isEqualTo(4.25);
+    assertThat(Json.MAPPER.readTree(cvatOrigin).get("file").asText()).startsWith("images/cam-a_").endsWith(".jpg");
     assertThat(Files.readString(tmp.resolve("ls/labeling-config.xml"))).contains("<RectangleLabels name=\"label\" toName=\"image\">",
         "<Label value=\"person\"/>", "<Choice value=\"daytime\"/>");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.json.Json;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.TestMedia;
@@ -51,7 +52,7 @@ class GeoIT {
       agent.stop();
     }
     PendingFrame last = frames.get(frames.size() - 1);
-    com.fasterxml.jackson.databind.JsonNode meta = io.fieldcap.protocol.Codec.JSON.readTree(last.meta());
+    com.fasterxml.jackson.databind.JsonNode meta = Json.MAPPER.readTree(last.meta());
     assertThat(meta.at("/attitude/pitch").asDouble()).isCloseTo(-90, org.assertj.core.data.Offset.offset(1e-3));
     ChildProcess exif = ChildProcess.start(List.of("exiftool", "-n", "-s3", "-GPSLatitude", "-GPSLongitude",
         "-GPSAltitude", "-GPSLatitudeRef", last.file().toString()));
@@ -100,7 +101,7 @@ class GeoIT {
       } finally {
         agent.stop();
       }
-      com.fasterxml.jackson.databind.JsonNode meta = io.fieldcap.protocol.Codec.JSON.readTree(frames.get(frames.size() - 1).meta());
+      com.fasterxml.jackson.databind.JsonNode meta = Json.MAPPER.readTree(frames.get(frames.size() - 1).meta());
       assertThat(meta.at("/gps/lat").asDouble()).isCloseTo(48.1173, org.assertj.core.data.Offset.offset(1e-5));
       assertThat(meta.at("/gps/alt").asDouble()).isCloseTo(545.4, org.assertj.core.data.Offset.offset(1e-6));
       assertThat(meta.at("/tags/site").asText()).isEqualTo("field-7");

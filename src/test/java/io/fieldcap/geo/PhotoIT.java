@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.server.Server;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
@@ -129,7 +129,7 @@ class PhotoIT {
     List<StoredFrame> frames = sync(in, "survey-2", "privacy.masks=0,0 0.3,0 0.3,0.3");
     StoredFrame stored = taken(frames, "2026-06-01T07:30:15Z");
     assertThat(stored.sha256()).as("re-encoded: the mask changed its pixels").isNotEqualTo(Sha256.hex(droneFile));
-    JsonNode tags = Codec.JSON.readTree(exiftool("-j", "-n", "-Make", "-Model", "-LensModel", "-ExposureTime", "-FNumber",
+    JsonNode tags = Json.MAPPER.readTree(exiftool("-j", "-n", "-Make", "-Model", "-LensModel", "-ExposureTime", "-FNumber",
         "-ISO", "-DateTimeOriginal", "-OffsetTimeOriginal", "-GPSLatitude", "-GPSLongitude", "-GPSAltitude",
         "-ThumbnailLength", "-Orientation", stored.image().toString())).get(0);
     assertThat(tags.get("Make").asText()).isEqualTo("DJI");

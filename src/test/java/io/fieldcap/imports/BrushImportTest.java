@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.export.BrushRle;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.Rle;
-import io.fieldcap.protocol.Codec;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Corrected masks back in from Label Studio: brushlabels become masks, broken ones are named. */
 class BrushImportTest {
   private static Annotated parse(String rle, int w, int h) throws Exception {
-    JsonNode task = Codec.JSON.readTree("{\"id\": 5, \"data\": {\"image\": \"/x/cam_f.jpg\", \"frame_id\": \"f\"}}");
-    JsonNode ann = Codec.JSON.readTree("{\"result\": [{\"id\": \"a\", \"type\": \"brushlabels\", \"from_name\": \"mask\","
+    JsonNode task = Json.MAPPER.readTree("{\"id\": 5, \"data\": {\"image\": \"/x/cam_f.jpg\", \"frame_id\": \"f\"}}");
+    JsonNode ann = Json.MAPPER.readTree("{\"result\": [{\"id\": \"a\", \"type\": \"brushlabels\", \"from_name\": \"mask\","
         + " \"to_name\": \"image\", \"original_width\": " + w + ", \"original_height\": " + h + ", \"value\": {\"format\": \"rle\","
         + " \"rle\": " + rle + ", \"brushlabels\": [\"weed\"]}}]}");
     return LabelStudioReader.parse("tasks.json", task, ann);

@@ -3,10 +3,10 @@ package io.fieldcap.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.Rle;
 import io.fieldcap.model.RleTest;
-import io.fieldcap.protocol.Codec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +17,8 @@ class CocoMaskImportTest {
   private static final Map<Long, String> CATEGORIES = Map.of(1L, "road");
 
   private static Annotated read(String segmentation) throws Exception {
-    JsonNode img = Codec.JSON.readTree("{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 4, \"height\": 3}");
-    JsonNode ann = Codec.JSON.readTree("{\"id\": 7, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 0, 2, 3], "
+    JsonNode img = Json.MAPPER.readTree("{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 4, \"height\": 3}");
+    JsonNode ann = Json.MAPPER.readTree("{\"id\": 7, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 0, 2, 3], "
         + "\"iscrowd\": 0, \"segmentation\": " + segmentation + "}");
     return CocoReader.image(Path.of("/nonexistent/annotations.json"), "annotations.json", img, List.of(ann), CATEGORIES);
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Revisions;
 import io.fieldcap.store.StoredFrame;
@@ -59,7 +59,7 @@ class CorrectionsIT {
   /** The JSON object in a command's output (after any log lines). */
   private static JsonNode json(ChildProcess p) throws Exception {
     String out = p.output();
-    return Codec.JSON.readTree(out.substring(out.indexOf('{')));
+    return Json.MAPPER.readTree(out.substring(out.indexOf('{')));
   }
 
   /** Asserts the report counts exactly the four edits review.py makes. */
@@ -141,14 +141,14 @@ class CorrectionsIT {
     // the reviewed labels out to a trainer; the pre-labels are still there to export too
     Path reviewed = tmp.resolve("reviewed");
     ok("export", "--data-dir", data.toString(), "--format", "coco", "--labels", "reviewed", "--out", reviewed.toString());
-    JsonNode coco = Codec.JSON.readTree(reviewed.resolve("annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(reviewed.resolve("annotations.json").toFile());
     List<String> categories = new ArrayList<>();
     coco.get("categories").forEach(c -> categories.add(c.get("name").asText()));
     assertThat(categories).containsExactly("car", "cyclist", "dog", "person");
     assertThat(coco.get("annotations")).hasSize(64);
     Path pre = tmp.resolve("pre");
     ok("export", "--data-dir", data.toString(), "--format", "coco", "--labels", "prelabels", "--out", pre.toString());
-    assertThat(Codec.JSON.readTree(pre.resolve("annotations.json").toFile()).get("categories")).hasSize(2);
+    assertThat(Json.MAPPER.readTree(pre.resolve("annotations.json").toFile()).get("categories")).hasSize(2);
   }
 
   @Test
@@ -187,21 +187,21 @@ class CorrectionsIT {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
     // one file per mistake; the rest are good
-    JsonNode outside = Codec.JSON.readTree(files.get(0).toFile());
+    JsonNode outside = Json.MAPPER.readTree(files.get(0).toFile());
     ((com.fasterxml.jackson.databind.node.ArrayNode) outside.at("/shapes/0/points")).removeAll()
-        .add(Codec.JSON.createArrayNode().add(500).add(10)).add(Codec.JSON.createArrayNode().add(600).add(50));
-    Files.write(files.get(0), Codec.JSON.writeValueAsBytes(outside));
-    JsonNode unknownClass = Codec.JSON.readTree(files.get(1).toFile());
+        .add(Json.MAPPER.createArrayNode().add(500).add(10)).add(Json.MAPPER.createArrayNode().add(600).add(50));
+    Files.write(files.get(0), Json.MAPPER.writeValueAsBytes(outside));
+    JsonNode unknownClass = Json.MAPPER.readTree(files.get(1).toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) unknownClass.at("/shapes/0")).put("label", "dragon");
-    Files.write(files.get(1), Codec.JSON.writeValueAsBytes(unknownClass));
-    JsonNode unknownFrame = Codec.JSON.readTree(files.get(2).toFile());
+    Files.write(files.get(1), Json.MAPPER.writeValueAsBytes(unknownClass));
+    JsonNode unknownFrame = Json.MAPPER.readTree(files.get(2).toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) unknownFrame.get("fieldcap")).put("frameId", "20990101T000000000Z-000000000001");
     ((com.fasterxml.jackson.databind.node.ObjectNode) unknownFrame).put("imagePath", "elsewhere.jpg");
-    Files.write(files.get(2), Codec.JSON.writeValueAsBytes(unknownFrame));
+    Files.write(files.get(2), Json.MAPPER.writeValueAsBytes(unknownFrame));
     Files.writeString(files.get(3), "{\"version\": \"5.1.1\", \"shapes\": [");
-    JsonNode circle = Codec.JSON.readTree(files.get(5).toFile());
+    JsonNode circle = Json.MAPPER.readTree(files.get(5).toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) circle.at("/shapes/0")).put("shape_type", "circle");
-    Files.write(files.get(5), Codec.JSON.writeValueAsBytes(circle));
+    Files.write(files.get(5), Json.MAPPER.writeValueAsBytes(circle));
 
     ChildProcess p = ChildProcess.fieldcapRun("import", "--data-dir", data.toString(), "--format", "labelme", "--in",
         lm.toString(), "--classes", "person,car,daytime");

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fieldcap.export.ExportOptions;
 import io.fieldcap.export.Exporter;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.testing.SampleStore;
@@ -48,23 +48,23 @@ class RoundTripTest {
 
   /** Label Studio's export carries annotations, not predictions: a reviewer who accepted every prediction. */
   private static void accept(Path tasks) throws Exception {
-    ArrayNode all = (ArrayNode) Codec.JSON.readTree(tasks.toFile());
+    ArrayNode all = (ArrayNode) Json.MAPPER.readTree(tasks.toFile());
     int n = 0;
     for (var t : all) {
       ObjectNode task = (ObjectNode) t;
       task.put("id", ++n);
-      ArrayNode result = Codec.JSON.createArrayNode();
+      ArrayNode result = Json.MAPPER.createArrayNode();
       for (var p : task.path("predictions")) {
         result.addAll((ArrayNode) p.get("result"));
       }
-      ObjectNode ann = Codec.JSON.createObjectNode();
+      ObjectNode ann = Json.MAPPER.createObjectNode();
       ann.put("id", n);
       ann.put("completed_by", 3);
       ann.put("was_cancelled", false);
       ann.set("result", result);
-      task.set("annotations", Codec.JSON.createArrayNode().add(ann));
+      task.set("annotations", Json.MAPPER.createArrayNode().add(ann));
     }
-    Files.write(tasks, Codec.JSON.writeValueAsBytes(all));
+    Files.write(tasks, Json.MAPPER.writeValueAsBytes(all));
   }
 
   @ParameterizedTest

@@ -3,7 +3,7 @@ package io.fieldcap.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ class LabelCommandIT {
         frame.toString(), bogus.toString());
     assertThat(p.exitCode()).as(p.output()).isEqualTo(1);
     assertThat(p.output()).contains("fieldcap label: " + bogus + ": not an image OpenCV can decode");
-    JsonNode line = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    JsonNode line = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
     assertThat(line.get("image").asText()).isEqualTo(frame.toString());
     assertThat(line.get("width").asInt()).isEqualTo(720);
     JsonNode face = line.get("detections").get(0);
@@ -41,7 +41,7 @@ class LabelCommandIT {
     Path img = TestMedia.samples().resolve("fruits.jpg");
     ChildProcess p = ChildProcess.fieldcapRun("label", "--model", DecodingTest.model("yolo-cls.onnx").toString(), img.toString());
     assertThat(p.exitCode()).as(p.output()).isZero();
-    JsonNode line = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    JsonNode line = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
     assertThat(line.get("detections").get(0).get("class").asText()).isEqualTo("bicycle");
     assertThat(line.get("detections").get(0).has("box")).isFalse();
   }
@@ -50,7 +50,7 @@ class LabelCommandIT {
   void inspectNamesTheFamilyShapesAndClasses() throws Exception {
     ChildProcess p = ChildProcess.fieldcapRun("models", "inspect", "--json", DecodingTest.model("yolov5-detect.onnx").toString());
     assertThat(p.exitCode()).as(p.output()).isZero();
-    JsonNode o = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    JsonNode o = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
     assertThat(o.get("family").asText()).isEqualTo("yolov5");
     assertThat(o.get("outputs").get(0).asText()).isEqualTo("output0[1, 6300, 8]");
     assertThat(o.get("names").toString()).isEqualTo("[\"person\",\"bicycle\",\"car\"]");
@@ -78,7 +78,7 @@ class LabelCommandIT {
     ChildProcess p = ChildProcess.fieldcapRun("bench", "--model", DecodingTest.model("yolov8-detect.onnx").toString(),
         "--input", TestMedia.vtestMp4(10).toString(), "--seconds", "2", "--json");
     assertThat(p.exitCode()).as(p.output()).isZero();
-    JsonNode o = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    JsonNode o = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(o.get("rawFps").asDouble()).isPositive();
     assertThat(o.get("pipelineFps").asDouble()).isPositive();
     assertThat(o.get("ratio").asDouble()).isCloseTo(o.get("pipelineFps").asDouble() / o.get("rawFps").asDouble(),

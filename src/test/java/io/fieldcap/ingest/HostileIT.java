@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.image.JpegHeader;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
@@ -112,9 +114,9 @@ class HostileIT {
     Thread hostile = new Thread(() -> {
       String root = "fieldcap/v1/evil-cam/frames/";
       // 1 KiB chunks for a 64 MiB frame, then hundreds of transfers of 64 MiB each, then chunks into all of them
-      publishAnyway(evil, root + fid(0) + "/manifest", Codec.encode(manifest("evil-cam", fid(0), 64 * MIB, 1024, sha)), sent);
+      publishAnyway(evil, root + fid(0) + "/manifest", Json.encode(manifest("evil-cam", fid(0), 64 * MIB, 1024, sha)), sent);
       for (int j = 1; j <= 300; j++) {
-        publishAnyway(evil, root + fid(j) + "/manifest", Codec.encode(manifest("evil-cam", fid(j), 64 * MIB, 16384, sha)), sent);
+        publishAnyway(evil, root + fid(j) + "/manifest", Json.encode(manifest("evil-cam", fid(j), 64 * MIB, 16384, sha)), sent);
       }
       byte[] small = new byte[1024];
       byte[] chunk = new byte[16384];
@@ -197,7 +199,7 @@ class HostileIT {
     MqttWatcher raw = new MqttWatcher(m.uri(), "big", "fieldcap/v1/big-cam/acks");
     cleanup.add(raw);
     String t = "fieldcap/v1/big-cam/frames/" + fid(1);
-    raw.publish(t + "/manifest", Codec.encode(mf));
+    raw.publish(t + "/manifest", Json.encode(mf));
     MqttWatcher.Message send = raw.next(Duration.ofSeconds(10));
     assertThat(send).isNotNull();
     assertThat(Codec.ack(send.payload()).missing()).hasSize(mf.chunks());

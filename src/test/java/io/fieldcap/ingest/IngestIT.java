@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
@@ -106,19 +107,19 @@ class IngestIT {
 
     Manifest wrongVersion = new Manifest(2, FID, "bad-cam", Instant.now(), 1, Sha256.hex(image), image.length, 65536,
         Manifest.chunkCount(image.length, 65536), "image/jpeg", 1, 1, null, null);
-    publish(t + "/manifest", Codec.encode(wrongVersion));
+    publish(t + "/manifest", Json.encode(wrongVersion));
     expectRejected("unsupported-version");
 
     byte[] big = new byte[2 * 1024 * 1024];
-    publish(t + "/manifest", Codec.encode(manifest("bad-cam", FID, big, 131072)));
+    publish(t + "/manifest", Json.encode(manifest("bad-cam", FID, big, 131072)));
     expectRejected("too-large");
 
     publish(t + "/chunk/0", new byte[100]);
     expectRejected("unknown-frame");
 
-    publish("fieldcap/v1/../frames/" + FID + "/manifest", Codec.encode(manifest("..", FID, image, 65536)));
+    publish("fieldcap/v1/../frames/" + FID + "/manifest", Json.encode(manifest("..", FID, image, 65536)));
     expectRejected("bad-device-id");
-    publish("fieldcap/v1/cam$1/frames/" + FID + "/manifest", Codec.encode(manifest("cam$1", FID, image, 65536)));
+    publish("fieldcap/v1/cam$1/frames/" + FID + "/manifest", Json.encode(manifest("cam$1", FID, image, 65536)));
     expectRejected("bad-device-id");
 
     publish("fieldcap/v1/bad-cam/telemetry", "{}".getBytes());
@@ -128,7 +129,7 @@ class IngestIT {
 
     // a real manifest, then a chunk index out of range and a chunk of the wrong size
     int chunk = 65536;
-    publish(t + "/manifest", Codec.encode(manifest("bad-cam", FID, image, chunk)));
+    publish(t + "/manifest", Json.encode(manifest("bad-cam", FID, image, chunk)));
     Ack send = next();
     assertThat(send.status()).isEqualTo(AckStatus.SEND);
     int chunks = Manifest.chunkCount(image.length, chunk);
@@ -161,7 +162,7 @@ class IngestIT {
 
   private void sendWhole(String device, Manifest m, byte[] data) throws Exception {
     String t = "fieldcap/v1/" + device + "/frames/" + m.frameId();
-    publish(t + "/manifest", Codec.encode(m));
+    publish(t + "/manifest", Json.encode(m));
     Ack send = next();
     assertThat(send.status()).isEqualTo(AckStatus.SEND);
     for (int i : send.missing()) {
@@ -174,7 +175,7 @@ class IngestIT {
       throws Exception {
     String t = "fieldcap/v1/greedy-cam/frames/" + FID;
     // tiny chunks for a frame of several chunks: per-chunk overhead is the attack
-    publish(t + "/manifest", Codec.encode(manifest("greedy-cam", FID, image, 1024)));
+    publish(t + "/manifest", Json.encode(manifest("greedy-cam", FID, image, 1024)));
     Ack small = next();
     assertThat(small.reason()).isEqualTo("bad-manifest");
     assertThat(small.message()).contains("chunkSize must be at least 16384 bytes");
@@ -183,7 +184,7 @@ class IngestIT {
     // transfers in progress are capped per device (2 MiB here): two frames of 1 MiB open, the third is refused for now
     for (int i = 0; i < 3; i++) {
       String id = "20261129T100000000Z-00000000010" + i;
-      publish("fieldcap/v1/greedy-cam/frames/" + id + "/manifest", Codec.encode(manifest("greedy-cam", id, new byte[1024 * 1024], 65536)));
+      publish("fieldcap/v1/greedy-cam/frames/" + id + "/manifest", Json.encode(manifest("greedy-cam", id, new byte[1024 * 1024], 65536)));
     }
     assertThat(next().status()).isEqualTo(AckStatus.SEND);
     assertThat(next().status()).isEqualTo(AckStatus.SEND);
@@ -233,13 +234,13 @@ class IngestIT {
     int chunks = Manifest.chunkCount(image.length, chunk);
     String t = "fieldcap/v1/resume-cam/frames/" + FID;
     Manifest m = manifest("resume-cam", FID, image, chunk);
-    publish(t + "/manifest", Codec.encode(m));
+    publish(t + "/manifest", Json.encode(m));
     assertThat(next().missing()).hasSize(chunks);
     for (int i = 0; i < 3; i++) { // the link drops after three chunks
       publish(t + "/chunk/" + i, Arrays.copyOfRange(image, i * chunk, (i + 1) * chunk));
     }
     Thread.sleep(300);
-    publish(t + "/manifest", Codec.encode(m)); // the device offers the frame again
+    publish(t + "/manifest", Json.encode(m)); // the device offers the frame again
     Ack resume = next();
     assertThat(resume.status()).isEqualTo(AckStatus.SEND);
     assertThat(resume.missing()).doesNotContain(0, 1, 2).hasSize(chunks - 3);
@@ -252,7 +253,7 @@ class IngestIT {
     Path file = tmp.resolve("data/images/resume-cam/2026-11-29/" + FID + ".jpg");
     assertThat(Files.readAllBytes(file)).isEqualTo(image);
 
-    publish(t + "/manifest", Codec.encode(m)); // the ack was lost, the device offers it again
+    publish(t + "/manifest", Json.encode(m)); // the ack was lost, the device offers it again
     assertThat(next().status()).isEqualTo(AckStatus.DUPLICATE);
     assertThat(server.ingest().duplicates()).isEqualTo(1);
   }
@@ -282,7 +283,7 @@ class IngestIT {
   void givenLabelsSentAfterTheImageInItsTransfer_thenTheyAreStoredWithTheFrameAndDamagedOrUnreadableOnesAreRejected()
       throws Exception {
     LabelSet labels = bigLabels(2000);
-    byte[] json = Codec.encode(labels);
+    byte[] json = Json.encode(labels);
     assertThat(json.length).isGreaterThan(100_000);
     String device = "seg-cam";
     // damaged on the way: the labels' bytes do not match their SHA-256
@@ -306,7 +307,7 @@ class IngestIT {
     Manifest both = new Manifest(1, badFid, device, Instant.parse("2026-11-29T10:00:00Z"), 7, Sha256.hex(image), image.length,
         16384, Manifest.chunkCount(image.length + json.length, 16384), "image/jpeg", 512, 480, labels, null, json.length,
         Sha256.hex(json));
-    publish("fieldcap/v1/" + device + "/frames/" + badFid + "/manifest", Codec.encode(both));
+    publish("fieldcap/v1/" + device + "/frames/" + badFid + "/manifest", Json.encode(both));
     a = next();
     assertThat(a.reason()).isEqualTo("bad-manifest");
     assertThat(a.message()).contains("labels must be left out");

@@ -3,6 +3,7 @@ package io.fieldcap.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fieldcap.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,7 +30,7 @@ class AckSignatureTest {
     assertThat(signed.sig()).isNotBlank();
     assertThat(verifier.verify("cam-1", signed)).isTrue();
     // survives the wire
-    assertThat(verifier.verify("cam-1", Codec.ack(Codec.encode(signed)))).isTrue();
+    assertThat(verifier.verify("cam-1", Codec.ack(Json.encode(signed)))).isTrue();
   }
 
   @Test

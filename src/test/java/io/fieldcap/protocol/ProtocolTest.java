@@ -3,6 +3,7 @@ package io.fieldcap.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
@@ -43,7 +44,7 @@ class ProtocolTest {
         "a".repeat(64), 1000, 65536, 1, "image/jpeg", 640, 480,
         new LabelSet("yolo11n", List.of(new Detection("person", 0.91, new Box(1, 2, 3, 4)), new Detection("day", 0.7, null))),
         Map.of("site", "north"));
-    String json = new String(Codec.encode(m));
+    String json = new String(Json.encode(m));
     assertThat(json).contains("\"capturedAt\":\"2026-11-29T10:00:00.123Z\"");
     assertThat(Codec.manifest(json.getBytes())).isEqualTo(m);
   }
@@ -58,9 +59,9 @@ class ProtocolTest {
 
   @Test
   void acksUseLowerCaseWireCodesAndLeaveOutEmptyFields() throws Exception {
-    assertThat(new String(Codec.encode(Ack.rejected("F", null, RejectReason.CHECKSUM_MISMATCH, "bad"))))
+    assertThat(new String(Json.encode(Ack.rejected("F", null, RejectReason.CHECKSUM_MISMATCH, "bad"))))
         .isEqualTo("{\"v\":1,\"frameId\":\"F\",\"status\":\"rejected\",\"reason\":\"checksum-mismatch\",\"message\":\"bad\"}");
-    assertThat(new String(Codec.encode(Ack.send("F", "ab", List.of(0, 2)))))
+    assertThat(new String(Json.encode(Ack.send("F", "ab", List.of(0, 2)))))
         .isEqualTo("{\"v\":1,\"frameId\":\"F\",\"status\":\"send\",\"sha256\":\"ab\",\"missing\":[0,2]}");
     assertThat(Codec.ack("{\"v\":1,\"frameId\":\"F\",\"status\":\"conflict\"}".getBytes()).status()).isEqualTo(AckStatus.CONFLICT);
     assertThat(Codec.ack("{\"v\":1,\"frameId\":\"F\",\"status\":\"stored\"}".getBytes()).status()).isEqualTo(AckStatus.STORED);

@@ -3,12 +3,12 @@ package io.fieldcap.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.testing.ChildProcess;
@@ -58,7 +58,7 @@ class ReportIT {
         report.toAbsolutePath().toString()));
     assertThat(browser.waitFor(Duration.ofSeconds(120))).as(browser::output).isZero();
     String out = browser.output();
-    JsonNode page = Codec.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    JsonNode page = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(page.get("summary").asText()).isEqualTo("41 frames, 3 classes");
     List<String> sections = new ArrayList<>();
     page.get("sections").forEach(s -> sections.add(s.asText()));

@@ -6,9 +6,9 @@ import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.testing.TestMedia;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ class PrivacyIT {
       }
       for (PendingFrame f : stored) {
         Mat after = Images.decode(Files.readAllBytes(f.file()));
-        LabelSet labels = f.labels() == null ? null : Codec.JSON.readValue(f.labels(), LabelSet.class);
+        LabelSet labels = f.labels() == null ? null : Json.MAPPER.readValue(f.labels(), LabelSet.class);
         // the stored frame's source: the original closest to it (they differ only in the faces and the mask)
         Mat before = null;
         double best = Double.MAX_VALUE;
@@ -156,7 +156,7 @@ class PrivacyIT {
       person = d.detect(before.cols(), before.rows(), Images.toBgr(before)).detections().stream()
           .filter(x -> x.label().equals("person")).findFirst().orElseThrow();
     }
-    assertThat(Codec.JSON.readValue(stored.labels(), LabelSet.class).detections()).extracting(Detection::label).contains("person");
+    assertThat(Json.MAPPER.readValue(stored.labels(), LabelSet.class).detections()).extracting(Detection::label).contains("person");
     var b = person.box();
     Rect r = new Rect((int) Math.ceil(b.x()), (int) Math.ceil(b.y()), (int) b.w() - 1, (int) b.h() - 1);
     // the region the redactor works on: the box widened by a sixth of its size on every side

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.export.CocoExporter;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.server.Server;
 import io.fieldcap.testing.Closer;
 import io.fieldcap.testing.Mosquitto;
@@ -98,7 +98,7 @@ class ObjectStoreIT {
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
       new CocoExporter().export(store, out);
     }
-    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(out.resolve("annotations.json").toFile());
     assertThat(coco.get("images")).hasSize(20);
     for (JsonNode img : coco.get("images")) {
       assertThat(Sha256.hex(Files.readAllBytes(out.resolve("images").resolve(img.get("file_name").asText()))))

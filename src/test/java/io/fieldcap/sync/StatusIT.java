@@ -3,7 +3,7 @@ package io.fieldcap.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.MqttWatcher;
@@ -30,7 +30,7 @@ class StatusIT {
       MqttWatcher watcher = new MqttWatcher(broker.uri(), "watcher", "fieldcap/v1/status-cam/status");
       MqttWatcher.Message first = watcher.next(Duration.ofSeconds(10));
       assertThat(first).as("a retained status for a late subscriber").isNotNull();
-      JsonNode online = Codec.JSON.readTree(first.payload());
+      JsonNode online = Json.MAPPER.readTree(first.payload());
       assertThat(online.get("state").asText()).isEqualTo("online");
       assertThat(online.get("device").asText()).isEqualTo("status-cam");
       assertThat(online.get("captured").asLong()).isPositive();
@@ -47,7 +47,7 @@ class StatusIT {
       while (System.nanoTime() < deadline) {
         MqttWatcher.Message m = watcher.next(Duration.ofSeconds(1));
         if (m != null) {
-          JsonNode s = Codec.JSON.readTree(m.payload());
+          JsonNode s = Json.MAPPER.readTree(m.payload());
           last = s;
           if (s.get("state").asText().equals("offline")) {
             break;

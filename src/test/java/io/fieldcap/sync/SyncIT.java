@@ -8,8 +8,8 @@ import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ServerConfig;
 import io.fieldcap.export.CocoExporter;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.server.Server;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
@@ -116,7 +116,7 @@ class SyncIT {
 
     Path out = tmp.resolve("coco");
     new CocoExporter().export(LocalFrameStore.open(data), out);
-    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(out.resolve("annotations.json").toFile());
     assertThat(coco.get("images")).hasSize(20);
     for (JsonNode img : coco.get("images")) {
       Path file = out.resolve("images").resolve(img.get("file_name").asText());
@@ -141,7 +141,7 @@ class SyncIT {
     assertThat(frames.get(0).labels().model()).isEqualTo("face_detection_front_128x128_barracuda.onnx");
     Path out = tmp.resolve("coco");
     new CocoExporter().export(LocalFrameStore.open(data), out);
-    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(out.resolve("annotations.json").toFile());
     assertThat(coco.get("categories")).hasSize(1);
     assertThat(coco.get("categories").get(0).get("name").asText()).isEqualTo("face");
     assertThat(coco.get("annotations").size()).isGreaterThanOrEqualTo(10);
@@ -182,7 +182,7 @@ class SyncIT {
     io.fieldcap.model.LabelSet small = new io.fieldcap.model.LabelSet("seg.onnx", List.of(new io.fieldcap.model.Detection(
         "weed", 0.7, new io.fieldcap.model.Box(0, 0, 512, 480), null, io.fieldcap.model.Rle.fromRowMajor(512, 512, new byte[512 * 512]))));
     byte[] baboon = Files.readAllBytes(TestMedia.samples().resolve("baboon.jpg")); // 512x512
-    String bigJson = Codec.JSON.writeValueAsString(big);
+    String bigJson = Json.MAPPER.writeValueAsString(big);
     assertThat(bigJson.length()).isGreaterThan(60_000);
     FieldcapConfig c = agentConfig(tmp, "cam-masks", m.uri(), TestMedia.vtestMp4(2), "mqtt.chunk-bytes=16KiB");
     java.time.Instant at = java.time.Instant.parse("2026-11-29T10:00:00Z");
@@ -191,7 +191,7 @@ class SyncIT {
       spool.put(new io.fieldcap.spool.SpoolEntry(io.fieldcap.model.FrameId.of(at, 0), spool.nextSequence(), at, 512, 480,
           jpeg, null, 0, "all", bigJson));
       spool.put(new io.fieldcap.spool.SpoolEntry(io.fieldcap.model.FrameId.of(at, 1), spool.nextSequence(), at, 512, 512,
-          baboon, null, 0, "all", Codec.JSON.writeValueAsString(small)));
+          baboon, null, 0, "all", Json.MAPPER.writeValueAsString(small)));
       SyncService sync = new SyncService(c.device(), c.mqtt(), spool, false, InstantSource.system(), SyncListener.NONE);
       sync.start();
       try {
@@ -234,7 +234,7 @@ class SyncIT {
     }
     Path out = tmp.resolve("coco");
     new CocoExporter().export(LocalFrameStore.open(data), out);
-    JsonNode coco = Codec.JSON.readTree(out.resolve("annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(out.resolve("annotations.json").toFile());
     java.util.Map<Integer, String> names = new java.util.HashMap<>();
     coco.get("categories").forEach(c -> names.put(c.get("id").asInt(), c.get("name").asText()));
     assertThat(names.values()).containsExactlyInAnyOrder("road", "water"); // a semantic background is no category
@@ -258,7 +258,7 @@ class SyncIT {
     Path cocoPolygons = tmp.resolve("coco-polygons");
     new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.export.ExportOptions(null, "detect",
         false, io.fieldcap.export.LabelStudioExporter.DEFAULT_URL, io.fieldcap.export.Selection.ALL, null, true));
-    JsonNode polys = Codec.JSON.readTree(cocoPolygons.resolve("annotations.json").toFile());
+    JsonNode polys = Json.MAPPER.readTree(cocoPolygons.resolve("annotations.json").toFile());
     assertThat(polys.get("annotations")).hasSize(2 * frames.size());
     for (JsonNode a : polys.get("annotations")) {
       assertThat(a.get("segmentation").isArray()).isTrue();
@@ -275,7 +275,7 @@ class SyncIT {
     ChildProcess brush = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/ls_brush.py",
         ls.resolve("tasks.json").toString()));
     assertThat(brush.waitFor(Duration.ofSeconds(120))).as(brush::output).isZero();
-    JsonNode brushes = Codec.JSON.readTree(brush.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    JsonNode brushes = Json.MAPPER.readTree(brush.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(brushes.size()).isEqualTo(2 * frames.size());
     for (int t = 0; t < frames.size(); t++) {
       assertThat(brushes.get(t + "/water").get("area").asInt()).isEqualTo(192 * 192);
@@ -294,7 +294,7 @@ class SyncIT {
     ChildProcess p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/voc_class_map.py",
         voc.resolve("SegmentationClass").resolve(segmented.get(0) + ".png").toString(), "150,100", "500,500", "700,50"));
     assertThat(p.waitFor(Duration.ofSeconds(60))).as(p::output).isZero();
-    JsonNode png = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    JsonNode png = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(png.get("mode").asText()).isEqualTo("P");
     assertThat(png.get("at").toString()).isEqualTo("[2,1,0]"); // water, road, background
     assertThat(png.at("/counts/2").asDouble()).isCloseTo(192 * 192, org.assertj.core.data.Percentage.withPercentage(1));
@@ -339,7 +339,7 @@ class SyncIT {
         new io.fieldcap.export.ExportOptions(null, "segment", false));
     p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py", labelme.toString()));
     assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
-    JsonNode read = Codec.JSON.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    JsonNode read = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(read.size()).isEqualTo(frames.size());
     for (JsonNode img : read) {
       assertThat(img.get("shapes")).hasSize(2);

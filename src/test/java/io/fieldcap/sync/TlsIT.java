@@ -3,8 +3,8 @@ package io.fieldcap.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.Mosquitto;
 import io.fieldcap.testing.TestMedia;
@@ -68,7 +68,7 @@ class TlsIT {
         "--out", tmp.resolve("coco").toString());
     assertThat(export.exitCode()).as(export.output()).isZero();
     assertThat(export.output()).contains("exported 10 images");
-    JsonNode coco = Codec.JSON.readTree(tmp.resolve("coco/annotations.json").toFile());
+    JsonNode coco = Json.MAPPER.readTree(tmp.resolve("coco/annotations.json").toFile());
     assertThat(coco.get("images")).hasSize(10);
     for (JsonNode img : coco.get("images")) {
       Path file = tmp.resolve("coco/images").resolve(img.get("file_name").asText());

@@ -8,6 +8,7 @@ import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
@@ -83,8 +84,8 @@ class TrustIT {
             String acks = "fieldcap/v1/" + device + "/acks";
             for (Ack a : List.of(Ack.stored(m.frameId(), m.sha256()), Ack.duplicate(m.frameId(), m.sha256()),
                 Ack.rejected(m.frameId(), m.sha256(), io.fieldcap.protocol.RejectReason.TOO_LARGE, "forged"))) {
-              watcher.publish(acks, Codec.encode(a));
-              watcher.publish(acks, Codec.encode(wrongKey.sign(device, a)));
+              watcher.publish(acks, Json.encode(a));
+              watcher.publish(acks, Json.encode(wrongKey.sign(device, a)));
             }
           }
         } catch (InterruptedException e) {
@@ -153,10 +154,10 @@ class TrustIT {
     Manifest offered = Codec.manifest(forger.next(Duration.ofSeconds(30)).payload());
     String acks = "fieldcap/v1/cam-open/acks";
     String other = Sha256.hex(new byte[] {1});
-    forger.publish(acks, Codec.encode(new Ack(1, offered.frameId(), io.fieldcap.protocol.AckStatus.STORED, null, null,
+    forger.publish(acks, Json.encode(new Ack(1, offered.frameId(), io.fieldcap.protocol.AckStatus.STORED, null, null,
         null, null, null)));
-    forger.publish(acks, Codec.encode(Ack.stored(offered.frameId(), other)));
-    forger.publish(acks, Codec.encode(Ack.conflict(offered.frameId(), other)));
+    forger.publish(acks, Json.encode(Ack.stored(offered.frameId(), other)));
+    forger.publish(acks, Json.encode(Ack.conflict(offered.frameId(), other)));
     waitFor(() -> agent.spool().stats().forgedAcks() == 3, Duration.ofSeconds(10), "three forged acks counted");
     assertThat(agent.spool().stats().acked()).isZero();
     // frames pending but never offered (window 1) are not touched by acks naming them, whatever they carry
@@ -166,7 +167,7 @@ class TrustIT {
       for (Path f : files.filter(p -> p.toString().endsWith(".jpg")).toList()) {
         String id = f.getFileName().toString().replace(".jpg", "");
         if (!id.equals(offered.frameId())) { // the forger learned the id and SHA-256 of a frame not yet offered
-          forger.publish(acks, Codec.encode(Ack.stored(id, Sha256.hex(Files.readAllBytes(f)))));
+          forger.publish(acks, Json.encode(Ack.stored(id, Sha256.hex(Files.readAllBytes(f)))));
           forgedForPending++;
         }
       }

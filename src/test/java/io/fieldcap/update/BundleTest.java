@@ -3,10 +3,10 @@ package io.fieldcap.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +152,6 @@ class BundleTest {
     assertThat(third.kind("model").refused).containsExactly("d5");
     assertThat(third.kind("model").lastSequence).as("no replay of what was rolled back").isEqualTo(5);
     third.stopped();
-    assertThat(Codec.JSON.readTree(dir.resolve("updates/state.json").toFile()).get("running").asBoolean()).isFalse();
+    assertThat(Json.MAPPER.readTree(dir.resolve("updates/state.json").toFile()).get("running").asBoolean()).isFalse();
   }
 }

@@ -7,9 +7,9 @@ import io.fieldcap.agent.Agent;
 import io.fieldcap.agent.Supervisor;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.MqttConfig;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.PendingFrame;
@@ -158,7 +158,7 @@ class UpdateIT {
       if (i > 0) {
         assertThat(frames.get(i).seq()).as("frame sequence numbers have no gap").isEqualTo(frames.get(i - 1).seq() + 1);
       }
-      LabelSet l = Codec.JSON.readValue(frames.get(i).labels(), LabelSet.class);
+      LabelSet l = Json.MAPPER.readValue(frames.get(i).labels(), LabelSet.class);
       assertThat(l.detections()).as("every frame pre-labeled").isNotEmpty();
       if (models.isEmpty() || !models.get(models.size() - 1).equals(l.model())) {
         models.add(l.model());
@@ -167,7 +167,7 @@ class UpdateIT {
     assertThat(models).as("one switch, from the old model to the new").containsExactly(V5, V8);
 
     ChildProcess fleet = ChildProcess.fieldcap("fleet", "--broker", broker.uri(), "--json");
-    JsonNode status = Codec.JSON.readTree(pushed(fleet, 0)).get("cam-1");
+    JsonNode status = Json.MAPPER.readTree(pushed(fleet, 0)).get("cam-1");
     assertThat(status.get("model").asText()).isEqualTo(V8);
     assertThat(status.get("modelSha256").asText()).isEqualTo(Sha256.file(MODELS.resolve(V8)));
     assertThat(status.at("/updates/model/state").asText()).isEqualTo("active");
@@ -200,7 +200,7 @@ class UpdateIT {
       assertThat(lint.said()).as("promtool's lint").isEmpty();
     }
     // the example Grafana dashboard names only metrics that exist
-    JsonNode dashboard = Codec.JSON.readTree(Path.of("docs/grafana-dashboard.json").toFile());
+    JsonNode dashboard = Json.MAPPER.readTree(Path.of("docs/grafana-dashboard.json").toFile());
     java.util.regex.Matcher names = java.util.regex.Pattern.compile("fieldcap_[a-z_]+").matcher(dashboard.toString());
     int n = 0;
     while (names.find()) {
@@ -356,7 +356,7 @@ class UpdateIT {
       assertThat(agent.waitForLine(l -> l.contains("rolled back [model] after a crash loop"), Duration.ofSeconds(60)))
           .as(agent::output).isTrue();
       assertThat(agent.waitForLine(l -> l.contains("sync: connected"), Duration.ofSeconds(60))).as(agent::output).isTrue();
-      JsonNode status = Codec.JSON.readTree(pushed(ChildProcess.fieldcap("fleet", "--broker", broker.uri(), "--json"), 0))
+      JsonNode status = Json.MAPPER.readTree(pushed(ChildProcess.fieldcap("fleet", "--broker", broker.uri(), "--json"), 0))
           .get("cam-1");
       assertThat(status.get("model").asText()).isEqualTo(V5);
       assertThat(status.at("/updates/model/state").asText()).isEqualTo("rolled-back");

@@ -3,7 +3,7 @@ package io.fieldcap.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.protocol.Codec;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.testing.ChildProcess;
@@ -80,7 +80,7 @@ class WebIT {
       assertThat(get(base + "/api/frames", "fc_not-a-token").statusCode()).isEqualTo(401);
       assertThat(get(base + "/", null).statusCode()).as("pages send the browser to the login form").isEqualTo(302);
       String frame = get(base + "/api/frames?device=cam-a&limit=1", viewer).body();
-      JsonNode first = Codec.JSON.readTree(frame).at("/frames/0");
+      JsonNode first = Json.MAPPER.readTree(frame).at("/frames/0");
       String path = "/api/frames/cam-a/" + first.get("frameId").asText() + "/review";
       HttpResponse<String> denied = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
           .header("Authorization", "Bearer " + viewer).POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"accept\"}")).build(),
@@ -97,7 +97,7 @@ class WebIT {
       JsonNode northStatus = null;
       long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (northStatus == null && System.nanoTime() < until) {
-        for (JsonNode d : Codec.JSON.readTree(get(base + "/api/devices", viewer).body())) {
+        for (JsonNode d : Json.MAPPER.readTree(get(base + "/api/devices", viewer).body())) {
           if (d.get("device").asText().equals("north") && d.has("model")) {
             northStatus = d;
           }
@@ -129,11 +129,11 @@ class WebIT {
       assertThat(post(base + "/api/labeling", viewer, "{\"format\":\"labelstudio\"}").statusCode()).isEqualTo(403);
       HttpResponse<String> sent = post(base + "/api/labeling", reviewer, "{\"format\":\"labelstudio\",\"device\":\"cam-a\",\"limit\":5}");
       assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
-      JsonNode batch = Codec.JSON.readTree(sent.body());
+      JsonNode batch = Json.MAPPER.readTree(sent.body());
       assertThat(batch.get("images").asInt()).isEqualTo(5);
       HttpResponse<String> tasks = get(batch.get("tasks").asText(), null);
       assertThat(tasks.statusCode()).isEqualTo(200);
-      JsonNode taskList = Codec.JSON.readTree(tasks.body());
+      JsonNode taskList = Json.MAPPER.readTree(tasks.body());
       assertThat(taskList).hasSize(5);
       for (JsonNode t : taskList) {
         String url = t.at("/data/image").asText();
@@ -148,7 +148,7 @@ class WebIT {
       assertThat(key.find()).isTrue();
       String tampered = link.substring(0, key.start(2)) + (key.group(2).equals("0") ? "1" : "0") + link.substring(key.end(2));
       assertThat(get(tampered, null).statusCode()).as("a guessed link").isEqualTo(404);
-      JsonNode cvat = Codec.JSON.readTree(post(base + "/api/labeling", reviewer, "{\"format\":\"cvat\",\"class\":\"car\",\"limit\":3}").body());
+      JsonNode cvat = Json.MAPPER.readTree(post(base + "/api/labeling", reviewer, "{\"format\":\"cvat\",\"class\":\"car\",\"limit\":3}").body());
       assertThat(get(cvat.get("annotationsUrl").asText(), null).body()).contains("<annotations>", "label=\"car\"");
 
       Path shots = Files.createDirectories(tmp.resolve("shots"));
@@ -162,7 +162,7 @@ class WebIT {
       south.close(); // SIGKILL: the broker publishes its will
       assertThat(browser.waitFor(Duration.ofSeconds(180))).as(browser::output).isZero();
       String out = browser.output();
-      JsonNode r = Codec.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      JsonNode r = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
       assertThat(r.get("without_token_lands_on").asText()).isEqualTo("/login");
       assertThat(r.get("online_rows").toString()).as(out).contains("[\"north\",\"online\"]", "[\"south\",\"online\"]");
       assertThat(r.get("after_kill_rows").toString()).as("live, without a reload").contains("[\"south\",\"offline\"]",

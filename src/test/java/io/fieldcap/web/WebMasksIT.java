@@ -3,12 +3,12 @@ package io.fieldcap.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Rle;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.testing.ChildProcess;
@@ -85,7 +85,7 @@ class WebMasksIT {
       ChildProcess browser = ChildProcess.start(cmd);
       assertThat(browser.waitFor(Duration.ofSeconds(120))).as(browser::output).isZero();
       String out = browser.output();
-      JsonNode r = Codec.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      JsonNode r = Json.MAPPER.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
       JsonNode masks = r.get("masks");
       assertThat(masks).as("road and water drawn, the background not\n%s", out).hasSize(2);
       assertThat(r.get("labels").toString()).contains("road", "water").doesNotContain("background");

@@ -1,4 +1,4 @@
-package io.fieldcap.ingest;
+package io.fieldcap.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.fieldcap.ingest;
+package io.fieldcap.image;
 
 import java.io.EOFException;
 import java.io.IOException;
