@@ -6,6 +6,7 @@ import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.model.Fix;
 import io.fieldcap.geo.GpsdClient;
 import io.fieldcap.geo.MavlinkListener;
@@ -245,7 +246,7 @@ public final class Agent {
     }
     java.security.PublicKey key;
     try {
-      key = config.update().pinned();
+      key = SigningKeys.pinned(config.update().publicKey(), config.update().key());
     } catch (java.io.IOException e) {
       throw new io.fieldcap.spool.SpoolException("update.key: " + e.getMessage(), e);
     }

@@ -63,7 +63,7 @@ public final class Main implements Runnable {
         err.println("fieldcap: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
-      if (e instanceof io.fieldcap.protocol.SigningKeys.KeyFileException) {
+      if (e instanceof io.fieldcap.keys.SigningKeys.KeyFileException) {
         err.println("fieldcap: key file " + e.getMessage());
         return ExitCodes.USAGE;
       }

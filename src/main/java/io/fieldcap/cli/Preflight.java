@@ -5,10 +5,11 @@ import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.config.PrivacyConfig;
 import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.config.ServerConfig;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.transport.Tls;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class Preflight {
     List<String> problems = new ArrayList<>();
     if (c.update().key() != null) {
       try {
-        io.fieldcap.protocol.SigningKeys.readPublic(c.update().key());
+        io.fieldcap.keys.SigningKeys.readPublic(c.update().key());
       } catch (java.io.IOException e) {
         problems.add("update.key: " + e.getMessage());
       }
@@ -53,7 +54,7 @@ final class Preflight {
     ModelConfig m = c.model();
     if (m != null) {
       try {
-        OnnxDetector.open(m.options(m.path(), m.labels(), m.family())).close();
+        OnnxDetector.open(OnnxDetector.Options.of(m, m.path(), m.labels(), ModelFamily.of(m))).close();
       } catch (ModelException | RuntimeException e) {
         problems.add("model: " + e.getMessage() + (m.required() ? "" : " (model.required is false: the agent would capture"
             + " without pre-labels)"));

@@ -11,7 +11,7 @@ import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.update.Bundle;
 import io.fieldcap.update.FleetClient;
 import io.fieldcap.update.Signed;

@@ -2,7 +2,6 @@ package io.fieldcap.config;
 
 import io.fieldcap.config.SourceConfig.SourceKind;
 import io.fieldcap.config.SpoolConfig.WhenFull;
-import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.model.DeviceId;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -68,7 +67,7 @@ public final class ConfigLoader {
   private static UpdateConfig update(Section s) {
     Path key = s.readableFile("key");
     String inline = s.optionalString("public-key", "the base64 body of an Ed25519 public key's PEM file");
-    if (inline != null && io.fieldcap.protocol.SigningKeys.publicFromBase64(inline) == null) {
+    if (inline != null && io.fieldcap.keys.SigningKeys.publicFromBase64(inline) == null) {
       s.reject("public-key", "is not the base64 body of an Ed25519 public key (the line between the PEM file's BEGIN and END)");
     }
     Duration probation = s.duration("probation", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
@@ -151,7 +150,7 @@ public final class ConfigLoader {
     ObjectStoreConfig objects = objectStore(s);
     String database = s.checked("database", "sqlite:", "sqlite:, or postgresql://[user@]host[:port]/database", v -> {
       try {
-        io.fieldcap.store.Db.check(v);
+        DatabaseUrl.check(v);
         return null;
       } catch (java.io.IOException e) {
         return e.getMessage();
@@ -174,7 +173,7 @@ public final class ConfigLoader {
     }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
         signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects,
-        io.fieldcap.store.Db.isPostgres(database) ? database : null);
+        DatabaseUrl.isPostgres(database) ? database : null);
   }
 
   /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */
@@ -319,7 +318,7 @@ public final class ConfigLoader {
     long minFree = s.bytes("min-free-bytes", Sizes.parse("64MiB"), 0);
     WhenFull whenFull = s.choice("when-full", WhenFull.EVICT_OLDEST, WhenFull.class);
     int quality = s.integer("jpeg-quality", 90, 1, 100, "the JPEG quality of stored frames");
-    JpegEncoder.Kind encoder = s.choice("jpeg-encoder", JpegEncoder.Kind.AUTO, JpegEncoder.Kind.class);
+    JpegEncoderKind encoder = s.choice("jpeg-encoder", JpegEncoderKind.AUTO, JpegEncoderKind.class);
     int queue = s.integer("queue-frames", 8, 1, 1000, "how many frames may wait for the spool writer");
     boolean keepAcked = s.bool("keep-acked", false);
     Duration keepFailed = s.duration("keep-failed", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(3650));

@@ -1,6 +1,7 @@
 package io.fieldcap.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The pre-labeling model ({@code model} section).
@@ -20,16 +21,4 @@ import java.nio.file.Path;
  */
 public record ModelConfig(
     Path path, Path labels, String format, double confidence, double iou, String provider, int threads,
-    boolean required, java.time.Duration maxLatency, String resize, String normalize, int minArea) {
-
-  /** The family {@code format} names, or null for {@code auto} (detected from the model's outputs). */
-  public io.fieldcap.inference.ModelFamily family() {
-    return format.equals("auto") ? null : io.fieldcap.inference.ModelFamily.fromConfig(format);
-  }
-
-  /** The detector's options for {@code file} (the configured model or a staged one) in this section's settings. */
-  public io.fieldcap.inference.OnnxDetector.Options options(Path file, Path labels, io.fieldcap.inference.ModelFamily family) {
-    return new io.fieldcap.inference.OnnxDetector.Options(file, labels, family, (float) confidence, (float) iou, provider,
-        threads, resize, normalize, minArea);
-  }
-}
+    boolean required, Duration maxLatency, String resize, String normalize, int minArea) {}

@@ -1,6 +1,5 @@
 package io.fieldcap.config;
 
-import io.fieldcap.image.JpegEncoder;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +17,7 @@ import java.nio.file.Path;
  *     is needed) instead of deleting them at once
  */
 public record SpoolConfig(
-    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, JpegEncoder.Kind jpegEncoder, int queueFrames,
+    Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, JpegEncoderKind jpegEncoder, int queueFrames,
     boolean keepAcked, java.time.Duration keepFailed) {
 
   /** The policy when the spool is full. */

@@ -19,14 +19,6 @@ public record UpdateConfig(Path key, String publicKey, Duration probation, doubl
     return key != null || publicKey != null;
   }
 
-  /** The pinned key, or null without one; a key file that cannot be read is an error naming it. */
-  public java.security.PublicKey pinned() throws java.io.IOException {
-    if (publicKey != null) {
-      return io.fieldcap.protocol.SigningKeys.publicFromBase64(publicKey);
-    }
-    return key == null ? null : io.fieldcap.protocol.SigningKeys.readPublic(key);
-  }
-
   /** Where the pinned key comes from, for log lines. */
   public String source() {
     return publicKey != null ? "update.public-key" : String.valueOf(key);

@@ -1,5 +1,6 @@
 package io.fieldcap.image;
 
+import io.fieldcap.config.JpegEncoderKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,16 +9,6 @@ import org.slf4j.LoggerFactory;
  * thread and close it when done.
  */
 public interface JpegEncoder extends AutoCloseable {
-
-  /** Which encoder to use. */
-  enum Kind {
-    /** The system's libturbojpeg when it loads, otherwise OpenCV's. */
-    AUTO,
-    /** The system's libturbojpeg (Debian/Raspberry Pi OS package {@code libturbojpeg0}); SIMD on x86 and ARM. */
-    TURBOJPEG,
-    /** The libjpeg bundled with OpenCV's Java build (portable, several times slower). */
-    OPENCV
-  }
 
   /** Encodes {@code width x height} packed BGR bytes at {@code quality} (1..100). */
   byte[] encode(int width, int height, byte[] bgr, int quality);
@@ -31,15 +22,15 @@ public interface JpegEncoder extends AutoCloseable {
   /**
    * Opens the encoder of {@code kind}.
    *
-   * @throws IllegalStateException when {@code kind} is {@link Kind#TURBOJPEG} and libturbojpeg
+   * @throws IllegalStateException when {@code kind} is {@link JpegEncoderKind#TURBOJPEG} and libturbojpeg
    *     cannot be loaded; the message says which package provides it
    */
-  static JpegEncoder open(Kind kind) {
+  static JpegEncoder open(JpegEncoderKind kind) {
     return open(kind, TurboJpegEncoder.LIBRARY);
   }
 
-  /** {@link #open(Kind)} with libturbojpeg looked up under {@code turboLibrary} (for tests). */
-  static JpegEncoder open(Kind kind, String turboLibrary) {
+  /** {@link #open(JpegEncoderKind)} with libturbojpeg looked up under {@code turboLibrary} (for tests). */
+  static JpegEncoder open(JpegEncoderKind kind, String turboLibrary) {
     return switch (kind) {
       case OPENCV -> new OpenCvJpegEncoder();
       case TURBOJPEG -> TurboJpegEncoder.open(turboLibrary);

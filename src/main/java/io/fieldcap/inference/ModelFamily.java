@@ -1,5 +1,6 @@
 package io.fieldcap.inference;
 
+import io.fieldcap.config.ModelConfig;
 import java.util.Locale;
 
 /** The output layouts fieldcap decodes; {@code model.format} names them. */
@@ -27,6 +28,11 @@ public enum ModelFamily {
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The family {@code model.format} names, or null for {@code auto} (detected from the model's outputs). */
+  public static ModelFamily of(ModelConfig m) {
+    return m.format().equals("auto") ? null : fromConfig(m.format());
   }
 
   public static ModelFamily fromConfig(String name) {

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import io.fieldcap.config.ModelConfig;
 import io.fieldcap.image.OpenCv;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
@@ -48,6 +49,12 @@ public final class OnnxDetector implements Detector {
       int threads, String resize, String normalize, int minArea) {
     public Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider, int threads) {
       this(path, labels, family, confidence, iou, provider, threads, null, null, 0);
+    }
+
+    /** The options for {@code file} (the configured model or a staged one) in the {@code model} section's settings. */
+    public static Options of(ModelConfig m, Path file, Path labels, ModelFamily family) {
+      return new Options(file, labels, family, (float) m.confidence(), (float) m.iou(), m.provider(), m.threads(),
+          m.resize(), m.normalize(), m.minArea());
     }
   }
 

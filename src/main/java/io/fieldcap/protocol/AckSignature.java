@@ -1,5 +1,6 @@
 package io.fieldcap.protocol;
 
+import io.fieldcap.keys.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

@@ -7,7 +7,7 @@ import io.fieldcap.ingest.DeviceThrottle;
 import io.fieldcap.ingest.Ingest;
 import io.fieldcap.json.Json;
 import io.fieldcap.protocol.AckSignature;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.transport.MqttLink;

@@ -2,10 +2,8 @@ package io.fieldcap.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fieldcap.config.DatabaseUrl;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +68,7 @@ public final class Db implements AutoCloseable {
    * apply: {@code PGUSER}/{@code PGPASSWORD} are read here, and {@code ~/.pgpass} by the driver.
    */
   static Db postgresql(String url) throws IOException {
-    Target t = Target.parse(url);
+    DatabaseUrl t = DatabaseUrl.parse(url);
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(t.jdbc());
     if (t.user() != null) {
@@ -102,36 +100,15 @@ public final class Db implements AutoCloseable {
 
   /** {@code server.database} as written: {@code sqlite:} (in {@code dataDir}) or a PostgreSQL URL. */
   static Db open(String database, Path dataDir) throws IOException {
-    if (!check(database)) {
+    if (!DatabaseUrl.check(database)) {
       return sqlite(dataDir.resolve("fieldcap.db"));
     }
     try {
       return postgresql(database);
     } catch (NoClassDefFoundError e) {
-      throw new IOException(Target.parse(database).describe() + ": this jar has no PostgreSQL driver;"
+      throw new IOException(DatabaseUrl.parse(database).describe() + ": this jar has no PostgreSQL driver;"
           + " run fieldcap-server.jar (the device jar leaves it out)", e);
     }
-  }
-
-  /**
-   * Checks a {@code server.database} value: true for PostgreSQL, false for SQLite (null, {@code sqlite:}).
-   *
-   * @throws IOException naming the value when it is neither
-   */
-  public static boolean check(String database) throws IOException {
-    if (database == null || database.isBlank() || database.equals("sqlite:") || database.equals("sqlite")) {
-      return false;
-    }
-    if (isPostgres(database)) {
-      Target.parse(database);
-      return true;
-    }
-    throw new IOException("database '" + Target.redact(database) + "': expected sqlite: or postgresql://host/db");
-  }
-
-  public static boolean isPostgres(String database) {
-    return database != null && (database.startsWith("postgresql://") || database.startsWith("postgres://")
-        || database.startsWith("jdbc:postgresql:"));
   }
 
   private void migrate(DataSource ds, String where) throws IOException {
@@ -193,46 +170,6 @@ public final class Db implements AutoCloseable {
     }
     if (pool != null) {
       pool.close();
-    }
-  }
-
-  /** A PostgreSQL URL taken apart: the JDBC URL, and the credentials that pgjdbc takes as properties. */
-  record Target(String jdbc, String user, String password, String describe) {
-    static Target parse(String url) throws IOException {
-      if (url.startsWith("jdbc:postgresql:")) {
-        return new Target(url, env("PGUSER"), env("PGPASSWORD"), url.replaceAll("password=[^&]*", "password=***"));
-      }
-      URI u;
-      try {
-        u = URI.create(url.replaceFirst("^postgres://", "postgresql://"));
-      } catch (IllegalArgumentException e) {
-        throw new IOException("database '" + url + "' is not a URL: " + e.getMessage(), e);
-      }
-      if (u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
-        throw new IOException("database '" + redact(url) + "': expected postgresql://[user@]host[:port]/database");
-      }
-      String user = env("PGUSER");
-      String password = env("PGPASSWORD");
-      if (u.getRawUserInfo() != null) {
-        String[] ui = u.getRawUserInfo().split(":", 2);
-        user = URLDecoder.decode(ui[0], StandardCharsets.UTF_8);
-        if (ui.length == 2) {
-          password = URLDecoder.decode(ui[1], StandardCharsets.UTF_8);
-        }
-      }
-      String hostPort = u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
-      String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
-      return new Target("jdbc:postgresql://" + hostPort + u.getRawPath() + query, user, password,
-          "postgresql://" + (user == null ? "" : user + "@") + hostPort + u.getRawPath() + query);
-    }
-
-    private static String redact(String url) {
-      return url.replaceFirst("//([^:/@]*):[^@/]*@", "//$1:***@");
-    }
-
-    private static String env(String name) {
-      String v = System.getenv(name);
-      return v == null || v.isBlank() ? null : v;
     }
   }
 }

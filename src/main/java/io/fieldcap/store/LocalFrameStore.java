@@ -1,6 +1,7 @@
 package io.fieldcap.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
@@ -144,11 +145,11 @@ public final class LocalFrameStore implements FrameStore {
    * SQLite ({@code fieldcap server migrate} moves it) or in another database.
    */
   public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3, String database) throws IOException {
-    Db.check(database);
+    DatabaseUrl.check(database);
     io.fieldcap.fs.Durable.createDirectories(dir); // a data folder whose own name is lost takes every frame with it
     io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
     String recordedDb = StoreFile.readDatabase(dir);
-    boolean wantsPg = Db.isPostgres(database);
+    boolean wantsPg = DatabaseUrl.isPostgres(database);
     // only a switch-over needs to know whether the SQLite file holds frames (one more connection)
     boolean sqliteFrames = (s3 != null || wantsPg) && recordedDb == null && Files.exists(dir.resolve("fieldcap.db"))
         && hasFrames(dir);
@@ -163,8 +164,8 @@ public final class LocalFrameStore implements FrameStore {
       throw new IOException(dir + " keeps its metadata in " + recordedDb + ", not in SQLite (server.database: " + database + ")");
     }
     if (wantsPg && recordedDb == null && sqliteFrames) {
-      throw new IOException(dir + " keeps its metadata in SQLite (fieldcap.db); move it to " + Db.Target.parse(database).describe()
-          + " with: fieldcap server migrate --from sqlite:" + dir + " --to " + Db.Target.parse(database).describe());
+      throw new IOException(dir + " keeps its metadata in SQLite (fieldcap.db); move it to " + DatabaseUrl.parse(database).describe()
+          + " with: fieldcap server migrate --from sqlite:" + dir + " --to " + DatabaseUrl.parse(database).describe());
     }
     if (s3 != null) {
       recorded = s3;

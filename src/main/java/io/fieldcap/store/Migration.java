@@ -1,5 +1,6 @@
 package io.fieldcap.store;
 
+import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.config.ObjectStoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,7 +63,7 @@ public final class Migration {
    *     bucket, a mismatch after copying (then nothing is switched over)
    */
   public static Result run(Path dir, String database, ObjectStoreConfig s3, PrintWriter out) throws IOException {
-    if (!Db.isPostgres(database) || !Db.check(database)) {
+    if (!DatabaseUrl.isPostgres(database) || !DatabaseUrl.check(database)) {
       throw new IOException("--to: '" + database + "' is not a PostgreSQL URL (postgresql://[user@]host[:port]/database)");
     }
     String already = StoreFile.readDatabase(dir);
@@ -113,7 +114,7 @@ public final class Migration {
           + (to == null ? "" : ", its images in " + to.describe()) + "; the SQLite file is kept as fieldcap.db.migrated");
       return new Result(rows, images[0], images[1], digest);
     } catch (SQLException e) {
-      throw new IOException("migration of " + dir + " to " + Db.Target.parse(database).describe() + " failed: " + e.getMessage()
+      throw new IOException("migration of " + dir + " to " + DatabaseUrl.parse(database).describe() + " failed: " + e.getMessage()
           + " (nothing was switched over; run it again to resume)", e);
     } finally {
       if (StoreFile.readDatabase(dir) != null) {

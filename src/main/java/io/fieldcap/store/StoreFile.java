@@ -1,6 +1,7 @@
 package io.fieldcap.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class StoreFile {
     }
     JsonNode n = Json.MAPPER.readTree(f.toFile());
     String url = n.path("url").asText("");
-    if (!"postgresql".equals(n.path("type").asText()) || !Db.isPostgres(url)) {
+    if (!"postgresql".equals(n.path("type").asText()) || !DatabaseUrl.isPostgres(url)) {
       throw new IOException(f + ": expected {\"type\": \"postgresql\", \"url\": \"postgresql://...\"}");
     }
     return url;

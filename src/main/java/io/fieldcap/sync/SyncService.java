@@ -12,7 +12,7 @@ import io.fieldcap.protocol.AckStatus;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.RejectReason;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.PendingFrame;

@@ -3,6 +3,7 @@ package io.fieldcap.update;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class Staging {
 
   /** Opens a model with the device's model settings; the family is detected unless a bundle model is the configured one. */
   public static OnnxDetector open(ModelConfig m, Path file, Path labels, boolean detectFamily) throws ModelException {
-    return OnnxDetector.open(m.options(file, labels, detectFamily ? null : m.family()));
+    return OnnxDetector.open(OnnxDetector.Options.of(m, file, labels, detectFamily ? null : ModelFamily.of(m)));
   }
 
   /** The staged model, checked; the caller owns it. */

@@ -54,7 +54,7 @@ class ConfigLoaderTest {
     assertThat(c.spool().maxBytes()).isEqualTo(2L << 30);
     assertThat(c.spool().whenFull()).isEqualTo(WhenFull.EVICT_OLDEST);
     assertThat(c.spool().jpegQuality()).isEqualTo(90);
-    assertThat(c.spool().jpegEncoder()).isEqualTo(io.fieldcap.image.JpegEncoder.Kind.AUTO);
+    assertThat(c.spool().jpegEncoder()).isEqualTo(JpegEncoderKind.AUTO);
     assertThat(c.mqtt()).isNull();
   }
 
@@ -357,7 +357,7 @@ class ConfigLoaderTest {
     assertThat(c.update().key()).isNull();
     assertThat(c.update().probation()).isEqualTo(java.time.Duration.ofMinutes(10));
     assertThat(c.groups()).isEmpty();
-    io.fieldcap.protocol.SigningKeys.write(io.fieldcap.protocol.SigningKeys.generate(), dir, "update");
+    io.fieldcap.keys.SigningKeys.write(io.fieldcap.keys.SigningKeys.generate(), dir, "update");
     var more = new java.util.ArrayList<>(base);
     more.addAll(java.util.List.of("device.groups=north,gates", "update.key=" + dir.resolve("update.pub"), "update.probation=30s"));
     c = ConfigLoader.load(null, more);

@@ -168,7 +168,7 @@ class AclIT {
   void givenTheGeneratedBrokerConfigAndSignedAcks_thenAnAgentAndTheServerSyncEveryFrame() throws Exception {
     Path certs = tmp.resolve("certs");
     Mosquitto broker = generatedBroker(certs, "gate-3");
-    io.fieldcap.protocol.SigningKeys.write(io.fieldcap.protocol.SigningKeys.generate(), certs, "acks");
+    io.fieldcap.keys.SigningKeys.write(io.fieldcap.keys.SigningKeys.generate(), certs, "acks");
     Path data = tmp.resolve("data");
     var server = new io.fieldcap.server.Server(io.fieldcap.config.ConfigLoader.loadServer(null, List.of(
         "mqtt.broker=" + broker.uri(), "server.data-dir=" + data, "mqtt.ca-file=" + certs.resolve("ca.pem"),

@@ -15,7 +15,7 @@ import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.server.Server;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;

@@ -7,7 +7,7 @@ import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -10,7 +10,7 @@ import io.fieldcap.config.MqttConfig;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.protocol.SigningKeys;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.testing.ChildProcess;

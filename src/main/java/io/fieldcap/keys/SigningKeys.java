@@ -1,4 +1,4 @@
-package io.fieldcap.protocol;
+package io.fieldcap.keys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +87,17 @@ public final class SigningKeys {
       throw new KeyFileException(file, "not an Ed25519 public key (" + e.getMessage()
           + "); expected the server.pub written by 'fieldcap keys generate'");
     }
+  }
+
+  /**
+   * The key bundles must be signed with ({@code update.public-key} wins over {@code update.key}), or
+   * null with neither; a key file that cannot be read is an error naming it.
+   */
+  public static PublicKey pinned(String inline, Path file) throws IOException {
+    if (inline != null) {
+      return publicFromBase64(inline);
+    }
+    return file == null ? null : readPublic(file);
   }
 
   /**
