@@ -1,8 +1,8 @@
 package io.fieldcap.bench;
 
-import io.fieldcap.export.Augment;
-import io.fieldcap.export.ExportOptions;
-import io.fieldcap.export.Exporter;
+import io.fieldcap.dataset.export.Augment;
+import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;

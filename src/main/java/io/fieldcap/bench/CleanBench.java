@@ -1,7 +1,7 @@
 package io.fieldcap.bench;
 
-import io.fieldcap.clean.Cleaner;
-import io.fieldcap.clean.LabelCheck;
+import io.fieldcap.dataset.clean.Cleaner;
+import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.image.Look;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;

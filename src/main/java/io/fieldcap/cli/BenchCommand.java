@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 1) {
         throw new ConfigException("--frames must be at least 1");
       }
-      io.fieldcap.export.Exporter exporter = ExportCommand.exporter(format);
+      io.fieldcap.dataset.format.Exporter exporter = ExportCommand.exporter(format);
       return inTempDir(spec, "fieldcap-bench-export", work -> io.fieldcap.bench.ExportBench.run(frames, exporter, work));
     }
   }

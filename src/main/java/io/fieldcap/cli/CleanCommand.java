@@ -1,6 +1,6 @@
 package io.fieldcap.cli;
 
-import io.fieldcap.clean.Cleaner;
+import io.fieldcap.dataset.clean.Cleaner;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;

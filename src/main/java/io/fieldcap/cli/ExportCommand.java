@@ -1,11 +1,11 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.export.ExportOptions;
-import io.fieldcap.export.Exporter;
-import io.fieldcap.export.LabelStudioExporter;
-import io.fieldcap.export.Selection;
-import io.fieldcap.export.Splits;
+import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.format.Exporter;
+import io.fieldcap.dataset.format.LabelStudioExporter;
+import io.fieldcap.dataset.export.Selection;
+import io.fieldcap.dataset.export.Splits;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -128,9 +128,9 @@ final class ExportCommand implements Callable<Integer> {
       });
       io.fieldcap.store.Frames frames = progress;
       if (augment != null) {
-        io.fieldcap.export.Augment aug;
+        io.fieldcap.dataset.export.Augment aug;
         try {
-          aug = new io.fieldcap.export.Augment(io.fieldcap.export.Augment.Spec.parse(augment), copies, select.seed, minVisible);
+          aug = new io.fieldcap.dataset.export.Augment(io.fieldcap.dataset.export.Augment.Spec.parse(augment), copies, select.seed, minVisible);
         } catch (IllegalArgumentException e) {
           throw new ConfigException(e.getMessage());
         }

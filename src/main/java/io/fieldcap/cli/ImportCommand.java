@@ -1,9 +1,9 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.imports.ImportReport;
-import io.fieldcap.imports.Importer;
-import io.fieldcap.imports.LabelReader;
+import io.fieldcap.dataset.format.ImportReport;
+import io.fieldcap.dataset.imports.Importer;
+import io.fieldcap.dataset.format.LabelReader;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
@@ -125,17 +125,17 @@ final class ImportCommand implements Callable<Integer> {
     if (io.fieldcap.model.DeviceId.problem(source) != null) {
       throw new ConfigException("--source: " + io.fieldcap.model.DeviceId.problem(source).replace("device id", "source name"));
     }
-    io.fieldcap.imports.Crawler.Options o;
+    io.fieldcap.dataset.imports.Crawler.Options o;
     try {
-      o = new io.fieldcap.imports.Crawler.Options(rate, io.fieldcap.config.Sizes.parse(maxBytes),
+      o = new io.fieldcap.dataset.imports.Crawler.Options(rate, io.fieldcap.config.Sizes.parse(maxBytes),
           retries, io.fieldcap.config.Durations.parse(timeout), contact);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
     String version = java.util.Objects.requireNonNullElse(ImportCommand.class.getPackage().getImplementationVersion(), "dev");
-    io.fieldcap.imports.Crawler.Result r;
+    io.fieldcap.dataset.imports.Crawler.Result r;
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-      r = new io.fieldcap.imports.Crawler(store, source, o, Clock.systemUTC(), version).run(in,
+      r = new io.fieldcap.dataset.imports.Crawler(store, source, o, Clock.systemUTC(), version).run(in,
           new java.io.PrintWriter(spec.commandLine().getErr(), true));
     }
     var out = spec.commandLine().getOut();

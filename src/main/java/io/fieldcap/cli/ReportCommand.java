@@ -1,6 +1,6 @@
 package io.fieldcap.cli;
 
-import io.fieldcap.imports.Corrections;
+import io.fieldcap.dataset.imports.Corrections;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "give --data-dir DIR --out REPORT for the HTML report, or a subcommand (corrections)");
     }
-    io.fieldcap.export.Splits splits = select.splits();
+    io.fieldcap.dataset.export.Splits splits = select.splits();
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       io.fieldcap.store.Frames frames = select.selection().view(store);
       String title = "fieldcap report: " + dataDir.toAbsolutePath().getFileName();
@@ -54,7 +54,7 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
         title = "fieldcap report: dataset " + dataset;
       }
       var err = new java.io.PrintWriter(spec.commandLine().getErr(), true);
-      io.fieldcap.report.HtmlReport.Result r = new io.fieldcap.report.HtmlReport(store, splits, err).write(frames, out, title);
+      io.fieldcap.dataset.report.HtmlReport.Result r = new io.fieldcap.dataset.report.HtmlReport(store, splits, err).write(frames, out, title);
       spec.commandLine().getOut().printf("report of %d frames, %d classes: %d contact sheets, %d duplicate groups, %d label"
           + " problems: %s%n", r.frames(), r.classes(), r.sheets(), r.duplicateGroups(), r.problems(), r.index());
     }

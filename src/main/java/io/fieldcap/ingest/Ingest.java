@@ -220,11 +220,11 @@ public final class Ingest {
       return;
     }
     Transfers.Transfer tr = transfers.open(m, clock.millis());
-    store.stage(m);
-    List<Integer> missing = store.missingChunks(m); // one look at the staged chunks per manifest, not per chunk
+    store.stage(Manifests.transfer(m), payload); // the bytes as the device sent them, decoded once above
+    List<Integer> missing = store.missingChunks(Manifests.transfer(m)); // once per manifest, not per chunk
     tr.present(missing, clock.millis());
     if (missing.isEmpty()) {
-      complete(tr, store.assemble(m));
+      complete(tr, store.assemble(Manifests.transfer(m)));
     } else {
       reply(t.device(), Ack.send(m.frameId(), m.sha256(), missing));
     }
@@ -274,16 +274,17 @@ public final class Ingest {
     Transfers.Transfer tr = transfers.get(t.device(), t.frameId());
     if (tr == null) {
       // the manifest reached another server of the group, or this one before a restart
-      Manifest staged = store.staged(t.device(), t.frameId());
-      if (staged == null) {
+      byte[] stagedBytes = store.staged(t.device(), t.frameId());
+      if (stagedBytes == null) {
         if (store.contains(t.device(), t.frameId())) {
           return; // a late copy of a chunk of a frame already stored: nothing to do
         }
         throw new ProtocolException(RejectReason.UNKNOWN_FRAME,
             "chunk " + t.chunk() + " is for frame " + t.frameId() + ", which has no manifest here (send the manifest first)");
       }
+      Manifest staged = Codec.manifest(stagedBytes);
       tr = transfers.open(staged, clock.millis());
-      tr.present(store.missingChunks(staged), clock.millis());
+      tr.present(store.missingChunks(Manifests.transfer(staged)), clock.millis());
     }
     Manifest m = tr.manifest;
     if (t.chunk() < 0 || t.chunk() >= m.chunks()) {
@@ -299,13 +300,13 @@ public final class Ingest {
     if (m.chunks() == 1) {
       // the whole frame in this one message: nothing of it can be at another server, so no staging
       tr.received(0, clock.millis());
-      complete(tr, store.assemble(m, payload));
+      complete(tr, store.assemble(m.deviceId(), m.frameId(), payload));
       return;
     }
     store.putChunk(t.device(), t.frameId(), t.chunk(), payload);
     tr.received(t.chunk(), clock.millis());
     if (tr.complete(i -> store.hasChunk(m.deviceId(), m.frameId(), i))) {
-      complete(tr, store.assemble(m));
+      complete(tr, store.assemble(Manifests.transfer(m)));
     }
   }
 
@@ -386,7 +387,7 @@ public final class Ingest {
     }
     List<FrameStore.Outcome> outcomes;
     try {
-      outcomes = store.commitAll(group.stream().map(Ready::m).toList(),
+      outcomes = store.commitAll(group.stream().map(r -> Manifests.frame(r.m())).toList(),
           group.stream().map(Ready::image).toList(), clock.instant());
     } catch (IOException | RuntimeException e) {
       log.error("ingest: cannot store {} frame(s) of {}: {}", group.size(), device, e.toString());

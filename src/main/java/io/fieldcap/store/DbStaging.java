@@ -1,7 +1,6 @@
 package io.fieldcap.store;
 
 import io.fieldcap.json.Json;
-import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,21 +70,20 @@ final class DbStaging implements Staging {
   }
 
   @Override
-  public void stage(Manifest m) throws IOException {
-    byte[] json = Json.encode(m);
-    relaxed("stage frame " + m.frameId(), () -> {
-      Manifest old = staged(m.deviceId(), m.frameId());
-      if (old != null && old.equals(m)) {
+  public void stage(Transfer t, byte[] json) throws IOException {
+    relaxed("stage frame " + t.frameId(), () -> {
+      byte[] old = staged(t.device(), t.frameId());
+      if (old != null && Arrays.equals(old, json)) {
         return null;
       }
       if (old != null) {
-        deleteRows(m.deviceId(), m.frameId()); // a different manifest under the same id: its chunks are not ours
+        deleteRows(t.device(), t.frameId()); // a different manifest under the same id: its chunks are not ours
       }
       try (PreparedStatement p = db.c().prepareStatement("""
           INSERT INTO staging(device, frame_id, manifest, updated_at) VALUES (?, ?, ?, ?)
           ON CONFLICT (device, frame_id) DO UPDATE SET manifest = excluded.manifest, updated_at = excluded.updated_at""")) {
-        p.setString(1, m.deviceId());
-        p.setString(2, m.frameId());
+        p.setString(1, t.device());
+        p.setString(2, t.frameId());
         p.setBytes(3, json);
         p.setString(4, Instant.now().toString());
         p.executeUpdate();
@@ -94,13 +93,13 @@ final class DbStaging implements Staging {
   }
 
   @Override
-  public Manifest staged(String device, String frameId) throws IOException {
+  public byte[] staged(String device, String frameId) throws IOException {
     return sql("read the staged manifest of frame " + frameId, () -> {
       try (PreparedStatement p = db.c().prepareStatement("SELECT manifest FROM staging WHERE device = ? AND frame_id = ?")) {
         p.setString(1, device);
         p.setString(2, frameId);
         try (ResultSet r = p.executeQuery()) {
-          return r.next() ? Json.MAPPER.readValue(r.getBytes(1), Manifest.class) : null;
+          return r.next() ? r.getBytes(1) : null;
         }
       }
     });
@@ -128,11 +127,11 @@ final class DbStaging implements Staging {
     });
   }
 
-  private boolean[] present(Manifest m) throws SQLException {
-    boolean[] have = new boolean[m.chunks()];
+  private boolean[] present(Transfer t) throws SQLException {
+    boolean[] have = new boolean[t.chunks()];
     try (PreparedStatement p = db.c().prepareStatement("SELECT idx FROM staged_chunks WHERE device = ? AND frame_id = ?")) {
-      p.setString(1, m.deviceId());
-      p.setString(2, m.frameId());
+      p.setString(1, t.device());
+      p.setString(2, t.frameId());
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           int i = r.getInt(1);
@@ -146,9 +145,9 @@ final class DbStaging implements Staging {
   }
 
   @Override
-  public List<Integer> missingChunks(Manifest m) throws IOException {
-    return sql("list the staged chunks of frame " + m.frameId(), () -> {
-      boolean[] have = present(m);
+  public List<Integer> missingChunks(Transfer t) throws IOException {
+    return sql("list the staged chunks of frame " + t.frameId(), () -> {
+      boolean[] have = present(t);
       List<Integer> missing = new ArrayList<>();
       for (int i = 0; i < have.length; i++) {
         if (!have[i]) {
@@ -179,17 +178,17 @@ final class DbStaging implements Staging {
   }
 
   @Override
-  public void copyChunks(Manifest m, OutputStream out) throws IOException {
+  public void copyChunks(Transfer t, OutputStream out) throws IOException {
     int[] next = {0};
-    sql("read the staged chunks of frame " + m.frameId(), () -> {
+    sql("read the staged chunks of frame " + t.frameId(), () -> {
       try (PreparedStatement p = db.c().prepareStatement(
           "SELECT idx, data FROM staged_chunks WHERE device = ? AND frame_id = ? ORDER BY idx")) {
-        p.setString(1, m.deviceId());
-        p.setString(2, m.frameId());
+        p.setString(1, t.device());
+        p.setString(2, t.frameId());
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             if (r.getInt(1) != next[0]) {
-              throw new IOException("chunk " + next[0] + " of frame " + m.frameId() + " is not staged");
+              throw new IOException("chunk " + next[0] + " of frame " + t.frameId() + " is not staged");
             }
             out.write(r.getBytes(2));
             next[0]++;
@@ -198,8 +197,8 @@ final class DbStaging implements Staging {
       }
       return null;
     });
-    if (next[0] != m.chunks()) {
-      throw new IOException("frame " + m.frameId() + ": " + next[0] + " of " + m.chunks() + " chunks staged");
+    if (next[0] != t.chunks()) {
+      throw new IOException("frame " + t.frameId() + ": " + next[0] + " of " + t.chunks() + " chunks staged");
     }
   }
 

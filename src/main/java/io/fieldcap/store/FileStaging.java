@@ -1,7 +1,6 @@
 package io.fieldcap.store;
 
 import io.fieldcap.json.Json;
-import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -30,26 +30,26 @@ final class FileStaging implements Staging {
   }
 
   @Override
-  public synchronized void stage(Manifest m) throws IOException {
-    Manifest old = staged(m.deviceId(), m.frameId());
-    if (old != null && old.equals(m)) {
+  public synchronized void stage(Transfer t, byte[] manifest) throws IOException {
+    byte[] old = staged(t.device(), t.frameId());
+    if (old != null && Arrays.equals(old, manifest)) {
       return;
     }
-    Path d = dir(m.deviceId(), m.frameId());
+    Path d = dir(t.device(), t.frameId());
     if (old != null) {
       LocalFrameStore.deleteTree(d); // a different manifest under the same id: its chunks are not ours
     }
     Files.createDirectories(d);
     Path tmp = d.resolve("manifest.json." + UUID.randomUUID() + ".part");
-    Files.write(tmp, Json.encode(m));
+    Files.write(tmp, manifest);
     Files.move(tmp, d.resolve("manifest.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override
-  public Manifest staged(String device, String frameId) throws IOException {
+  public byte[] staged(String device, String frameId) throws IOException {
     Path f = dir(device, frameId).resolve("manifest.json");
     try {
-      return Json.MAPPER.readValue(Files.readAllBytes(f), Manifest.class);
+      return Files.readAllBytes(f);
     } catch (java.nio.file.NoSuchFileException e) {
       return null;
     }
@@ -64,10 +64,10 @@ final class FileStaging implements Staging {
   }
 
   @Override
-  public List<Integer> missingChunks(Manifest m) {
-    Path d = dir(m.deviceId(), m.frameId());
+  public List<Integer> missingChunks(Transfer t) {
+    Path d = dir(t.device(), t.frameId());
     List<Integer> missing = new ArrayList<>();
-    for (int i = 0; i < m.chunks(); i++) {
+    for (int i = 0; i < t.chunks(); i++) {
       if (!Files.isRegularFile(d.resolve(Integer.toString(i)))) {
         missing.add(i);
       }
@@ -81,9 +81,9 @@ final class FileStaging implements Staging {
   }
 
   @Override
-  public void copyChunks(Manifest m, OutputStream out) throws IOException {
-    Path d = dir(m.deviceId(), m.frameId());
-    for (int i = 0; i < m.chunks(); i++) {
+  public void copyChunks(Transfer t, OutputStream out) throws IOException {
+    Path d = dir(t.device(), t.frameId());
+    for (int i = 0; i < t.chunks(); i++) {
       Files.copy(d.resolve(Integer.toString(i)), out);
     }
   }

@@ -1,6 +1,5 @@
 package io.fieldcap.store;
 
-import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -26,50 +25,53 @@ public interface FrameStore extends Frames, AutoCloseable {
   /** The SHA-256 of the frame stored under this id, or null when there is none. */
   String storedSha256(String device, String frameId) throws IOException;
 
-  /** Records the manifest of a frame being transferred; a different manifest for the same id replaces it and its chunks. */
-  void stage(Manifest m) throws IOException;
+  /**
+   * Records the manifest of a frame being transferred, as the bytes ingest hands over; other bytes for
+   * the same id replace them and drop the chunks staged under it.
+   */
+  void stage(Transfer t, byte[] manifest) throws IOException;
 
-  /** The staged manifest, or null. */
-  Manifest staged(String device, String frameId) throws IOException;
+  /** The staged manifest's bytes, or null. */
+  byte[] staged(String device, String frameId) throws IOException;
 
   /** Stores one chunk of a staged frame (atomically: a chunk is either whole or absent). */
   void putChunk(String device, String frameId, int index, byte[] data) throws IOException;
 
   /** Indexes of the chunks of a staged frame not yet received (looks at every chunk: once per manifest, not per chunk). */
-  List<Integer> missingChunks(Manifest m) throws IOException;
+  List<Integer> missingChunks(Transfer t) throws IOException;
 
   /** Whether one chunk of a staged frame is here (one look, for per-chunk bookkeeping). */
   boolean hasChunk(String device, String frameId, int index);
 
   /**
    * The staged chunks streamed, in order, into a temporary file that is fsynced, hashing on the way:
-   * no copy of the whole frame on the heap. The caller checks it, then {@link #commit(Manifest,
+   * no copy of the whole frame on the heap. The caller checks it, then {@link #commit(NewFrame,
    * Assembled, Instant) commits} it or {@link Assembled#close() discards} it.
    */
-  Assembled assemble(Manifest m) throws IOException;
+  Assembled assemble(Transfer t) throws IOException;
 
   /**
    * A frame that came whole in one message, written to an fsynced temporary file with its SHA-256,
    * without staging its one chunk: nothing else of it can be elsewhere.
    */
-  Assembled assemble(Manifest m, byte[] whole) throws IOException;
+  Assembled assemble(String device, String frameId, byte[] whole) throws IOException;
 
   /**
    * Makes a verified frame durable: the assembled file is renamed into place and its folder fsynced,
    * then its row is committed. Idempotent on (device, frame id): a second commit of the same bytes
    * reports DUPLICATE, of other bytes CONFLICT (and changes nothing).
    */
-  Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException;
+  Outcome commit(NewFrame f, Assembled image, Instant receivedAt) throws IOException;
 
   /**
-   * {@link #commit(Manifest, Assembled, Instant)} for frames that completed together, as one group
+   * {@link #commit(NewFrame, Assembled, Instant)} for frames that completed together, as one group
    * commit: every image made durable (one fsync per folder for files), then every row in one
    * transaction. One outcome per frame, in order; the images are consumed as by a single commit.
    */
-  List<Outcome> commitAll(List<Manifest> ms, List<Assembled> images, Instant receivedAt) throws IOException;
+  List<Outcome> commitAll(List<NewFrame> fs, List<Assembled> images, Instant receivedAt) throws IOException;
 
-  /** {@link #commit(Manifest, Assembled, Instant)} for an image in memory. */
-  Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException;
+  /** {@link #commit(NewFrame, Assembled, Instant)} for an image in memory. */
+  Outcome commit(NewFrame f, byte[] image, Instant receivedAt) throws IOException;
 
   /**
    * Measures a stored frame's image ({@link io.fieldcap.image.Look}: perceptual hash, sharpness, what

@@ -5,7 +5,6 @@ import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.io.OutputStream;
@@ -268,18 +267,18 @@ public final class LocalFrameStore implements FrameStore {
     }
   }
 
-  private Outcome existing(Manifest m) throws IOException {
-    String sha = storedSha256(m.deviceId(), m.frameId());
+  private Outcome existing(NewFrame m) throws IOException {
+    String sha = storedSha256(m.device(), m.frameId());
     return sha == null ? null : sha.equals(m.sha256()) ? Outcome.DUPLICATE : Outcome.CONFLICT;
   }
 
   @Override
-  public void stage(Manifest m) throws IOException {
-    staging.stage(m);
+  public void stage(Transfer t, byte[] manifest) throws IOException {
+    staging.stage(t, manifest);
   }
 
   @Override
-  public Manifest staged(String device, String frameId) throws IOException {
+  public byte[] staged(String device, String frameId) throws IOException {
     return staging.staged(device, frameId);
   }
 
@@ -289,8 +288,8 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public List<Integer> missingChunks(Manifest m) throws IOException {
-    return staging.missingChunks(m);
+  public List<Integer> missingChunks(Transfer t) throws IOException {
+    return staging.missingChunks(t);
   }
 
   @Override
@@ -299,12 +298,12 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public Assembled assemble(Manifest m) throws IOException {
-    Path tmp = tmp().resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
+  public Assembled assemble(Transfer t) throws IOException {
+    Path tmp = tmp().resolve(t.device() + "." + t.frameId() + "." + UUID.randomUUID() + ".part");
     MessageDigest sha = sha256();
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha);
-      staging.copyChunks(m, out);
+      staging.copyChunks(t, out);
       out.flush();
       ch.force(true);
       return new Assembled(tmp, ch.size(), HexFormat.of().formatHex(sha.digest()));
@@ -323,15 +322,15 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public Outcome commit(Manifest m, byte[] image, Instant receivedAt) throws IOException {
-    try (Assembled a = assemble(m, image)) {
-      return commit(m, a, receivedAt);
+  public Outcome commit(NewFrame f, byte[] image, Instant receivedAt) throws IOException {
+    try (Assembled a = assemble(f.device(), f.frameId(), image)) {
+      return commit(f, a, receivedAt);
     }
   }
 
   @Override
-  public Assembled assemble(Manifest m, byte[] whole) throws IOException {
-    Path tmp = tmp().resolve(m.deviceId() + "." + m.frameId() + "." + UUID.randomUUID() + ".part");
+  public Assembled assemble(String device, String frameId, byte[] whole) throws IOException {
+    Path tmp = tmp().resolve(device + "." + frameId + "." + UUID.randomUUID() + ".part");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(whole);
       while (b.hasRemaining()) {
@@ -346,12 +345,12 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public Outcome commit(Manifest m, Assembled image, Instant receivedAt) throws IOException {
+  public Outcome commit(NewFrame m, Assembled image, Instant receivedAt) throws IOException {
     return commitAll(List.of(m), List.of(image), receivedAt).get(0);
   }
 
   @Override
-  public List<Outcome> commitAll(List<Manifest> ms, List<Assembled> images, Instant receivedAt) throws IOException {
+  public List<Outcome> commitAll(List<NewFrame> ms, List<Assembled> images, Instant receivedAt) throws IOException {
     Outcome[] out = new Outcome[ms.size()];
     synchronized (this) {
       for (int i = 0; i < ms.size(); i++) {
@@ -363,14 +362,14 @@ public final class LocalFrameStore implements FrameStore {
     List<Path> files = new ArrayList<>();
     List<String> shas = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
-      Manifest m = ms.get(i);
+      NewFrame m = ms.get(i);
       Assembled image = images.get(i);
       if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
         throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
       }
       if (out[i] == null) {
         fresh.add(i);
-        rels.add("images/" + m.deviceId() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg");
+        rels.add("images/" + m.device() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg");
         files.add(image.file());
         shas.add(m.sha256());
       }
@@ -390,10 +389,10 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   /** Inserts the frames' rows in one transaction (one commit, one fsync, for a whole group). */
-  private synchronized List<Outcome> recordAll(List<Manifest> ms, List<String> rels, Instant receivedAt)
+  private synchronized List<Outcome> recordAll(List<NewFrame> ms, List<String> rels, Instant receivedAt)
       throws IOException {
     Connection c = null;
-    Manifest current = ms.get(0);
+    NewFrame current = ms.get(0);
     try {
       c = db.c();
       c.setAutoCommit(false);
@@ -403,9 +402,9 @@ public final class LocalFrameStore implements FrameStore {
                              model, labels, meta, path, received_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
         for (int i = 0; i < ms.size(); i++) {
-          Manifest m = ms.get(i);
+          NewFrame m = ms.get(i);
           current = m;
-          p.setString(1, m.deviceId());
+          p.setString(1, m.device());
           p.setString(2, m.frameId());
           p.setLong(3, m.seq());
           p.setString(4, m.capturedAt().toString());

@@ -1,6 +1,5 @@
 package io.fieldcap.store;
 
-import io.fieldcap.protocol.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -15,18 +14,19 @@ import java.util.List;
  * is asked for again, and the SHA-256 check guards what is assembled.
  */
 interface Staging {
-  void stage(Manifest m) throws IOException;
+  /** Records a transfer's manifest bytes; other bytes under the same id replace them and drop its chunks. */
+  void stage(Transfer t, byte[] manifest) throws IOException;
 
-  Manifest staged(String device, String frameId) throws IOException;
+  byte[] staged(String device, String frameId) throws IOException;
 
   void putChunk(String device, String frameId, int index, byte[] data) throws IOException;
 
-  List<Integer> missingChunks(Manifest m) throws IOException;
+  List<Integer> missingChunks(Transfer t) throws IOException;
 
   boolean hasChunk(String device, String frameId, int index);
 
   /** Writes the frame's chunks, in order, to {@code out}. */
-  void copyChunks(Manifest m, OutputStream out) throws IOException;
+  void copyChunks(Transfer t, OutputStream out) throws IOException;
 
   void drop(String device, String frameId) throws IOException;
 

@@ -63,11 +63,11 @@ final class Pages {
     h.append("<main><h1>Plots</h1>\n<h2 id=\"captures\">Frames per device per day</h2>\n");
     java.util.Map<String, Integer> flat = new java.util.LinkedHashMap<>();
     perDeviceDay.forEach((d, days) -> days.forEach((day, n) -> flat.put(d + " " + day, n)));
-    h.append(io.fieldcap.report.Svg.bars("Frames per device per day", flat));
+    h.append(io.fieldcap.dataset.report.Svg.bars("Frames per device per day", flat));
     h.append("<h2 id=\"classes\">Labels per class</h2>\n");
     java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     classes.forEach((c, v) -> counts.put(c, v[0]));
-    h.append(io.fieldcap.report.Svg.bars("Labels per class (newest labels)", counts));
+    h.append(io.fieldcap.dataset.report.Svg.bars("Labels per class (newest labels)", counts));
     h.append("<h2 id=\"scores\">Pre-label scores per class</h2>\n");
     java.util.List<String> bins = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -76,7 +76,7 @@ final class Pages {
     classes.forEach((c, v) -> {
       int[] hist = java.util.Arrays.copyOfRange(v, 1, 11);
       if (java.util.Arrays.stream(hist).sum() > 0) {
-        h.append(io.fieldcap.report.Svg.histogram("Pre-label scores: " + c, bins, hist));
+        h.append(io.fieldcap.dataset.report.Svg.histogram("Pre-label scores: " + c, bins, hist));
       }
     });
     return h.append("</main></body></html>\n").toString();

@@ -543,9 +543,9 @@ public final class WebApp implements AutoCloseable {
     Path out = store.dir().resolve("labeling").resolve(batch);
     String prefix = base(request) + "/labeling/" + cap + "/images/";
     io.fieldcap.store.Frames selected = action -> frames.forEach(action);
-    io.fieldcap.export.Exporter exporter = io.fieldcap.export.Exporter.forFormat(format);
-    io.fieldcap.export.Exporter.Result r = exporter.export(selected, out,
-        new io.fieldcap.export.ExportOptions(null, "detect", false, prefix, io.fieldcap.export.Selection.ALL));
+    io.fieldcap.dataset.format.Exporter exporter = io.fieldcap.dataset.format.Exporter.forFormat(format);
+    io.fieldcap.dataset.format.Exporter.Result r = exporter.export(selected, out,
+        new io.fieldcap.dataset.export.ExportOptions(null, "detect", false, prefix, io.fieldcap.dataset.export.Selection.ALL));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("batch", batch);
     m.put("format", format);

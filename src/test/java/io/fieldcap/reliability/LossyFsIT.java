@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.SpoolConfig.WhenFull;
 import io.fieldcap.fs.Durable;
+import io.fieldcap.ingest.Manifests;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Manifest;
@@ -131,7 +132,7 @@ class LossyFsIT {
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       Manifest m = new Manifest(1, id, "cam", at, 1, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
           null, null);
-      assertThat(st.commit(m, jpeg, at)).isEqualTo(FrameStore.Outcome.STORED); // what the stored ack promises
+      assertThat(st.commit(Manifests.frame(m), jpeg, at)).isEqualTo(FrameStore.Outcome.STORED); // what the stored ack promises
     }
     disk.cut(false, 2);
     try (LocalFrameStore st = LocalFrameStore.open(data)) {

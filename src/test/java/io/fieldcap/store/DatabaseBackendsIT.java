@@ -3,6 +3,8 @@ package io.fieldcap.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fieldcap.ingest.Manifests;
+import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
@@ -88,11 +90,11 @@ class DatabaseBackendsIT {
         images[i] = new byte[] {(byte) i, 1, 2, 3};
         Manifest m = manifest("cam-" + (i % 2), ids[i], t0.plusSeconds(86400L * (i / 2) + i), images[i], 1024, pre[i],
             Map.of("keptBy", i == 0 ? "rule:person" : "all", "tags", Map.of("site", i == 1 ? "north" : "south")));
-        assertThat(s.commit(m, images[i], t0)).isEqualTo(FrameStore.Outcome.STORED);
-        assertThat(s.commit(m, images[i], t0)).as("the same frame again").isEqualTo(FrameStore.Outcome.DUPLICATE);
+        assertThat(s.commit(Manifests.frame(m), images[i], t0)).isEqualTo(FrameStore.Outcome.STORED);
+        assertThat(s.commit(Manifests.frame(m), images[i], t0)).as("the same frame again").isEqualTo(FrameStore.Outcome.DUPLICATE);
       }
       Manifest other = manifest("cam-0", ids[0], t0, new byte[] {9}, 1024, null, null);
-      assertThat(s.commit(other, new byte[] {9}, t0)).as("other bytes under a stored id").isEqualTo(FrameStore.Outcome.CONFLICT);
+      assertThat(s.commit(Manifests.frame(other), new byte[] {9}, t0)).as("other bytes under a stored id").isEqualTo(FrameStore.Outcome.CONFLICT);
       assertThat(s.frame("cam-0", ids[0]).labels().detections()).hasSize(2);
       assertThat(s.devicesWith(ids[1])).containsExactly("cam-1");
       assertThat(s.frameWithSha("cam-0", Sha256.hex(images[2]))).isEqualTo(ids[2]);
@@ -198,25 +200,25 @@ class DatabaseBackendsIT {
     Path dirB = backend.equals("sqlite") ? dirA : tmp.resolve("b");
     try (LocalFrameStore a = LocalFrameStore.open(dirA, null, database);
         LocalFrameStore b = LocalFrameStore.open(dirB, null, database)) {
-      a.stage(m);
-      assertThat(b.staged("cam", m.frameId())).isEqualTo(m);
+      a.stage(Manifests.transfer(m), Json.encode(m));
+      assertThat(b.staged("cam", m.frameId())).isEqualTo(Json.encode(m));
       a.putChunk("cam", m.frameId(), 0, Arrays.copyOfRange(data, 0, 1024));
       b.putChunk("cam", m.frameId(), 2, Arrays.copyOfRange(data, 2048, 3000));
-      assertThat(b.missingChunks(m)).containsExactly(1);
+      assertThat(b.missingChunks(Manifests.transfer(m))).containsExactly(1);
       a.putChunk("cam", m.frameId(), 1, Arrays.copyOfRange(data, 1024, 2048));
       a.putChunk("cam", m.frameId(), 1, Arrays.copyOfRange(data, 1024, 2048)); // a re-sent chunk
       assertThat(b.hasChunk("cam", m.frameId(), 1)).isTrue();
-      try (Assembled img = b.assemble(m)) {
+      try (Assembled img = b.assemble(Manifests.transfer(m))) {
         assertThat(img.sha256()).isEqualTo(m.sha256());
-        assertThat(b.commit(m, img, Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
+        assertThat(b.commit(Manifests.frame(m), img, Instant.now())).isEqualTo(FrameStore.Outcome.STORED);
       }
-      try (Assembled img = a.assemble(m)) {
-        assertThat(a.commit(m, img, Instant.now())).as("the other server, a moment later").isEqualTo(FrameStore.Outcome.DUPLICATE);
+      try (Assembled img = a.assemble(Manifests.transfer(m))) {
+        assertThat(a.commit(Manifests.frame(m), img, Instant.now())).as("the other server, a moment later").isEqualTo(FrameStore.Outcome.DUPLICATE);
       }
       b.dropStaged("cam", m.frameId());
       assertThat(a.staged("cam", m.frameId())).isNull();
-      assertThat(a.missingChunks(m)).containsExactly(0, 1, 2);
-      a.stage(m);
+      assertThat(a.missingChunks(Manifests.transfer(m))).containsExactly(0, 1, 2);
+      a.stage(Manifests.transfer(m), Json.encode(m));
       a.putChunk("cam", m.frameId(), 0, new byte[1024]);
       assertThat(a.expireStaged(Instant.now().plusSeconds(1))).isEqualTo(1);
       assertThat(b.staged("cam", m.frameId())).isNull();
@@ -274,14 +276,14 @@ class DatabaseBackendsIT {
 
     byte[] data = {1, 2, 3};
     try (LocalFrameStore s = LocalFrameStore.open(tmp.resolve("old"))) {
-      s.commit(manifest("cam", "f1", Instant.now(), data, 1024, null, null), data, Instant.now());
+      s.commit(Manifests.frame(manifest("cam", "f1", Instant.now(), data, 1024, null, null)), data, Instant.now());
     }
     String database = pg.newDatabase();
     assertThatThrownBy(() -> LocalFrameStore.open(tmp.resolve("old"), null, database))
         .hasMessageContaining("keeps its metadata in SQLite").hasMessageContaining("fieldcap server migrate");
 
     try (LocalFrameStore s = LocalFrameStore.open(tmp.resolve("new"), null, database)) {
-      s.commit(manifest("cam", "f1", Instant.now(), data, 1024, null, null), data, Instant.now());
+      s.commit(Manifests.frame(manifest("cam", "f1", Instant.now(), data, 1024, null, null)), data, Instant.now());
     }
     assertThat(Files.readString(tmp.resolve("new/database.json"))).contains("postgresql://fieldcap@").doesNotContain("password");
     try (LocalFrameStore s = LocalFrameStore.open(tmp.resolve("new"))) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
-import io.fieldcap.export.CocoExporter;
+import io.fieldcap.dataset.format.CocoExporter;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.server.Server;

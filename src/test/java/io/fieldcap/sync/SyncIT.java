@@ -7,7 +7,7 @@ import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ServerConfig;
-import io.fieldcap.export.CocoExporter;
+import io.fieldcap.dataset.format.CocoExporter;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.server.Server;
@@ -256,8 +256,8 @@ class SyncIT {
 
     // COCO with --polygons: one polygon annotation per region instead of RLE
     Path cocoPolygons = tmp.resolve("coco-polygons");
-    new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.export.ExportOptions(null, "detect",
-        false, io.fieldcap.export.LabelStudioExporter.DEFAULT_URL, io.fieldcap.export.Selection.ALL, null, true));
+    new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.dataset.export.ExportOptions(null, "detect",
+        false, io.fieldcap.dataset.format.LabelStudioExporter.DEFAULT_URL, io.fieldcap.dataset.export.Selection.ALL, null, true));
     JsonNode polys = Json.MAPPER.readTree(cocoPolygons.resolve("annotations.json").toFile());
     assertThat(polys.get("annotations")).hasSize(2 * frames.size());
     for (JsonNode a : polys.get("annotations")) {
@@ -269,7 +269,7 @@ class SyncIT {
 
     // Label Studio: brushlabels, decoded by the test's reader of Label Studio's brush format
     Path ls = tmp.resolve("labelstudio");
-    new io.fieldcap.export.LabelStudioExporter().export(LocalFrameStore.open(data), ls);
+    new io.fieldcap.dataset.format.LabelStudioExporter().export(LocalFrameStore.open(data), ls);
     assertThat(Files.readString(ls.resolve("labeling-config.xml"))).contains("<BrushLabels name=\"mask\" toName=\"image\">",
         "<Label value=\"road\"/>", "<Label value=\"water\"/>").doesNotContain("background");
     ChildProcess brush = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/ls_brush.py",
@@ -286,7 +286,7 @@ class SyncIT {
 
     // VOC: SegmentationClass palette PNGs, read with Pillow as VOC trainers do; labelmap: background, road, water
     Path voc = tmp.resolve("voc");
-    new io.fieldcap.export.VocExporter().export(LocalFrameStore.open(data), voc);
+    new io.fieldcap.dataset.format.VocExporter().export(LocalFrameStore.open(data), voc);
     assertThat(Files.readAllLines(voc.resolve("labelmap.txt"))).containsSequence("background:0,0,0::", "road:128,0,0::",
         "water:0,128,0::");
     List<String> segmented = Files.readAllLines(voc.resolve("ImageSets/Segmentation/train.txt"));
@@ -304,8 +304,8 @@ class SyncIT {
 
     // polygons: YOLO segment lines rasterised here; labelme through labelme's own reader; background is no object
     Path yolo = tmp.resolve("yolo");
-    new io.fieldcap.export.YoloExporter().export(LocalFrameStore.open(data), yolo,
-        new io.fieldcap.export.ExportOptions(null, "segment", false));
+    new io.fieldcap.dataset.format.YoloExporter().export(LocalFrameStore.open(data), yolo,
+        new io.fieldcap.dataset.export.ExportOptions(null, "segment", false));
     assertThat(Files.readString(yolo.resolve("data.yaml"))).contains("0: \"road\"", "1: \"water\"").doesNotContain("background");
     try (var files = Files.list(yolo.resolve("labels/train"))) {
       for (Path f : files.toList()) {
@@ -335,8 +335,8 @@ class SyncIT {
       }
     }
     Path labelme = tmp.resolve("labelme");
-    new io.fieldcap.export.LabelmeExporter().export(LocalFrameStore.open(data), labelme,
-        new io.fieldcap.export.ExportOptions(null, "segment", false));
+    new io.fieldcap.dataset.format.LabelmeExporter().export(LocalFrameStore.open(data), labelme,
+        new io.fieldcap.dataset.export.ExportOptions(null, "segment", false));
     p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py", labelme.toString()));
     assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
     JsonNode read = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());

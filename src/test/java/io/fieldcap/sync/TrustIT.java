@@ -8,6 +8,7 @@ import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.ingest.Manifests;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.Sha256;
@@ -191,7 +192,7 @@ class TrustIT {
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       Manifest old = new Manifest(1, id.value(), "cam-wiped", at, 0, Sha256.hex(first), first.length, 128 * 1024,
           Manifest.chunkCount(first.length, 128 * 1024), "image/jpeg", 512, 480, null, null);
-      assertThat(st.commit(old, first, at)).isEqualTo(FrameStore.Outcome.STORED);
+      assertThat(st.commit(Manifests.frame(old), first, at)).isEqualTo(FrameStore.Outcome.STORED);
     }
     Server server = server(m.uri(), data);
     FieldcapConfig c = ConfigLoader.load(null, List.of("device.id=cam-wiped", "source.uri=dir://" + tmp,

@@ -1,5 +1,6 @@
 package io.fieldcap.testing;
 
+import io.fieldcap.ingest.Manifests;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
@@ -56,7 +57,7 @@ public final class SampleStore {
         byte[] jpeg = withComment(photo, "fieldcap sample frame " + i);
         Manifest m = new Manifest(1, id, device, at, i, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", 512, 480,
             new LabelSet("yolo11n.onnx", d, VERSION), meta(i));
-        st.commit(m, jpeg, at);
+        st.commit(Manifests.frame(m), jpeg, at);
         expected.put(device + "_" + id, d.stream().filter(x -> x.box() != null).toList());
       }
     }

@@ -3,6 +3,7 @@ package io.fieldcap.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.ingest.Manifests;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
@@ -64,8 +65,8 @@ class WebMasksIT {
     Instant at = Instant.parse("2026-11-29T10:00:00Z");
     String id = FrameId.of(at, 1).value();
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      st.commit(new Manifest(1, id, "cam-seg", at, 1, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", w, h,
-          new LabelSet("seg.onnx", labels), null), jpeg, at);
+      st.commit(Manifests.frame(new Manifest(1, id, "cam-seg", at, 1, Sha256.hex(jpeg), jpeg.length, 1 << 20, 1, "image/jpeg", w, h,
+          new LabelSet("seg.onnx", labels), null)), jpeg, at);
     }
     Path tokens = tmp.resolve("tokens");
     String viewer = ChildProcess.fieldcapRun("tokens", "add", "--file", tokens.toString(), "--name", "vera", "--role", "viewer")

@@ -1,2 +1,0 @@
-/** The HTML report: what the server holds, in pictures a person can judge at a glance. */
-package io.fieldcap.report;
