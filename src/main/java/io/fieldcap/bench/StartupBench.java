@@ -3,8 +3,10 @@ package io.fieldcap.bench;
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.SpoolConfig;
 import io.fieldcap.image.Images;
 import io.fieldcap.spool.Backlogs;
+import io.fieldcap.spool.Spool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +31,10 @@ public final class StartupBench {
     new java.util.Random(1).nextBytes(noise);
     Files.write(input.resolve("new.jpg"), Images.encodeJpeg(320, 240, noise, 90));
     long t0 = System.nanoTime();
-    Backlogs.synthesize(work.resolve("backlog"), frames, jpeg, 64, 48, Instant.parse("2026-01-01T00:00:00Z"));
+    try (Spool backlog = Spool.open(work.resolve("backlog"), Long.MAX_VALUE, 0, SpoolConfig.WhenFull.REJECT_NEW,
+        InstantSource.system())) {
+      Backlogs.synthesize(backlog, work.resolve("backlog"), frames, jpeg, 64, 48, Instant.parse("2026-01-01T00:00:00Z"));
+    }
     double buildSeconds = (System.nanoTime() - t0) / 1e9;
     dropCaches();
     double[] empty = startToFirstFrame(work.resolve("empty"), input);

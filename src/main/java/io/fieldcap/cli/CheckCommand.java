@@ -2,7 +2,7 @@ package io.fieldcap.cli;
 
 import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.dataset.export.Selection;
+import io.fieldcap.dataset.Selection;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;

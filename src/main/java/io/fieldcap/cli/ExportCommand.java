@@ -1,11 +1,10 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.dataset.format.LabelStudioExporter;
-import io.fieldcap.dataset.export.Selection;
-import io.fieldcap.dataset.export.Splits;
+import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--link", description = "Hard-link images from the server's store instead of copying them.")
   boolean link;
 
-  @Option(names = "--image-url", defaultValue = LabelStudioExporter.DEFAULT_URL, paramLabel = "PREFIX",
+  @Option(names = "--image-url", defaultValue = ExportOptions.LABEL_STUDIO_URL, paramLabel = "PREFIX",
       description = "labelstudio: the URL prefix of each task's image (default ${DEFAULT-VALUE}: Label Studio's local"
           + " files, with the export as the document root).")
   String imageUrl;
@@ -128,9 +127,9 @@ final class ExportCommand implements Callable<Integer> {
       });
       io.fieldcap.store.Frames frames = progress;
       if (augment != null) {
-        io.fieldcap.dataset.export.Augment aug;
+        io.fieldcap.dataset.augment.Augment aug;
         try {
-          aug = new io.fieldcap.dataset.export.Augment(io.fieldcap.dataset.export.Augment.Spec.parse(augment), copies, select.seed, minVisible);
+          aug = new io.fieldcap.dataset.augment.Augment(io.fieldcap.dataset.augment.Augment.Spec.parse(augment), copies, select.seed, minVisible);
         } catch (IllegalArgumentException e) {
           throw new ConfigException(e.getMessage());
         }

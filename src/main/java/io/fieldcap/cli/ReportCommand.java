@@ -40,7 +40,7 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "give --data-dir DIR --out REPORT for the HTML report, or a subcommand (corrections)");
     }
-    io.fieldcap.dataset.export.Splits splits = select.splits();
+    io.fieldcap.dataset.Splits splits = select.splits();
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       io.fieldcap.store.Frames frames = select.selection().view(store);
       String title = "fieldcap report: " + dataDir.toAbsolutePath().getFileName();

@@ -1,8 +1,8 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.dataset.export.Selection;
-import io.fieldcap.dataset.export.Splits;
+import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
 import java.nio.file.Files;

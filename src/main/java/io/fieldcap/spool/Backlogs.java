@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a spool holding a large backlog quickly, for benchmarks: the frames are written as a
@@ -16,15 +19,14 @@ import java.time.Instant;
 public final class Backlogs {
   private Backlogs() {}
 
-  /** Writes {@code n} pending copies of {@code jpeg} into a new spool at {@code dir}, captured one second apart from {@code start}. */
-  public static void synthesize(Path dir, int n, byte[] jpeg, int width, int height, Instant start) {
-    try (Spool s = Spool.open(dir, Long.MAX_VALUE, 0, io.fieldcap.config.SpoolConfig.WhenFull.REJECT_NEW,
-        java.time.InstantSource.system())) {
+  /** Writes {@code n} pending copies of {@code jpeg} into the new spool {@code s} at {@code dir}, captured one second apart from {@code start}. */
+  public static void synthesize(Spool s, Path dir, int n, byte[] jpeg, int width, int height, Instant start) {
+    try {
       String sha = Sha256.hex(jpeg);
       int batch = 5000;
       for (int from = 0; from < n; from += batch) {
         int to = Math.min(n, from + batch);
-        java.util.List<SpoolEntry> entries = new java.util.ArrayList<>();
+        List<SpoolEntry> entries = new ArrayList<>();
         for (int i = from; i < to; i++) {
           long seq = s.nextSequence();
           Instant at = start.plusSeconds(i);
@@ -41,7 +43,7 @@ public final class Backlogs {
             for (SpoolEntry e : entries) {
               s.db().insertFrame(e, "frames/" + Spool.DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg", sha, now);
             }
-            s.db().addCounts(java.util.Map.of(Counters.CAPTURED, (long) entries.size()));
+            s.db().addCounts(Map.of(Counters.CAPTURED, (long) entries.size()));
           });
         }
       }

@@ -17,7 +17,7 @@ final class Golden {
       Detection best = null;
       double bestIou = iou;
       for (Detection d : left) {
-        double o = iou(e, d.box());
+        double o = new Box(e.x(), e.y(), e.w(), e.h()).iou(d.box());
         if (d.label().equals(e.label()) && o >= bestIou) {
           best = d;
           bestIou = o;
@@ -29,16 +29,6 @@ final class Golden {
       }
     }
     return n;
-  }
-
-  static double iou(Bundle.Expected e, Box b) {
-    double x1 = Math.max(e.x(), b.x());
-    double y1 = Math.max(e.y(), b.y());
-    double x2 = Math.min(e.x() + e.w(), b.x() + b.w());
-    double y2 = Math.min(e.y() + e.h(), b.y() + b.h());
-    double inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-    double union = e.w() * e.h() + b.w() * b.h() - inter;
-    return union <= 0 ? 0 : inter / union;
   }
 
   /** The expected detections a model found on an image, for a bundle made on the workstation. */

@@ -545,7 +545,7 @@ public final class WebApp implements AutoCloseable {
     io.fieldcap.store.Frames selected = action -> frames.forEach(action);
     io.fieldcap.dataset.format.Exporter exporter = io.fieldcap.dataset.format.Exporter.forFormat(format);
     io.fieldcap.dataset.format.Exporter.Result r = exporter.export(selected, out,
-        new io.fieldcap.dataset.export.ExportOptions(null, "detect", false, prefix, io.fieldcap.dataset.export.Selection.ALL));
+        new io.fieldcap.dataset.ExportOptions(null, "detect", false, prefix, io.fieldcap.dataset.Selection.ALL));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("batch", batch);
     m.put("format", format);

@@ -256,8 +256,8 @@ class SyncIT {
 
     // COCO with --polygons: one polygon annotation per region instead of RLE
     Path cocoPolygons = tmp.resolve("coco-polygons");
-    new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.dataset.export.ExportOptions(null, "detect",
-        false, io.fieldcap.dataset.format.LabelStudioExporter.DEFAULT_URL, io.fieldcap.dataset.export.Selection.ALL, null, true));
+    new CocoExporter().export(LocalFrameStore.open(data), cocoPolygons, new io.fieldcap.dataset.ExportOptions(null, "detect",
+        false, io.fieldcap.dataset.ExportOptions.LABEL_STUDIO_URL, io.fieldcap.dataset.Selection.ALL, null, true));
     JsonNode polys = Json.MAPPER.readTree(cocoPolygons.resolve("annotations.json").toFile());
     assertThat(polys.get("annotations")).hasSize(2 * frames.size());
     for (JsonNode a : polys.get("annotations")) {
@@ -305,7 +305,7 @@ class SyncIT {
     // polygons: YOLO segment lines rasterised here; labelme through labelme's own reader; background is no object
     Path yolo = tmp.resolve("yolo");
     new io.fieldcap.dataset.format.YoloExporter().export(LocalFrameStore.open(data), yolo,
-        new io.fieldcap.dataset.export.ExportOptions(null, "segment", false));
+        new io.fieldcap.dataset.ExportOptions(null, "segment", false));
     assertThat(Files.readString(yolo.resolve("data.yaml"))).contains("0: \"road\"", "1: \"water\"").doesNotContain("background");
     try (var files = Files.list(yolo.resolve("labels/train"))) {
       for (Path f : files.toList()) {
@@ -336,7 +336,7 @@ class SyncIT {
     }
     Path labelme = tmp.resolve("labelme");
     new io.fieldcap.dataset.format.LabelmeExporter().export(LocalFrameStore.open(data), labelme,
-        new io.fieldcap.dataset.export.ExportOptions(null, "segment", false));
+        new io.fieldcap.dataset.ExportOptions(null, "segment", false));
     p = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_labelme.py", labelme.toString()));
     assertThat(p.waitFor(Duration.ofSeconds(120))).as(p::output).isZero();
     JsonNode read = Json.MAPPER.readTree(p.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());

@@ -1,6 +1,5 @@
 package io.fieldcap.dataset.clean;
 
-import io.fieldcap.dataset.imports.Corrections;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -76,10 +75,10 @@ public final class LabelCheck {
         for (int j = i + 1; j < boxes.size(); j++) {
           Detection a = boxes.get(i);
           Detection b = boxes.get(j);
-          if (a.box() != null && b.box() != null && a.label().equals(b.label()) && Corrections.iou(a.box(), b.box()) > DUPLICATE_IOU) {
+          if (a.box() != null && b.box() != null && a.label().equals(b.label()) && a.box().iou(b.box()) > DUPLICATE_IOU) {
             problems.add(new Problem(key, a.label(), "duplicate-box", String.format(Locale.ROOT,
                 "two '%s' boxes overlap with IoU %.2f (over %.1f): the same object labelled twice", a.label(),
-                Corrections.iou(a.box(), b.box()), DUPLICATE_IOU)));
+                a.box().iou(b.box()), DUPLICATE_IOU)));
           }
         }
       }
@@ -209,7 +208,7 @@ public final class LabelCheck {
         int best = -1;
         double bestIou = 0.5;
         for (int j = 0; j < b.size(); j++) {
-          double iou = Corrections.iou(x.box(), b.get(j).box());
+          double iou = x.box().iou(b.get(j).box());
           if (!taken[j] && b.get(j).label().equals(x.label()) && iou >= bestIou) {
             best = j;
             bestIou = iou;

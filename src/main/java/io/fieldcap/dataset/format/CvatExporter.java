@@ -1,7 +1,6 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;

@@ -1,6 +1,6 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.store.Frames;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,5 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.format.CocoReader;
-import io.fieldcap.dataset.format.CvatReader;
-import io.fieldcap.dataset.format.LabelStudioReader;
-import io.fieldcap.dataset.format.LabelmeReader;
-import io.fieldcap.dataset.format.VocReader;
-import io.fieldcap.dataset.format.YoloReader;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;

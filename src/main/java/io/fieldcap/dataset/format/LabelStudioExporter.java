@@ -1,7 +1,6 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.dataset.export.ExportOptions;
+import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
@@ -35,9 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * memory does not grow with the number of frames.
  */
 public final class LabelStudioExporter implements Exporter {
-  /** Label Studio's local-files URL for an {@code images} folder under its document root. */
-  public static final String DEFAULT_URL = "/data/local-files/?d=images/";
-
   @Override
   public String format() {
     return "labelstudio";

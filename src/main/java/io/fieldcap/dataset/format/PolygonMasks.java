@@ -1,7 +1,6 @@
 package io.fieldcap.dataset.format;
 
 import io.fieldcap.image.OpenCv;
-import io.fieldcap.dataset.imports.Corrections;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Rle;

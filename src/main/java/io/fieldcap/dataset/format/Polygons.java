@@ -1,6 +1,5 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.format.CocoExporter;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,7 @@
 package io.fieldcap.dataset.format;
 
-import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.dataset.export.ExportOptions;
-import io.fieldcap.dataset.export.Splits;
+import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;

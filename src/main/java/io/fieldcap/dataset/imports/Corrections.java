@@ -1,6 +1,5 @@
 package io.fieldcap.dataset.imports;
 
-import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
 import java.io.IOException;
@@ -60,14 +59,6 @@ public final class Corrections {
 
   private Corrections() {}
 
-  public static double iou(Box a, Box b) {
-    double ix = Math.max(0, Math.min(a.x() + a.w(), b.x() + b.w()) - Math.max(a.x(), b.x()));
-    double iy = Math.max(0, Math.min(a.y() + a.h(), b.y() + b.h()) - Math.max(a.y(), b.y()));
-    double inter = ix * iy;
-    double union = a.w() * a.h() + b.w() * b.h() - inter;
-    return union <= 0 ? 0 : inter / union;
-  }
-
   /** Reads every frame once; memory grows with the number of models and classes, not frames. */
   public static List<ModelReport> of(Frames frames) throws IOException {
     Map<String, ModelReport> models = new TreeMap<>();
@@ -91,7 +82,7 @@ public final class Corrections {
     List<Pair> pairs = new ArrayList<>();
     for (int i = 0; i < pre.size(); i++) {
       for (int j = 0; j < rev.size(); j++) {
-        double iou = iou(pre.get(i).box(), rev.get(j).box());
+        double iou = pre.get(i).box().iou(rev.get(j).box());
         if (iou >= MATCH_IOU) {
           pairs.add(new Pair(i, j, iou, pre.get(i).label().equals(rev.get(j).label())));
         }

@@ -2,7 +2,6 @@ package io.fieldcap.dataset.clean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;

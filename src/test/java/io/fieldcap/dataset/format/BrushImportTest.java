@@ -3,9 +3,6 @@ package io.fieldcap.dataset.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.dataset.format.Annotated;
-import io.fieldcap.dataset.format.BrushRle;
-import io.fieldcap.dataset.format.LabelStudioReader;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;

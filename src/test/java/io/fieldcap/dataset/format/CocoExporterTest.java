@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.ingest.Manifests;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;

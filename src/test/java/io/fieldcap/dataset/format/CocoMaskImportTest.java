@@ -3,8 +3,6 @@ package io.fieldcap.dataset.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.dataset.format.Annotated;
-import io.fieldcap.dataset.format.CocoReader;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.Rle;

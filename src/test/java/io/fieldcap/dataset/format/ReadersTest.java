@@ -3,12 +3,6 @@ package io.fieldcap.dataset.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import io.fieldcap.dataset.format.Annotated;
-import io.fieldcap.dataset.format.CvatReader;
-import io.fieldcap.dataset.format.LabelReader;
-import io.fieldcap.dataset.format.LabelStudioReader;
-import io.fieldcap.dataset.format.VocReader;
-import io.fieldcap.dataset.format.YoloReader;
 import io.fieldcap.dataset.imports.Corrections;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
@@ -131,6 +125,6 @@ class ReadersTest {
     assertThat(r.classes().get("car").deleted).isEqualTo(1);
     assertThat(r.classes().get("dog").relabelled).isEqualTo(1);
     assertThat(r.classes().get("bike").added).isEqualTo(1);
-    assertThat(Corrections.iou(new Box(0, 0, 10, 10), new Box(5, 0, 10, 10))).isEqualTo(50 / 150.0);
+    assertThat(new Box(0, 0, 10, 10).iou(new Box(5, 0, 10, 10))).isEqualTo(50 / 150.0);
   }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fieldcap.dataset.format.LabelReader;
-import io.fieldcap.dataset.export.ExportOptions;
-import io.fieldcap.dataset.format.Exporter;
+import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.dataset.imports.Importer;
 import io.fieldcap.ingest.Manifests;
 import io.fieldcap.json.Json;
@@ -187,7 +185,7 @@ class RoundTripTest {
     boolean shapes = format.equals("labelme") || format.equals("cvat") || format.equals("yolo");
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       Exporter.forFormat(format).export(st, out, new ExportOptions(null, shapes ? "segment" : "detect", false,
-          io.fieldcap.dataset.format.LabelStudioExporter.DEFAULT_URL, io.fieldcap.dataset.export.Selection.ALL));
+          io.fieldcap.dataset.ExportOptions.LABEL_STUDIO_URL, io.fieldcap.dataset.Selection.ALL));
     }
     Path in = out;
     if (format.equals("labelstudio")) {

@@ -2,9 +2,6 @@ package io.fieldcap.dataset.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fieldcap.dataset.format.Annotated;
-import io.fieldcap.dataset.format.VocExporter;
-import io.fieldcap.dataset.format.VocReader;
 import io.fieldcap.image.OpenCv;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;

@@ -280,7 +280,7 @@ class CorrectionsIT {
     ChildProcess list = ok("dataset", "list", "--data-dir", data.toString());
     assertThat(list.output()).containsPattern("v1 +\\S+ +40 frames").containsPattern("v2 +\\S+ +60 frames");
     ChildProcess show = ok("dataset", "show", "v1", "--data-dir", data.toString());
-    io.fieldcap.dataset.export.Splits splits = io.fieldcap.dataset.export.Splits.parse("train=0.6,val=0.2,test=0.2", 3, Duration.ofMinutes(10));
+    io.fieldcap.dataset.Splits splits = io.fieldcap.dataset.Splits.parse("train=0.6,val=0.2,test=0.2", 3, Duration.ofMinutes(10));
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       List<StoredFrame> frames = new ArrayList<>();
       st.forEach(frames::add);

@@ -1,6 +1,6 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset.augment;
 
-import io.fieldcap.dataset.export.Splits;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.dataset.format.Polygons;
 import io.fieldcap.image.OpenCv;
 import io.fieldcap.json.Json;

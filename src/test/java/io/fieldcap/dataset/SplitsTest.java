@@ -1,4 +1,4 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

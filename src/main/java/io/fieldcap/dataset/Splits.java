@@ -1,4 +1,4 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset;
 
 import io.fieldcap.store.StoredFrame;
 import java.nio.charset.StandardCharsets;

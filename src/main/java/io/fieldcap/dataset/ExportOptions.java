@@ -1,8 +1,5 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset;
 
-import io.fieldcap.dataset.export.Selection;
-import io.fieldcap.dataset.export.Splits;
-import io.fieldcap.dataset.format.LabelStudioExporter;
 
 /**
  * How to export.
@@ -26,7 +23,10 @@ public record ExportOptions(Splits splits, String task, boolean link, String ima
     this(splits, task, link, imageUrl, selection, created, false);
   }
 
-  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LabelStudioExporter.DEFAULT_URL,
+  /** Label Studio's local-files URL for an {@code images} folder under its document root ({@code --image-url}). */
+  public static final String LABEL_STUDIO_URL = "/data/local-files/?d=images/";
+
+  public static final ExportOptions DEFAULT = new ExportOptions(null, "detect", false, LABEL_STUDIO_URL,
       Selection.ALL);
 
   public ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection) {
@@ -34,7 +34,7 @@ public record ExportOptions(Splits splits, String task, boolean link, String ima
   }
 
   public ExportOptions(Splits splits, String task, boolean link) {
-    this(splits, task, link, LabelStudioExporter.DEFAULT_URL, Selection.ALL);
+    this(splits, task, link, LABEL_STUDIO_URL, Selection.ALL);
   }
 
   public ExportOptions(Splits splits, String task, boolean link, String imageUrl) {

@@ -1,4 +1,4 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset;
 
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;

@@ -1,9 +1,9 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset.augment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import io.fieldcap.dataset.export.Splits;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;

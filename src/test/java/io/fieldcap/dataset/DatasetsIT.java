@@ -1,10 +1,8 @@
-package io.fieldcap.dataset.export;
+package io.fieldcap.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.dataset.export.ExportOptions;
-import io.fieldcap.dataset.export.Splits;
 import io.fieldcap.dataset.format.CocoExporter;
 import io.fieldcap.dataset.format.CvatExporter;
 import io.fieldcap.dataset.format.Exporter;
