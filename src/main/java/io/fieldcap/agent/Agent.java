@@ -1,12 +1,16 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.Version;
 import io.fieldcap.capture.CaptureLoop;
+import io.fieldcap.capture.DirectorySource;
 import io.fieldcap.capture.Nice;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.ModelConfig;
 import io.fieldcap.keys.SigningKeys;
+import io.fieldcap.metrics.Histogram;
+import io.fieldcap.metrics.MetricsEndpoint;
 import io.fieldcap.model.Fix;
 import io.fieldcap.geo.GpsdClient;
 import io.fieldcap.geo.MavlinkListener;
@@ -24,18 +28,33 @@ import io.fieldcap.select.Redactor;
 import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
+import io.fieldcap.spool.SpoolException;
 import io.fieldcap.spool.SpoolStats;
 import io.fieldcap.sync.SyncListener;
 import io.fieldcap.sync.SyncService;
+import io.fieldcap.update.Bundle;
+import io.fieldcap.update.Staging;
+import io.fieldcap.update.UpdateState;
+import io.fieldcap.update.Updater;
+import io.fieldcap.update.Watch;
+import java.io.IOException;
+import java.net.SocketException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +76,9 @@ public final class Agent {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Spool spool;
   private PositionSource positions;
-  private volatile java.util.function.Supplier<Fix> where = () -> null;
-  private io.fieldcap.metrics.MetricsEndpoint metricsEndpoint;
-  private final io.fieldcap.metrics.Histogram noAcks = new io.fieldcap.metrics.Histogram();
+  private volatile Supplier<Fix> where = () -> null;
+  private MetricsEndpoint metricsEndpoint;
+  private final Histogram noAcks = new Histogram();
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
   private Preparer preparer;
@@ -71,12 +90,12 @@ public final class Agent {
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
   private SyncService sync;
-  private final java.util.concurrent.atomic.AtomicReference<Detector> model = new java.util.concurrent.atomic.AtomicReference<>();
-  private final io.fieldcap.update.Watch watch = new io.fieldcap.update.Watch();
-  private io.fieldcap.update.UpdateState updates;
-  private io.fieldcap.update.Updater updater;
-  private io.fieldcap.update.Updater.Configs configs;
-  private java.util.function.Consumer<String> restart;
+  private final AtomicReference<Detector> model = new AtomicReference<>();
+  private final Watch watch = new Watch();
+  private UpdateState updates;
+  private Updater updater;
+  private Updater.Configs configs;
+  private Consumer<String> restart;
   private SyncListener syncListener = SyncListener.NONE;
   private volatile String failure;
   private Rules rules;
@@ -94,8 +113,8 @@ public final class Agent {
    * stopped and started again with it). Set before {@link #start()}; without it the agent runs its
    * configured model and config and takes no updates.
    */
-  public void updates(io.fieldcap.update.UpdateState state, io.fieldcap.update.Updater.Configs configs,
-      java.util.function.Consumer<String> restart) {
+  public void updates(UpdateState state, Updater.Configs configs,
+      Consumer<String> restart) {
     this.updates = state;
     this.configs = configs;
     this.restart = restart;
@@ -129,7 +148,7 @@ public final class Agent {
         throw new ModelException("privacy: " + e.getMessage()); // never capture unredacted frames instead
       }
       log.info("privacy: faces {}, classes {}, {} mask(s); applied before any image is written",
-          config.privacy().faces().name().toLowerCase(java.util.Locale.ROOT), config.privacy().classes(),
+          config.privacy().faces().name().toLowerCase(Locale.ROOT), config.privacy().classes(),
           config.privacy().masks().size());
     }
     var sc = config.spool();
@@ -142,7 +161,7 @@ public final class Agent {
       case FILE -> config.source().realtime();
       default -> true;
     };
-    java.util.function.Supplier<Fix> where = position();
+    Supplier<Fix> where = position();
     this.where = where;
     FrameSink sink = new FrameSink() {
       @Override
@@ -229,11 +248,11 @@ public final class Agent {
     if (listen != null) {
       int colon = listen.lastIndexOf(':');
       try {
-        metricsEndpoint = new io.fieldcap.metrics.MetricsEndpoint(listen.substring(0, colon),
+        metricsEndpoint = new MetricsEndpoint(listen.substring(0, colon),
             Integer.parseInt(listen.substring(colon + 1)), this::metrics);
         log.info("metrics for Prometheus at http://{}:{}/metrics", listen.substring(0, colon), metricsEndpoint.port());
-      } catch (java.io.IOException e) {
-        throw new io.fieldcap.spool.SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
       }
     }
   }
@@ -244,14 +263,14 @@ public final class Agent {
           : "this agent was started without an update record");
       return;
     }
-    java.security.PublicKey key;
+    PublicKey key;
     try {
       key = SigningKeys.pinned(config.update().publicKey(), config.update().key());
-    } catch (java.io.IOException e) {
-      throw new io.fieldcap.spool.SpoolException("update.key: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new SpoolException("update.key: " + e.getMessage(), e);
     }
     SyncService s = sync;
-    updater = new io.fieldcap.update.Updater(config, updates, key, new io.fieldcap.update.Updater.Link() {
+    updater = new Updater(config, updates, key, new Updater.Link() {
       @Override
       public void subscribe(String filter) throws Exception {
         s.subscribe(filter);
@@ -271,7 +290,7 @@ public final class Agent {
       public boolean connected() {
         return s.connected();
       }
-    }, new io.fieldcap.update.Updater.Models() {
+    }, new Updater.Models() {
       @Override
       public Detector current() {
         return model.get();
@@ -281,7 +300,7 @@ public final class Agent {
       public void swap(Detector next) {
         model.set(next); // the preparer reads it per frame; the labeler closes the old one after its last frame
       }
-    }, watch, configs, restart, s::statusSoon, clock, io.fieldcap.Version.current());
+    }, watch, configs, restart, s::statusSoon, clock, Version.current());
     s.share(updater.subscriptions(), updater::offer, updater::connected);
     updater.start();
     log.info("updates: signed bundles accepted for {} (groups {}), verified with {}; probation {}", config.device(),
@@ -322,9 +341,9 @@ public final class Agent {
   }
 
   /** Each stage's state, for the status message: capture's state, and ok / failing / dead for the others. */
-  public java.util.Map<String, Object> health() {
-    java.util.Map<String, Object> h = new java.util.LinkedHashMap<>();
-    h.put("capture", capture.state().name().toLowerCase(java.util.Locale.ROOT));
+  public Map<String, Object> health() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("capture", capture.state().name().toLowerCase(Locale.ROOT));
     h.put("preparer", preparer.health());
     h.put("labeler", labeler.health());
     h.put("writer", writer.health());
@@ -332,8 +351,8 @@ public final class Agent {
   }
 
   /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
-  public java.util.Map<String, Object> about() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public Map<String, Object> about() {
+    Map<String, Object> m = new LinkedHashMap<>();
     if (model.get() instanceof OnnxDetector d) {
       m.put("model", Path.of(d.info().file()).getFileName().toString());
       if (d.version() != null) {
@@ -345,13 +364,13 @@ public final class Agent {
       m.put("groups", config.groups());
     }
     if (updates != null) {
-      io.fieldcap.update.UpdateState.Applied c = updates.activeConfig();
+      UpdateState.Applied c = updates.activeConfig();
       m.put("config", c == null ? "local" : c.name + " #" + c.sequence);
       m.put("updates", updates.view());
     }
     Fix f = where.get();
     if (f != null) {
-      java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+      Map<String, Object> p = new LinkedHashMap<>();
       p.put("lat", f.lat());
       p.put("lon", f.lon());
       if (!Double.isNaN(f.alt())) {
@@ -364,13 +383,13 @@ public final class Agent {
   }
 
   /** Starts the configured position source and returns its current fix; without one, always null. */
-  private java.util.function.Supplier<Fix> position() {
+  private Supplier<Fix> position() {
     var g = config.geo();
     if (g.mavlinkPort() > 0) {
       try {
         positions = new MavlinkListener(g.mavlinkPort());
-      } catch (java.net.SocketException e) {
-        throw new io.fieldcap.spool.SpoolException("geo.mavlink-port: cannot listen on UDP port " + g.mavlinkPort()
+      } catch (SocketException e) {
+        throw new SpoolException("geo.mavlink-port: cannot listen on UDP port " + g.mavlinkPort()
             + ": " + e.getMessage(), e);
       }
     } else if (g.gpsdHost() != null) {
@@ -390,16 +409,16 @@ public final class Agent {
     Path updated = updates == null ? null : updates.activeModel();
     if (updated != null) {
       try {
-        OnnxDetector d = io.fieldcap.update.Staging.open(m, updated, updates.activeLabels(), true);
+        OnnxDetector d = Staging.open(m, updated, updates.activeLabels(), true);
         log.info("model {} (from update #{}) instead of model.path {}: {} classes", updated.getFileName(),
-            updates.kind(io.fieldcap.update.Bundle.MODEL).active.sequence, m.path(), d.info().names().size());
+            updates.kind(Bundle.MODEL).active.sequence, m.path(), d.info().names().size());
         return d;
       } catch (ModelException e) {
         log.error("the updated model {} does not load ({}); using model.path {}", updated, e.getMessage(), m.path());
       }
     }
     try {
-      OnnxDetector d = io.fieldcap.update.Staging.open(m, m.path(), m.labels(), false);
+      OnnxDetector d = Staging.open(m, m.path(), m.labels(), false);
       log.info("model {}: {} with {} classes, input {}x{}, {} thread(s) on {}", m.path().getFileName(),
           d.info().family().configName(), d.info().names().size(), d.info().inputWidth(), d.info().inputHeight(),
           m.threads(), m.provider());
@@ -416,7 +435,7 @@ public final class Agent {
   private void prune(FrameSource source) {
     try {
       spool.pruneSidelined();
-      if (source instanceof io.fieldcap.capture.DirectorySource dir) {
+      if (source instanceof DirectorySource dir) {
         int n = spool.forgetTaken(dir::stillThere);
         if (n > 0) {
           log.info("spool: forgot {} taken file(s) that are no longer in the folder", n);
@@ -442,7 +461,7 @@ public final class Agent {
       SpoolStats p = lastSummary;
       lastSummary = s;
       log.info("summary: source {}{}, captured {} (+{}), pending {}, {} in spool, acked {}, dropped {}, evicted {}, rejected {}{}",
-          capture.state().name().toLowerCase(java.util.Locale.ROOT),
+          capture.state().name().toLowerCase(Locale.ROOT),
           capture.lastError() == null || capture.state() == CaptureLoop.State.STREAMING ? "" : " (" + capture.lastError() + ")",
           s.captured(), p == null ? s.captured() : s.captured() - p.captured(), s.pending(), Sizes.format(s.bytes()),
           s.acked(), s.dropped(), s.evicted(), s.rejected(),

@@ -1,14 +1,18 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.json.Json;
+import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.spool.Spool;
+import io.fieldcap.update.Watch;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +28,15 @@ final class Labeler extends Stage<Preparer.Ready> {
   private static final Logger log = LoggerFactory.getLogger(Labeler.class);
 
   private final BlockingQueue<Labeled> next;
-  private final io.fieldcap.update.Watch watch;
-  private final java.util.function.Supplier<Detector> models;
+  private final Watch watch;
+  private final Supplier<Detector> models;
   private Detector last;
   private final LongAdder nanos = new LongAdder();
-  private final io.fieldcap.metrics.Histogram inference = new io.fieldcap.metrics.Histogram();
+  private final Histogram inference = new Histogram();
   private boolean failing;
 
   Labeler(BlockingQueue<Preparer.Ready> in, BlockingQueue<Labeled> next, Spool spool,
-      java.util.function.Supplier<Detector> models, io.fieldcap.update.Watch watch) {
+      Supplier<Detector> models, Watch watch) {
     super(in, spool);
     this.next = next;
     this.models = models;
@@ -49,7 +53,7 @@ final class Labeler extends Stage<Preparer.Ready> {
   }
 
   /** Each frame's inference and decoding time, for the metrics. */
-  io.fieldcap.metrics.Histogram inference() {
+  Histogram inference() {
     return inference;
   }
 
@@ -80,7 +84,7 @@ final class Labeler extends Stage<Preparer.Ready> {
       }
     }
     nanos.add(System.nanoTime() - t0);
-    io.fieldcap.faults.CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
+    CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
     next.put(new Labeled(f, labels, set, r.quality()));
   }
 

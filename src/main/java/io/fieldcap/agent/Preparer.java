@@ -1,5 +1,6 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.model.Frame;
 import io.fieldcap.select.FrameQuality;
@@ -7,6 +8,7 @@ import io.fieldcap.select.QualityGate;
 import io.fieldcap.spool.Spool;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Measures each frame's quality and drops blurred or badly exposed ones (counted by reason) before
@@ -18,14 +20,14 @@ final class Preparer extends Stage<Frame> {
   /** A frame, the model it was prepared for and its prepared input (both null without a model). */
   record Ready(Frame frame, Detector detector, Detector.Prepared input, FrameQuality quality) {}
 
-  private final java.util.function.Supplier<Detector> models;
+  private final Supplier<Detector> models;
   private final QualityGate gate;
   private final FrameQuality.Meter meter = new FrameQuality.Meter();
   private final BlockingQueue<Ready> next;
   private final LongAdder nanos = new LongAdder();
 
   /** @param models the model to prepare each frame for, read per frame (an update may switch it) */
-  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, java.util.function.Supplier<Detector> models,
+  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Supplier<Detector> models,
       QualityGate gate) {
     super(in, spool);
     this.next = next;
@@ -44,7 +46,7 @@ final class Preparer extends Stage<Frame> {
 
   @Override
   void handle(Frame f) throws InterruptedException {
-    io.fieldcap.faults.CrashPoint.reach("stage.prepare");
+    CrashPoint.reach("stage.prepare");
     long t0 = System.nanoTime();
     FrameQuality q = meter.measure(f.width(), f.height(), f.bgr());
     String reject = gate.verdict(q);

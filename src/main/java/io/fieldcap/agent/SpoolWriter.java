@@ -1,5 +1,6 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.geo.Exif;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Fix;
@@ -20,7 +21,10 @@ import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;
 import io.fieldcap.spool.SpoolException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -44,7 +48,7 @@ final class SpoolWriter extends Stage<Labeled> {
   static final int MAX_BATCH = 16;
 
   /** A frame encoded and waiting for its batch's commit, with what the rules are told once it is stored. */
-  private record Encoded(SpoolEntry entry, String rule, java.time.Instant at) {}
+  private record Encoded(SpoolEntry entry, String rule, Instant at) {}
 
   private final JpegEncoder encoder;
   private final DuplicateFilter duplicates;
@@ -53,7 +57,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final boolean labelFaces;
   private final boolean geoOverride;
   private final ManualCapture manual;
-  private final java.util.Map<String, String> tags;
+  private final Map<String, String> tags;
   private final String tagsOnly;
   private final int jpegQuality;
   private final LongAdder encodeNanos = new LongAdder();
@@ -64,7 +68,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, JpegEncoder encoder, int jpegQuality,
       DuplicateFilter duplicates, Rules rules, Redactor redactor, boolean labelFaces,
-      boolean geoOverride, ManualCapture manual, java.util.Map<String, String> tags) {
+      boolean geoOverride, ManualCapture manual, Map<String, String> tags) {
     super(queue, spool);
     this.encoder = encoder;
     this.duplicates = duplicates;
@@ -75,7 +79,7 @@ final class SpoolWriter extends Stage<Labeled> {
     this.manual = manual;
     this.tags = tags;
     this.tagsOnly = tags.isEmpty() ? null
-        : new String(Json.encode(Map.of("tags", tags)), java.nio.charset.StandardCharsets.UTF_8);
+        : new String(Json.encode(Map.of("tags", tags)), StandardCharsets.UTF_8);
     this.jpegQuality = jpegQuality;
   }
 
@@ -89,8 +93,8 @@ final class SpoolWriter extends Stage<Labeled> {
     if (fix == null) {
       return tagsOnly; // the same for every frame without a position
     }
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    Map<String, Object> gps = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> gps = new LinkedHashMap<>();
     gps.put("lat", fix.lat());
     gps.put("lon", fix.lon());
     if (!Double.isNaN(fix.alt())) {
@@ -106,7 +110,7 @@ final class SpoolWriter extends Stage<Labeled> {
     if (!tags.isEmpty()) {
       m.put("tags", tags);
     }
-    return new String(Json.encode(m), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(Json.encode(m), StandardCharsets.UTF_8);
   }
 
   /**
@@ -149,7 +153,7 @@ final class SpoolWriter extends Stage<Labeled> {
 
   @Override
   void handle(Labeled l) {
-    io.fieldcap.faults.CrashPoint.reach("stage.write");
+    CrashPoint.reach("stage.write");
     Frame f = l.frame();
     String manualRule = manual.take();
     Map<String, Integer> classes = DuplicateFilter.classes(l.set());

@@ -3,11 +3,13 @@ package io.fieldcap.bench;
 import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.dataset.format.Exporter;
+import io.fieldcap.image.JpegHeader;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,7 +32,7 @@ public final class AugmentBench {
     Path data = work.resolve("data");
     byte[] jpeg = Files.readAllBytes(photo);
     Files.write(Files.createDirectories(data.resolve("images/bench")).resolve("photo.jpg"), jpeg);
-    var size = io.fieldcap.image.JpegHeader.read(new java.io.ByteArrayInputStream(jpeg));
+    var size = JpegHeader.read(new ByteArrayInputStream(jpeg));
     LabelSet labels = new LabelSet("bench.onnx", List.of(new Detection("person", 0.9, new Box(40, 50, 120, 160)),
         new Detection("car", 0.6, new Box(200, 100, 150, 90), List.of(200.0, 100.0, 350.0, 100.0, 350.0, 190.0, 200.0, 190.0))));
     Map<String, Object> r = new LinkedHashMap<>();

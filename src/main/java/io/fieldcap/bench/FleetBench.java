@@ -18,6 +18,8 @@ import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +31,12 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.opencv.core.Mat;
 
 /**
  * A load generator for the server side: simulated devices, each with its own MQTT connection,
@@ -111,7 +115,7 @@ public final class FleetBench {
   private final long[] latencies = new long[1 << 22];
   private final AtomicLong latencyCount = new AtomicLong();
 
-  public Result run(Duration length, Duration drain, java.io.PrintWriter progress) throws Exception {
+  public Result run(Duration length, Duration drain, PrintWriter progress) throws Exception {
     Topics topics = new Topics(topicRoot);
     ExecutorService workers = Executors.newFixedThreadPool(Math.max(4, Math.min(64, devices / 8)), r -> {
       Thread t = new Thread(r, "fleet-bench");
@@ -137,13 +141,13 @@ public final class FleetBench {
           public void lost(String why) {}
         });
         byte[] image = images[i % images.length];
-        org.opencv.core.Mat m = Images.decode(image);
+        Mat m = Images.decode(image);
         self[0] = new Device(id, link, image, m.cols(), m.rows());
         m.release();
         fleet.add(self[0]);
       }
       // connected in parallel: one after the other, Paho takes a noticeable time per connection
-      List<java.util.concurrent.Future<?>> connects = new ArrayList<>();
+      List<Future<?>> connects = new ArrayList<>();
       ExecutorService connector = Executors.newFixedThreadPool(32);
       for (Device d : fleet) {
         connects.add(connector.submit(() -> {
@@ -153,7 +157,7 @@ public final class FleetBench {
         }));
       }
       try {
-        for (java.util.concurrent.Future<?> f : connects) {
+        for (Future<?> f : connects) {
           f.get();
         }
       } finally {
@@ -237,7 +241,7 @@ public final class FleetBench {
     Ack ack;
     try {
       ack = Codec.ack(payload);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return;
     }
     if (ack.frameId() == null) {

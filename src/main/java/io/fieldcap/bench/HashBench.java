@@ -2,6 +2,8 @@ package io.fieldcap.bench;
 
 import io.fieldcap.image.Look;
 import io.fieldcap.image.OpenCv;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,11 +42,11 @@ public final class HashBench {
   }
 
   /** Samples one frame a second of each clip and measures the distances; one JSON object. */
-  public static Map<String, Object> run(List<Path> clips) throws java.io.IOException, InterruptedException {
+  public static Map<String, Object> run(List<Path> clips) throws IOException, InterruptedException {
     List<Sample> samples = new ArrayList<>();
     for (int c = 0; c < clips.size(); c++) {
       // one frame a second, decoded by ffmpeg (OpenCV's Java build here reads no MPEG-4), as near-lossless JPEGs
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fieldcap-hash");
+      Path dir = Files.createTempDirectory("fieldcap-hash");
       try {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", clips.get(c).toString(), "-vf", "fps=1", "-q:v", "1",
             dir.resolve("%05d.jpg").toString()).redirectErrorStream(true).start();
@@ -52,8 +54,8 @@ public final class HashBench {
         if (p.waitFor() != 0) {
           throw new IllegalArgumentException("ffmpeg cannot read " + clips.get(c) + ": " + err.strip());
         }
-        List<java.nio.file.Path> files;
-        try (var list = java.nio.file.Files.list(dir)) {
+        List<Path> files;
+        try (var list = Files.list(dir)) {
           files = list.sorted().toList();
         }
         Mat half = new Mat();
@@ -65,12 +67,12 @@ public final class HashBench {
         }
         half.release();
       } finally {
-        try (var list = java.nio.file.Files.list(dir)) {
-          for (java.nio.file.Path f : list.toList()) {
-            java.nio.file.Files.delete(f);
+        try (var list = Files.list(dir)) {
+          for (Path f : list.toList()) {
+            Files.delete(f);
           }
         }
-        java.nio.file.Files.delete(dir);
+        Files.delete(dir);
       }
     }
     List<Integer> reencoded = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.fieldcap.capture.FfmpegSource;
 import io.fieldcap.capture.Image;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.ModelConfig;
 import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
@@ -103,7 +104,7 @@ public final class ModelBench {
 
   /** Session runs per second on {@code img}, letterboxed once, after a one-second warm-up, with the model section's settings. */
   private static double rawFps(FieldcapConfig c, Image img, long nanos) throws Exception {
-    io.fieldcap.config.ModelConfig m = c.model();
+    ModelConfig m = c.model();
     try (OnnxDetector d = OnnxDetector.open(OnnxDetector.Options.of(m, m.path(), m.labels(), ModelFamily.of(m)))) { // the agent's model settings
       for (int i = 0; i < 10; i++) {
         labelBytes = Json.MAPPER.writeValueAsBytes(d.detect(img.width(), img.height(), img.bgr())).length;

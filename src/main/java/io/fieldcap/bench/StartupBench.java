@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Time from starting the agent to its first newly captured frame being stored, with a spool that
@@ -28,7 +29,7 @@ public final class StartupBench {
     Path input = Files.createDirectories(work.resolve("input"));
     byte[] jpeg = Images.encodeJpeg(64, 48, new byte[64 * 48 * 3], 90);
     byte[] noise = new byte[320 * 240 * 3]; // sharp and mid-grey, so the quality filters keep it
-    new java.util.Random(1).nextBytes(noise);
+    new Random(1).nextBytes(noise);
     Files.write(input.resolve("new.jpg"), Images.encodeJpeg(320, 240, noise, 90));
     long t0 = System.nanoTime();
     try (Spool backlog = Spool.open(work.resolve("backlog"), Long.MAX_VALUE, 0, SpoolConfig.WhenFull.REJECT_NEW,

@@ -4,19 +4,23 @@ import io.fieldcap.config.ServerConfig;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.web.Tokens;
 import io.fieldcap.web.WebApp;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +35,7 @@ public final class WebBench {
   public static Map<String, Object> run(int frames, Path work) throws Exception {
     Path data = work.resolve("data");
     Synthetic synthetic = Synthetic.image(data);
-    LabelSet rare = new LabelSet("bench.onnx", java.util.List.of(new Detection("bicycle", 0.7, new Box(5, 5, 20, 20))));
+    LabelSet rare = new LabelSet("bench.onnx", List.of(new Detection("bicycle", 0.7, new Box(5, 5, 20, 20))));
     int rareCount = Math.max(1, frames / 100);
     Map<String, Object> r = new LinkedHashMap<>();
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
@@ -48,7 +52,7 @@ public final class WebBench {
         String first = get(http, base + "/api/frames?limit=48", token);
         // a cursor a third of the way down: the frame captured (frames / 3) seconds after the newest's start
         Instant third = Instant.parse("2026-06-01T00:00:00Z").plusSeconds((frames - rareCount) * 2L / 3);
-        String cursor = third + "|bench|" + io.fieldcap.model.FrameId.of(third, (frames - rareCount) * 2L / 3).value();
+        String cursor = third + "|bench|" + FrameId.of(third, (frames - rareCount) * 2L / 3).value();
         r.put("firstPage", time(http, base + "/api/frames?limit=48", token));
         r.put("pageAThirdDown", time(http, base + "/api/frames?limit=48&after=" + enc(cursor), token));
         r.put("deviceFilter", time(http, base + "/api/frames?limit=48&device=rare", token));
@@ -61,7 +65,7 @@ public final class WebBench {
   }
 
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static String get(HttpClient http, String url, String token) throws Exception {

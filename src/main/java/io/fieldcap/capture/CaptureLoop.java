@@ -3,9 +3,11 @@ package io.fieldcap.capture;
 import io.fieldcap.model.Frame;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ public final class CaptureLoop {
   private volatile boolean stopping;
   private volatile String lastError;
   private final Waits waits = new Waits();
-  private volatile java.util.function.Consumer<Throwable> onCrash = e -> {};
+  private volatile Consumer<Throwable> onCrash = e -> {};
   private Thread thread;
 
   public CaptureLoop(FrameSource source, FrameSink sink, LongSupplier sequence, InstantSource clock,
@@ -67,8 +69,8 @@ public final class CaptureLoop {
       if (size == 0) {
         return 0;
       }
-      long[] copy = java.util.Arrays.copyOf(ring, size);
-      java.util.Arrays.sort(copy);
+      long[] copy = Arrays.copyOf(ring, size);
+      Arrays.sort(copy);
       return copy[Math.min(size - 1, (int) Math.ceil(p * size) - 1)];
     }
   }
@@ -83,7 +85,7 @@ public final class CaptureLoop {
   }
 
   /** Told (on the capture thread) when capture fails unexpectedly (a bug, not a source's error). */
-  public void onCrash(java.util.function.Consumer<Throwable> listener) {
+  public void onCrash(Consumer<Throwable> listener) {
     this.onCrash = listener;
   }
 

@@ -1,7 +1,9 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.agent.Supervisor;
+import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.inference.ModelException;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +26,8 @@ final class AgentCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "shutdown"));
     try {
       return supervisor.run() ? ExitCodes.OK : ExitCodes.FAILURE;
-    } catch (io.fieldcap.inference.ModelException e) {
-      throw new io.fieldcap.config.ConfigException("model: " + e.getMessage());
+    } catch (ModelException e) {
+      throw new ConfigException("model: " + e.getMessage());
     }
   }
 }

@@ -1,17 +1,38 @@
 package io.fieldcap.cli;
 
+import io.fieldcap.bench.AugmentBench;
+import io.fieldcap.bench.CleanBench;
+import io.fieldcap.bench.ExportBench;
+import io.fieldcap.bench.FleetBench;
+import io.fieldcap.bench.HashBench;
+import io.fieldcap.bench.ModelBench;
+import io.fieldcap.bench.SpoolBench;
+import io.fieldcap.bench.StartupBench;
 import io.fieldcap.bench.SyncBench;
+import io.fieldcap.bench.WebBench;
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.Durations;
 import io.fieldcap.config.Sizes;
+import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap bench}: measurements for docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -38,14 +59,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Agent config for the pipeline run, as in the config file (for example spool.jpeg-encoder=opencv).")
-  java.util.List<String> sets = new java.util.ArrayList<>();
+  List<String> sets = new ArrayList<>();
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (model == null || input == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(spec.commandLine(),
           "give --model PATH --input CLIP, or a subcommand (sync)");
     }
     if (!Files.isRegularFile(model) || !Files.isRegularFile(input) || seconds < 1) {
@@ -53,9 +74,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Path work = Files.createTempDirectory("fieldcap-bench");
-    java.util.Map<String, Object> r;
+    Map<String, Object> r;
     try {
-      r = io.fieldcap.bench.ModelBench.run(model, input, seconds, t, sets, work);
+      r = ModelBench.run(model, input, seconds, t, sets, work);
     } finally {
       deleteTree(work);
     }
@@ -89,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 1) {
         throw new ConfigException("--frames must be at least 1");
       }
-      return inTempDir(spec, "fieldcap-bench-startup", work -> io.fieldcap.bench.StartupBench.run(frames, work));
+      return inTempDir(spec, "fieldcap-bench-startup", work -> StartupBench.run(frames, work));
     }
   }
 
@@ -122,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--dir: '" + dir + "' is not a folder");
       }
       return inTempDir(spec, dir, "fieldcap-bench-spool",
-          work -> io.fieldcap.bench.SpoolBench.run(frames, (int) bytes, batch, work));
+          work -> SpoolBench.run(frames, (int) bytes, batch, work));
     }
   }
 
@@ -144,8 +165,8 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 1) {
         throw new ConfigException("--frames must be at least 1");
       }
-      io.fieldcap.dataset.format.Exporter exporter = ExportCommand.exporter(format);
-      return inTempDir(spec, "fieldcap-bench-export", work -> io.fieldcap.bench.ExportBench.run(frames, exporter, work));
+      Exporter exporter = ExportCommand.exporter(format);
+      return inTempDir(spec, "fieldcap-bench-export", work -> ExportBench.run(frames, exporter, work));
     }
   }
 
@@ -165,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames must be at least 1");
       }
       Path photo = Samples.clip(null).resolveSibling("fruits.jpg");
-      return inTempDir(spec, "fieldcap-bench-clean", work -> io.fieldcap.bench.CleanBench.run(frames, work,
+      return inTempDir(spec, "fieldcap-bench-clean", work -> CleanBench.run(frames, work,
           Files.isRegularFile(photo) ? photo : null));
     }
   }
@@ -192,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
       if (!Files.isRegularFile(p)) {
         throw new ConfigException("--photo: '" + p + "' does not exist");
       }
-      return inTempDir(spec, "fieldcap-bench-augment", work -> io.fieldcap.bench.AugmentBench.run(frames, copies, p, work));
+      return inTempDir(spec, "fieldcap-bench-augment", work -> AugmentBench.run(frames, copies, p, work));
     }
   }
 
@@ -211,7 +232,7 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 100) {
         throw new ConfigException("--frames must be at least 100");
       }
-      return inTempDir(spec, "fieldcap-bench-web", work -> io.fieldcap.bench.WebBench.run(frames, work));
+      return inTempDir(spec, "fieldcap-bench-web", work -> WebBench.run(frames, work));
     }
   }
 
@@ -220,9 +241,9 @@ final class BenchCommand implements Callable<Integer> {
       description = {"Perceptual-hash distances on real footage (one frame a second): the same frame re-encoded or halved,",
           "one second apart, 30 s or more apart, and across clips; what clean's --distance is chosen from."})
   static final class Hash implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(paramLabel = "CLIP", arity = "0..*",
+    @CommandLine.Parameters(paramLabel = "CLIP", arity = "0..*",
         description = "Video files (default: vtest.avi and Megamind.avi of the samples).")
-    java.util.List<Path> clips = new java.util.ArrayList<>();
+    List<Path> clips = new ArrayList<>();
 
     @Spec CommandSpec spec;
 
@@ -230,7 +251,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       if (clips.isEmpty()) {
         Path vtest = Samples.clip(null);
-        clips = java.util.List.of(vtest, vtest.resolveSibling("Megamind.avi"));
+        clips = List.of(vtest, vtest.resolveSibling("Megamind.avi"));
       }
       for (Path c : clips) {
         if (!Files.isRegularFile(c)) {
@@ -239,7 +260,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       var out = spec.commandLine().getOut();
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-          io.fieldcap.bench.HashBench.run(clips)));
+          HashBench.run(clips)));
       out.flush();
       return ExitCodes.OK;
     }
@@ -268,9 +289,9 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  static void deleteTree(Path p) throws java.io.IOException {
+  static void deleteTree(Path p) throws IOException {
     try (var s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(q);
       }
     }
@@ -329,7 +350,7 @@ final class BenchCommand implements Callable<Integer> {
         deleteTree(work);
       }
       if (json) {
-        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        Map<String, Object> r = new LinkedHashMap<>();
         r.put("frames", frames);
         r.put("warmUp", Math.min(frames, warmUp));
         r.put("rawMBps", Math.round(mbps[0] * 10) / 10.0);
@@ -391,14 +412,14 @@ final class BenchCommand implements Callable<Integer> {
       }
       long size = Sizes.parse(frameBytes);
       var out = spec.commandLine().getOut();
-      io.fieldcap.bench.FleetBench.Result r = new io.fieldcap.bench.FleetBench(brokers, topicRoot, devices, fps, (int) size,
-          (int) Sizes.parse(chunkBytes), io.fieldcap.config.Durations.parse(ackTimeout))
-          .run(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofSeconds(drainSeconds),
-              json ? new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()) : out);
+      FleetBench.Result r = new FleetBench(brokers, topicRoot, devices, fps, (int) size,
+          (int) Sizes.parse(chunkBytes), Durations.parse(ackTimeout))
+          .run(Duration.ofSeconds(seconds), Duration.ofSeconds(drainSeconds),
+              json ? new PrintWriter(OutputStream.nullOutputStream()) : out);
       if (json) {
         out.println(Json.MAPPER.writeValueAsString(r));
       } else {
-        out.printf(java.util.Locale.ROOT, "offered %d, stored %d, lost %d, duplicated %d, re-offers %d; %.1f frames/s, %.2f MB/s;"
+        out.printf(Locale.ROOT, "offered %d, stored %d, lost %d, duplicated %d, re-offers %d; %.1f frames/s, %.2f MB/s;"
             + " capture to stored p50 %d ms, p99 %d ms%n", r.offered(), r.stored(), r.lost(), r.duplicated(), r.reoffers(),
             r.framesPerSecond(), r.megabytesPerSecond(), r.latencyMs().get("p50"), r.latencyMs().get("p99"));
       }

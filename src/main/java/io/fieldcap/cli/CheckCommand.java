@@ -7,6 +7,7 @@ import io.fieldcap.json.Json;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap check}: checks of what the server holds. */
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Checks of what the server holds.",
@@ -29,7 +31,7 @@ final class CheckCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (labels)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (labels)");
   }
 
   /** {@code fieldcap check labels}. */
@@ -71,7 +73,7 @@ final class CheckCommand implements Runnable {
           }
           var spec = Json.MAPPER.readTree(store.datasets().get(dataset).spec());
           if (classList == null && spec.has("classes")) {
-            classList = new java.util.ArrayList<>();
+            classList = new ArrayList<>();
             for (var c : spec.get("classes")) {
               classList.add(c.asText());
             }

@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap config}: configuration tools. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration tools.",
@@ -23,7 +25,7 @@ final class ConfigCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check)");
   }
 
   /** {@code fieldcap config check FILE}: validate without running. */
@@ -60,7 +62,7 @@ final class ConfigCommand implements Runnable {
               + q.duplicateWindow().toMinutes() + " min" : "kept");
       out.printf(Locale.ROOT, "  capture %s%n", c.capture().rules().isEmpty() ? "every frame that passes the filters"
           : c.capture().rules().stream().map(r -> r.name() + " (" + r.type().name().toLowerCase(Locale.ROOT)
-              .replace('_', '-') + ", priority " + r.priority() + ")").collect(java.util.stream.Collectors.joining(", ")));
+              .replace('_', '-') + ", priority " + r.priority() + ")").collect(Collectors.joining(", ")));
       return ExitCodes.OK;
     }
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap dataset}: frozen dataset versions. */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
@@ -26,7 +27,7 @@ final class DatasetCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (create, list, show)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (create, list, show)");
   }
 
   /** {@code fieldcap dataset create NAME [selection] [--split ...]}. */

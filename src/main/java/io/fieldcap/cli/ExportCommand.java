@@ -2,13 +2,22 @@ package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.dataset.Selection;
 import io.fieldcap.dataset.Splits;
 import io.fieldcap.json.Json;
+import io.fieldcap.store.Datasets;
+import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,14 +93,14 @@ final class ExportCommand implements Callable<Integer> {
     Splits splits = select.splits();
     Selection selection = select.selection();
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-      io.fieldcap.store.Frames source = store;
-      java.time.Instant created = null;
+      Frames source = store;
+      Instant created = null;
       if (dataset != null) {
         if (select.spec().size() > 1) {
           throw new ConfigException("--dataset " + dataset + " exports the dataset as it was recorded: leave out the"
               + " selection and split options (" + String.join(", ", select.spec().keySet()).replace("labels, ", "") + ")");
         }
-        io.fieldcap.store.Datasets.Dataset d = store.datasets().get(dataset);
+        Datasets.Dataset d = store.datasets().get(dataset);
         if (d == null) {
           throw new ConfigException("--dataset: no dataset named '" + dataset + "' in " + dataDir
               + " (fieldcap dataset list shows them)");
@@ -100,23 +109,23 @@ final class ExportCommand implements Callable<Integer> {
         created = d.createdAt();
         // the dataset's own labels, classes and splits: nothing to select again
         var spec = Json.MAPPER.readTree(d.spec());
-        java.util.List<String> classes = null;
+        List<String> classes = null;
         if (spec.has("classes")) {
-          classes = new java.util.ArrayList<>();
+          classes = new ArrayList<>();
           for (var c : spec.get("classes")) {
             classes.add(c.asText());
           }
         }
-        selection = new Selection(java.util.Set.of(), null, null, java.util.Set.of(), java.util.Map.of(), 0,
-            java.util.Map.of(), classes, java.util.Set.of(), Selection.Labels.PRELABELS);
+        selection = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0,
+            Map.of(), classes, Set.of(), Selection.Labels.PRELABELS);
         // each frame carries the split recorded for it, which Splits.of returns
-        splits = spec.has("split") ? Splits.parse(spec.get("split").asText(), 0, java.time.Duration.ofMinutes(10)) : null;
+        splits = spec.has("split") ? Splits.parse(spec.get("split").asText(), 0, Duration.ofMinutes(10)) : null;
       }
-      io.fieldcap.store.Frames from = source;
+      Frames from = source;
       var err = spec.commandLine().getErr();
       long[] read = {0, System.nanoTime()};
       // a line on stderr every 2 s on long exports (formats read the store in one or two passes)
-      io.fieldcap.store.Frames progress = action -> from.forEach(f -> {
+      Frames progress = action -> from.forEach(f -> {
         action.accept(f);
         read[0]++;
         if (System.nanoTime() - read[1] > 2_000_000_000L) {
@@ -125,18 +134,18 @@ final class ExportCommand implements Callable<Integer> {
           read[1] = System.nanoTime();
         }
       });
-      io.fieldcap.store.Frames frames = progress;
+      Frames frames = progress;
       if (augment != null) {
-        io.fieldcap.dataset.augment.Augment aug;
+        Augment aug;
         try {
-          aug = new io.fieldcap.dataset.augment.Augment(io.fieldcap.dataset.augment.Augment.Spec.parse(augment), copies, select.seed, minVisible);
+          aug = new Augment(Augment.Spec.parse(augment), copies, select.seed, minVisible);
         } catch (IllegalArgumentException e) {
           throw new ConfigException(e.getMessage());
         }
         // select first (the copies take the chosen, mapped labels), then add the copies; the exporter selects nothing again
-        frames = aug.view(selection.view(progress), splits, java.nio.file.Files.createDirectories(out));
-        selection = new Selection(java.util.Set.of(), null, null, java.util.Set.of(), java.util.Map.of(), 0, java.util.Map.of(),
-            selection.classes(), java.util.Set.of(), Selection.Labels.PRELABELS, java.util.Set.of("duplicate", "broken"));
+        frames = aug.view(selection.view(progress), splits, Files.createDirectories(out));
+        selection = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(),
+            selection.classes(), Set.of(), Selection.Labels.PRELABELS, Set.of("duplicate", "broken"));
       }
       Exporter.Result r = exporter.export(frames, out, new ExportOptions(splits, task, link, imageUrl, selection, created,
           polygons));

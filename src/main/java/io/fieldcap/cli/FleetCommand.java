@@ -1,14 +1,19 @@
 package io.fieldcap.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.ConfigLoader;
+import io.fieldcap.config.Durations;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.json.Json;
+import io.fieldcap.update.FleetClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,16 +50,16 @@ final class FleetCommand implements Callable<Integer> {
       all.add("mqtt.broker=" + broker);
     }
     MqttConfig mqtt = ConfigLoader.loadMqtt(config, all);
-    java.time.Duration wait;
+    Duration wait;
     try {
-      wait = io.fieldcap.config.Durations.parse(waitFor);
+      wait = Durations.parse(waitFor);
     } catch (IllegalArgumentException e) {
-      throw new io.fieldcap.config.ConfigException("--wait: " + e.getMessage());
+      throw new ConfigException("--wait: " + e.getMessage());
     }
     Map<String, JsonNode> statuses;
-    try (io.fieldcap.update.FleetClient fleet = new io.fieldcap.update.FleetClient(mqtt)) {
+    try (FleetClient fleet = new FleetClient(mqtt)) {
       Thread.sleep(wait.toMillis());
-      statuses = new java.util.TreeMap<>(fleet.statuses());
+      statuses = new TreeMap<>(fleet.statuses());
     }
     var out = spec.commandLine().getOut();
     if (json) {

@@ -1,16 +1,23 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.Durations;
+import io.fieldcap.config.Sizes;
 import io.fieldcap.dataset.format.ImportReport;
+import io.fieldcap.dataset.imports.Crawler;
 import io.fieldcap.dataset.imports.Importer;
 import io.fieldcap.dataset.format.LabelReader;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.DeviceId;
 import io.fieldcap.store.LocalFrameStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +82,7 @@ final class ImportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--format: " + e.getMessage());
     }
-    if (!java.nio.file.Files.exists(in)) {
+    if (!Files.exists(in)) {
       throw new ConfigException("--in: " + in + " does not exist");
     }
     ImportReport r;
@@ -116,27 +123,27 @@ final class ImportCommand implements Callable<Integer> {
     if (source == null) {
       throw new ConfigException("--format urls needs --source NAME: the images become frames of that source");
     }
-    if (!java.nio.file.Files.isRegularFile(in)) {
+    if (!Files.isRegularFile(in)) {
       throw new ConfigException("--in: " + in + " is not a file (one URL per line, optionally followed by its license)");
     }
     if (!(rate > 0) || retries < 0) {
       throw new ConfigException("--rate must be above 0 and --retries at least 0");
     }
-    if (io.fieldcap.model.DeviceId.problem(source) != null) {
-      throw new ConfigException("--source: " + io.fieldcap.model.DeviceId.problem(source).replace("device id", "source name"));
+    if (DeviceId.problem(source) != null) {
+      throw new ConfigException("--source: " + DeviceId.problem(source).replace("device id", "source name"));
     }
-    io.fieldcap.dataset.imports.Crawler.Options o;
+    Crawler.Options o;
     try {
-      o = new io.fieldcap.dataset.imports.Crawler.Options(rate, io.fieldcap.config.Sizes.parse(maxBytes),
-          retries, io.fieldcap.config.Durations.parse(timeout), contact);
+      o = new Crawler.Options(rate, Sizes.parse(maxBytes),
+          retries, Durations.parse(timeout), contact);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    String version = java.util.Objects.requireNonNullElse(ImportCommand.class.getPackage().getImplementationVersion(), "dev");
-    io.fieldcap.dataset.imports.Crawler.Result r;
+    String version = Objects.requireNonNullElse(ImportCommand.class.getPackage().getImplementationVersion(), "dev");
+    Crawler.Result r;
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-      r = new io.fieldcap.dataset.imports.Crawler(store, source, o, Clock.systemUTC(), version).run(in,
-          new java.io.PrintWriter(spec.commandLine().getErr(), true));
+      r = new Crawler(store, source, o, Clock.systemUTC(), version).run(in,
+          new PrintWriter(spec.commandLine().getErr(), true));
     }
     var out = spec.commandLine().getOut();
     if (json) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap keys}: the server's signing keys. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Signing keys for acks (and updates).",
@@ -17,7 +18,7 @@ final class KeysCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (generate)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (generate)");
   }
 
   /** {@code fieldcap keys generate --out DIR}. */
@@ -37,7 +38,7 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "--name '" + name + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
       }
       try {

@@ -8,6 +8,7 @@ import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap label}: try a model on images before deploying it. */
 @Command(name = "label", mixinStandardHelpOptions = true,
@@ -31,7 +33,7 @@ final class LabelCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images to label.")
   List<Path> images = new ArrayList<>();
 
-  @picocli.CommandLine.Mixin ModelOptions m;
+  @CommandLine.Mixin ModelOptions m;
 
   @Spec CommandSpec spec;
 
@@ -62,7 +64,7 @@ final class LabelCommand implements Callable<Integer> {
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
-  private static Mat read(Path image, java.io.PrintWriter err) {
+  private static Mat read(Path image, PrintWriter err) {
     try {
       Mat m = Images.decode(Files.readAllBytes(image));
       if (m.empty()) {

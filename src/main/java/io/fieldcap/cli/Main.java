@@ -1,8 +1,11 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.image.OpenCv;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.spool.SpoolException;
 import java.io.PrintWriter;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,10 +32,10 @@ public final class Main implements Runnable {
     try {
       System.exit(run(args));
     } catch (LinkageError e) {
-      if (!io.fieldcap.image.OpenCv.missing(e)) {
+      if (!OpenCv.missing(e)) {
         throw e;
       }
-      System.err.println("fieldcap: " + io.fieldcap.image.OpenCv.MISSING);
+      System.err.println("fieldcap: " + OpenCv.MISSING);
       System.exit(ExitCodes.FAILURE);
     }
   }
@@ -63,18 +66,18 @@ public final class Main implements Runnable {
         err.println("fieldcap: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
-      if (e instanceof io.fieldcap.keys.SigningKeys.KeyFileException) {
+      if (e instanceof SigningKeys.KeyFileException) {
         err.println("fieldcap: key file " + e.getMessage());
         return ExitCodes.USAGE;
       }
-      if (e instanceof org.eclipse.paho.mqttv5.common.MqttException me) {
+      if (e instanceof MqttException me) {
         Throwable c = me.getCause();
         err.println("fieldcap: the broker: " + me.getMessage() + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "")
             + "; check --broker, and -c FILE for its TLS and user settings");
         return ExitCodes.FAILURE;
       }
-      if (io.fieldcap.image.OpenCv.missing(e)) {
-        err.println("fieldcap: " + cmd.getCommandName() + ": " + io.fieldcap.image.OpenCv.MISSING);
+      if (OpenCv.missing(e)) {
+        err.println("fieldcap: " + cmd.getCommandName() + ": " + OpenCv.MISSING);
         return ExitCodes.FAILURE;
       }
       err.println("fieldcap: " + cmd.getCommandName() + " failed: " + e);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap models}: model tools. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Model tools.", subcommands = ModelsCommand.Inspect.class)
@@ -22,7 +23,7 @@ final class ModelsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (inspect)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (inspect)");
   }
 
   /** {@code fieldcap models inspect PATH}. */

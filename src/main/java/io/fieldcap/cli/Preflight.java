@@ -12,6 +12,8 @@ import io.fieldcap.config.ServerConfig;
 import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.transport.Tls;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -45,8 +47,8 @@ final class Preflight {
     List<String> problems = new ArrayList<>();
     if (c.update().key() != null) {
       try {
-        io.fieldcap.keys.SigningKeys.readPublic(c.update().key());
-      } catch (java.io.IOException e) {
+        SigningKeys.readPublic(c.update().key());
+      } catch (IOException e) {
         problems.add("update.key: " + e.getMessage());
       }
     }
@@ -69,9 +71,9 @@ final class Preflight {
     }
     int port = c.geo().mavlinkPort();
     if (port > 0 && (running == null || running.geo().mavlinkPort() != port)) {
-      try (java.net.DatagramSocket s = new java.net.DatagramSocket(port)) {
+      try (DatagramSocket s = new DatagramSocket(port)) {
         s.getLocalPort();
-      } catch (java.net.SocketException e) {
+      } catch (SocketException e) {
         problems.add("geo.mavlink-port: cannot listen on UDP port " + port + " (" + e.getMessage()
             + "; is another program, or another agent, using it?)");
       }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap prelabel}: pre-labels for frames already on the server. */
 @Command(name = "prelabel", mixinStandardHelpOptions = true,
@@ -31,7 +32,7 @@ final class PrelabelCommand implements Callable<Integer> {
   @Option(names = {"--source", "--device"}, paramLabel = "NAME", description = "Only this source's or device's frames; repeatable.")
   List<String> devices = new ArrayList<>();
 
-  @picocli.CommandLine.Mixin ModelOptions m;
+  @CommandLine.Mixin ModelOptions m;
 
   @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package io.fieldcap.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.ConfigLoader;
@@ -169,7 +170,7 @@ final class PushCommand implements Runnable {
       if (Files.exists(given)) {
         try {
           out.putAll(Json.MAPPER.readValue(given.toFile(),
-              new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<Bundle.Expected>>>() {}));
+              new TypeReference<Map<String, List<Bundle.Expected>>>() {}));
         } catch (IOException e) {
           throw new ConfigException("--golden: " + given + " is not {\"image.jpg\": [{\"label\", \"x\", \"y\", \"w\", \"h\"}, ...]}: "
               + e.getMessage().lines().findFirst().orElse(""));

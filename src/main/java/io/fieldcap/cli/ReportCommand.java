@@ -1,8 +1,13 @@
 package io.fieldcap.cli;
 
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.dataset.imports.Corrections;
+import io.fieldcap.dataset.report.HtmlReport;
 import io.fieldcap.json.Json;
+import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap report}: reports on the server's data. */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -20,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "scores, box sizes, and contact sheets per class, per duplicate group and per kind of label problem; a folder",
         "viewed without network. Or a report as text: report corrections."},
     subcommands = ReportCommand.CorrectionsReport.class)
-final class ReportCommand implements java.util.concurrent.Callable<Integer> {
+final class ReportCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data folder.")
   Path dataDir;
 
@@ -30,31 +36,31 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dataset", paramLabel = "NAME", description = "Report on a frozen dataset instead of a selection.")
   String dataset;
 
-  @picocli.CommandLine.Mixin SelectionOptions select;
+  @CommandLine.Mixin SelectionOptions select;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (dataDir == null || out == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(spec.commandLine(),
           "give --data-dir DIR --out REPORT for the HTML report, or a subcommand (corrections)");
     }
-    io.fieldcap.dataset.Splits splits = select.splits();
+    Splits splits = select.splits();
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-      io.fieldcap.store.Frames frames = select.selection().view(store);
+      Frames frames = select.selection().view(store);
       String title = "fieldcap report: " + dataDir.toAbsolutePath().getFileName();
       if (dataset != null) {
         if (store.datasets().get(dataset) == null) {
-          throw new io.fieldcap.config.ConfigException("--dataset: no dataset named '" + dataset
+          throw new ConfigException("--dataset: no dataset named '" + dataset
               + "' (fieldcap dataset list shows them)");
         }
         frames = store.datasets().frames(dataset);
         splits = null; // each frame carries its recorded split
         title = "fieldcap report: dataset " + dataset;
       }
-      var err = new java.io.PrintWriter(spec.commandLine().getErr(), true);
-      io.fieldcap.dataset.report.HtmlReport.Result r = new io.fieldcap.dataset.report.HtmlReport(store, splits, err).write(frames, out, title);
+      var err = new PrintWriter(spec.commandLine().getErr(), true);
+      HtmlReport.Result r = new HtmlReport(store, splits, err).write(frames, out, title);
       spec.commandLine().getOut().printf("report of %d frames, %d classes: %d contact sheets, %d duplicate groups, %d label"
           + " problems: %s%n", r.frames(), r.classes(), r.sheets(), r.duplicateGroups(), r.problems(), r.index());
     }

@@ -1,14 +1,24 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.config.Durations;
 import io.fieldcap.dataset.Selection;
 import io.fieldcap.dataset.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Option;
 
 /** The options that select frames, labels and classes, and split them: shared by export and dataset create. */
@@ -26,7 +36,7 @@ final class SelectionOptions {
   String groupWindow;
 
   @Option(names = "--device", paramLabel = "ID", description = "Only this device's frames; repeatable.")
-  java.util.List<String> devices = new java.util.ArrayList<>();
+  List<String> devices = new ArrayList<>();
 
   @Option(names = "--since", paramLabel = "TIME", description = "Frames captured at or after (2026-11-29 or 2026-11-29T08:00:00Z).")
   String since;
@@ -35,23 +45,23 @@ final class SelectionOptions {
   String until;
 
   @Option(names = "--kept-by", paramLabel = "RULE", description = "Frames kept by this capture rule; repeatable.")
-  java.util.List<String> keptBy = new java.util.ArrayList<>();
+  List<String> keptBy = new ArrayList<>();
 
   @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Frames carrying this tag; repeatable (all must match).")
-  java.util.List<String> tags = new java.util.ArrayList<>();
+  List<String> tags = new ArrayList<>();
 
   @Option(names = "--min-score", defaultValue = "0", description = "Leave out labels scored below this (default ${DEFAULT-VALUE}).")
   double minScore;
 
   @Option(names = "--map", paramLabel = "FROM=TO", description = "Rename a class (applied first); repeatable, e.g. --map truck=car.")
-  java.util.List<String> maps = new java.util.ArrayList<>();
+  List<String> maps = new ArrayList<>();
 
   @Option(names = "--classes", paramLabel = "A,B,...", split = ",",
       description = "Keep only these classes (after --map), numbered in this order.")
-  java.util.List<String> classes;
+  List<String> classes;
 
   @Option(names = "--class", paramLabel = "NAME", description = "Only frames with a label of this class (after --map); repeatable.")
-  java.util.List<String> withClasses = new java.util.ArrayList<>();
+  List<String> withClasses = new ArrayList<>();
 
   @Option(names = "--labels", defaultValue = "best", paramLabel = "WHICH",
       description = "prelabels (the device's), reviewed (imported corrections; frames without are left out) or best"
@@ -72,8 +82,8 @@ final class SelectionOptions {
     }
   }
 
-  private java.util.Set<String> keepMarked() {
-    java.util.Set<String> keep = new java.util.TreeSet<>();
+  private Set<String> keepMarked() {
+    Set<String> keep = new TreeSet<>();
     if (keepDuplicates) {
       keep.add("duplicate");
     }
@@ -89,7 +99,7 @@ final class SelectionOptions {
       return null;
     }
     try {
-      return Splits.parse(split, seed, io.fieldcap.config.Durations.parse(groupWindow));
+      return Splits.parse(split, seed, Durations.parse(groupWindow));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -98,7 +108,7 @@ final class SelectionOptions {
   /** The options as given, for a dataset's record of how it was made. */
   Map<String, Object> spec() throws ConfigException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("labels", labels().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("labels", labels().name().toLowerCase(Locale.ROOT));
     if (split != null) {
       m.put("split", split);
       m.put("seed", seed);
@@ -121,30 +131,30 @@ final class SelectionOptions {
       m.put("classes", classes);
     }
     put(m, "class", withClasses);
-    put(m, "keep", new java.util.ArrayList<>(keepMarked()));
+    put(m, "keep", new ArrayList<>(keepMarked()));
     return m;
   }
 
-  private static void put(Map<String, Object> m, String key, java.util.List<String> v) {
+  private static void put(Map<String, Object> m, String key, List<String> v) {
     if (!v.isEmpty()) {
       m.put(key, v);
     }
   }
 
-  private static java.time.Instant time(String option, String v) throws ConfigException {
+  private static Instant time(String option, String v) throws ConfigException {
     if (v == null) {
       return null;
     }
     try {
-      return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-          : java.time.Instant.parse(v);
-    } catch (java.time.format.DateTimeParseException e) {
+      return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+          : Instant.parse(v);
+    } catch (DateTimeParseException e) {
       throw new ConfigException(option + ": '" + v + "' is not a date (2026-11-29) or a UTC time (2026-11-29T08:00:00Z)");
     }
   }
 
-  private static java.util.Map<String, String> pairs(String option, java.util.List<String> values) throws ConfigException {
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+  private static Map<String, String> pairs(String option, List<String> values) throws ConfigException {
+    Map<String, String> out = new LinkedHashMap<>();
     for (String v : values) {
       int eq = v.indexOf('=');
       if (eq <= 0 || eq == v.length() - 1) {
@@ -160,9 +170,9 @@ final class SelectionOptions {
     if (minScore < 0 || minScore > 1) {
       throw new ConfigException("--min-score: " + minScore + " is out of range; expected 0 to 1");
     }
-    return new Selection(java.util.Set.copyOf(devices), time("--since", since), time("--until", until),
-        java.util.Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
-        classes == null ? null : java.util.List.copyOf(classes), java.util.Set.copyOf(withClasses), labels(), keepMarked());
+    return new Selection(Set.copyOf(devices), time("--since", since), time("--until", until),
+        Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
+        classes == null ? null : List.copyOf(classes), Set.copyOf(withClasses), labels(), keepMarked());
   }
 
   /** The store of a server's data folder, or a usage error when the folder is not one. */

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap spool}: inspect the local spool. */
 @Command(name = "spool", mixinStandardHelpOptions = true, description = "Inspect the local spool.",
@@ -22,7 +23,7 @@ final class SpoolCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (stats)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (stats)");
   }
 
   /** {@code fieldcap spool stats}: counts, whether or not the agent is running. */

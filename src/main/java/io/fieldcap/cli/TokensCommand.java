@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code fieldcap tokens}: access tokens for the web app and its API. */
 @Command(name = "tokens", mixinStandardHelpOptions = true, description = "Access tokens for the server's web app and API.",
@@ -17,7 +18,7 @@ final class TokensCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (add)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (add)");
   }
 
   /** {@code fieldcap tokens add --file F --name NAME --role ROLE}. */

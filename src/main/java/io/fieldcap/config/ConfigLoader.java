@@ -2,16 +2,20 @@ package io.fieldcap.config;
 
 import io.fieldcap.config.SourceConfig.SourceKind;
 import io.fieldcap.config.SpoolConfig.WhenFull;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.model.DeviceId;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
@@ -33,7 +37,7 @@ public final class ConfigLoader {
 
     Section device = new Section(tree, "device", errors);
     String id = device.checked("id", null, "a device id of 1 to 64 characters from [A-Za-z0-9._-]", DeviceId::problem);
-    List<String> groups = device.strings("groups").stream().flatMap(g -> java.util.Arrays.stream(g.split(",")))
+    List<String> groups = device.strings("groups").stream().flatMap(g -> Arrays.stream(g.split(",")))
         .map(String::strip).filter(g -> !g.isEmpty()).distinct().toList();
     for (String g : groups) {
       if (!g.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -55,7 +59,7 @@ public final class ConfigLoader {
     CaptureConfig capture = capture(new Section(tree, "capture", errors));
     PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors), model != null);
     GeoConfig geo = geo(new Section(tree, "geo", errors));
-    java.util.Map<String, String> tags = new Section(tree, "tags", errors).scalars();
+    Map<String, String> tags = new Section(tree, "tags", errors).scalars();
     UpdateConfig update = update(new Section(tree, "update", errors));
 
     if (!errors.isEmpty()) {
@@ -67,7 +71,7 @@ public final class ConfigLoader {
   private static UpdateConfig update(Section s) {
     Path key = s.readableFile("key");
     String inline = s.optionalString("public-key", "the base64 body of an Ed25519 public key's PEM file");
-    if (inline != null && io.fieldcap.keys.SigningKeys.publicFromBase64(inline) == null) {
+    if (inline != null && SigningKeys.publicFromBase64(inline) == null) {
       s.reject("public-key", "is not the base64 body of an Ed25519 public key (the line between the PEM file's BEGIN and END)");
     }
     Duration probation = s.duration("probation", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
@@ -135,16 +139,16 @@ public final class ConfigLoader {
         v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
     Path signingKey = s.readableFile("signing-key");
     ServerConfig.Http http = http(s.sub("http"));
-    List<java.net.URI> brokers = new ArrayList<>();
-    for (String b : s.strings("brokers").stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip)
+    List<URI> brokers = new ArrayList<>();
+    for (String b : s.strings("brokers").stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
         .filter(v -> !v.isEmpty()).toList()) {
       String problem = checkBroker(b);
       if (problem != null) {
         s.reject("brokers", problem);
-      } else if (brokers.contains(java.net.URI.create(b))) {
+      } else if (brokers.contains(URI.create(b))) {
         s.reject("brokers", "'" + b + "' is listed twice");
       } else {
-        brokers.add(java.net.URI.create(b));
+        brokers.add(URI.create(b));
       }
     }
     ObjectStoreConfig objects = objectStore(s);
@@ -152,7 +156,7 @@ public final class ConfigLoader {
       try {
         DatabaseUrl.check(v);
         return null;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return e.getMessage();
       }
     });
@@ -352,20 +356,20 @@ public final class ConfigLoader {
     Path model = PrivacyConfig.DEFAULT_FACE_MODEL;
     if (s.has("face-model")) {
       model = s.readableFile("face-model");
-    } else if (faces != PrivacyConfig.Mode.OFF && !java.nio.file.Files.isRegularFile(model)) {
+    } else if (faces != PrivacyConfig.Mode.OFF && !Files.isRegularFile(model)) {
       s.reject("faces", "needs the BlazeFace model, not found at " + model.toAbsolutePath()
           + " (run scripts/fetch-models.sh, or set privacy.face-model)");
     }
     double score = s.decimalFrom("face-score", 0.5, 0, 1, "a score");
     boolean label = s.bool("label-faces", false);
-    java.util.Set<String> classes = new java.util.LinkedHashSet<>(s.strings("classes"));
+    Set<String> classes = new LinkedHashSet<>(s.strings("classes"));
     if (!classes.isEmpty() && !hasModel) {
       s.reject("classes", "needs a model (model.path) to find " + classes + " in each frame; without pre-labels those"
           + " classes could not be redacted, and fieldcap never stores a frame it could not redact");
     }
-    java.util.List<java.util.List<double[]>> masks = new ArrayList<>();
+    List<List<double[]>> masks = new ArrayList<>();
     for (String m : s.strings("masks")) {
-      java.util.List<double[]> poly = new ArrayList<>();
+      List<double[]> poly = new ArrayList<>();
       String problem = null;
       for (String pt : m.trim().split("\\s+")) {
         String[] xy = pt.split(",");
@@ -394,7 +398,7 @@ public final class ConfigLoader {
   }
 
   private static CaptureConfig capture(Section s) {
-    java.util.List<CaptureConfig.Rule> rules = new ArrayList<>();
+    List<CaptureConfig.Rule> rules = new ArrayList<>();
     for (var e : s.mappings("rules").entrySet()) {
       rules.add(rule(e.getKey(), e.getValue()));
     }
@@ -417,7 +421,7 @@ public final class ConfigLoader {
     }
     int priority = r.integer("priority", 0, 0, 100, "the priority of the frames it keeps");
     Duration every = null;
-    java.util.Set<String> classes = java.util.Set.of();
+    Set<String> classes = Set.of();
     int minCount = 1;
     double minScore = 0;
     double from = 0;
@@ -430,7 +434,7 @@ public final class ConfigLoader {
     if (type == CaptureConfig.Type.INTERVAL) {
       every = r.duration("every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1));
     } else if (type == CaptureConfig.Type.DETECTIONS) {
-      classes = new java.util.LinkedHashSet<>(r.strings("classes"));
+      classes = new LinkedHashSet<>(r.strings("classes"));
       minCount = r.integer("min-count", 1, 1, 10_000, "detections");
       minScore = r.decimalFrom("min-score", 0.5, 0, 1, "a score");
     } else if (type == CaptureConfig.Type.UNCERTAIN) {
@@ -445,7 +449,7 @@ public final class ConfigLoader {
     } else if (type == CaptureConfig.Type.RANDOM) {
       probability = r.decimal("probability", 0.01, 0, 1, "a probability");
     } else if (type == CaptureConfig.Type.COVERAGE) {
-      classes = new java.util.LinkedHashSet<>(r.strings("classes"));
+      classes = new LinkedHashSet<>(r.strings("classes"));
       minCoverage = r.decimal("min", 0, 0, 1, "a share of the image, 0..1");
       maxCoverage = r.decimal("max", 1, 0, 1, "a share of the image, 0..1");
       if (!r.has("min") && !r.has("max")) {

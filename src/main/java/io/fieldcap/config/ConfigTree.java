@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ final class ConfigTree {
    * number and {@code loop=true} a boolean.
    */
   void applySets(List<String> sets) throws ConfigException {
-    List<String> errors = new java.util.ArrayList<>();
+    List<String> errors = new ArrayList<>();
     for (String set : sets) {
       int eq = set.indexOf('=');
       if (eq <= 0) {

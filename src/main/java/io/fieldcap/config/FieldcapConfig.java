@@ -1,5 +1,6 @@
 package io.fieldcap.config;
 
+import java.util.List;
 import java.util.Map;
 
 import io.fieldcap.model.DeviceId;
@@ -14,4 +15,4 @@ import io.fieldcap.model.DeviceId;
 public record FieldcapConfig(
     DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
     QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo, Map<String, String> tags,
-    java.util.List<String> groups, UpdateConfig update) {}
+    List<String> groups, UpdateConfig update) {}

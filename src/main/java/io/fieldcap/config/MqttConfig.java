@@ -1,6 +1,9 @@
 package io.fieldcap.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -52,9 +55,9 @@ public record MqttConfig(
       return null;
     }
     try {
-      return java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").toCharArray();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read mqtt.password-file " + passwordFile, e);
+      return Files.readAllLines(passwordFile).stream().findFirst().orElse("").toCharArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read mqtt.password-file " + passwordFile, e);
     }
   }
 }

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -58,9 +60,9 @@ final class Section {
   }
 
   /** The names and nested sections of a mapping under {@code key} (empty when absent). */
-  java.util.Map<String, Section> mappings(String key) {
+  Map<String, Section> mappings(String key) {
     JsonNode v = raw(key);
-    java.util.Map<String, Section> out = new java.util.LinkedHashMap<>();
+    Map<String, Section> out = new LinkedHashMap<>();
     if (v == null) {
       return out;
     }
@@ -68,8 +70,8 @@ final class Section {
       error(key, "must be a mapping of names to settings, got '" + v.asText() + "'");
       return out;
     }
-    for (Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      java.util.Map.Entry<String, JsonNode> e = it.next();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
       String path = name + "." + key + "." + e.getKey();
       if (!e.getValue().isObject()) {
         errors.add(tree.where(path) + path + ": must be a mapping of settings, got '" + e.getValue().asText() + "'");
@@ -106,8 +108,8 @@ final class Section {
   }
 
   /** Every key of this section as a string (free-form settings such as tags); values must be scalars. */
-  java.util.Map<String, String> scalars() {
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+  Map<String, String> scalars() {
+    Map<String, String> out = new LinkedHashMap<>();
     if (node == null) {
       return out;
     }

@@ -1,7 +1,9 @@
 package io.fieldcap.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The ingest server's configuration ({@code server} and {@code mqtt} sections).
@@ -31,7 +33,7 @@ import java.time.Duration;
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
-    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, java.util.List<java.net.URI> brokers,
+    Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, List<URI> brokers,
     boolean measureOnIngest, ObjectStoreConfig objectStore, String database) {
   /**
    * The web app ({@code server.http}).
@@ -49,11 +51,11 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
         maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
-        java.util.List.of(mqtt.broker()), true, null, null);
+        List.of(mqtt.broker()), true, null, null);
   }
 
   /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */
-  public MqttConfig mqttFor(java.net.URI broker) {
+  public MqttConfig mqttFor(URI broker) {
     MqttConfig m = mqtt;
     return new MqttConfig(broker, m.username(), m.passwordFile(), m.caFile(), m.certFile(), m.keyFile(), m.topicRoot(),
         m.clientId(), m.chunkBytes(), m.window(), m.ackTimeout(), m.statusInterval(), m.drain(), m.maxBytesPerSecond(),

@@ -1,6 +1,7 @@
 package io.fieldcap.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The local store of kept frames.
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  */
 public record SpoolConfig(
     Path dir, long maxBytes, long minFreeBytes, WhenFull whenFull, int jpegQuality, JpegEncoderKind jpegEncoder, int queueFrames,
-    boolean keepAcked, java.time.Duration keepFailed) {
+    boolean keepAcked, Duration keepFailed) {
 
   /** The policy when the spool is full. */
   public enum WhenFull {

@@ -1,5 +1,7 @@
 package io.fieldcap.dataset;
 
+import java.time.Instant;
+
 
 /**
  * How to export.
@@ -17,9 +19,9 @@ package io.fieldcap.dataset;
  * @param polygons COCO: semantic masks as polygons (one annotation per connected region) instead of RLE
  */
 public record ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection,
-    java.time.Instant created, boolean polygons) {
+    Instant created, boolean polygons) {
   public ExportOptions(Splits splits, String task, boolean link, String imageUrl, Selection selection,
-      java.time.Instant created) {
+      Instant created) {
     this(splits, task, link, imageUrl, selection, created, false);
   }
 

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ public record Splits(Map<String, Double> fractions, long seed, Duration window) 
   public static final Splits ALL_TRAIN = new Splits(Map.of("train", 1.0), 0, Duration.ofMinutes(10));
 
   public Splits {
-    fractions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fractions));
+    fractions = Collections.unmodifiableMap(new LinkedHashMap<>(fractions));
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("--group-window must be positive, was " + window);
     }

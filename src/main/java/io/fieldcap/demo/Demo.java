@@ -10,11 +10,14 @@ import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.server.Server;
 import io.fieldcap.spool.SpoolStats;
 import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.web.Tokens;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,27 +68,27 @@ public final class Demo {
     out.printf("demo: starting an MQTT 5 broker on %s%n", broker);
     out.flush();
     try (EmbeddedBroker b = EmbeddedBroker.start(dataDir.resolve("broker"), port)) {
-      List<String> serverSets = new java.util.ArrayList<>(List.of("mqtt.broker=" + broker,
+      List<String> serverSets = new ArrayList<>(List.of("mqtt.broker=" + broker,
           "server.data-dir=" + dataDir.resolve("server")));
       String viewer = null;
       String reviewer = null;
       if (http != null) {
         Path tokens = dataDir.resolve("tokens");
-        java.nio.file.Files.createDirectories(dataDir);
-        java.nio.file.Files.deleteIfExists(tokens); // this run's tokens only
-        viewer = io.fieldcap.web.Tokens.add(tokens, "demo-viewer", io.fieldcap.web.Tokens.Role.VIEWER);
-        reviewer = io.fieldcap.web.Tokens.add(tokens, "demo-reviewer", io.fieldcap.web.Tokens.Role.REVIEWER);
+        Files.createDirectories(dataDir);
+        Files.deleteIfExists(tokens); // this run's tokens only
+        viewer = Tokens.add(tokens, "demo-viewer", Tokens.Role.VIEWER);
+        reviewer = Tokens.add(tokens, "demo-reviewer", Tokens.Role.REVIEWER);
         serverSets.add("server.http.listen=" + http);
         serverSets.add("server.http.tokens-file=" + tokens);
       }
       ServerConfig sc = ConfigLoader.loadServer(null, serverSets);
       Server server = new Server(sc, InstantSource.system());
       server.start();
-      List<Agent> agents = new java.util.ArrayList<>(List.of(new Agent(agentConfig(broker, "street-cam", clip, null),
+      List<Agent> agents = new ArrayList<>(List.of(new Agent(agentConfig(broker, "street-cam", clip, null),
           InstantSource.system())));
       Path megamind = clip.resolveSibling("Megamind.avi");
-      boolean faces = java.nio.file.Files.isRegularFile(FACE_MODEL);
-      if (java.nio.file.Files.isRegularFile(megamind)) {
+      boolean faces = Files.isRegularFile(FACE_MODEL);
+      if (Files.isRegularFile(megamind)) {
         agents.add(new Agent(agentConfig(broker, "megamind-cam", megamind, faces ? FACE_MODEL : null), InstantSource.system()));
       }
       try {
@@ -135,7 +138,7 @@ public final class Demo {
   }
 
   private FieldcapConfig agentConfig(String broker, String device, Path video, Path model) throws ConfigException {
-    List<String> sets = new java.util.ArrayList<>(List.of("device.id=" + device, "source.uri=file://" + video, "source.fps=2",
+    List<String> sets = new ArrayList<>(List.of("device.id=" + device, "source.uri=file://" + video, "source.fps=2",
         "source.loop=true", "spool.dir=" + dataDir.resolve("spool-" + device), "mqtt.broker=" + broker,
         "agent.summary-interval=1m", "mqtt.status-interval=2s"));
     if (model != null) {

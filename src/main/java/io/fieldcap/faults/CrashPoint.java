@@ -1,5 +1,6 @@
 package io.fieldcap.faults;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,7 +62,7 @@ public final class CrashPoint {
       String[] parts = spec.split(":");
       NAME = parts[0];
       AT = parts.length > 1 ? Long.parseLong(parts[1]) : 1;
-      KIND = parts.length > 2 ? Kind.valueOf(parts[2].toUpperCase(java.util.Locale.ROOT)) : Kind.HALT;
+      KIND = parts.length > 2 ? Kind.valueOf(parts[2].toUpperCase(Locale.ROOT)) : Kind.HALT;
     }
   }
 

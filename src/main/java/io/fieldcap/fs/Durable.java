@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.UUID;
 
 /**
  * What makes a file or a folder survive a power cut, and not only a crash: a file's data is durable
@@ -55,7 +56,7 @@ public final class Durable {
   public static void write(Path target, byte[] bytes) throws IOException {
     Path folder = target.toAbsolutePath().getParent();
     createDirectories(folder);
-    Path tmp = folder.resolve(target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    Path tmp = folder.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {

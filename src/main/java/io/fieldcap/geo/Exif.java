@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 
 /**
  * Writes an EXIF APP1 segment with the GPS tags photogrammetry and GIS tools read (GPSVersionID,
@@ -83,7 +84,7 @@ public final class Exif {
     values.put(date);
     tiff.putInt(0);
     tiff.put(values.array(), 0, values.position());
-    byte[] body = java.util.Arrays.copyOf(tiff.array(), tiff.position());
+    byte[] body = Arrays.copyOf(tiff.array(), tiff.position());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int length = 2 + 6 + body.length;
     out.write(0xFF);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Locale;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -128,7 +129,7 @@ public record Look(String hash, double sharpness, double brightness, double cont
         }
       }
       String problem = contrast < UNIFORM_CONTRAST
-          ? String.format(java.util.Locale.ROOT, "uniform: grey levels vary by %.1f (a covered lens or a blank frame)", contrast)
+          ? String.format(Locale.ROOT, "uniform: grey levels vary by %.1f (a covered lens or a blank frame)", contrast)
           : null;
       return new Look(HexFormat.of().formatHex(hash), lapVar / (contrast * contrast + 1), brightness, contrast, problem);
     } finally {

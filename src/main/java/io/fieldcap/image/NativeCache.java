@@ -2,6 +2,9 @@ package io.fieldcap.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -69,19 +72,19 @@ public final class NativeCache {
 
   /** The resource's length, from the jar's directory when it is in a jar (no 65 MB read at every start). */
   private static long size(String resource) {
-    java.net.URL url = NativeCache.class.getResource(resource);
+    URL url = NativeCache.class.getResource(resource);
     if (url == null) {
       return -1;
     }
     try {
-      if (url.openConnection() instanceof java.net.JarURLConnection jar) {
+      if (url.openConnection() instanceof JarURLConnection jar) {
         long size = jar.getJarEntry().getSize();
         if (size >= 0) {
           return size;
         }
       }
       try (InputStream in = url.openStream()) {
-        return in.transferTo(java.io.OutputStream.nullOutputStream());
+        return in.transferTo(OutputStream.nullOutputStream());
       }
     } catch (IOException e) {
       return -1;

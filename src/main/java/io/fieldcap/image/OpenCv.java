@@ -2,6 +2,8 @@ package io.fieldcap.image;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import nu.pattern.OpenCV;
+import org.opencv.core.Core;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +45,10 @@ public final class OpenCv {
             if (kept != null) {
               System.load(kept.toString());
             } else {
-              nu.pattern.OpenCV.loadLocally();
+              OpenCV.loadLocally();
             }
           }
-          org.opencv.core.Core.setNumThreads(Integer.getInteger("fieldcap.opencv.threads", 1));
+          Core.setNumThreads(Integer.getInteger("fieldcap.opencv.threads", 1));
           loaded = true;
         }
       }
@@ -68,7 +70,7 @@ public final class OpenCv {
   /** The JNI library's name in the OpenCV classes on the class path ({@code opencv_java460} for Debian 12's). */
   private static String libraryName() {
     try {
-      return org.opencv.core.Core.NATIVE_LIBRARY_NAME;
+      return Core.NATIVE_LIBRARY_NAME;
     } catch (NoClassDefFoundError e) {
       throw new IllegalStateException(MISSING, e);
     }
@@ -82,7 +84,7 @@ public final class OpenCv {
       throw new IllegalStateException(MISSING + " (lib" + name + ".so was not found on "
           + System.getProperty("java.library.path") + ": " + e.getMessage() + ")", e);
     }
-    log.debug("OpenCV {} from the system", org.opencv.core.Core.VERSION);
+    log.debug("OpenCV {} from the system", Core.VERSION);
   }
 
   /** The library in the kept folder, extracted there first if missing or different; null to fall back. */

@@ -3,6 +3,7 @@ package io.fieldcap.image;
 import io.fieldcap.model.Fix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -155,7 +156,7 @@ public record PhotoExif(Instant takenAt, Fix gps, int orientation) {
    */
   public static byte[] mergeInto(byte[] original, byte[] encoded, Fix gps) throws IOException {
     TiffImageMetadata exif = exif(original);
-    TiffOutputSet out = new TiffOutputSet(exif == null ? java.nio.ByteOrder.BIG_ENDIAN : exif.contents.header.byteOrder);
+    TiffOutputSet out = new TiffOutputSet(exif == null ? ByteOrder.BIG_ENDIAN : exif.contents.header.byteOrder);
     if (exif != null) {
       TiffOutputSet src = exif.getOutputSet();
       copy(src.getRootDirectory(), out.getOrCreateRootDirectory(), ROOT_TAGS);

@@ -7,6 +7,8 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JPEG through the system's libturbojpeg (TurboJPEG API 2), called through JNA. The source and
@@ -35,7 +37,7 @@ final class TurboJpegEncoder implements JpegEncoder {
   /** The library name JNA looks up: libturbojpeg.so.0 from Debian's libturbojpeg0. */
   static final String LIBRARY = "turbojpeg";
 
-  private static final java.util.Map<String, TurboJpeg> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, TurboJpeg> LOADED = new ConcurrentHashMap<>();
 
   private final TurboJpeg lib;
   private final Pointer handle;

@@ -1,6 +1,8 @@
 package io.fieldcap.inference;
 
 import io.fieldcap.image.Images;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
@@ -57,7 +59,7 @@ final class Letterbox {
     this.padValue = padValue;
     this.pixels = new byte[inW * inH * 3];
     this.values = new float[inW * inH * 3];
-    this.tensor = java.nio.ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    this.tensor = ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** Fills {@link #tensor} from a BGR frame and records the scale and padding for mapping boxes back. */

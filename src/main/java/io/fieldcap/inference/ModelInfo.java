@@ -1,5 +1,6 @@
 package io.fieldcap.inference;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public record ModelInfo(
   public record Tensor(String name, long[] shape) {
     @Override
     public String toString() {
-      return name + java.util.Arrays.toString(shape);
+      return name + Arrays.toString(shape);
     }
   }
 }

@@ -11,12 +11,19 @@ import io.fieldcap.image.OpenCv;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
+import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * A model run by ONNX Runtime: the family is detected from its input/output shapes (or given), the
@@ -32,7 +39,7 @@ public final class OnnxDetector implements Detector {
   private final String version;
   private final String inputName;
   private final long[] inputShape;
-  private final java.util.concurrent.BlockingQueue<Letterbox> buffers = new java.util.concurrent.ArrayBlockingQueue<>(2);
+  private final BlockingQueue<Letterbox> buffers = new ArrayBlockingQueue<>(2);
   private Letterbox letterbox; // the buffer of the frame being decoded (owned by the inferring thread)
   private volatile Letterbox lastPrepared;
   private final float confidence;
@@ -244,7 +251,7 @@ public final class OnnxDetector implements Detector {
         OnnxTensor t = (OnnxTensor) result.get(0);
         long[] shape = t.getInfo().getShape(); // the run's own: exports with dynamic sizes say -1 in the model
         if (shape.length != 4 || shape[1] < 2) {
-          throw new ModelException("model " + info.file() + " gave an output of shape " + java.util.Arrays.toString(shape)
+          throw new ModelException("model " + info.file() + " gave an output of shape " + Arrays.toString(shape)
               + "; a semantic segmentation model gives [1, classes, height, width]");
         }
         List<Detection> masks = semantic.decode(floats(info.outputs().get(0).name(), t), (int) shape[1],
@@ -342,7 +349,7 @@ public final class OnnxDetector implements Detector {
     throw new ModelException("model " + info.file() + " has no output of shape [1, " + rows + ", " + cols + "]");
   }
 
-  private final Map<String, float[]> scratch = new java.util.HashMap<>();
+  private final Map<String, float[]> scratch = new HashMap<>();
 
   /**
    * The tensor's values in a reused array: read through a view of ORT's own memory ({@code
@@ -350,7 +357,7 @@ public final class OnnxDetector implements Detector {
    * allocates no per-frame output arrays. The array is valid until the next call for the same output.
    */
   private float[] floats(String output, OnnxValue v) {
-    FloatBuffer b = ((OnnxTensor) v).getByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer b = ((OnnxTensor) v).getByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     float[] a = scratch.get(output);
     if (a == null || a.length != b.remaining()) {
       a = new float[b.remaining()];
@@ -370,8 +377,8 @@ public final class OnnxDetector implements Detector {
 
   private static String fileSha256(Path p) {
     try {
-      return io.fieldcap.model.Sha256.file(p);
-    } catch (java.io.IOException e) {
+      return Sha256.file(p);
+    } catch (IOException e) {
       return null; // the session is open already: the labels are good, only their version is unknown
     }
   }

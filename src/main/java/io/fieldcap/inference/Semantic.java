@@ -80,8 +80,8 @@ final class Semantic {
       second = new float[plane];
     }
     System.arraycopy(s, 0, max, 0, plane);
-    java.util.Arrays.fill(cls, 0, plane, (short) 0);
-    java.util.Arrays.fill(second, 0, plane, Float.NEGATIVE_INFINITY);
+    Arrays.fill(cls, 0, plane, (short) 0);
+    Arrays.fill(second, 0, plane, Float.NEGATIVE_INFINITY);
     for (int c = 1; c < classes; c++) {
       int base = c * plane;
       for (int p = 0; p < plane; p++) {

@@ -3,6 +3,7 @@ package io.fieldcap.ingest;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,7 +84,7 @@ public final class DeviceLanes implements AutoCloseable {
       }
       try {
         pool.execute(this); // more waiting: back of the queue, so other devices get a turn
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         // closing: what is left is not handled; its devices offer it again to a server that runs
       }
     }

@@ -3,6 +3,7 @@ package io.fieldcap.ingest;
 import io.fieldcap.faults.Witness;
 import io.fieldcap.image.JpegHeader;
 import io.fieldcap.json.Json;
+import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
@@ -16,12 +17,14 @@ import io.fieldcap.protocol.RejectReason;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.Assembled;
 import io.fieldcap.store.FrameStore;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -130,18 +133,18 @@ public final class Ingest {
     return stored.sum();
   }
 
-  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> storedBy = new java.util.concurrent.ConcurrentHashMap<>();
-  private final io.fieldcap.metrics.Histogram ingestLatency = new io.fieldcap.metrics.Histogram();
+  private final Map<String, LongAdder> storedBy = new ConcurrentHashMap<>();
+  private final Histogram ingestLatency = new Histogram();
 
   /** Frames stored since start, by device. */
-  public java.util.Map<String, Long> storedByDevice() {
-    java.util.Map<String, Long> m = new java.util.TreeMap<>();
+  public Map<String, Long> storedByDevice() {
+    Map<String, Long> m = new TreeMap<>();
     storedBy.forEach((d, n) -> m.put(d, n.sum()));
     return m;
   }
 
   /** From a frame's manifest to its stored ack, in this process. */
-  public io.fieldcap.metrics.Histogram ingestLatency() {
+  public Histogram ingestLatency() {
     return ingestLatency;
   }
 
@@ -165,7 +168,7 @@ public final class Ingest {
 
   /** Rejections by reason code. */
   public Map<String, Long> rejected() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     rejected.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
@@ -432,7 +435,7 @@ public final class Ingest {
         stored.increment();
         Witness.record("ack", m.deviceId(), m.frameId(), m.sha256(), "stored");
         reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
-        storedBy.computeIfAbsent(m.deviceId(), d -> new java.util.concurrent.atomic.LongAdder()).increment();
+        storedBy.computeIfAbsent(m.deviceId(), d -> new LongAdder()).increment();
         ingestLatency.observeNanos(System.nanoTime() - tr.startNanos);
         measure.add(m);
       } else {
@@ -452,7 +455,7 @@ public final class Ingest {
 
   private static String imageProblem(Assembled image, Manifest m) throws IOException {
     JpegHeader.Size size;
-    try (InputStream in = new java.io.BufferedInputStream(image.open(), 8192)) {
+    try (InputStream in = new BufferedInputStream(image.open(), 8192)) {
       size = JpegHeader.read(in);
     } catch (IOException e) {
       return "the image is not a readable JPEG: " + e.getMessage();

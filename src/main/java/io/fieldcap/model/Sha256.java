@@ -1,5 +1,9 @@
 package io.fieldcap.model;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -9,8 +13,8 @@ public final class Sha256 {
   private Sha256() {}
 
   /** The SHA-256 of a file's bytes, read in 64 KiB blocks. */
-  public static String file(java.nio.file.Path file) throws java.io.IOException {
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+  public static String file(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
       for (int n; (n = in.read(buf)) > 0; ) {

@@ -1,5 +1,6 @@
 package io.fieldcap.protocol;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldcap.json.Json;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class Codec {
     Manifest m;
     try {
       m = JSON.readValue(payload, Manifest.class);
-    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+    } catch (JsonParseException e) {
       throw new ProtocolException(RejectReason.MALFORMED_JSON, "manifest is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ProtocolException(RejectReason.BAD_MANIFEST, "manifest has a bad field: " + e.getMessage().lines().findFirst().orElse(""));

@@ -2,6 +2,8 @@ package io.fieldcap.protocol;
 
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Topic names under a configurable root (default {@code fieldcap/v1}):
@@ -66,8 +68,8 @@ public final class Topics {
   }
 
   /** What a device subscribes to for its updates: its own, its groups' and the fleet's. */
-  public java.util.List<String> updateSubscriptions(DeviceId d, java.util.List<String> groups) {
-    java.util.List<String> l = new java.util.ArrayList<>();
+  public List<String> updateSubscriptions(DeviceId d, List<String> groups) {
+    List<String> l = new ArrayList<>();
     l.add(root + "/" + d + "/update/+");
     for (String g : groups) {
       l.add(root + "/" + FLEET + "/groups/" + g + "/+");
@@ -77,8 +79,8 @@ public final class Topics {
   }
 
   /** Every retained bundle manifest on the broker (for garbage collection of blobs). */
-  public java.util.List<String> allUpdateSubscriptions() {
-    return java.util.List.of(root + "/+/update/+", root + "/" + FLEET + "/groups/+/+", root + "/" + FLEET + "/all/+");
+  public List<String> allUpdateSubscriptions() {
+    return List.of(root + "/+/update/+", root + "/" + FLEET + "/groups/+/+", root + "/" + FLEET + "/all/+");
   }
 
   /** Chunk {@code index} of the file with this SHA-256. */

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,7 @@ public final class ManualCapture {
   private static final int MAX_TAG = 64;
 
   private final ConcurrentLinkedQueue<String> tags = new ConcurrentLinkedQueue<>();
-  private final java.util.function.LongSupplier nanos;
+  private final LongSupplier nanos;
   private double tokens = MAX_WAITING;
   private long last;
   private long refused;
@@ -45,7 +48,7 @@ public final class ManualCapture {
     this(System::nanoTime);
   }
 
-  ManualCapture(java.util.function.LongSupplier nanos) {
+  ManualCapture(LongSupplier nanos) {
     this.nanos = nanos;
     this.last = nanos.getAsLong();
   }
@@ -128,10 +131,10 @@ public final class ManualCapture {
   public static Path writeRequest(Path folder, String tag) throws IOException {
     Files.createDirectories(folder);
     Path tmp = Files.createTempFile(folder, "capture-", ".part");
-    Files.writeString(tmp, JSON.writeValueAsString(tag == null ? java.util.Map.of("cmd", "capture")
-        : java.util.Map.of("cmd", "capture", "tag", tag)));
+    Files.writeString(tmp, JSON.writeValueAsString(tag == null ? Map.of("cmd", "capture")
+        : Map.of("cmd", "capture", "tag", tag)));
     Path done = folder.resolve(tmp.getFileName().toString().replace(".part", ".json"));
-    Files.move(tmp, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
     return done;
   }
 }

@@ -1,10 +1,13 @@
 package io.fieldcap.select;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.CaptureConfig.Budget;
 import io.fieldcap.config.CaptureConfig.Rule;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides, frame by frame after pre-labeling, whether a capture rule keeps it. Rules are tried
@@ -109,18 +114,18 @@ public final class Rules {
    * so that a restart (a crash, an update) does not hand out a day's budget again.
    */
   public synchronized String state() {
-    Map<String, Object> s = new java.util.TreeMap<>();
-    Map<String, long[]> budgets = new java.util.TreeMap<>();
+    Map<String, Object> s = new TreeMap<>();
+    Map<String, long[]> budgets = new TreeMap<>();
     budgets.put(OVERALL, spentOverall.save());
     spent.forEach((name, sp) -> budgets.put(name, sp.save()));
     s.put("budgets", budgets);
-    Map<String, Long> last = new java.util.TreeMap<>();
+    Map<String, Long> last = new TreeMap<>();
     lastKept.forEach((name, at) -> last.put(name, at.toEpochMilli()));
     s.put("lastKept", last);
     try {
       return JSON.writeValueAsString(s);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -146,13 +151,13 @@ public final class Rules {
           lastKept.put(e.getKey(), Instant.ofEpochMilli(e.getValue().asLong()));
         }
       });
-    } catch (java.io.IOException | RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Rules.class).warn("capture rules: could not read the saved budgets ({}); starting afresh",
+    } catch (IOException | RuntimeException e) {
+      LoggerFactory.getLogger(Rules.class).warn("capture rules: could not read the saved budgets ({}); starting afresh",
           e.getMessage());
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Rule> rules;
   private final Budget overall;

@@ -1,25 +1,36 @@
 package io.fieldcap.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.ServerConfig;
 import io.fieldcap.ingest.DeviceLanes;
 import io.fieldcap.ingest.DeviceThrottle;
 import io.fieldcap.ingest.Ingest;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.DeviceId;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
+import io.fieldcap.web.WebApp;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +53,16 @@ public final class Server {
   private final Topics topics;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private LocalFrameStore store;
-  private io.fieldcap.web.WebApp web;
+  private WebApp web;
   private volatile String webUrl;
   private Ingest ingest;
-  private final List<Uplink> links = new java.util.ArrayList<>();
+  private final List<Uplink> links = new ArrayList<>();
   /** The broker each device was last heard on: its acks go back there. */
-  private final Map<String, Uplink> deviceLinks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Uplink> deviceLinks = new ConcurrentHashMap<>();
   private ScheduledExecutorService housekeeping;
   private DeviceLanes lanes;
   private DeviceThrottle throttle;
-  private java.util.concurrent.ExecutorService ackSender;
+  private ExecutorService ackSender;
   private volatile boolean running;
   private Thread connector;
 
@@ -92,7 +103,7 @@ public final class Server {
     // a lane that runs dry commits its device's completed frames as one group (Ingest.flush)
     lanes = new DeviceLanes(4, 256, 1024, device -> ingest.flush(device));
     throttle = new DeviceThrottle(config.maxDeviceMessagesPerSecond(), config.maxDeviceBytesPerSecond(), System::nanoTime);
-    for (java.net.URI broker : config.brokers()) {
+    for (URI broker : config.brokers()) {
       var options = MqttOptions.from(config.mqttFor(broker), null, null);
       // the broker refuses (does not forward) anything larger than a chunk and its topic, instead of the server buffering it
       options.setMaximumPacketSize(config.maxChunkBytes() + 64 * 1024);
@@ -153,7 +164,7 @@ public final class Server {
     ingest.measureOnIngest(config.measureOnIngest());
     ingest.groupCommits(true);
     if (config.http() != null) {
-      web = new io.fieldcap.web.WebApp(store, config.http());
+      web = new WebApp(store, config.http());
       web.metrics(new ServerMetrics(ingest, store, this::brokers)::render);
       try {
         webUrl = web.start();
@@ -219,11 +230,11 @@ public final class Server {
 
   /** A device's status message (retained, or its will): recorded for the fleet view; anything malformed is ignored. */
   private void status(String device, byte[] payload) {
-    if (io.fieldcap.model.DeviceId.problem(device) != null || payload.length > 64 * 1024) {
+    if (DeviceId.problem(device) != null || payload.length > 64 * 1024) {
       return;
     }
     try {
-      com.fasterxml.jackson.databind.JsonNode s = Json.MAPPER.readTree(payload);
+      JsonNode s = Json.MAPPER.readTree(payload);
       if (s == null || !s.isObject() || !device.equals(s.path("device").asText(device))) {
         return;
       }
@@ -271,7 +282,7 @@ public final class Server {
 
   /** Each broker (credentials redacted) and whether it is connected, for the metrics. */
   public Map<String, Boolean> brokers() {
-    Map<String, Boolean> m = new java.util.LinkedHashMap<>();
+    Map<String, Boolean> m = new LinkedHashMap<>();
     links.forEach(u -> m.put(u.broker, u.connected));
     return m;
   }
@@ -340,7 +351,7 @@ public final class Server {
    * instead of exiting at once. Anything else (a wrong URL, a bad schema, SQLite) fails at once.
    */
   private LocalFrameStore openStore() throws IOException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     for (long wait = 500; ; wait = Math.min(wait * 2, 5000)) {
       try {
         return LocalFrameStore.open(config.dataDir(), config.objectStore(), config.database());
@@ -362,10 +373,10 @@ public final class Server {
 
   private static boolean connectionProblem(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("08")) {
+      if (t instanceof SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("08")) {
         return true;
       }
-      if (t instanceof java.net.ConnectException || t instanceof java.io.EOFException
+      if (t instanceof ConnectException || t instanceof EOFException
           || String.valueOf(t.getMessage()).contains("Connection is closed")) {
         return true;
       }

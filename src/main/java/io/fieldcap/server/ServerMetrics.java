@@ -11,6 +11,8 @@ import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics in Prometheus' text format (version 0.0.4), served at {@code /metrics} on the
@@ -21,9 +23,9 @@ import java.util.Map;
 public final class ServerMetrics {
   private final Ingest ingest;
   private final LocalFrameStore store;
-  private final java.util.function.Supplier<Map<String, Boolean>> brokers;
+  private final Supplier<Map<String, Boolean>> brokers;
 
-  ServerMetrics(Ingest ingest, LocalFrameStore store, java.util.function.Supplier<Map<String, Boolean>> brokers) {
+  ServerMetrics(Ingest ingest, LocalFrameStore store, Supplier<Map<String, Boolean>> brokers) {
     this.ingest = ingest;
     this.store = store;
     this.brokers = brokers;
@@ -40,7 +42,7 @@ public final class ServerMetrics {
     family(b, "fieldcap_server_frames_duplicate_total", "counter", "Frames offered again that were already stored.");
     b.append("fieldcap_server_frames_duplicate_total ").append(ingest.duplicates()).append('\n');
     family(b, "fieldcap_server_messages_rejected_total", "counter", "Messages rejected, by reason.");
-    for (Map.Entry<String, Long> e : new java.util.TreeMap<>(ingest.rejected()).entrySet()) {
+    for (Map.Entry<String, Long> e : new TreeMap<>(ingest.rejected()).entrySet()) {
       b.append("fieldcap_server_messages_rejected_total{reason=\"").append(label(e.getKey())).append("\"} ").append(e.getValue())
           .append('\n');
     }

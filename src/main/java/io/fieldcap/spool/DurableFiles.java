@@ -2,6 +2,7 @@ package io.fieldcap.spool;
 
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.faults.SlowDisk;
+import io.fieldcap.fs.Durable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes that survive a power cut: temporary file, fsync, atomic rename, then (by the caller, once
@@ -21,7 +23,7 @@ final class DurableFiles {
   static void write(Path tmp, Path target, byte[] data) throws IOException {
     Path folder = target.getParent();
     if (!Files.isDirectory(folder)) {
-      io.fieldcap.fs.Durable.createDirectories(folder); // the new folder's entry must survive a power cut too
+      Durable.createDirectories(folder); // the new folder's entry must survive a power cut too
     }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
@@ -46,7 +48,7 @@ final class DurableFiles {
     try {
       Files.deleteIfExists(p);
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(DurableFiles.class).warn("could not delete {}: {}", p, e.getMessage());
+      LoggerFactory.getLogger(DurableFiles.class).warn("could not delete {}: {}", p, e.getMessage());
     }
   }
 

@@ -3,9 +3,13 @@ package io.fieldcap.spool;
 import io.fieldcap.config.MqttConfig.Drain;
 import io.fieldcap.config.SpoolConfig.WhenFull;
 import io.fieldcap.faults.CrashPoint;
+import io.fieldcap.faults.Witness;
+import io.fieldcap.fs.Durable;
+import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +92,7 @@ public final class Spool implements AutoCloseable {
       LongSupplier freeBytes) {
     try {
       // the spool folder's own name must survive a power cut, or everything in it is lost with it
-      io.fieldcap.fs.Durable.createDirectories(dir);
+      Durable.createDirectories(dir);
       Files.createDirectories(dir.resolve("frames"));
       Files.createDirectories(dir.resolve("tmp"));
     } catch (IOException e) {
@@ -165,7 +170,7 @@ public final class Spool implements AutoCloseable {
    *
    * @return how many were forgotten
    */
-  public int forgetTaken(java.util.function.Predicate<String> stillThere) {
+  public int forgetTaken(Predicate<String> stillThere) {
     int forgotten = 0;
     String after = "";
     try {
@@ -307,7 +312,7 @@ public final class Spool implements AutoCloseable {
         db.inTransaction(() -> {
           for (int i = 0; i < stored.size(); i++) {
             SpoolEntry e = stored.get(i);
-            db.insertFrame(e, rels.get(i), io.fieldcap.model.Sha256.hex(e.jpeg()), now);
+            db.insertFrame(e, rels.get(i), Sha256.hex(e.jpeg()), now);
             if (e.sourceItem() != null) {
               db.markTaken(e.sourceItem(), now);
             }
@@ -320,8 +325,8 @@ public final class Spool implements AutoCloseable {
       }
       added = 0;
       for (int i = 0; i < stored.size(); i++) {
-        if (io.fieldcap.faults.Witness.on()) {
-          io.fieldcap.faults.Witness.record("put", stored.get(i).id().value(), io.fieldcap.model.Sha256.hex(stored.get(i).jpeg()));
+        if (Witness.on()) {
+          Witness.record("put", stored.get(i).id().value(), Sha256.hex(stored.get(i).jpeg()));
         }
         CrashPoint.reach("spool.committed");
       }
@@ -452,7 +457,7 @@ public final class Spool implements AutoCloseable {
       FrameId renamed = FrameId.of(Instant.ofEpochMilli((long) r[2]), seq);
       long now = clock.millis();
       db.inTransaction(() -> db.rekey(id.value(), renamed.value(), seq, now));
-      io.fieldcap.faults.Witness.record("rekey", id.value(), renamed.value());
+      Witness.record("rekey", id.value(), renamed.value());
       r[0] = renamed.value();
       r[1] = seq;
       return pendingFrame(r);
@@ -468,7 +473,7 @@ public final class Spool implements AutoCloseable {
     }
     List<Object[]> oldest = db.pending(limit, false);
     List<Object[]> out = new ArrayList<>(limit);
-    java.util.Set<String> taken = new java.util.HashSet<>();
+    Set<String> taken = new HashSet<>();
     int n = 0;
     int o = 0;
     while (out.size() < limit) {
@@ -559,7 +564,7 @@ public final class Spool implements AutoCloseable {
       Path dst = dir.resolve("failed").resolve(src.getFileName());
       try {
         Files.createDirectories(dst.getParent());
-        Files.move(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(src, dst, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
         log.warn("could not move {} to failed/: {}", src, e.getMessage());
       }

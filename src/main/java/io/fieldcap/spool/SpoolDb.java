@@ -7,6 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sqlite.SQLiteConfig;
@@ -157,8 +160,8 @@ final class SpoolDb implements AutoCloseable {
   }
 
   /** Up to {@code limit} taken items after {@code after} (in item order), for pruning in batches. */
-  java.util.List<String> takenAfter(String after, int limit) throws SQLException {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  List<String> takenAfter(String after, int limit) throws SQLException {
+    List<String> out = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement("SELECT item FROM taken_items WHERE item > ? ORDER BY item LIMIT ?")) {
       p.setString(1, after);
       p.setInt(2, limit);
@@ -171,7 +174,7 @@ final class SpoolDb implements AutoCloseable {
     return out;
   }
 
-  void forgetTaken(java.util.List<String> items) throws SQLException {
+  void forgetTaken(List<String> items) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("DELETE FROM taken_items WHERE item = ?")) {
       for (String item : items) {
         p.setString(1, item);
@@ -264,9 +267,9 @@ final class SpoolDb implements AutoCloseable {
    * {@code newest}); not yet marked. One indexed query per priority level, in either direction, so
    * a backlog of 100,000 frames is never sorted.
    */
-  java.util.List<Object[]> pending(int limit, boolean newest) throws SQLException {
-    java.util.List<Object[]> out = new java.util.ArrayList<>();
-    java.util.List<Integer> priorities = new java.util.ArrayList<>();
+  List<Object[]> pending(int limit, boolean newest) throws SQLException {
+    List<Object[]> out = new ArrayList<>();
+    List<Integer> priorities = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(
         "SELECT DISTINCT priority FROM frames WHERE state = 'pending' ORDER BY priority DESC");
         ResultSet r = p.executeQuery()) {
@@ -363,7 +366,7 @@ final class SpoolDb implements AutoCloseable {
 
   /** Every frame's id and file, for reconciling with the folder. */
   Map<String, String> files() throws SQLException {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT frame_id, file FROM frames")) {
       while (r.next()) {
         out.put(r.getString(2), r.getString(1));

@@ -1,5 +1,6 @@
 package io.fieldcap.store;
 
+import io.fieldcap.model.Sha256;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +64,7 @@ public final class Assembled implements AutoCloseable {
       ch.truncate(at);
       ch.force(true);
     }
-    return new Split(new Assembled(file, at, io.fieldcap.model.Sha256.file(file)), tail);
+    return new Split(new Assembled(file, at, Sha256.file(file)), tail);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** What the web app reads: frames a page at a time, newest first, and the counts its plots draw. */
 public final class Browse {
@@ -121,11 +122,11 @@ public final class Browse {
   /** Frames per device per capture day (UTC), for the web app's plots. */
   public Map<String, Map<String, Integer>> capturesPerDeviceDay() throws IOException {
     synchronized (store) {
-      Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+      Map<String, Map<String, Integer>> out = new TreeMap<>();
       try (Statement st = db.c().createStatement(); ResultSet r = st.executeQuery(
           "SELECT device, substr(captured_at, 1, 10), count(*) FROM frames GROUP BY 1, 2 ORDER BY 1, 2")) {
         while (r.next()) {
-          out.computeIfAbsent(r.getString(1), k -> new java.util.TreeMap<>()).put(r.getString(2), r.getInt(3));
+          out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), r.getInt(3));
         }
         return out;
       } catch (SQLException e) {
@@ -140,7 +141,7 @@ public final class Browse {
    */
   public Map<String, int[]> classStats() throws IOException {
     synchronized (store) {
-      Map<String, int[]> out = new java.util.TreeMap<>(); // [count, score bins 0..9]
+      Map<String, int[]> out = new TreeMap<>(); // [count, score bins 0..9]
       String newest = """
           FROM frames f LEFT JOIN revisions rv ON rv.device = f.device AND rv.frame_id = f.frame_id
             AND rv.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)""";

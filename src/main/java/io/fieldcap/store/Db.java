@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fieldcap.config.DatabaseUrl;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -53,9 +56,9 @@ public final class Db implements AutoCloseable {
     // (SQLite refuses a second writer's snapshot outright, and Flyway has no lock of its own there)
     Path lock = file.resolveSibling(file.getFileName() + ".migrate-lock");
     synchronized (Db.class) {
-      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
-              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-          java.nio.channels.FileLock held = ch.lock()) {
+      try (FileChannel ch = FileChannel.open(lock,
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = ch.lock()) {
         db.migrate(ds, file.toString());
       }
     }

@@ -4,6 +4,7 @@ import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,7 +48,7 @@ final class DbStaging implements Staging {
   /** {@link #sql} in one transaction whose commit is not waited on (staging: nothing acked depends on it). */
   private <T> T relaxed(String what, Sql<T> work) throws IOException {
     return sql(what, () -> {
-      java.sql.Connection c = db.c();
+      Connection c = db.c();
       c.setAutoCommit(false);
       try {
         try (var s = c.createStatement()) {

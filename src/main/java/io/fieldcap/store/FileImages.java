@@ -1,5 +1,7 @@
 package io.fieldcap.store;
 
+import io.fieldcap.fs.Durable;
+import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ final class FileImages implements ImageStore {
       Path target = dir.resolve(keys.get(i));
       Path folder = target.getParent();
       if (!Files.isDirectory(folder)) {
-        io.fieldcap.fs.Durable.createDirectories(folder); // new folders' own names, up to the first that existed
+        Durable.createDirectories(folder); // new folders' own names, up to the first that existed
       }
       Files.move(files.get(i), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       folders.add(folder);
@@ -51,7 +53,7 @@ final class FileImages implements ImageStore {
   @Override
   public boolean holds(String key, String sha256) throws IOException {
     Path f = dir.resolve(key);
-    return Files.isRegularFile(f) && io.fieldcap.model.Sha256.file(f).equals(sha256);
+    return Files.isRegularFile(f) && Sha256.file(f).equals(sha256);
   }
 
   @Override
@@ -60,6 +62,6 @@ final class FileImages implements ImageStore {
   }
 
   static void fsyncDir(Path d) throws IOException {
-    io.fieldcap.fs.Durable.syncDir(d);
+    Durable.syncDir(d);
   }
 }

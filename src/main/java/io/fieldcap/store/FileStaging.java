@@ -4,6 +4,7 @@ import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -50,7 +51,7 @@ final class FileStaging implements Staging {
     Path f = dir(device, frameId).resolve("manifest.json");
     try {
       return Files.readAllBytes(f);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return null;
     }
   }

@@ -2,25 +2,36 @@ package io.fieldcap.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fieldcap.config.DatabaseUrl;
+import io.fieldcap.config.ObjectStoreConfig;
 import io.fieldcap.faults.CrashPoint;
+import io.fieldcap.fs.Durable;
+import io.fieldcap.image.Look;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -131,7 +142,7 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   /** {@link #open(Path, io.fieldcap.config.ObjectStoreConfig, String)} with the database the folder records. */
-  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3) throws IOException {
+  public static LocalFrameStore open(Path dir, ObjectStoreConfig s3) throws IOException {
     return open(dir, s3, null);
   }
 
@@ -143,10 +154,10 @@ public final class LocalFrameStore implements FrameStore {
    * whose images are files, or in another bucket, is not switched over; nor one whose metadata is in
    * SQLite ({@code fieldcap server migrate} moves it) or in another database.
    */
-  public static LocalFrameStore open(Path dir, io.fieldcap.config.ObjectStoreConfig s3, String database) throws IOException {
+  public static LocalFrameStore open(Path dir, ObjectStoreConfig s3, String database) throws IOException {
     DatabaseUrl.check(database);
-    io.fieldcap.fs.Durable.createDirectories(dir); // a data folder whose own name is lost takes every frame with it
-    io.fieldcap.config.ObjectStoreConfig recorded = StoreFile.read(dir);
+    Durable.createDirectories(dir); // a data folder whose own name is lost takes every frame with it
+    ObjectStoreConfig recorded = StoreFile.read(dir);
     String recordedDb = StoreFile.readDatabase(dir);
     boolean wantsPg = DatabaseUrl.isPostgres(database);
     // only a switch-over needs to know whether the SQLite file holds frames (one more connection)
@@ -209,7 +220,7 @@ public final class LocalFrameStore implements FrameStore {
       throw new IOException(database == null ? "cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage()
           : e.getMessage(), e);
     }
-    io.fieldcap.fs.Durable.syncDir(dir); // images/, staging/ and fieldcap.db (SQLite syncs the folder for its WAL only)
+    Durable.syncDir(dir); // images/, staging/ and fieldcap.db (SQLite syncs the folder for its WAL only)
     if (db.postgres()) {
       StoreFile.writeDatabase(dir, db.describe()); // once it answered, as store.json
     }
@@ -235,14 +246,14 @@ public final class LocalFrameStore implements FrameStore {
    */
   private static void clearStaleTmp(Path root) throws IOException {
     Files.createDirectories(root);
-    Instant stale = Instant.now().minus(java.time.Duration.ofHours(1));
+    Instant stale = Instant.now().minus(Duration.ofHours(1));
     try (Stream<Path> entries = Files.list(root)) {
       for (Path e : (Iterable<Path>) entries::iterator) {
         try {
           if (!Files.isDirectory(e) || Files.getLastModifiedTime(e).toInstant().isBefore(stale)) {
             deleteTree(e);
           }
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
           // another server cleared it at the same moment
         }
       }
@@ -316,7 +327,7 @@ public final class LocalFrameStore implements FrameStore {
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JVM has no SHA-256", e);
     }
   }
@@ -341,7 +352,7 @@ public final class LocalFrameStore implements FrameStore {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    return new Assembled(tmp, whole.length, io.fieldcap.model.Sha256.hex(whole));
+    return new Assembled(tmp, whole.length, Sha256.hex(whole));
   }
 
   @Override
@@ -473,7 +484,7 @@ public final class LocalFrameStore implements FrameStore {
         for (int i = 0; i < n; i++) {
           Instant at = start.plusMillis(1000L * i);
           p.setString(1, device);
-          p.setString(2, io.fieldcap.model.FrameId.of(at, i).value());
+          p.setString(2, FrameId.of(at, i).value());
           p.setLong(3, i);
           p.setString(4, at.toString());
           p.setString(5, sha256);
@@ -562,7 +573,7 @@ public final class LocalFrameStore implements FrameStore {
       rel = strings("SELECT path FROM frames WHERE device = ? AND frame_id = ?", device, frameId);
     }
     if (!rel.isEmpty()) {
-      marks.record(device, frameId, io.fieldcap.image.Look.of(images.fetched(rel.get(0)))); // decoded outside the lock
+      marks.record(device, frameId, Look.of(images.fetched(rel.get(0)))); // decoded outside the lock
     }
   }
 
@@ -672,28 +683,28 @@ public final class LocalFrameStore implements FrameStore {
     if (!Files.exists(d)) {
       return;
     }
-    Files.walkFileTree(d, new java.nio.file.SimpleFileVisitor<>() {
+    Files.walkFileTree(d, new SimpleFileVisitor<>() {
       @Override
-      public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
         Files.deleteIfExists(f);
-        return java.nio.file.FileVisitResult.CONTINUE;
+        return FileVisitResult.CONTINUE;
       }
 
       @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-          return java.nio.file.FileVisitResult.CONTINUE;
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
         }
         throw e;
       }
 
       @Override
-      public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
           throw e;
         }
         Files.deleteIfExists(dir);
-        return java.nio.file.FileVisitResult.CONTINUE;
+        return FileVisitResult.CONTINUE;
       }
     });
   }

@@ -2,6 +2,7 @@ package io.fieldcap.store;
 
 import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.config.ObjectStoreConfig;
+import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -180,7 +182,7 @@ public final class Migration {
       return false;
     }
     Path src = from.fetched(key);
-    if (!Files.isRegularFile(src) || !io.fieldcap.model.Sha256.file(src).equals(sha256)) {
+    if (!Files.isRegularFile(src) || !Sha256.file(src).equals(sha256)) {
       throw new IOException("image " + key + " is missing or does not match its SHA-256 " + sha256
           + "; nothing was switched over (fieldcap verify lists damaged frames)");
     }
@@ -203,7 +205,7 @@ public final class Migration {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     // byte order on both sides, whatever the PostgreSQL database's collation

@@ -1,13 +1,18 @@
 package io.fieldcap.store;
 
+import io.fieldcap.config.ObjectStoreConfig;
 import io.fieldcap.model.Sha256;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -39,11 +48,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3Images implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(S3Images.class);
 
-  private final io.fieldcap.config.ObjectStoreConfig s;
+  private final ObjectStoreConfig s;
   private final S3Client client;
   private final Path cache;
 
-  S3Images(io.fieldcap.config.ObjectStoreConfig s, Path cache) throws IOException {
+  S3Images(ObjectStoreConfig s, Path cache) throws IOException {
     this.s = s;
     this.cache = cache;
     Files.createDirectories(cache.resolve(".tmp"));
@@ -53,8 +62,8 @@ public final class S3Images implements ImageStore {
         .httpClient(UrlConnectionHttpClient.create())
         // Content-MD5 and a read-back instead of the SDK's default trailing checksums, which many
         // S3-compatible stores do not accept
-        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     if (s.endpoint() != null) {
       b.endpointOverride(URI.create(s.endpoint()));
     }
@@ -66,7 +75,7 @@ public final class S3Images implements ImageStore {
       throw new IOException(s.describe() + ": " + (e.statusCode() == 404 ? "no such bucket"
           : e.statusCode() == 403 ? "access denied (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials)"
           : "HTTP " + e.statusCode()) + " (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       client.close();
       throw new IOException(s.describe() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -95,7 +104,7 @@ public final class S3Images implements ImageStore {
     } catch (S3Exception e) {
       throw new IOException(s.describe() + ": cannot store " + objectKey(key) + ": " + e.awsErrorDetails().errorMessage()
           + " (HTTP " + e.statusCode() + ")", e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       throw new IOException(s.describe() + ": cannot store " + objectKey(key) + ": " + e.getMessage(), e);
     }
     Path cached = cache.resolve(key);
@@ -105,13 +114,13 @@ public final class S3Images implements ImageStore {
 
   private static byte[] md5(Path file) throws IOException {
     try (var in = Files.newInputStream(file)) {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+      MessageDigest md = MessageDigest.getInstance("MD5");
       byte[] buf = new byte[1 << 16];
       for (int n; (n = in.read(buf)) > 0; ) {
         md.update(buf, 0, n);
       }
       return md.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -121,7 +130,7 @@ public final class S3Images implements ImageStore {
     try {
       HeadObjectResponse h = client.headObject(r -> r.bucket(s.bucket()).key(objectKey(key)));
       return sha256.equals(h.metadata().get("sha256"));
-    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+    } catch (NoSuchKeyException e) {
       return false;
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
@@ -129,7 +138,7 @@ public final class S3Images implements ImageStore {
       }
       throw new IOException(s.describe() + ": cannot look up " + objectKey(key) + ": " + e.awsErrorDetails().errorMessage()
           + " (HTTP " + e.statusCode() + ")", e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       throw new IOException(s.describe() + ": cannot look up " + objectKey(key) + ": " + e.getMessage(), e);
     }
   }
@@ -160,7 +169,7 @@ public final class S3Images implements ImageStore {
     } catch (S3Exception e) {
       throw new IOException(s.describe() + ": cannot read " + objectKey(key) + ": " + e.awsErrorDetails().errorMessage()
           + " (HTTP " + e.statusCode() + ")", e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       throw new IOException(s.describe() + ": cannot read " + objectKey(key) + ": " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(tmp);
@@ -184,7 +193,7 @@ public final class S3Images implements ImageStore {
       if (total <= s.cacheBytes()) {
         return;
       }
-      all.sort(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()));
+      all.sort(Comparator.comparingLong(p -> p.toFile().lastModified()));
       for (Path p : all) {
         if (total <= s.cacheBytes() * 9 / 10) {
           break;
@@ -192,7 +201,7 @@ public final class S3Images implements ImageStore {
         total -= Files.size(p);
         Files.deleteIfExists(p);
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       log.warn("cannot trim the image cache {}: {}", cache, e.getMessage());
     }
   }

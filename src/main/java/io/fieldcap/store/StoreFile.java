@@ -2,6 +2,8 @@ package io.fieldcap.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.DatabaseUrl;
+import io.fieldcap.config.ObjectStoreConfig;
+import io.fieldcap.fs.Durable;
 import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ import java.util.Map;
 final class StoreFile {
   private StoreFile() {}
 
-  static io.fieldcap.config.ObjectStoreConfig read(Path dir) throws IOException {
+  static ObjectStoreConfig read(Path dir) throws IOException {
     Path f = dir.resolve("store.json");
     if (!Files.exists(f)) {
       return null;
@@ -28,12 +30,12 @@ final class StoreFile {
     if (!"s3".equals(n.path("type").asText())) {
       throw new IOException(f + ": unknown store type '" + n.path("type").asText() + "'");
     }
-    return new io.fieldcap.config.ObjectStoreConfig(n.path("bucket").asText(), n.path("prefix").asText(""),
+    return new ObjectStoreConfig(n.path("bucket").asText(), n.path("prefix").asText(""),
         n.hasNonNull("endpoint") ? n.get("endpoint").asText() : null, n.path("region").asText("us-east-1"),
         n.path("pathStyle").asBoolean(false), n.path("cacheBytes").asLong(2L << 30));
   }
 
-  static void write(Path dir, io.fieldcap.config.ObjectStoreConfig s) throws IOException {
+  static void write(Path dir, ObjectStoreConfig s) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "s3");
     m.put("bucket", s.bucket());
@@ -43,7 +45,7 @@ final class StoreFile {
     m.put("pathStyle", s.pathStyle());
     m.put("cacheBytes", s.cacheBytes());
     // through a temporary file of its own (servers starting at once each write theirs), fsynced, folder fsynced
-    io.fieldcap.fs.Durable.write(dir.resolve("store.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    Durable.write(dir.resolve("store.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 
   /** The PostgreSQL database the folder's metadata is in, or null (SQLite in the folder). */
@@ -64,6 +66,6 @@ final class StoreFile {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "postgresql");
     m.put("url", url);
-    io.fieldcap.fs.Durable.write(dir.resolve("database.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    Durable.write(dir.resolve("database.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 }

@@ -3,6 +3,7 @@ package io.fieldcap.store;
 import io.fieldcap.model.LabelSet;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ public record StoredFrame(
 
   /** Whether {@code fieldcap clean} marked the frame as this kind. */
   public boolean marked(String kind) {
-    return mark != null && java.util.Arrays.asList(mark.split(",")).contains(kind);
+    return mark != null && Arrays.asList(mark.split(",")).contains(kind);
   }
 
   /** The image's file extension with its dot ({@code .jpg}, {@code .png}): imported datasets may hold PNGs. */

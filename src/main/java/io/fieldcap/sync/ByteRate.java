@@ -1,5 +1,7 @@
 package io.fieldcap.sync;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * A token bucket over bytes: {@link #acquire} waits until sending {@code n} more bytes keeps the
  * average at or under the rate. The bucket holds one second of bytes, so a quiet link may send one
@@ -25,7 +27,7 @@ final class ByteRate {
     tokens -= n;
     if (tokens < 0) {
       long waitNanos = (long) (-tokens / bytesPerSecond * 1e9);
-      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(waitNanos);
+      TimeUnit.NANOSECONDS.sleep(waitNanos);
       refill();
     }
   }

@@ -1,11 +1,14 @@
 package io.fieldcap.sync;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.MqttConfig;
 import io.fieldcap.json.Json;
+import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.AckStatus;
@@ -17,9 +20,11 @@ import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.PendingFrame;
 import io.fieldcap.spool.Spool;
+import io.fieldcap.spool.SpoolException;
 import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -33,6 +38,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +112,7 @@ public final class SyncService {
     try {
       this.verifier = config.serverKey() == null ? null : new AckSignature.Verifier(SigningKeys.readPublic(config.serverKey()));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("mqtt.server-key: " + e.getMessage(), e);
+      throw new UncheckedIOException("mqtt.server-key: " + e.getMessage(), e);
     }
     String commandTopic = topics.commands(device);
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
@@ -136,15 +143,15 @@ public final class SyncService {
         });
   }
 
-  private final io.fieldcap.metrics.Histogram ackLatency = new io.fieldcap.metrics.Histogram();
+  private final Histogram ackLatency = new Histogram();
 
   /** From a frame's first offer to the server's stored (or duplicate) ack, for the metrics. */
-  public io.fieldcap.metrics.Histogram ackLatency() {
+  public Histogram ackLatency() {
     return ackLatency;
   }
 
   private volatile List<String> extraFilters = List.of();
-  private volatile java.util.function.BiPredicate<String, byte[]> extra = (t, p) -> false;
+  private volatile BiPredicate<String, byte[]> extra = (t, p) -> false;
   private volatile Runnable onConnect = () -> {};
   private volatile boolean statusNow;
 
@@ -153,7 +160,7 @@ public final class SyncService {
    * connection, after {@code onConnect} has run; {@code handler} sees every message first (on
    * Paho's thread) and returns whether it took it. Set before {@link #start()}.
    */
-  public void share(List<String> filters, java.util.function.BiPredicate<String, byte[]> handler, Runnable onConnect) {
+  public void share(List<String> filters, BiPredicate<String, byte[]> handler, Runnable onConnect) {
     this.extraFilters = List.copyOf(filters);
     this.extra = handler;
     this.onConnect = onConnect;
@@ -179,12 +186,12 @@ public final class SyncService {
   }
 
   /** What the status message says of the model and the position; set before {@link #start()}. */
-  public void about(java.util.function.Supplier<Map<String, Object>> about) {
+  public void about(Supplier<Map<String, Object>> about) {
     status.about(about);
   }
 
   /** What the status message says of the agent's stages; set before {@link #start()}. */
-  public void health(java.util.function.Supplier<Map<String, Object>> health) {
+  public void health(Supplier<Map<String, Object>> health) {
     status.health(health);
   }
 
@@ -239,7 +246,7 @@ public final class SyncService {
         }
         connected = false;
         inFlight.clear();
-        if (e instanceof io.fieldcap.spool.SpoolException) {
+        if (e instanceof SpoolException) {
           log.error("sync: {}; retrying with backoff", e.getMessage());
         } else if (!announcedDown) {
           log.warn("sync: broker {} unreachable: {}; frames stay in the spool, retrying with backoff", broker, describe(e));
@@ -435,7 +442,7 @@ public final class SyncService {
       }
       if (f.meta() != null) {
         try {
-          meta.putAll(Json.MAPPER.readValue(f.meta(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+          meta.putAll(Json.MAPPER.readValue(f.meta(), new TypeReference<Map<String, Object>>() {}));
         } catch (IOException e) {
           log.warn("frame {}: unreadable metadata in the spool, sending without it: {}", f.id(), e.getMessage());
         }
@@ -444,7 +451,7 @@ public final class SyncService {
     long tail = fl.labelsTail == null ? 0 : fl.labelsTail.length;
     Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
         f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes() + tail, config.chunkBytes()), "image/jpeg",
-        f.width(), f.height(), labels, meta, tail, tail == 0 ? null : io.fieldcap.model.Sha256.hex(fl.labelsTail));
+        f.width(), f.height(), labels, meta, tail, tail == 0 ? null : Sha256.hex(fl.labelsTail));
     fl.offers++;
     fl.lastActivityNanos = System.nanoTime();
     link.publish(topics.manifest(device, f.id()), Json.encode(m), false);
@@ -490,7 +497,7 @@ public final class SyncService {
       spool.failed(f.id(), "its image cannot be read: " + e.getMessage());
       return;
     }
-    if (image.length != f.bytes() || !io.fieldcap.model.Sha256.hex(image).equals(f.sha256())) {
+    if (image.length != f.bytes() || !Sha256.hex(image).equals(f.sha256())) {
       inFlight.remove(f.id().value());
       spool.failed(f.id(), "its image no longer matches the SHA-256 recorded when it was stored (damaged on disk)");
       return;

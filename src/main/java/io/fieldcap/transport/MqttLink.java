@@ -152,7 +152,7 @@ public final class MqttLink implements AutoCloseable {
       }
     }
     try {
-      client.disconnect(500, null, null, said ? 0 : 4, new org.eclipse.paho.mqttv5.common.packet.MqttProperties())
+      client.disconnect(500, null, null, said ? 0 : 4, new MqttProperties())
           .waitForCompletion(1000);
     } catch (MqttException e) {
       // going away anyway

@@ -4,6 +4,7 @@ import io.fieldcap.config.MqttConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttConnAck;
@@ -39,7 +40,7 @@ public final class MqttOptions {
       }
       o.setHttpsHostnameVerificationEnabled(true);
     } else {
-      o.setSocketFactory(new NoDelaySocketFactory(javax.net.SocketFactory.getDefault()));
+      o.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
     }
     if (will != null) {
       MqttMessage m = new MqttMessage(will, 1, true, null);

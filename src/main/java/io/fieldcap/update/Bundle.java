@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,8 +62,8 @@ public record Bundle(int v, String kind, String name, String target, long sequen
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .addModule(new com.fasterxml.jackson.databind.module.SimpleModule()
-          .addSerializer(Instant.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()))
+      .addModule(new SimpleModule()
+          .addSerializer(Instant.class, new ToStringSerializer()))
       .build();
 
   /** The canonical JSON that is signed. */

@@ -1,6 +1,7 @@
 package io.fieldcap.update;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.fieldcap.fs.Durable;
 import io.fieldcap.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,7 +120,7 @@ public final class UpdateState {
   public synchronized void save() {
     try {
       // the last sequence applied must survive a power cut: a replayed or rolled-back bundle is never applied again
-      io.fieldcap.fs.Durable.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+      Durable.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
     } catch (IOException e) {
       throw new UncheckedIOException("updates: cannot save " + file + ": " + e.getMessage(), e);
     }

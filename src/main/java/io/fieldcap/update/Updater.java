@@ -1,6 +1,7 @@
 package io.fieldcap.update;
 
 import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.fs.Durable;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
@@ -17,11 +18,14 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,20 +80,20 @@ public final class Updater {
   private final Models models;
   private final Watch watch;
   private final Configs configs;
-  private final java.util.function.Consumer<String> restart;
+  private final Consumer<String> restart;
   private final Runnable statusSoon;
   private final InstantSource clock;
   private final String agentVersion;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final ArrayDeque<ManifestEvent> deferred = new ArrayDeque<>();
-  private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet(); // cleared on the sync thread
+  private final Set<String> seen = ConcurrentHashMap.newKeySet(); // cleared on the sync thread
   private volatile boolean running;
   private volatile boolean everConnected;
   private Thread thread;
   private Watch.Counts baseline;
 
   public Updater(FieldcapConfig config, UpdateState state, PublicKey key, Link link, Models models, Watch watch,
-      Configs configs, java.util.function.Consumer<String> restart, Runnable statusSoon, InstantSource clock,
+      Configs configs, Consumer<String> restart, Runnable statusSoon, InstantSource clock,
       String agentVersion) {
     this.config = config;
     this.state = state;
@@ -418,11 +422,11 @@ public final class Updater {
   private Path keep(Bundle b, Path incoming) throws Signed.Refused {
     Path dir = state.dir().resolve(b.kind()).resolve(Long.toString(b.sequence()));
     try {
-      io.fieldcap.fs.Durable.createDirectories(dir.getParent());
+      Durable.createDirectories(dir.getParent());
       deleteTree(dir);
       Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
-      io.fieldcap.fs.Durable.syncDir(incoming.getParent());
-      io.fieldcap.fs.Durable.syncDir(dir.getParent()); // before the state that names it is saved
+      Durable.syncDir(incoming.getParent());
+      Durable.syncDir(dir.getParent()); // before the state that names it is saved
       return dir;
     } catch (IOException e) {
       throw new Signed.Refused("cannot keep its files: " + e.getMessage());
@@ -519,7 +523,7 @@ public final class Updater {
       return;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       log.warn("updates: cannot remove {}: {}", dir, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.fieldcap.update;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -47,7 +48,7 @@ public final class Watch {
       return null;
     }
     if (now.perFrame() < before.perFrame() * ratio) {
-      return String.format(java.util.Locale.ROOT,
+      return String.format(Locale.ROOT,
           "the detection rate collapsed: %.2f detections per frame over %d live frames, against %.2f with the previous model",
           now.perFrame(), now.frames(), before.perFrame());
     }

@@ -1,6 +1,13 @@
 package io.fieldcap.web;
 
+import io.fieldcap.dataset.report.Svg;
 import io.fieldcap.store.StoredFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The pages: server-rendered shells that the vendored {@code /static/app.js} fills from the API (no
@@ -19,9 +26,9 @@ final class Pages {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " - fieldcap</title>"
         + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>\n"
         + "<body data-page=\"" + page + "\" data-csrf=\"" + esc(csrf) + "\" data-role=\"" + (who == null ? ""
-            : who.role().name().toLowerCase(java.util.Locale.ROOT)) + "\"" + extra + ">\n"
+            : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
-            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(java.util.Locale.ROOT)
+            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 
@@ -57,26 +64,26 @@ final class Pages {
   }
 
   /** The plots, drawn by the server as inline SVG (the same charts as fieldcap report). */
-  static String plots(Tokens.Identity who, String csrf, java.util.Map<String, java.util.Map<String, Integer>> perDeviceDay,
-      java.util.Map<String, int[]> classes) {
+  static String plots(Tokens.Identity who, String csrf, Map<String, Map<String, Integer>> perDeviceDay,
+      Map<String, int[]> classes) {
     StringBuilder h = new StringBuilder(head("Plots", who, csrf, "plots", ""));
     h.append("<main><h1>Plots</h1>\n<h2 id=\"captures\">Frames per device per day</h2>\n");
-    java.util.Map<String, Integer> flat = new java.util.LinkedHashMap<>();
+    Map<String, Integer> flat = new LinkedHashMap<>();
     perDeviceDay.forEach((d, days) -> days.forEach((day, n) -> flat.put(d + " " + day, n)));
-    h.append(io.fieldcap.dataset.report.Svg.bars("Frames per device per day", flat));
+    h.append(Svg.bars("Frames per device per day", flat));
     h.append("<h2 id=\"classes\">Labels per class</h2>\n");
-    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
     classes.forEach((c, v) -> counts.put(c, v[0]));
-    h.append(io.fieldcap.dataset.report.Svg.bars("Labels per class (newest labels)", counts));
+    h.append(Svg.bars("Labels per class (newest labels)", counts));
     h.append("<h2 id=\"scores\">Pre-label scores per class</h2>\n");
-    java.util.List<String> bins = new java.util.ArrayList<>();
+    List<String> bins = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      bins.add(String.format(java.util.Locale.ROOT, "%.1f", i / 10.0));
+      bins.add(String.format(Locale.ROOT, "%.1f", i / 10.0));
     }
     classes.forEach((c, v) -> {
-      int[] hist = java.util.Arrays.copyOfRange(v, 1, 11);
-      if (java.util.Arrays.stream(hist).sum() > 0) {
-        h.append(io.fieldcap.dataset.report.Svg.histogram("Pre-label scores: " + c, bins, hist));
+      int[] hist = Arrays.copyOfRange(v, 1, 11);
+      if (Arrays.stream(hist).sum() > 0) {
+        h.append(Svg.histogram("Pre-label scores: " + c, bins, hist));
       }
     });
     return h.append("</main></body></html>\n").toString();

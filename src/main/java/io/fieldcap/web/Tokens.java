@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -73,7 +74,7 @@ public final class Tokens {
         throw new IOException(file + " line " + n + ": expected NAME ROLE SHA256 (fieldcap tokens add writes them)");
       }
       try {
-        out.add(new Entry(p[0], Role.parse(p[1]), java.util.HexFormat.of().parseHex(p[2])));
+        out.add(new Entry(p[0], Role.parse(p[1]), HexFormat.of().parseHex(p[2])));
       } catch (IllegalArgumentException e) {
         throw new IOException(file + " line " + n + ": " + e.getMessage());
       }
@@ -92,7 +93,7 @@ public final class Tokens {
     } catch (IOException e) {
       // keep the tokens loaded before: a half-written file must not lock everyone out
     }
-    byte[] h = java.util.HexFormat.of().parseHex(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)));
+    byte[] h = HexFormat.of().parseHex(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)));
     Identity found = null;
     for (Entry e : entries) {
       if (MessageDigest.isEqual(e.hash(), h)) {

@@ -2,12 +2,17 @@ package io.fieldcap.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ServerConfig;
+import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
+import io.fieldcap.store.Browse;
 import io.fieldcap.store.Devices;
+import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.transport.Tls;
@@ -18,13 +23,25 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -91,7 +108,7 @@ public final class WebApp implements AutoCloseable {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       try {
         ssl.setSslContext(Tls.context(null, http.tlsCert(), http.tlsKey()));
-      } catch (java.security.GeneralSecurityException e) {
+      } catch (GeneralSecurityException e) {
         throw new IOException("server.http.tls-cert/tls-key: " + e.getMessage(), e);
       }
       connector = new ServerConnector(jetty, ssl);
@@ -121,26 +138,26 @@ public final class WebApp implements AutoCloseable {
   private static byte[] secret(Path file) throws IOException {
     if (!Files.exists(file)) {
       byte[] b = new byte[32];
-      new java.security.SecureRandom().nextBytes(b);
+      new SecureRandom().nextBytes(b);
       Path tmp = file.resolveSibling(file.getFileName() + ".part");
-      Files.writeString(tmp, java.util.HexFormat.of().formatHex(b));
+      Files.writeString(tmp, HexFormat.of().formatHex(b));
       try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException ignored) {
         // not POSIX
       }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
-    return java.util.HexFormat.of().parseHex(Files.readString(file).strip());
+    return HexFormat.of().parseHex(Files.readString(file).strip());
   }
 
   /** The capability part of a labeling batch's links: its name and an HMAC of it, so the links cannot be guessed. */
   String capability(String batch) {
     try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
-      return batch + "." + java.util.HexFormat.of().formatHex(mac.doFinal(batch.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-    } catch (java.security.GeneralSecurityException e) {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return batch + "." + HexFormat.of().formatHex(mac.doFinal(batch.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -269,7 +286,7 @@ public final class WebApp implements AutoCloseable {
     Matcher lab = LABELING.matcher(path);
     if (lab.matches() && method.equals("GET")) {
       // a labeling tool fetches these without a token: the link itself is the key (see docs/api.md)
-      if (!java.security.MessageDigest.isEqual(capability(lab.group(1)).getBytes(StandardCharsets.UTF_8),
+      if (!MessageDigest.isEqual(capability(lab.group(1)).getBytes(StandardCharsets.UTF_8),
           (lab.group(1) + "." + lab.group(2)).getBytes(StandardCharsets.UTF_8))) {
         throw new HttpError(404, "no such labeling batch");
       }
@@ -294,7 +311,7 @@ public final class WebApp implements AutoCloseable {
     boolean unsafe = !method.equals("GET") && !method.equals("HEAD");
     if (unsafe && viaCookie[0]) {
       String sent = request.getHeaders().get("X-CSRF-Token");
-      if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+      if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
           csrf(cookieValue(request)).getBytes(StandardCharsets.UTF_8))) {
         throw new HttpError(403, "missing or wrong CSRF token (X-CSRF-Token): reload the page");
       }
@@ -429,8 +446,8 @@ public final class WebApp implements AutoCloseable {
       return null;
     }
     try {
-      return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : Instant.parse(v);
-    } catch (java.time.format.DateTimeParseException e) {
+      return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+    } catch (DateTimeParseException e) {
       throw new HttpError(400, name + ": '" + v + "' is not a date (2026-11-29) or a UTC time (2026-11-29T08:00:00Z)");
     }
   }
@@ -466,7 +483,7 @@ public final class WebApp implements AutoCloseable {
     }
     List<StoredFrame> page;
     try {
-      page = store.browse().page(new io.fieldcap.store.Browse.Query(param(p, "device"), param(p, "class"), minScore, param(p, "keptBy"), tagKey,
+      page = store.browse().page(new Browse.Query(param(p, "device"), param(p, "class"), minScore, param(p, "keptBy"), tagKey,
           tagValue, param(p, "review"), param(p, "mark"), time("since", param(p, "since")), time("until", param(p, "until")),
           param(p, "after"), limit));
     } catch (IllegalArgumentException e) {
@@ -474,7 +491,7 @@ public final class WebApp implements AutoCloseable {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("frames", page.stream().map(WebApp::frameJson).toList());
-    out.put("next", page.size() == limit ? io.fieldcap.store.Browse.cursor(page.get(page.size() - 1)) : null);
+    out.put("next", page.size() == limit ? Browse.cursor(page.get(page.size() - 1)) : null);
     return out;
   }
 
@@ -495,7 +512,7 @@ public final class WebApp implements AutoCloseable {
     m.put("meta", f.meta());
     m.put("image", "/images/" + f.device() + "/" + f.frameId() + ".jpg");
     m.put("thumb", "/thumbs/" + f.device() + "/" + f.frameId() + ".jpg");
-    m.put("cursor", io.fieldcap.store.Browse.cursor(f));
+    m.put("cursor", Browse.cursor(f));
     return m;
   }
 
@@ -528,7 +545,7 @@ public final class WebApp implements AutoCloseable {
     String device = text(q, "device");
     List<StoredFrame> frames;
     try {
-      frames = store.browse().page(new io.fieldcap.store.Browse.Query(device, text(q, "class"), q.has("minScore") ? q.get("minScore").asDouble() : null,
+      frames = store.browse().page(new Browse.Query(device, text(q, "class"), q.has("minScore") ? q.get("minScore").asDouble() : null,
           text(q, "keptBy"), null, null, text(q, "review"), text(q, "mark"), time("since", text(q, "since")),
           time("until", text(q, "until")), null, limit));
     } catch (IllegalArgumentException e) {
@@ -537,15 +554,15 @@ public final class WebApp implements AutoCloseable {
     if (frames.isEmpty()) {
       throw new HttpError(400, "no frame matches the selection");
     }
-    String batch = "batch-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
-        .format(Instant.now()) + "-" + String.format("%04x", new java.security.SecureRandom().nextInt(0x10000));
+    String batch = "batch-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+        .format(Instant.now()) + "-" + String.format("%04x", new SecureRandom().nextInt(0x10000));
     String cap = capability(batch);
     Path out = store.dir().resolve("labeling").resolve(batch);
     String prefix = base(request) + "/labeling/" + cap + "/images/";
-    io.fieldcap.store.Frames selected = action -> frames.forEach(action);
-    io.fieldcap.dataset.format.Exporter exporter = io.fieldcap.dataset.format.Exporter.forFormat(format);
-    io.fieldcap.dataset.format.Exporter.Result r = exporter.export(selected, out,
-        new io.fieldcap.dataset.ExportOptions(null, "detect", false, prefix, io.fieldcap.dataset.Selection.ALL));
+    Frames selected = action -> frames.forEach(action);
+    Exporter exporter = Exporter.forFormat(format);
+    Exporter.Result r = exporter.export(selected, out,
+        new ExportOptions(null, "detect", false, prefix, Selection.ALL));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("batch", batch);
     m.put("format", format);

@@ -7,6 +7,8 @@ import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Rle;
+import io.fieldcap.model.Sha256;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.io.BufferedWriter;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +185,7 @@ public final class Augment {
         v = v << 8 | (h[i] & 0xff);
       }
       return v;
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -261,18 +264,18 @@ public final class Augment {
    * in-between values); dropped when less than min-visible of its pixels remain in the image.
    */
   private Detection mask(Detection d, double[] m, int w, int h) {
-    io.fieldcap.model.Rle rle = d.mask();
+    Rle rle = d.mask();
     Mat src = new Mat(rle.height(), rle.width(), CvType.CV_8UC1);
     Mat dst = new Mat();
     Mat affine = new Mat(2, 3, CvType.CV_64F);
     try {
       src.put(0, 0, rle.toRowMajor());
       affine.put(0, 0, m);
-      Imgproc.warpAffine(src, dst, affine, new org.opencv.core.Size(w, h), Imgproc.INTER_NEAREST, Core.BORDER_CONSTANT,
+      Imgproc.warpAffine(src, dst, affine, new Size(w, h), Imgproc.INTER_NEAREST, Core.BORDER_CONSTANT,
           new Scalar(0));
       byte[] bits = new byte[w * h];
       dst.get(0, 0, bits);
-      io.fieldcap.model.Rle moved = io.fieldcap.model.Rle.fromRowMajor(h, w, bits);
+      Rle moved = Rle.fromRowMajor(h, w, bits);
       // the visible share of the moved mask: its area now against its area moved whole (the determinant's scale)
       double whole = rle.area() * Math.abs(m[0] * m[4] - m[1] * m[3]);
       long area = moved.area();
@@ -391,7 +394,7 @@ public final class Augment {
                 manifest.write('\n');
                 Map<String, Object> meta = f.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(f.meta());
                 meta.put("augmentedFrom", f.frameId());
-                action.accept(new StoredFrame(f.device(), id, f.seq(), f.capturedAt(), io.fieldcap.model.Sha256.hex(
+                action.accept(new StoredFrame(f.device(), id, f.seq(), f.capturedAt(), Sha256.hex(
                     Files.readAllBytes(file)), Files.size(file), src.cols(), src.rows(), labels, meta, file, f.receivedAt(),
                     null, 0, "train", null));
                 Files.deleteIfExists(file);

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -148,7 +149,7 @@ public final class Cleaner {
       for (Item i : g.subList(1, g.size())) {
         int d = distance(kept.hash(), i.hash());
         max = Math.max(max, d);
-        String reason = String.format(java.util.Locale.ROOT, "near-duplicate of %s (hash distance %d; sharpness %.1f vs %.1f)",
+        String reason = String.format(Locale.ROOT, "near-duplicate of %s (hash distance %d; sharpness %.1f vs %.1f)",
             kept.key(), d, i.sharpness(), kept.sharpness());
         if (store.marks().mark(i.device(), i.frameId(), "duplicate", reason, kept.key(), run, now)) {
           marked.add(i.key());
@@ -172,7 +173,7 @@ public final class Cleaner {
     for (Detection d : labels.detections()) {
       var b = d.box();
       if (b != null && (b.x() < -1 || b.y() < -1 || b.x() + b.w() > f.width() + 1 || b.y() + b.h() > f.height() + 1)) {
-        return String.format(java.util.Locale.ROOT, "labels: the box of '%s' (x=%.0f y=%.0f w=%.0f h=%.0f) lies outside the"
+        return String.format(Locale.ROOT, "labels: the box of '%s' (x=%.0f y=%.0f w=%.0f h=%.0f) lies outside the"
             + " %dx%d image: labels for an image of another size", d.label(), b.x(), b.y(), b.w(), b.h(), f.width(), f.height());
       }
     }

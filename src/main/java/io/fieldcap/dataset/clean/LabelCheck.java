@@ -7,6 +7,7 @@ import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Revisions;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public final class LabelCheck {
             reviewers(key, store.revisions().of(f.device(), f.frameId()), betweenReviewers);
           }
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       }
     });

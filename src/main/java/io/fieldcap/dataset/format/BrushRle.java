@@ -1,6 +1,7 @@
 package io.fieldcap.dataset.format;
 
 import io.fieldcap.model.Rle;
+import java.util.Arrays;
 
 /**
  * A mask in Label Studio's brush encoding ({@code "format": "rle"} of {@code brushlabels}): the mask
@@ -134,7 +135,7 @@ public final class BrushRle {
       for (int b = n - 1; b >= 0; b--) {
         int at = (int) (bits >>> 3);
         if (at == buf.length) {
-          buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+          buf = Arrays.copyOf(buf, buf.length * 2);
         }
         if (((v >>> b) & 1) != 0) {
           buf[at] |= (byte) (0x80 >>> (bits & 7));

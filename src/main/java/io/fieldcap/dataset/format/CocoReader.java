@@ -3,6 +3,7 @@ package io.fieldcap.dataset.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.Rle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ final class CocoReader implements LabelReader {
   }
 
   /** COCO's RLE in either form: counts as pycocotools' compressed string, or as the plain list of runs. */
-  static io.fieldcap.model.Rle rle(JsonNode seg, int width, int height) {
+  static Rle rle(JsonNode seg, int width, int height) {
     JsonNode size = seg.path("size");
     if (size.size() != 2) {
       throw new IllegalArgumentException("size must be [height, width], was " + size);
@@ -73,15 +74,15 @@ final class CocoReader implements LabelReader {
       throw new IllegalArgumentException("it is " + w + "x" + h + " but the image is " + width + "x" + height);
     }
     JsonNode counts = seg.path("counts");
-    io.fieldcap.model.Rle r;
+    Rle r;
     if (counts.isTextual()) {
-      r = new io.fieldcap.model.Rle(List.of(h, w), counts.asText());
+      r = new Rle(List.of(h, w), counts.asText());
     } else if (counts.isArray()) {
       int[] runs = new int[counts.size()];
       for (int i = 0; i < runs.length; i++) {
         runs[i] = counts.get(i).asInt();
       }
-      r = io.fieldcap.model.Rle.of(h, w, runs, runs.length);
+      r = Rle.of(h, w, runs, runs.length);
     } else {
       throw new IllegalArgumentException("counts must be a string or a list of runs");
     }
@@ -126,7 +127,7 @@ final class CocoReader implements LabelReader {
           polygon = null;
         }
       }
-      io.fieldcap.model.Rle mask = null;
+      Rle mask = null;
       if (seg.isObject()) {
         try {
           mask = rle(seg, img.path("width").asInt(0), img.path("height").asInt(0));

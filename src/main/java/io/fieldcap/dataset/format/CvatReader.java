@@ -1,5 +1,6 @@
 package io.fieldcap.dataset.format;
 
+import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ final class CvatReader implements LabelReader {
   }
 
   /** The box around a rectangle turned {@code degrees} clockwise about its centre (CVAT's rotation). */
-  static io.fieldcap.model.Box turned(double x1, double y1, double x2, double y2, double degrees) {
+  static Box turned(double x1, double y1, double x2, double y2, double degrees) {
     double cx = (x1 + x2) / 2;
     double cy = (y1 + y2) / 2;
     double a = Math.toRadians(degrees);

@@ -2,12 +2,16 @@ package io.fieldcap.dataset.format;
 
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.store.Frames;
+import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** Writes the stored frames as a dataset in one format. */
 public interface Exporter {
@@ -37,7 +41,7 @@ public interface Exporter {
     if (options.selection().classes() != null) {
       return options.selection().classes();
     }
-    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    SortedSet<String> names = new TreeSet<>();
     store.forEach(f -> {
       if (f.labels() != null) {
         f.labels().detections().stream().filter(d -> d.box() != null)
@@ -53,7 +57,7 @@ public interface Exporter {
    * whose order changes from one run to the next, so that an export is the same bytes every time.
    */
   static Map<String, Object> ordered(Object... keysAndValues) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
@@ -65,8 +69,8 @@ public interface Exporter {
    * gps} (lat, lon, alt, time), {@code tags} (the device's config tags) and {@code kept_by} (the
    * capture rule), each only when the frame has it.
    */
-  static Map<String, Object> context(io.fieldcap.store.StoredFrame f) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+  static Map<String, Object> context(StoredFrame f) {
+    Map<String, Object> m = new LinkedHashMap<>();
     if (f.meta() != null) {
       for (String[] k : new String[][] {{"gps", "gps"}, {"tags", "tags"}, {"keptBy", "kept_by"}}) {
         Object v = f.meta().get(k[0]);
@@ -82,7 +86,7 @@ public interface Exporter {
    * For formats with no room for a frame's origin (YOLO, CVAT): {@code OUT/frames.jsonl}, one JSON
    * line per image with its file, device, frame id, capture time, SHA-256, model and {@link #context}.
    */
-  static Map<String, Object> originLine(io.fieldcap.store.StoredFrame f, String file) {
+  static Map<String, Object> originLine(StoredFrame f, String file) {
     Map<String, Object> m = ordered("file", file, "device", f.device(), "frame_id", f.frameId(), "captured_at",
         f.capturedAt().toString(), "sha256", f.sha256());
     if (f.labels() != null && f.labels().model() != null) {

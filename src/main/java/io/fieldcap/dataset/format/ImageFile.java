@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** An image file's type and size from its header, without decoding it: JPEG and PNG, what datasets hold. */
 public record ImageFile(String contentType, int width, int height) {
@@ -15,7 +16,7 @@ public record ImageFile(String contentType, int width, int height) {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(f))) {
       in.mark(32);
       byte[] head = in.readNBytes(24);
-      if (head.length >= 24 && java.util.Arrays.equals(head, 0, 8, PNG, 0, 8)) {
+      if (head.length >= 24 && Arrays.equals(head, 0, 8, PNG, 0, 8)) {
         int w = (head[16] & 0xff) << 24 | (head[17] & 0xff) << 16 | (head[18] & 0xff) << 8 | head[19] & 0xff;
         int h = (head[20] & 0xff) << 24 | (head[21] & 0xff) << 16 | (head[22] & 0xff) << 8 | head[23] & 0xff;
         return new ImageFile("image/png", w, h);

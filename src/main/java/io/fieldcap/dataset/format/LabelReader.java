@@ -1,5 +1,6 @@
 package io.fieldcap.dataset.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.w3c.dom.Element;
 
 /** Reads one annotation format into {@link Annotated} items. */
 public interface LabelReader {
@@ -84,7 +86,7 @@ public interface LabelReader {
    * The file's JSON, or null when it is not valid JSON (then counted as read and reported, with the
    * parser's reason).
    */
-  static com.fasterxml.jackson.databind.JsonNode json(Path f, String name, ImportReport report) {
+  static JsonNode json(Path f, String name, ImportReport report) {
     try {
       return Json.MAPPER.readTree(f.toFile());
     } catch (IOException e) {
@@ -95,7 +97,7 @@ public interface LabelReader {
   }
 
   /** The file's root element, or null when it is not well-formed XML (then counted as read and reported). */
-  static org.w3c.dom.Element xml(Path f, String name, ImportReport report) {
+  static Element xml(Path f, String name, ImportReport report) {
     try {
       return Xml.parse(f).getDocumentElement();
     } catch (IOException e) {

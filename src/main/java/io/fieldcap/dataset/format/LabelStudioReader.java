@@ -3,6 +3,7 @@ package io.fieldcap.dataset.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.Rle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,9 +120,9 @@ final class LabelStudioReader implements LabelReader {
         for (int k = 0; k < bytes.length; k++) {
           bytes[k] = v.path("rle").get(k).asInt();
         }
-        io.fieldcap.model.Rle mask;
+        Rle mask;
         try {
-          mask = io.fieldcap.dataset.format.BrushRle.decode(bytes, w, h);
+          mask = BrushRle.decode(bytes, w, h);
         } catch (IllegalArgumentException e) {
           errors.add("result " + i + " ('" + label + "') is a brush that cannot be read: " + e.getMessage());
           continue;

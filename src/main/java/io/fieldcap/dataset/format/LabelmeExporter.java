@@ -1,5 +1,7 @@
 package io.fieldcap.dataset.format;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
@@ -114,6 +116,6 @@ public final class LabelmeExporter implements Exporter {
     return new Result(images.get(), shapes.get(), classes.size(), out);
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.MAPPER.copy()
-      .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS);
+  private static final ObjectMapper JSON = Json.MAPPER.copy()
+      .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 }

@@ -5,6 +5,9 @@ import io.fieldcap.dataset.Splits;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
+import io.fieldcap.store.StoredFrame;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +16,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 
 /**
  * Pascal VOC: {@code JPEGImages/NAME.jpg}, {@code Annotations/NAME.xml} and {@code
@@ -45,13 +52,13 @@ public final class VocExporter implements Exporter {
     return new int[] {xmin, ymin, Math.max(xmin, xmax), Math.max(ymin, ymax)};
   }
 
-  private static boolean hasMask(io.fieldcap.store.StoredFrame f) {
+  private static boolean hasMask(StoredFrame f) {
     return f.labels() != null && f.labels().detections().stream().anyMatch(d -> d.mask() != null);
   }
 
   /** Index 0 is the background (a mask class named background joins it), then the other mask classes in name order. */
   static List<String> segmentationClasses(Frames store) throws IOException {
-    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    SortedSet<String> names = new TreeSet<>();
     store.forEach(f -> {
       if (f.labels() != null) {
         f.labels().detections().stream().filter(d -> d.mask() != null && MaskShapes.isObject(d))
@@ -79,7 +86,7 @@ public final class VocExporter implements Exporter {
   }
 
   /** The frame's masks as one palette PNG of class indexes. */
-  private static void classMap(io.fieldcap.store.StoredFrame f, List<String> classes, Path png) throws IOException {
+  private static void classMap(StoredFrame f, List<String> classes, Path png) throws IOException {
     int w = f.width();
     int h = f.height();
     byte[] map = new byte[w * h];
@@ -108,10 +115,10 @@ public final class VocExporter implements Exporter {
       g[i] = (byte) c[1];
       b[i] = (byte) c[2];
     }
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
-        new java.awt.image.IndexColorModel(8, 256, r, g, b));
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED,
+        new IndexColorModel(8, 256, r, g, b));
     img.getRaster().setDataElements(0, 0, w, h, map);
-    if (!javax.imageio.ImageIO.write(img, "png", png.toFile())) {
+    if (!ImageIO.write(img, "png", png.toFile())) {
       throw new IOException("no PNG writer for " + png);
     }
   }
@@ -130,7 +137,7 @@ public final class VocExporter implements Exporter {
     for (String s : List.of("train", "val", "test")) {
       sets.put(s, new ArrayList<>());
     }
-    java.util.SortedSet<String> classes = new java.util.TreeSet<>();
+    SortedSet<String> classes = new TreeSet<>();
     List<String> segClasses = segmentationClasses(store);
     if (segClasses.size() > 255) {
       throw new IOException("VOC class maps hold 255 classes; the masks here have " + (segClasses.size() - 1));
@@ -177,7 +184,7 @@ public final class VocExporter implements Exporter {
             classes.add(d.label());
             x.append("  <object>\n    <name>").append(xml(d.label())).append("</name>\n    <pose>Unspecified</pose>\n")
                 .append("    <truncated>0</truncated>\n    <difficult>0</difficult>\n")
-                .append(String.format(java.util.Locale.ROOT, "    <score>%.4f</score>%n", d.score()))
+                .append(String.format(Locale.ROOT, "    <score>%.4f</score>%n", d.score()))
                 .append("    <bndbox><xmin>").append(b[0]).append("</xmin><ymin>").append(b[1]).append("</ymin><xmax>")
                 .append(b[2]).append("</xmax><ymax>").append(b[3]).append("</ymax></bndbox>\n  </object>\n");
             objects.incrementAndGet();

@@ -2,12 +2,18 @@ package io.fieldcap.dataset.format;
 
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.Rle;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 import org.w3c.dom.Element;
 
 /**
@@ -105,28 +111,28 @@ final class VocReader implements LabelReader {
         names = Files.readAllLines(labelmap).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
             .map(l -> l.split(":", 2)[0]).toList();
       }
-      java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
-      if (img == null || !(img.getColorModel() instanceof java.awt.image.IndexColorModel)) {
+      BufferedImage img = ImageIO.read(png.toFile());
+      if (img == null || !(img.getColorModel() instanceof IndexColorModel)) {
         errors.add("SegmentationClass/" + stem + ".png is not a palette image of class indexes");
         return;
       }
       int w = img.getWidth();
       int h = img.getHeight();
       int[] idx = img.getRaster().getPixels(0, 0, w, h, (int[]) null);
-      java.util.Map<Integer, byte[]> masks = new java.util.TreeMap<>();
+      Map<Integer, byte[]> masks = new TreeMap<>();
       for (int i = 0; i < idx.length; i++) {
         int k = idx[i];
         if (k != 0 && k != 255) {
           masks.computeIfAbsent(k, x -> new byte[w * h])[i] = 1;
         }
       }
-      for (java.util.Map.Entry<Integer, byte[]> e : masks.entrySet()) {
+      for (Map.Entry<Integer, byte[]> e : masks.entrySet()) {
         if (e.getKey() >= names.size()) {
           errors.add("SegmentationClass/" + stem + ".png has class index " + e.getKey() + ", which the "
               + (Files.isRegularFile(labelmap) ? "labelmap.txt" : "VOC class list") + " does not name");
           continue;
         }
-        io.fieldcap.model.Rle mask = io.fieldcap.model.Rle.fromRowMajor(h, w, e.getValue());
+        Rle mask = Rle.fromRowMajor(h, w, e.getValue());
         labels.add(new Detection(names.get(e.getKey()), 1.0, mask.box(), null, mask));
       }
     } catch (IOException e) {

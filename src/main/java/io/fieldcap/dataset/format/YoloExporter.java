@@ -6,6 +6,7 @@ import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public final class YoloExporter implements Exporter {
     }
     AtomicInteger images = new AtomicInteger();
     AtomicInteger annotations = new AtomicInteger();
-    try (java.io.BufferedWriter origins = Files.newBufferedWriter(out.resolve("frames.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter origins = Files.newBufferedWriter(out.resolve("frames.jsonl"), StandardCharsets.UTF_8)) {
       store.forEach(f -> {
         String split = splits.of(f);
         String name = f.device() + "_" + f.frameId();

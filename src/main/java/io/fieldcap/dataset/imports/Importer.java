@@ -14,11 +14,13 @@ import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -217,7 +220,7 @@ public final class Importer {
       }
       Box b = d.box();
       if (b.x() < -TOLERANCE || b.y() < -TOLERANCE || b.x() + b.w() > width + TOLERANCE || b.y() + b.h() > height + TOLERANCE) {
-        errors.add(String.format(java.util.Locale.ROOT, "box of '%s' at x=%.1f y=%.1f w=%.1f h=%.1f lies outside the %dx%d image",
+        errors.add(String.format(Locale.ROOT, "box of '%s' at x=%.1f y=%.1f w=%.1f h=%.1f lies outside the %dx%d image",
             d.label(), b.x(), b.y(), b.w(), b.h(), width, height));
         continue;
       }
@@ -226,7 +229,7 @@ public final class Importer {
       double x2 = clip(b.x() + b.w(), width);
       double y2 = clip(b.y() + b.h(), height);
       if (x2 - x1 <= 0 || y2 - y1 <= 0) {
-        errors.add(String.format(java.util.Locale.ROOT, "box of '%s' at x=%.1f y=%.1f has no area", d.label(), b.x(), b.y()));
+        errors.add(String.format(Locale.ROOT, "box of '%s' at x=%.1f y=%.1f has no area", d.label(), b.x(), b.y()));
         continue;
       }
       List<Double> polygon = null;
@@ -253,9 +256,9 @@ public final class Importer {
 
   private static String sha256(Path f) throws IOException {
     try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JVM has no SHA-256", e);
     }
   }

@@ -1,8 +1,10 @@
 package io.fieldcap.dataset.imports;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A host's robots.txt (RFC 9309) as it applies to fieldcap: the group naming {@code fieldcap} if
@@ -104,8 +106,8 @@ final class Robots {
   static boolean matches(String pattern, String path) {
     boolean anchored = pattern.endsWith("$");
     String p = anchored ? pattern.substring(0, pattern.length() - 1) : pattern;
-    String regex = java.util.Arrays.stream(p.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+    String regex = Arrays.stream(p.split("\\*", -1)).map(Pattern::quote)
         .reduce((a, b) -> a + ".*" + b).orElse("");
-    return java.util.regex.Pattern.compile(regex + (anchored ? "" : ".*"), java.util.regex.Pattern.DOTALL).matcher(path).matches();
+    return Pattern.compile(regex + (anchored ? "" : ".*"), Pattern.DOTALL).matcher(path).matches();
   }
 }
