@@ -63,7 +63,8 @@ class LayersTest {
     // the device
     t.put("geo", List.of("model", "config"));
     t.put("capture", List.of("model", "config", "image"));
-    t.put("select", List.of("model", "config", "image", "inference"));
+    t.put("select", List.of("model", "config", "image"));
+    t.put("privacy", List.of("model", "config", "image", "inference"));
     t.put("spool", List.of("model", "config", "fs", "faults", "json"));
     t.put("sync", List.of("model", "config", "json", "keys", "metrics", "protocol", "spool", "transport"));
     t.put("update", List.of("model", "config", "fs", "json", "keys", "image", "inference", "protocol", "transport"));
@@ -74,7 +75,7 @@ class LayersTest {
     t.put("web", List.of("model", "config", "json", "image", "transport", "store", "dataset"));
     // wiring
     List<String> device = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
-        "transport", "inference", "geo", "capture", "select", "spool", "sync", "update");
+        "transport", "inference", "geo", "capture", "select", "privacy", "spool", "sync", "update");
     List<String> server = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
         "transport", "inference", "store", "ingest", "dataset", "web");
     t.put("agent", device);
@@ -130,7 +131,7 @@ class LayersTest {
 
   @Test
   void theDeviceNeverImportsTheServer() {
-    noClasses().that().resideInAnyPackage(ROOT + ".agent..", ROOT + ".capture..", ROOT + ".select..", ROOT + ".spool..",
+    noClasses().that().resideInAnyPackage(ROOT + ".agent..", ROOT + ".capture..", ROOT + ".select..", ROOT + ".privacy..", ROOT + ".spool..",
         ROOT + ".sync..", ROOT + ".update..", ROOT + ".geo..", ROOT + ".inference..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".store..", ROOT + ".ingest..", ROOT + ".web..",
             ROOT + ".dataset..", ROOT + ".server..")

@@ -24,7 +24,7 @@ import io.fieldcap.model.Frame;
 import io.fieldcap.select.DuplicateFilter;
 import io.fieldcap.select.ManualCapture;
 import io.fieldcap.select.QualityGate;
-import io.fieldcap.select.Redactor;
+import io.fieldcap.privacy.Redactor;
 import io.fieldcap.select.Rules;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
@@ -199,9 +199,12 @@ public final class Agent {
     labeler = new Labeler(ready, labeled, spool, model::get, watch);
     rules = new Rules(config.capture(), System.nanoTime());
     rules.restore(spool.loadState(RULES_STATE)); // budgets already spent in this minute, hour and day stay spent
-    writer = new SpoolWriter(labeled, spool, JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
-        new DuplicateFilter(config.quality()), rules, redactor,
-        config.privacy().labelFaces(), config.geo().override(), manual, config.tags());
+    Selector selector = new Selector(manual, new DuplicateFilter(config.quality()), rules, spool::skip, spool::fill);
+    Redaction redaction = new Redaction(redactor, config.privacy().labelFaces(),
+        () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1));
+    FrameEncoder encoder = new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(),
+        config.tags());
+    writer = new SpoolWriter(labeled, spool, selector, redaction, encoder);
     for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
       st.onDeath(this::died);
     }

@@ -3,13 +3,11 @@ package io.fieldcap.agent;
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.json.Json;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.update.Watch;
-import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -61,7 +59,6 @@ final class Labeler extends Stage<Preparer.Ready> {
   void handle(Preparer.Ready r) throws InterruptedException {
     Frame f = r.frame();
     long t0 = System.nanoTime();
-    String labels = null;
     LabelSet set = null;
     Detector detector = r.detector();
     switched(detector);
@@ -70,12 +67,11 @@ final class Labeler extends Stage<Preparer.Ready> {
         set = detector.infer(r.input());
         inference.observeNanos(System.nanoTime() - t0);
         watch.observe(detector, set.detections().size(), false);
-        labels = Json.MAPPER.writeValueAsString(set);
         if (failing) {
           log.info("pre-labeling works again");
           failing = false;
         }
-      } catch (ModelException | IOException e) {
+      } catch (ModelException e) {
         watch.observe(detector, 0, true);
         if (!failing) {
           log.error("pre-labeling failed: {}; frames are stored without labels until it works again", e.getMessage());
@@ -85,7 +81,7 @@ final class Labeler extends Stage<Preparer.Ready> {
     }
     nanos.add(System.nanoTime() - t0);
     CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
-    next.put(new Labeled(f, labels, set, r.quality()));
+    next.put(new Labeled(f, set, r.quality()));
   }
 
   /** The first frame of another model: the previous one has labeled its last frame and is closed. */

@@ -1,13 +1,10 @@
 package io.fieldcap.sync;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.fieldcap.config.Redact;
 import io.fieldcap.config.MqttConfig;
-import io.fieldcap.json.Json;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
-import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
@@ -415,46 +412,11 @@ public final class SyncService {
 
   private void offer(InFlight fl) throws MqttException, InterruptedException {
     PendingFrame f = fl.frame;
-    LabelSet labels = null;
-    if (f.labels() != null) {
-      try {
-        labels = Json.MAPPER.readValue(f.labels(), LabelSet.class);
-      } catch (IOException e) {
-        log.warn("frame {}: unreadable labels in the spool, sending without them: {}", f.id(), e.getMessage());
-      }
-    }
-    // labels larger than half a chunk (semantic masks) go after the image in its chunked transfer, so
-    // that no message is larger than mqtt.chunk-bytes, the size the broker's message limit allows
-    fl.labelsTail = null;
-    if (labels != null) {
-      byte[] json = Json.encode(labels);
-      if (json.length > config.chunkBytes() / 2) {
-        fl.labelsTail = json;
-        labels = null;
-      }
-    }
-    Map<String, Object> meta = null;
-    if (f.reason() != null || f.meta() != null) {
-      meta = new LinkedHashMap<>();
-      if (f.reason() != null) {
-        meta.put("keptBy", f.reason());
-        meta.put("priority", f.priority());
-      }
-      if (f.meta() != null) {
-        try {
-          meta.putAll(Json.MAPPER.readValue(f.meta(), new TypeReference<Map<String, Object>>() {}));
-        } catch (IOException e) {
-          log.warn("frame {}: unreadable metadata in the spool, sending without it: {}", f.id(), e.getMessage());
-        }
-      }
-    }
-    long tail = fl.labelsTail == null ? 0 : fl.labelsTail.length;
-    Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
-        f.bytes(), config.chunkBytes(), Manifest.chunkCount(f.bytes() + tail, config.chunkBytes()), "image/jpeg",
-        f.width(), f.height(), labels, meta, tail, tail == 0 ? null : Sha256.hex(fl.labelsTail));
+    Offer o = Offer.of(device, f, config.chunkBytes());
+    fl.labelsTail = o.labelsTail();
     fl.offers++;
     fl.lastActivityNanos = System.nanoTime();
-    link.publish(topics.manifest(device, f.id()), Json.encode(m), false);
+    link.publish(topics.manifest(device, f.id()), o.manifest(), false);
   }
 
   private void handle(Ack ack, InFlight fl) throws MqttException, InterruptedException {

@@ -1,4 +1,4 @@
-package io.fieldcap.select;
+package io.fieldcap.privacy;
 
 import io.fieldcap.config.PrivacyConfig;
 import io.fieldcap.config.PrivacyConfig.Mode;
