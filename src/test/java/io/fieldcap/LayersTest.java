@@ -54,10 +54,11 @@ class LayersTest {
     t.put("fs", List.of());
     t.put("faults", List.of());
     t.put("metrics", List.of());
+    t.put("markup", List.of());
     // shared by device and server
     t.put("protocol", List.of("model", "json", "keys"));
     t.put("config", List.of("model", "keys"));
-    t.put("image", List.of("model", "config"));
+    t.put("image", List.of("model", "config", "fs"));
     t.put("transport", List.of("config"));
     t.put("inference", List.of("model", "config", "image"));
     // the device
@@ -71,12 +72,12 @@ class LayersTest {
     // the server
     t.put("store", List.of("model", "config", "fs", "faults", "json", "image"));
     t.put("ingest", List.of("model", "faults", "json", "metrics", "image", "protocol", "store"));
-    t.put("dataset", List.of("model", "json", "image", "inference", "store"));
-    t.put("web", List.of("model", "config", "json", "image", "transport", "store", "dataset"));
+    t.put("dataset", List.of("model", "json", "markup", "image", "inference", "store"));
+    t.put("web", List.of("model", "config", "json", "markup", "image", "transport", "store", "dataset"));
     // wiring
     List<String> device = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
         "transport", "inference", "geo", "capture", "select", "privacy", "spool", "sync", "update");
-    List<String> server = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
+    List<String> server = List.of("model", "json", "markup", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
         "transport", "inference", "store", "ingest", "dataset", "web");
     t.put("agent", device);
     t.put("server", server);

@@ -2,6 +2,7 @@ package io.fieldcap.bench;
 
 import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.image.JpegHeader;
 import io.fieldcap.model.Box;
@@ -39,7 +40,7 @@ public final class AugmentBench {
     try (LocalFrameStore store = LocalFrameStore.open(data)) {
       store.insertSynthetic("bench", frames, Instant.parse("2026-11-29T00:00:00Z"), "images/bench/photo.jpg",
           Sha256.hex(jpeg), jpeg.length, size.width(), size.height(), labels);
-      Exporter yolo = Exporter.forFormat("yolo");
+      Exporter yolo = DatasetFormat.writer("yolo");
       long t0 = System.nanoTime();
       yolo.export(store, work.resolve("plain"), ExportOptions.DEFAULT);
       double plain = (System.nanoTime() - t0) / 1e9;

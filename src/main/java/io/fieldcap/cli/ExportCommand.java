@@ -3,6 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.dataset.augment.Augment;
+import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.dataset.Selection;
 import io.fieldcap.dataset.Splits;
@@ -78,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
   /** The exporter for {@code --format}, or a usage error naming the known formats. */
   static Exporter exporter(String format) throws ConfigException {
     try {
-      return Exporter.forFormat(format);
+      return DatasetFormat.writer(format);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--format: " + e.getMessage());
     }

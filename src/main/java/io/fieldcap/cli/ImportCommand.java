@@ -3,6 +3,7 @@ package io.fieldcap.cli;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.Durations;
 import io.fieldcap.config.Sizes;
+import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.ImportReport;
 import io.fieldcap.dataset.imports.Crawler;
 import io.fieldcap.dataset.imports.Importer;
@@ -78,7 +79,7 @@ final class ImportCommand implements Callable<Integer> {
     }
     LabelReader reader;
     try {
-      reader = LabelReader.forFormat(format);
+      reader = DatasetFormat.reader(format);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--format: " + e.getMessage());
     }

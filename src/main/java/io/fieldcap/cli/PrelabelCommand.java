@@ -61,7 +61,7 @@ final class PrelabelCommand implements Callable<Integer> {
       had = counts[0];
       long last = System.nanoTime();
       for (StoredFrame f : todo) {
-        Mat mat = Images.decode(Files.readAllBytes(f.image()));
+        Mat mat = Images.decode(Files.readAllBytes(f.image().fetch()));
         try {
           if (mat.empty()) {
             err.println("fieldcap prelabel: " + f.device() + "/" + f.frameId() + ": not an image OpenCV can decode; skipped");

@@ -21,6 +21,36 @@ import java.util.UUID;
 public final class Durable {
   private Durable() {}
 
+  /** Fsyncs an open file: its data survives a power cut (its name, once its folder is synced). */
+  public static void sync(FileChannel ch) throws IOException {
+    ch.force(true);
+  }
+
+  /** Fsyncs a file by name (after a copy made by other means). */
+  public static void syncFile(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} into {@code file} (created, or truncated) and fsyncs it; the file is deleted
+   * when that fails. Its name is durable once its folder is synced: for a group of files, once.
+   */
+  public static void writeSynced(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+  }
+
   /** Fsyncs a folder: the names in it (files created, renamed or removed) survive a power cut. */
   public static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -57,16 +87,7 @@ public final class Durable {
     Path folder = target.toAbsolutePath().getParent();
     createDirectories(folder);
     Path tmp = folder.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
+    writeSynced(tmp, bytes);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDir(folder);
   }

@@ -1,5 +1,6 @@
 package io.fieldcap.image;
 
+import io.fieldcap.fs.Durable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ public final class NativeCache {
       try (InputStream in = NativeCache.class.getResourceAsStream(resource)) {
         Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-          ch.force(true); // a power cut must not leave a renamed but empty library
+          Durable.sync(ch); // a power cut must not leave a renamed but empty library
         }
         if (Files.size(part) != size) {
           throw new IOException("short copy");

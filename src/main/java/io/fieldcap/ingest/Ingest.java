@@ -162,6 +162,11 @@ public final class Ingest {
     return transfers.count();
   }
 
+  /** Transfers in progress from one device. */
+  public int transfersInProgress(String device) {
+    return transfers.count(device);
+  }
+
   public long stagedBytes() {
     return transfers.stagedBytes();
   }

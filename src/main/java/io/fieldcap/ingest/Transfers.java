@@ -167,6 +167,10 @@ final class Transfers {
     return open.size();
   }
 
+  synchronized int count(String device) {
+    return (int) open.keySet().stream().filter(k -> k.device().equals(device)).count();
+  }
+
   synchronized long stagedBytes() {
     return total;
   }

@@ -33,7 +33,7 @@ final class DurableFiles {
       }
       CrashPoint.reach("spool.written");
       SlowDisk.beforeFsync();
-      ch.force(true);
+      Durable.sync(ch);
     } catch (IOException e) {
       deleteQuietly(tmp); // a full disk must not leave half-written temporary files behind
       throw e;
@@ -61,10 +61,9 @@ final class DurableFiles {
     }
   }
 
+  /** {@link Durable#syncDir}, after the slow disk's wait in tests. */
   static void syncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      SlowDisk.beforeFsync();
-      ch.force(true);
-    }
+    SlowDisk.beforeFsync();
+    Durable.syncDir(dir);
   }
 }

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * #close()}. Counters that change outside a put ({@link #count}) are buffered and written by {@link
  * #flush()}, by the next put and by close; a crash loses at most the increments since then.
  *
- * <p>Capture never waits on the disk: the spool's lock is held across fsyncs by {@link #put}, so what
- * the capture thread calls takes other locks only. {@link #count} buffers under a lock of its own,
+ * <p>Capture never waits on the disk, and sync does not wait on the spool writer's fsyncs: {@link
+ * #putAll} holds the spool's lock only to make room and to commit rows, not across its file writes
+ * and fsyncs; what the capture thread calls takes other locks only. {@link #count} buffers under a lock of its own,
  * {@link #nextSequence} hands out numbers from a block reserved ahead on another thread, and {@link
  * #isTaken} reads through a second, read-only connection (SQLite's WAL lets it read while a write is
  * in progress).
@@ -70,6 +71,7 @@ public final class Spool implements AutoCloseable {
   private boolean closed;
   private boolean fairNewestNext = true;
   private volatile Runnable onStored = () -> {};
+  private final Object putLock = new Object(); // one group commit at a time, without the spool's lock across its fsyncs
 
   private Spool(Path dir, SpoolDb db, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
       LongSupplier freeBytes) {
@@ -257,89 +259,134 @@ public final class Spool implements AutoCloseable {
    * database commit per frame. When a file cannot be written (the disk failed or filled), the
    * batch's files are removed and nothing of it is stored: the exception names the frame.
    *
+   * <p>The spool's lock is held while room is made (and the batch's bytes reserved) and while the
+   * rows are committed, not across the file writes and fsyncs between: sync's calls ({@link
+   * #takePending}, {@link #acked}, {@link #requeue}, {@link #rekey}) do not wait on the disk. Group
+   * commits follow one another (a lock of their own).
+   *
    * @return one result per entry, in order, as {@link #put} returns them
    */
-  public synchronized List<PutResult> putAll(List<SpoolEntry> entries) {
-    requireOpen();
-    List<PutResult> results = new ArrayList<>(entries.size());
-    List<SpoolEntry> stored = new ArrayList<>();
-    List<String> rels = new ArrayList<>();
-    Set<String> items = new HashSet<>(); // source items of this batch, taken once
-    Set<Path> folders = new LinkedHashSet<>();
-    long added = 0;
-    SpoolEntry current = null;
-    try {
-      for (SpoolEntry e : entries) {
-        current = e;
-        if (e.sourceItem() != null && (!items.add(e.sourceItem()) || db.isTaken(e.sourceItem()))) {
-          results.add(PutResult.ALREADY_TAKEN);
-          continue;
+  public List<PutResult> putAll(List<SpoolEntry> entries) {
+    synchronized (putLock) {
+      Batch b = new Batch(entries);
+      try {
+        synchronized (this) {
+          requireOpen();
+          plan(b);
         }
-        long size = e.jpeg().length;
-        if (!makeRoom(size, e.priority())) {
-          captured(Counters.EVICTED, 1);
-          if (e.sourceItem() != null) {
-            db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
+        b.writeFiles(); // outside the spool's lock: the slow part, on a worn SD card seconds
+        if (b.stored.isEmpty()) {
+          return b.results;
+        }
+        synchronized (this) {
+          requireOpen();
+          commit(b);
+        }
+        onStored.run();
+        return b.results;
+      } catch (IOException | SQLException ex) {
+        String which = b.current == null ? "frames" : "frame " + b.current.id()
+            + (entries.size() > 1 ? " (and the " + (entries.size() - 1) + " others of its batch)" : "");
+        throw new SpoolException("cannot store " + which + " in " + dir + ": " + ex.getMessage(), ex);
+      } finally {
+        if (b.reserved > 0) { // files renamed in but never committed: removed, as the reconciler would at the next start
+          synchronized (this) {
+            bytes -= b.reserved;
           }
-          results.add(PutResult.EVICTED);
-          continue;
+          b.rels.forEach(rel -> DurableFiles.deleteQuietly(dir.resolve(rel)));
         }
-        String rel = "frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg";
-        Path target = dir.resolve(rel);
-        DurableFiles.write(dir.resolve("tmp").resolve(e.id() + ".jpg.part"), target, e.jpeg());
+      }
+    }
+  }
+
+  /** A group commit in the making: what each entry became, and the files and bytes it holds so far. */
+  private final class Batch {
+    final List<SpoolEntry> entries;
+    final List<PutResult> results = new ArrayList<>();
+    final List<SpoolEntry> stored = new ArrayList<>();
+    final List<String> rels = new ArrayList<>();
+    final Set<Path> folders = new LinkedHashSet<>();
+    long reserved; // bytes counted in the spool for files not committed yet
+    SpoolEntry current;
+
+    Batch(List<SpoolEntry> entries) {
+      this.entries = entries;
+    }
+
+    /** Writes, fsyncs and renames every stored entry's file, then fsyncs each folder once. */
+    void writeFiles() throws IOException {
+      for (int i = 0; i < stored.size(); i++) {
+        current = stored.get(i);
+        Path target = dir.resolve(rels.get(i));
+        DurableFiles.write(dir.resolve("tmp").resolve(current.id() + ".jpg.part"), target, current.jpeg());
         folders.add(target.getParent());
-        rels.add(rel);
-        stored.add(e);
-        bytes += size; // counted at once, so that the next frame's room is made with this one in
-        added += size;
-        results.add(PutResult.STORED);
       }
       current = stored.isEmpty() ? null : stored.get(0);
       for (Path folder : folders) {
         DurableFiles.syncDir(folder);
       }
-      if (stored.isEmpty()) {
-        return results;
+    }
+  }
+
+  /** Under the lock: skips source items already taken, makes room by policy, and reserves the bytes of what will be stored. */
+  private void plan(Batch b) throws SQLException {
+    Set<String> items = new HashSet<>(); // source items of this batch, taken once
+    for (SpoolEntry e : b.entries) {
+      b.current = e;
+      if (e.sourceItem() != null && (!items.add(e.sourceItem()) || db.isTaken(e.sourceItem()))) {
+        b.results.add(PutResult.ALREADY_TAKEN);
+        continue;
       }
-      for (int i = 0; i < stored.size(); i++) {
-        CrashPoint.reach("spool.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
-      }
-      long now = clock.millis();
-      Map<String, Long> taken = counts.take();
-      Map<String, Long> all = new HashMap<>(taken);
-      all.merge(Counters.CAPTURED, (long) stored.size(), Long::sum);
-      try {
-        db.inTransaction(() -> {
-          for (int i = 0; i < stored.size(); i++) {
-            SpoolEntry e = stored.get(i);
-            db.insertFrame(e, rels.get(i), Sha256.hex(e.jpeg()), now);
-            if (e.sourceItem() != null) {
-              db.markTaken(e.sourceItem(), now);
-            }
-          }
-          db.addCounts(all);
-        });
-      } catch (SQLException ex) {
-        counts.restore(taken);
-        throw ex;
-      }
-      added = 0;
-      for (int i = 0; i < stored.size(); i++) {
-        if (Witness.on()) {
-          Witness.record("put", stored.get(i).id().value(), Sha256.hex(stored.get(i).jpeg()));
+      long size = e.jpeg().length;
+      if (!makeRoom(size, e.priority())) {
+        captured(Counters.EVICTED, 1);
+        if (e.sourceItem() != null) {
+          db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
         }
-        CrashPoint.reach("spool.committed");
+        b.results.add(PutResult.EVICTED);
+        continue;
       }
-      onStored.run();
-      return results;
-    } catch (IOException | SQLException ex) {
-      if (added > 0) { // files renamed in but never committed: removed, as the reconciler would at the next start
-        bytes -= added;
-        rels.forEach(rel -> DurableFiles.deleteQuietly(dir.resolve(rel)));
+      b.rels.add("frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg");
+      b.stored.add(e);
+      bytes += size; // counted at once, so that the next frame's room is made with this one in
+      b.reserved += size;
+      b.results.add(PutResult.STORED);
+    }
+    b.current = null;
+  }
+
+  /** Under the lock: the rows, source items and counters of the batch's durable files, in one transaction. */
+  private void commit(Batch b) throws SQLException {
+    for (int i = 0; i < b.stored.size(); i++) {
+      CrashPoint.reach("spool.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
+    }
+    long now = clock.millis();
+    Map<String, Long> taken = counts.take();
+    Map<String, Long> all = new HashMap<>(taken);
+    all.merge(Counters.CAPTURED, (long) b.stored.size(), Long::sum);
+    b.current = b.stored.get(0);
+    try {
+      db.inTransaction(() -> {
+        for (int i = 0; i < b.stored.size(); i++) {
+          SpoolEntry e = b.stored.get(i);
+          db.insertFrame(e, b.rels.get(i), Sha256.hex(e.jpeg()), now);
+          if (e.sourceItem() != null) {
+            db.markTaken(e.sourceItem(), now);
+          }
+        }
+        db.addCounts(all);
+      });
+    } catch (SQLException ex) {
+      counts.restore(taken);
+      throw ex;
+    }
+    b.reserved = 0;
+    b.rels.clear();
+    for (SpoolEntry e : b.stored) {
+      if (Witness.on()) {
+        Witness.record("put", e.id().value(), Sha256.hex(e.jpeg()));
       }
-      String which = current == null ? "frames" : "frame " + current.id()
-          + (entries.size() > 1 ? " (and the " + (entries.size() - 1) + " others of its batch)" : "");
-      throw new SpoolException("cannot store " + which + " in " + dir + ": " + ex.getMessage(), ex);
+      CrashPoint.reach("spool.committed");
     }
   }
 

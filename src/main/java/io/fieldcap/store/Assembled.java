@@ -1,5 +1,6 @@
 package io.fieldcap.store;
 
+import io.fieldcap.fs.Durable;
 import io.fieldcap.model.Sha256;
 import java.io.EOFException;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class Assembled implements AutoCloseable {
         }
       }
       ch.truncate(at);
-      ch.force(true);
+      Durable.sync(ch);
     }
     return new Split(new Assembled(file, at, Sha256.file(file)), tail);
   }

@@ -36,13 +36,8 @@ final class FileImages implements ImageStore {
       folders.add(folder);
     }
     for (Path folder : folders) {
-      fsyncDir(folder); // once per folder for the whole group: the renames are durable with it
+      Durable.syncDir(folder); // once per folder for the whole group: the renames are durable with it
     }
-  }
-
-  @Override
-  public Path path(String key) {
-    return dir.resolve(key);
   }
 
   @Override
@@ -59,9 +54,5 @@ final class FileImages implements ImageStore {
   @Override
   public String describe() {
     return "file:" + dir.resolve("images");
-  }
-
-  static void fsyncDir(Path d) throws IOException {
-    Durable.syncDir(d);
   }
 }

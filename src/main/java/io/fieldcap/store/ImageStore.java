@@ -26,10 +26,7 @@ public interface ImageStore extends AutoCloseable {
     }
   }
 
-  /** The local path of an image: the file itself, or its place in the cache (fetched when read through a {@link StoredFrame}). */
-  Path path(String key);
-
-  /** The image as a local file, fetched first when it is not here. */
+  /** The image as a local file, fetched first when it is not here (a network call for an object store). */
   Path fetched(String key) throws IOException;
 
   /** Whether the store holds {@code key} with these bytes (by their SHA-256): what a resumed migration skips. */

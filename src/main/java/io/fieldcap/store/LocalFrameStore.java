@@ -1,47 +1,30 @@
 package io.fieldcap.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.config.ObjectStoreConfig;
-import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.fs.Durable;
 import io.fieldcap.image.Look;
 import io.fieldcap.json.Json;
-import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.model.Sha256;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The server's store around a data folder: metadata in SQLite ({@code DATA/fieldcap.db}) or
@@ -81,8 +64,9 @@ public final class LocalFrameStore implements FrameStore {
   private final CrawlLog crawlLog;
   private final Devices devices;
   private final Browse browse;
+  private final Commits commits;
 
-  private LocalFrameStore(Path dir, Db db, ImageStore images) {
+  LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
     this.tmp = dir.resolve("tmp").resolve(UUID.randomUUID().toString());
     this.db = db;
@@ -94,6 +78,7 @@ public final class LocalFrameStore implements FrameStore {
     this.crawlLog = new CrawlLog(this, db);
     this.devices = new Devices(this, db);
     this.browse = new Browse(this, db);
+    this.commits = new Commits(this, db, images, staging);
   }
 
   /** The metadata database (SQLite in the data folder, or PostgreSQL). */
@@ -141,7 +126,7 @@ public final class LocalFrameStore implements FrameStore {
     return open(dir, null, null);
   }
 
-  /** {@link #open(Path, io.fieldcap.config.ObjectStoreConfig, String)} with the database the folder records. */
+  /** {@link #open(Path, ObjectStoreConfig, String)} with the database the folder records. */
   public static LocalFrameStore open(Path dir, ObjectStoreConfig s3) throws IOException {
     return open(dir, s3, null);
   }
@@ -155,76 +140,7 @@ public final class LocalFrameStore implements FrameStore {
    * SQLite ({@code fieldcap server migrate} moves it) or in another database.
    */
   public static LocalFrameStore open(Path dir, ObjectStoreConfig s3, String database) throws IOException {
-    DatabaseUrl.check(database);
-    Durable.createDirectories(dir); // a data folder whose own name is lost takes every frame with it
-    ObjectStoreConfig recorded = StoreFile.read(dir);
-    String recordedDb = StoreFile.readDatabase(dir);
-    boolean wantsPg = DatabaseUrl.isPostgres(database);
-    // only a switch-over needs to know whether the SQLite file holds frames (one more connection)
-    boolean sqliteFrames = (s3 != null || wantsPg) && recordedDb == null && Files.exists(dir.resolve("fieldcap.db"))
-        && hasFrames(dir);
-    if (s3 != null && recorded == null && sqliteFrames && recordedDb == null) {
-      throw new IOException(dir + " keeps its images as files; it cannot be switched to " + s3.describe()
-          + " in place (start a new data folder for the object store, or fieldcap server migrate)");
-    }
-    if (s3 != null && recorded != null && !(recorded.bucket().equals(s3.bucket()) && recorded.prefix().equals(s3.prefix()))) {
-      throw new IOException(dir + " keeps its images in " + recorded.describe() + ", not " + s3.describe());
-    }
-    if (database != null && !wantsPg && recordedDb != null) {
-      throw new IOException(dir + " keeps its metadata in " + recordedDb + ", not in SQLite (server.database: " + database + ")");
-    }
-    if (wantsPg && recordedDb == null && sqliteFrames) {
-      throw new IOException(dir + " keeps its metadata in SQLite (fieldcap.db); move it to " + DatabaseUrl.parse(database).describe()
-          + " with: fieldcap server migrate --from sqlite:" + dir + " --to " + DatabaseUrl.parse(database).describe());
-    }
-    if (s3 != null) {
-      recorded = s3;
-    }
-    String useDb = wantsPg ? database : recordedDb;
-    ImageStore images;
-    try {
-      images = recorded == null ? new FileImages(dir) : new S3Images(recorded, dir.resolve("cache"));
-      if (s3 != null) {
-        StoreFile.write(dir, s3); // once the bucket answered: a folder never points at a store it cannot reach
-      }
-    } catch (NoClassDefFoundError e) {
-      throw new IOException(dir + " keeps its images in " + recorded.describe() + ", and this jar has no S3 client;"
-          + " run fieldcap-server.jar (the device jar leaves it out)", e);
-    }
-    try {
-      return openWith(dir, images, useDb);
-    } catch (IOException | RuntimeException e) {
-      images.close();
-      throw e;
-    }
-  }
-
-  private static boolean hasFrames(Path dir) {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fieldcap.db"));
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT EXISTS (SELECT 1 FROM frames)")) {
-      return r.next() && r.getInt(1) == 1;
-    } catch (SQLException e) {
-      return false; // no frames table yet
-    }
-  }
-
-  private static LocalFrameStore openWith(Path dir, ImageStore images, String database) throws IOException {
-    Files.createDirectories(dir.resolve("images"));
-    Files.createDirectories(dir.resolve("staging"));
-    clearStaleTmp(dir.resolve("tmp"));
-    Db db;
-    try {
-      db = Db.open(database, dir);
-    } catch (IOException e) {
-      throw new IOException(database == null ? "cannot open " + dir.resolve("fieldcap.db") + ": " + e.getMessage()
-          : e.getMessage(), e);
-    }
-    Durable.syncDir(dir); // images/, staging/ and fieldcap.db (SQLite syncs the folder for its WAL only)
-    if (db.postgres()) {
-      StoreFile.writeDatabase(dir, db.describe()); // once it answered, as store.json
-    }
-    return new LocalFrameStore(dir, db, images);
+    return DataFolder.open(dir, s3, database);
   }
 
   public Path dir() {
@@ -237,27 +153,6 @@ public final class LocalFrameStore implements FrameStore {
    */
   public Path tmp() throws IOException {
     return Files.createDirectories(tmp);
-  }
-
-  /**
-   * Deletes what was left in {@code DATA/tmp} by processes that ended (files being assembled, never
-   * acked): loose files, and folders untouched for an hour (a running server's folder changes with
-   * every frame it assembles; one idle longer is recreated when next needed).
-   */
-  private static void clearStaleTmp(Path root) throws IOException {
-    Files.createDirectories(root);
-    Instant stale = Instant.now().minus(Duration.ofHours(1));
-    try (Stream<Path> entries = Files.list(root)) {
-      for (Path e : (Iterable<Path>) entries::iterator) {
-        try {
-          if (!Files.isDirectory(e) || Files.getLastModifiedTime(e).toInstant().isBefore(stale)) {
-            deleteTree(e);
-          }
-        } catch (NoSuchFileException gone) {
-          // another server cleared it at the same moment
-        }
-      }
-    }
   }
 
   @Override
@@ -276,11 +171,6 @@ public final class LocalFrameStore implements FrameStore {
     } catch (SQLException e) {
       throw new IOException(e.getMessage(), e);
     }
-  }
-
-  private Outcome existing(NewFrame m) throws IOException {
-    String sha = storedSha256(m.device(), m.frameId());
-    return sha == null ? null : sha.equals(m.sha256()) ? Outcome.DUPLICATE : Outcome.CONFLICT;
   }
 
   @Override
@@ -308,165 +198,6 @@ public final class LocalFrameStore implements FrameStore {
     return staging.hasChunk(device, frameId, index);
   }
 
-  @Override
-  public Assembled assemble(Transfer t) throws IOException {
-    Path tmp = tmp().resolve(t.device() + "." + t.frameId() + "." + UUID.randomUUID() + ".part");
-    MessageDigest sha = sha256();
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha);
-      staging.copyChunks(t, out);
-      out.flush();
-      ch.force(true);
-      return new Assembled(tmp, ch.size(), HexFormat.of().formatHex(sha.digest()));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
-  }
-
-  @Override
-  public Outcome commit(NewFrame f, byte[] image, Instant receivedAt) throws IOException {
-    try (Assembled a = assemble(f.device(), f.frameId(), image)) {
-      return commit(f, a, receivedAt);
-    }
-  }
-
-  @Override
-  public Assembled assemble(String device, String frameId, byte[] whole) throws IOException {
-    Path tmp = tmp().resolve(device + "." + frameId + "." + UUID.randomUUID() + ".part");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(whole);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    return new Assembled(tmp, whole.length, Sha256.hex(whole));
-  }
-
-  @Override
-  public Outcome commit(NewFrame m, Assembled image, Instant receivedAt) throws IOException {
-    return commitAll(List.of(m), List.of(image), receivedAt).get(0);
-  }
-
-  @Override
-  public List<Outcome> commitAll(List<NewFrame> ms, List<Assembled> images, Instant receivedAt) throws IOException {
-    Outcome[] out = new Outcome[ms.size()];
-    synchronized (this) {
-      for (int i = 0; i < ms.size(); i++) {
-        out[i] = existing(ms.get(i));
-      }
-    }
-    List<Integer> fresh = new ArrayList<>();
-    List<String> rels = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
-    List<String> shas = new ArrayList<>();
-    for (int i = 0; i < ms.size(); i++) {
-      NewFrame m = ms.get(i);
-      Assembled image = images.get(i);
-      if (!image.sha256().equals(m.sha256()) || image.bytes() != m.bytes()) {
-        throw new IllegalArgumentException("the assembled image does not match frame " + m.frameId() + "'s manifest");
-      }
-      if (out[i] == null) {
-        fresh.add(i);
-        rels.add("images/" + m.device() + "/" + DAY.format(m.capturedAt()) + "/" + m.frameId() + ".jpg");
-        files.add(image.file());
-        shas.add(m.sha256());
-      }
-    }
-    if (fresh.isEmpty()) {
-      return List.of(out);
-    }
-    this.images.putAll(rels, files, shas); // outside the lock: several uploads to an object store at once
-    for (int k = 0; k < fresh.size(); k++) {
-      CrashPoint.reach("store.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
-    }
-    List<Outcome> recorded = recordAll(fresh.stream().map(ms::get).toList(), rels, receivedAt);
-    for (int k = 0; k < fresh.size(); k++) {
-      out[fresh.get(k)] = recorded.get(k);
-    }
-    return List.of(out);
-  }
-
-  /** Inserts the frames' rows in one transaction (one commit, one fsync, for a whole group). */
-  private synchronized List<Outcome> recordAll(List<NewFrame> ms, List<String> rels, Instant receivedAt)
-      throws IOException {
-    Connection c = null;
-    NewFrame current = ms.get(0);
-    try {
-      c = db.c();
-      c.setAutoCommit(false);
-      List<Outcome> out = new ArrayList<>(ms.size());
-      try (PreparedStatement p = c.prepareStatement("""
-          INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                             model, labels, meta, path, received_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
-        for (int i = 0; i < ms.size(); i++) {
-          NewFrame m = ms.get(i);
-          current = m;
-          p.setString(1, m.device());
-          p.setString(2, m.frameId());
-          p.setLong(3, m.seq());
-          p.setString(4, m.capturedAt().toString());
-          p.setString(5, m.sha256());
-          p.setLong(6, m.bytes());
-          p.setInt(7, m.width());
-          p.setInt(8, m.height());
-          p.setString(9, m.contentType());
-          p.setString(10, m.labels() == null ? null : m.labels().model());
-          p.setString(11, m.labels() == null ? null : Json.MAPPER.writeValueAsString(m.labels()));
-          p.setString(12, m.meta() == null ? null : Json.MAPPER.writeValueAsString(m.meta()));
-          p.setString(13, rels.get(i));
-          p.setString(14, receivedAt.toString());
-          // 0 rows: another server committed this id first (servers sharing the data folder): same bytes or not
-          out.add(p.executeUpdate() == 1 ? Outcome.STORED : null);
-        }
-      }
-      for (int i = 0; i < ms.size(); i++) {
-        if (out.get(i) == null) {
-          out.set(i, existing(ms.get(i)));
-        }
-      }
-      c.commit();
-      for (int i = 0; i < ms.size(); i++) {
-        CrashPoint.reach("store.committed");
-      }
-      return out;
-    } catch (SQLException e) {
-      rollbackQuietly(c);
-      throw new IOException("cannot record frame " + current.frameId() + ": " + e.getMessage(), e);
-    } finally {
-      if (c != null) {
-        try {
-          c.setAutoCommit(true);
-        } catch (SQLException e) {
-          // a broken connection: Db replaces it at the next use
-        }
-      }
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      if (c != null) {
-        c.rollback();
-      }
-    } catch (SQLException e) {
-      // the transaction is gone with the connection
-    }
-  }
-
   /**
    * Records {@code n} synthetic frames of device {@code device}, all pointing at the one image {@code
    * rel} (relative to the data folder), in one transaction: for benchmarks of what reads the store,
@@ -474,50 +205,32 @@ public final class LocalFrameStore implements FrameStore {
    */
   public synchronized void insertSynthetic(String device, int n, Instant start, String rel, String sha256, long bytes,
       int width, int height, LabelSet labels) throws IOException {
-    try {
-      db.c().setAutoCommit(false);
-      try (PreparedStatement p = db.c().prepareStatement("""
-          INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                             model, labels, meta, path, received_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)""")) {
-        String json = labels == null ? null : Json.MAPPER.writeValueAsString(labels);
-        for (int i = 0; i < n; i++) {
-          Instant at = start.plusMillis(1000L * i);
-          p.setString(1, device);
-          p.setString(2, FrameId.of(at, i).value());
-          p.setLong(3, i);
-          p.setString(4, at.toString());
-          p.setString(5, sha256);
-          p.setLong(6, bytes);
-          p.setInt(7, width);
-          p.setInt(8, height);
-          p.setString(9, labels == null ? null : labels.model());
-          p.setString(10, json);
-          p.setString(11, "{\"keptBy\":\"all\"}");
-          p.setString(12, rel);
-          p.setString(13, at.toString());
-          p.addBatch();
-          if (i % 10_000 == 9_999) {
-            p.executeBatch();
-          }
-        }
-        p.executeBatch();
-      }
-      db.c().commit();
-    } catch (SQLException e) {
-      try {
-        db.c().rollback();
-      } catch (SQLException ignored) {
-        // the insert failed already
-      }
-      throw new IOException("cannot insert synthetic frames: " + e.getMessage(), e);
-    } finally {
-      try {
-        db.c().setAutoCommit(true);
-      } catch (SQLException ignored) {
-        // closing anyway
-      }
-    }
+    SyntheticRows.insert(db, device, n, start, rel, sha256, bytes, width, height, labels);
+  }
+
+  @Override
+  public Assembled assemble(Transfer t) throws IOException {
+    return commits.assemble(t);
+  }
+
+  @Override
+  public Assembled assemble(String device, String frameId, byte[] whole) throws IOException {
+    return commits.assemble(device, frameId, whole);
+  }
+
+  @Override
+  public Outcome commit(NewFrame f, byte[] image, Instant receivedAt) throws IOException {
+    return commits.commit(f, image, receivedAt);
+  }
+
+  @Override
+  public Outcome commit(NewFrame f, Assembled image, Instant receivedAt) throws IOException {
+    return commits.commit(f, image, receivedAt);
+  }
+
+  @Override
+  public List<Outcome> commitAll(List<NewFrame> frames, List<Assembled> images, Instant receivedAt) throws IOException {
+    return commits.commitAll(frames, images, receivedAt);
   }
 
   @Override
@@ -550,7 +263,7 @@ public final class LocalFrameStore implements FrameStore {
         r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
         labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class),
         meta == null ? null : Json.MAPPER.readValue(meta, new TypeReference<Map<String, Object>>() {}),
-        images.path(r.getString(11)), Instant.parse(r.getString(12)),
+        new ImageRef(r.getString(11), images), Instant.parse(r.getString(12)),
         reviewed == null ? null : Json.MAPPER.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
   }
 
@@ -652,9 +365,7 @@ public final class LocalFrameStore implements FrameStore {
     String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
     Path tmp = tmp().resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
     Files.copy(file, tmp);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    Durable.syncFile(tmp);
     images.put(rel, tmp, sha256);
     try (PreparedStatement p = db.c().prepareStatement("""
         INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
@@ -708,7 +419,6 @@ public final class LocalFrameStore implements FrameStore {
       }
     });
   }
-
 
   @Override
   public synchronized void close() {

@@ -79,7 +79,6 @@ public final class S3Images implements ImageStore {
       client.close();
       throw new IOException(s.describe() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
-    RemoteImages.register(cache, this);
   }
 
   private String objectKey(String key) {
@@ -144,11 +143,6 @@ public final class S3Images implements ImageStore {
   }
 
   @Override
-  public Path path(String key) {
-    return cache.resolve(key);
-  }
-
-  @Override
   public Path fetched(String key) throws IOException {
     Path cached = cache.resolve(key);
     if (Files.exists(cached)) {
@@ -208,7 +202,6 @@ public final class S3Images implements ImageStore {
 
   @Override
   public void close() {
-    RemoteImages.unregister(cache);
     client.close();
   }
 }

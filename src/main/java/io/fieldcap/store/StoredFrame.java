@@ -1,13 +1,12 @@
 package io.fieldcap.store;
 
 import io.fieldcap.model.LabelSet;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A frame in the dataset, as export reads it.
+ * A frame in the dataset, as export reads it; its image is read through {@link ImageRef#fetch()}.
  *
  * @param labels the labels an export writes: as stored, the device's pre-labels (or null); once a
  *     selection has chosen ({@code --labels}), the chosen ones
@@ -20,16 +19,10 @@ import java.util.Map;
  */
 public record StoredFrame(
     String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width, int height,
-    LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt, LabelSet reviewed, int revision,
+    LabelSet labels, Map<String, Object> meta, ImageRef image, Instant receivedAt, LabelSet reviewed, int revision,
     String split, String mark) {
-  /** The image as a local file: in the data folder, or in the read cache of an object store (fetched on first access). */
-  @Override
-  public Path image() {
-    return RemoteImages.ensure(image);
-  }
-
   public StoredFrame(String device, String frameId, long seq, Instant capturedAt, String sha256, long bytes, int width,
-      int height, LabelSet labels, Map<String, Object> meta, Path image, Instant receivedAt) {
+      int height, LabelSet labels, Map<String, Object> meta, ImageRef image, Instant receivedAt) {
     this(device, frameId, seq, capturedAt, sha256, bytes, width, height, labels, meta, image, receivedAt, null, 0, null,
         null);
   }
@@ -53,8 +46,6 @@ public record StoredFrame(
 
   /** The image's file extension with its dot ({@code .jpg}, {@code .png}): imported datasets may hold PNGs. */
   public String extension() {
-    String n = image == null ? "" : image.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot < 0 ? ".jpg" : n.substring(dot);
+    return image == null ? ".jpg" : image.extension();
   }
 }

@@ -1,6 +1,7 @@
 package io.fieldcap.web;
 
 import io.fieldcap.dataset.report.Svg;
+import io.fieldcap.markup.Markup;
 import io.fieldcap.store.StoredFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,24 +18,19 @@ import java.util.Map;
 final class Pages {
   private Pages() {}
 
-  static String esc(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-        .replace("'", "&#39;");
-  }
-
   private static String head(String title, Tokens.Identity who, String csrf, String page, String extra) {
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " - fieldcap</title>"
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Markup.escape(title) + " - fieldcap</title>"
         + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>\n"
-        + "<body data-page=\"" + page + "\" data-csrf=\"" + esc(csrf) + "\" data-role=\"" + (who == null ? ""
+        + "<body data-page=\"" + page + "\" data-csrf=\"" + Markup.escape(csrf) + "\" data-role=\"" + (who == null ? ""
             : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
-            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + esc(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
+            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 
   static String login(String problem) {
     return head("Log in", null, "", "login", "") + "<main class=\"login\"><h1>fieldcap</h1>"
-        + (problem == null ? "" : "<p class=\"problem\">" + esc(problem) + "</p>")
+        + (problem == null ? "" : "<p class=\"problem\">" + Markup.escape(problem) + "</p>")
         + "<form method=\"post\" action=\"/login\"><label>Token <input type=\"password\" name=\"token\" id=\"token\" "
         + "autocomplete=\"current-password\" required></label> <button type=\"submit\" id=\"login\">Log in</button></form>"
         + "<p class=\"note\">A token comes from <code>fieldcap tokens add</code>.</p></main></body></html>\n";
@@ -90,8 +86,8 @@ final class Pages {
   }
 
   static String frame(Tokens.Identity who, String csrf, StoredFrame f) {
-    return head(f.device() + "/" + f.frameId(), who, csrf, "frame", " data-device=\"" + esc(f.device()) + "\" data-frame=\""
-        + esc(f.frameId()) + "\"") + "<main><h1>" + esc(f.device()) + " / " + esc(f.frameId()) + "</h1>\n"
+    return head(f.device() + "/" + f.frameId(), who, csrf, "frame", " data-device=\"" + Markup.escape(f.device()) + "\" data-frame=\""
+        + Markup.escape(f.frameId()) + "\"") + "<main><h1>" + Markup.escape(f.device()) + " / " + Markup.escape(f.frameId()) + "</h1>\n"
         + "<p><label><input type=\"radio\" name=\"show\" value=\"prelabels\"> pre-labels</label> "
         + "<label><input type=\"radio\" name=\"show\" value=\"reviewed\"> reviewed</label> "
         + "<label><input type=\"radio\" name=\"show\" value=\"both\" checked> both</label></p>\n"

@@ -35,7 +35,7 @@ final class Thumbs {
     if (Files.isRegularFile(t)) {
       return t;
     }
-    Mat img = Images.decode(Files.readAllBytes(f.image()));
+    Mat img = Images.decode(Files.readAllBytes(f.image().fetch()));
     try {
       if (img.empty()) {
         throw new IOException("frame " + f.device() + "/" + f.frameId() + " cannot be decoded");

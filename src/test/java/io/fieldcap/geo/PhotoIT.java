@@ -106,7 +106,7 @@ class PhotoIT {
     StoredFrame drone = taken(frames, "2026-06-01T07:30:15Z"); // 09:30:15 at +02:00
     assertThat(drone.frameId()).startsWith("20260601T073015000Z-");
     assertThat(drone.sha256()).as("stored byte for byte").isEqualTo(Sha256.hex(droneFile));
-    assertThat(Files.readAllBytes(drone.image())).isEqualTo(droneFile);
+    assertThat(Files.readAllBytes(drone.image().fetch())).isEqualTo(droneFile);
     @SuppressWarnings("unchecked")
     var gps = (java.util.Map<String, Object>) drone.meta().get("gps");
     assertThat(gps).as("the photo's own position in the frame's metadata").isNotNull();

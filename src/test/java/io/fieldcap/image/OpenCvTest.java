@@ -46,8 +46,19 @@ class OpenCvTest {
 
   @Test
   void aFolderThatCannotBeWrittenFallsBackToTheTemporaryFolder() throws Exception {
+    assertThat(OpenCv.class.getResource("/nu/pattern/OpenCV.class")).as("the test class path bundles openpnp's OpenCV").isNotNull();
     Path notAFolder = Files.writeString(tmp.resolve("file"), "x");
     System.setProperty("fieldcap.native.dir", notAFolder.toString());
-    assertThat(OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME)).isNull();
+    assertThat(OpenCv.extracted(org.opencv.core.Core.NATIVE_LIBRARY_NAME)).as("no kept folder can be made").isNull();
+
+    // a process started like that still loads OpenCV: through openpnp's loader, into the temporary folder
+    Path temp = Files.createDirectories(tmp.resolve("temp"));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dfieldcap.native.dir=" + notAFolder, "-Djava.io.tmpdir=" + temp,
+        LoadOpenCv.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("loaded " + org.opencv.core.Core.VERSION).contains("library " + temp);
+    assertThat(Files.readString(notAFolder)).as("the file in the way is left alone").isEqualTo("x");
   }
 }

@@ -214,8 +214,8 @@ class HostileIT {
       st.forEach(frames::add);
     }
     assertThat(frames).singleElement().satisfies(f -> {
-      assertThat(Files.size(f.image())).isEqualTo(image.length);
-      assertThat(Sha256.hex(Files.readAllBytes(f.image()))).isEqualTo(Sha256.hex(image));
+      assertThat(Files.size(f.image().fetch())).isEqualTo(image.length);
+      assertThat(Sha256.hex(Files.readAllBytes(f.image().fetch()))).isEqualTo(Sha256.hex(image));
     });
     System.out.printf("HostileIT: a %d MiB frame stored by a server with -Xmx%dm; server peak RSS %d MB%n",
         image.length / MIB, HEAP_MB, server.peakRssBytes() / MIB);

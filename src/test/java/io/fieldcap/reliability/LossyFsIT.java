@@ -138,7 +138,7 @@ class LossyFsIT {
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       StoredFrame f = st.frame("cam", id);
       assertThat(f).as("the frame the server acked").isNotNull();
-      assertThat(Files.readAllBytes(f.image())).isEqualTo(jpeg);
+      assertThat(Files.readAllBytes(f.image().fetch())).isEqualTo(jpeg);
     }
   }
 

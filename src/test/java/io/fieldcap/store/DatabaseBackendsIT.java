@@ -222,7 +222,7 @@ class DatabaseBackendsIT {
       a.putChunk("cam", m.frameId(), 0, new byte[1024]);
       assertThat(a.expireStaged(Instant.now().plusSeconds(1))).isEqualTo(1);
       assertThat(b.staged("cam", m.frameId())).isNull();
-      assertThat(b.frame("cam", m.frameId()).image()).hasBinaryContent(data);
+      assertThat(b.frame("cam", m.frameId()).image().fetch()).hasBinaryContent(data);
     }
     if (database != null) {
       assertThat(PgServer.query(database, "SELECT count(*) FROM staged_chunks")).containsExactly("0");

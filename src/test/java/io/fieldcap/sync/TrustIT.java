@@ -215,7 +215,7 @@ class TrustIT {
     assertThat(stored).hasSize(2);
     Set<String> shas = new HashSet<>();
     for (StoredFrame f : stored) {
-      assertThat(Sha256.hex(Files.readAllBytes(f.image()))).isEqualTo(f.sha256());
+      assertThat(Sha256.hex(Files.readAllBytes(f.image().fetch()))).isEqualTo(f.sha256());
       assertThat(f.capturedAt()).isEqualTo(at);
       shas.add(f.sha256());
     }

@@ -10,6 +10,7 @@ import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Rle;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.Frames;
+import io.fieldcap.store.ImageRef;
 import io.fieldcap.store.StoredFrame;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -366,10 +367,16 @@ public final class Augment {
           if (!split.equals("train")) {
             return;
           }
-          Mat src = Imgcodecs.imread(f.image().toString(), Imgcodecs.IMREAD_COLOR);
+          Path source;
+          try {
+            source = f.image().fetch();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          Mat src = Imgcodecs.imread(source.toString(), Imgcodecs.IMREAD_COLOR);
           try {
             if (src.empty()) {
-              throw new UncheckedIOException(new IOException("cannot decode " + f.image() + " to augment it"));
+              throw new UncheckedIOException(new IOException("cannot decode " + source + " to augment it"));
             }
             for (int k = 1; k <= copies; k++) {
               String id = f.frameId() + "-aug" + k;
@@ -395,7 +402,7 @@ public final class Augment {
                 Map<String, Object> meta = f.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(f.meta());
                 meta.put("augmentedFrom", f.frameId());
                 action.accept(new StoredFrame(f.device(), id, f.seq(), f.capturedAt(), Sha256.hex(
-                    Files.readAllBytes(file)), Files.size(file), src.cols(), src.rows(), labels, meta, file, f.receivedAt(),
+                    Files.readAllBytes(file)), Files.size(file), src.cols(), src.rows(), labels, meta, ImageRef.file(file), f.receivedAt(),
                     null, 0, "train", null));
                 Files.deleteIfExists(file);
               } catch (IOException e) {

@@ -93,7 +93,7 @@ public final class Cleaner {
     int measured = 0;
     List<StoredFrame> batch = new ArrayList<>();
     for (StoredFrame f : unmeasured) {
-      looks.put(f.device() + "/" + f.frameId(), Look.of(f.image()));
+      looks.put(f.device() + "/" + f.frameId(), Look.of(f.image().fetch()));
       batch.add(f);
       if (batch.size() == 200 || f == unmeasured.get(unmeasured.size() - 1)) {
         store.marks().transaction(() -> { // one fsync per 200 frames

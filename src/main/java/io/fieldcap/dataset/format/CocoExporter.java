@@ -70,7 +70,7 @@ public final class CocoExporter implements Exporter {
         int imageId = images.incrementAndGet();
         String fileName = f.device() + "/" + f.frameId() + f.extension();
         try {
-          Exporter.place(f.image(), out.resolve("images").resolve(fileName), options.link());
+          Exporter.place(f.image().fetch(), out.resolve("images").resolve(fileName), options.link());
           gen.writeObject(image(f, imageId, fileName, options));
         } catch (IOException e) {
           throw new UncheckedIOException(e);

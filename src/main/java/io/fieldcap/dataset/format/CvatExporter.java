@@ -2,6 +2,7 @@ package io.fieldcap.dataset.format;
 
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
+import io.fieldcap.markup.Markup;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -32,10 +33,6 @@ public final class CvatExporter implements Exporter {
     return "cvat";
   }
 
-  private static String attr(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
-  }
-
   private static String num(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
   }
@@ -62,28 +59,28 @@ public final class CvatExporter implements Exporter {
       w.write("      <name>fieldcap export</name>\n      <size>" + count.get() + "</size>\n      <mode>annotation</mode>\n");
       w.write("      <labels>\n");
       for (String l : labels) {
-        w.write("        <label><name>" + attr(l) + "</name><type>any</type><attributes/></label>\n");
+        w.write("        <label><name>" + Markup.escape(l) + "</name><type>any</type><attributes/></label>\n");
       }
       w.write("      </labels>\n    </task>\n  </meta>\n");
       store.forEach(f -> {
         String name = f.device() + "_" + f.frameId() + f.extension();
         StringBuilder x = new StringBuilder();
-        x.append("  <image id=\"").append(images.get()).append("\" name=\"").append(attr(name)).append("\" width=\"")
+        x.append("  <image id=\"").append(images.get()).append("\" name=\"").append(Markup.escape(name)).append("\" width=\"")
             .append(f.width()).append("\" height=\"").append(f.height()).append("\">\n");
         if (f.labels() != null) {
           for (Detection d : MaskShapes.shapes(f.labels(), segment)) {
             if (d.box() == null) {
-              x.append("    <tag label=\"").append(attr(d.label())).append("\" source=\"auto\"/>\n");
+              x.append("    <tag label=\"").append(Markup.escape(d.label())).append("\" source=\"auto\"/>\n");
             } else if (segment && d.polygon() != null) {
               StringBuilder pts = new StringBuilder();
               for (int i = 0; i < d.polygon().size(); i += 2) {
                 pts.append(i == 0 ? "" : ";").append(num(d.polygon().get(i))).append(',').append(num(d.polygon().get(i + 1)));
               }
-              x.append("    <polygon label=\"").append(attr(d.label())).append("\" source=\"auto\" occluded=\"0\" points=\"")
+              x.append("    <polygon label=\"").append(Markup.escape(d.label())).append("\" source=\"auto\" occluded=\"0\" points=\"")
                   .append(pts).append("\" z_order=\"0\"/>\n");
             } else {
               Box b = d.box();
-              x.append("    <box label=\"").append(attr(d.label())).append("\" source=\"auto\" occluded=\"0\" xtl=\"")
+              x.append("    <box label=\"").append(Markup.escape(d.label())).append("\" source=\"auto\" occluded=\"0\" xtl=\"")
                   .append(num(b.x())).append("\" ytl=\"").append(num(b.y())).append("\" xbr=\"").append(num(b.x() + b.w()))
                   .append("\" ybr=\"").append(num(b.y() + b.h())).append("\" z_order=\"0\"/>\n");
             }
@@ -92,7 +89,7 @@ public final class CvatExporter implements Exporter {
         }
         x.append("  </image>\n");
         try {
-          Exporter.place(f.image(), out.resolve("images").resolve(name), options.link());
+          Exporter.place(f.image().fetch(), out.resolve("images").resolve(name), options.link());
           w.write(x.toString());
           origins.write(Json.MAPPER.writeValueAsString(Exporter.originLine(f, "images/" + name)));
           origins.write('\n');

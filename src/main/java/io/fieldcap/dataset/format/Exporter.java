@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -25,12 +24,6 @@ public interface Exporter {
 
   default Result export(Frames store, Path out) throws IOException {
     return export(store, out, ExportOptions.DEFAULT);
-  }
-
-  /** The exporters this build has. */
-  static List<Exporter> all() {
-    return List.of(new CocoExporter(), new YoloExporter(), new VocExporter(), new LabelmeExporter(), new LabelStudioExporter(),
-        new CvatExporter());
   }
 
   /**
@@ -97,16 +90,6 @@ public interface Exporter {
     }
     m.putAll(context(f));
     return m;
-  }
-
-  static Exporter forFormat(String name) {
-    for (Exporter e : all()) {
-      if (e.format().equals(name.toLowerCase(Locale.ROOT))) {
-        return e;
-      }
-    }
-    throw new IllegalArgumentException("unknown export format '" + name + "'; known formats: "
-        + all().stream().map(Exporter::format).toList());
   }
 
   /**

@@ -26,22 +26,6 @@ public interface LabelReader {
    */
   void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException;
 
-  /** The readers this build has. */
-  static List<LabelReader> all() {
-    return List.of(new CocoReader(), new YoloReader(), new VocReader(), new LabelmeReader(), new LabelStudioReader(),
-        new CvatReader());
-  }
-
-  static LabelReader forFormat(String name) {
-    for (LabelReader r : all()) {
-      if (r.format().equals(name.toLowerCase(Locale.ROOT))) {
-        return r;
-      }
-    }
-    throw new IllegalArgumentException("unknown import format '" + name + "'; known formats: "
-        + all().stream().map(LabelReader::format).toList());
-  }
-
   /** A person's label: score 1. */
   static Detection label(String name, Box box, List<Double> polygon) {
     return new Detection(name, 1.0, box, polygon);

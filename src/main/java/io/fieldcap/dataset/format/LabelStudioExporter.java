@@ -2,6 +2,7 @@ package io.fieldcap.dataset.format;
 
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
+import io.fieldcap.markup.Markup;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -133,7 +134,7 @@ public final class LabelStudioExporter implements Exporter {
           task.put("predictions", List.of(prediction));
         }
         try {
-          Exporter.place(f.image(), out.resolve("images").resolve(name), options.link());
+          Exporter.place(f.image().fetch(), out.resolve("images").resolve(name), options.link());
           gen.writeObject(task);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -166,7 +167,7 @@ public final class LabelStudioExporter implements Exporter {
     }
     if (!choices.isEmpty()) {
       x.append("  <Choices name=\"class\" toName=\"image\" choice=\"multiple\">\n");
-      choices.forEach(c -> x.append("    <Choice value=\"").append(attr(c)).append("\"/>\n"));
+      choices.forEach(c -> x.append("    <Choice value=\"").append(Markup.escape(c)).append("\"/>\n"));
       x.append("  </Choices>\n");
     }
     return x.append("</View>\n").toString();
@@ -174,11 +175,8 @@ public final class LabelStudioExporter implements Exporter {
 
   private static void block(StringBuilder x, String tag, String name, TreeSet<String> labels) {
     x.append("  <").append(tag).append(" name=\"").append(name).append("\" toName=\"image\">\n");
-    labels.forEach(l -> x.append("    <Label value=\"").append(attr(l)).append("\"/>\n"));
+    labels.forEach(l -> x.append("    <Label value=\"").append(Markup.escape(l)).append("\"/>\n"));
     x.append("  </").append(tag).append(">\n");
   }
 
-  private static String attr(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
-  }
 }

@@ -101,7 +101,7 @@ public final class LabelmeExporter implements Exporter {
         origin.putAll(Exporter.context(f));
         doc.put("fieldcap", origin);
         try {
-          Exporter.place(f.image(), dir.resolve(name + f.extension()), options.link());
+          Exporter.place(f.image().fetch(), dir.resolve(name + f.extension()), options.link());
           // labelme's reader wants null written out (imageData, group_id): the shared mapper leaves nulls out
           Files.write(dir.resolve(name + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
         } catch (IOException e) {

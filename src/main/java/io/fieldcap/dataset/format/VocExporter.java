@@ -2,6 +2,7 @@ package io.fieldcap.dataset.format;
 
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.dataset.Splits;
+import io.fieldcap.markup.Markup;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
@@ -123,10 +124,6 @@ public final class VocExporter implements Exporter {
     }
   }
 
-  private static String xml(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
-
   @Override
   public Result export(Frames store, Path out, ExportOptions options) throws IOException {
     store = options.selection().view(store); // the frames, labels and class names this export takes
@@ -157,19 +154,19 @@ public final class VocExporter implements Exporter {
         String name = f.device() + "_" + f.frameId();
         StringBuilder x = new StringBuilder();
         x.append("<annotation>\n  <folder>JPEGImages</folder>\n  <filename>").append(name).append(f.extension()).append("</filename>\n");
-        x.append("  <source><database>fieldcap</database><device>").append(xml(f.device())).append("</device><frame_id>")
+        x.append("  <source><database>fieldcap</database><device>").append(Markup.escape(f.device())).append("</device><frame_id>")
             .append(f.frameId()).append("</frame_id><captured_at>").append(f.capturedAt()).append("</captured_at>");
         if (f.labels() != null && f.labels().model() != null) {
-          x.append("<model>").append(xml(f.labels().modelVersion())).append("</model>");
+          x.append("<model>").append(Markup.escape(f.labels().modelVersion())).append("</model>");
         }
         Map<String, Object> context = Exporter.context(f);
         if (context.get("gps") instanceof Map<?, ?> gps) {
           x.append("<gps>");
-          gps.forEach((k, v) -> x.append('<').append(k).append('>').append(xml(String.valueOf(v))).append("</").append(k).append('>'));
+          gps.forEach((k, v) -> x.append('<').append(k).append('>').append(Markup.escape(String.valueOf(v))).append("</").append(k).append('>'));
           x.append("</gps>");
         }
         if (context.get("tags") instanceof Map<?, ?> tags) {
-          tags.forEach((k, v) -> x.append("<tag name=\"").append(xml(String.valueOf(k))).append("\">").append(xml(String.valueOf(v)))
+          tags.forEach((k, v) -> x.append("<tag name=\"").append(Markup.escape(String.valueOf(k))).append("\">").append(Markup.escape(String.valueOf(v)))
               .append("</tag>"));
         }
         x.append("</source>\n");
@@ -182,7 +179,7 @@ public final class VocExporter implements Exporter {
             }
             int[] b = bndbox(d.box(), f.width(), f.height());
             classes.add(d.label());
-            x.append("  <object>\n    <name>").append(xml(d.label())).append("</name>\n    <pose>Unspecified</pose>\n")
+            x.append("  <object>\n    <name>").append(Markup.escape(d.label())).append("</name>\n    <pose>Unspecified</pose>\n")
                 .append("    <truncated>0</truncated>\n    <difficult>0</difficult>\n")
                 .append(String.format(Locale.ROOT, "    <score>%.4f</score>%n", d.score()))
                 .append("    <bndbox><xmin>").append(b[0]).append("</xmin><ymin>").append(b[1]).append("</ymin><xmax>")
@@ -192,7 +189,7 @@ public final class VocExporter implements Exporter {
         }
         x.append("</annotation>\n");
         try {
-          Exporter.place(f.image(), out.resolve("JPEGImages").resolve(name + f.extension()), options.link());
+          Exporter.place(f.image().fetch(), out.resolve("JPEGImages").resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("Annotations").resolve(name + ".xml"), x, StandardCharsets.UTF_8);
           if (hasMask(f)) {
             classMap(f, segClasses, out.resolve("SegmentationClass").resolve(name + ".png"));

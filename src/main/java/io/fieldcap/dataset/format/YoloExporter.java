@@ -78,7 +78,7 @@ public final class YoloExporter implements Exporter {
           }
         }
         try {
-          Exporter.place(f.image(), out.resolve("images").resolve(split).resolve(name + f.extension()), options.link());
+          Exporter.place(f.image().fetch(), out.resolve("images").resolve(split).resolve(name + f.extension()), options.link());
           Files.writeString(out.resolve("labels").resolve(split).resolve(name + ".txt"), labels, StandardCharsets.UTF_8);
           origins.write(Json.MAPPER.writeValueAsString(
               Exporter.originLine(f, "images/" + split + "/" + name + f.extension())));

@@ -2,6 +2,7 @@ package io.fieldcap.dataset.report;
 
 import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.dataset.Splits;
+import io.fieldcap.markup.Markup;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
@@ -102,15 +103,15 @@ public final class HtmlReport {
     });
 
     StringBuilder html = new StringBuilder();
-    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(Svg.esc(title))
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(Markup.escape(title))
         .append("</title>\n<style>body{font-family:sans-serif;margin:24px;max-width:1100px}img{max-width:100%;display:block;"
             + "margin:8px 0}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
             + "th:first-child,td:first-child{text-align:left}h2{margin-top:36px}.note{color:#555}</style></head><body>\n");
-    html.append("<h1>").append(Svg.esc(title)).append("</h1>\n<p id=\"summary\">").append(n[0]).append(" frames, ")
+    html.append("<h1>").append(Markup.escape(title)).append("</h1>\n<p id=\"summary\">").append(n[0]).append(" frames, ")
         .append(classPerSplit.values().stream().flatMap(m -> m.keySet().stream()).distinct().count()).append(" classes</p>\n");
 
     html.append("<h2 id=\"devices\">Frames per device per day</h2>\n<table><tr><th>device</th><th>day</th><th>frames</th></tr>\n");
-    perDeviceDay.forEach((dev, days) -> days.forEach((day, c) -> html.append("<tr><td>").append(Svg.esc(dev)).append("</td><td>")
+    perDeviceDay.forEach((dev, days) -> days.forEach((day, c) -> html.append("<tr><td>").append(Markup.escape(dev)).append("</td><td>")
         .append(day).append("</td><td>").append(c).append("</td></tr>\n")));
     html.append("</table>\n");
     Map<String, Integer> flat = new LinkedHashMap<>();
@@ -138,11 +139,11 @@ public final class HtmlReport {
     svg(out, "box-sizes.svg", Svg.histogram("Box sizes, all classes", List.of(SIZE_BINS), allSizes), html);
     html.append("<table><tr><th>class</th>");
     for (String b : SIZE_BINS) {
-      html.append("<th>").append(Svg.esc(b)).append("</th>");
+      html.append("<th>").append(Markup.escape(b)).append("</th>");
     }
     html.append("</tr>\n");
     sizes.forEach((c, bins) -> {
-      html.append("<tr><td>").append(Svg.esc(c)).append("</td>");
+      html.append("<tr><td>").append(Markup.escape(c)).append("</td>");
       for (int v : bins) {
         html.append("<td>").append(v).append("</td>");
       }
@@ -194,12 +195,12 @@ public final class HtmlReport {
     Map<String, List<LabelCheck.Problem>> byKind = new TreeMap<>();
     check.problems().forEach(p -> byKind.computeIfAbsent(p.kind(), k -> new ArrayList<>()).add(p));
     for (Map.Entry<String, List<LabelCheck.Problem>> e : byKind.entrySet()) {
-      html.append("<h3>").append(Svg.esc(e.getKey())).append(" (").append(e.getValue().size()).append(")</h3>\n<ul>\n");
+      html.append("<h3>").append(Markup.escape(e.getKey())).append(" (").append(e.getValue().size()).append(")</h3>\n<ul>\n");
       List<Sheet.Tile> tiles = new ArrayList<>();
       for (LabelCheck.Problem p : e.getValue()) {
         if (tiles.size() < PER_SHEET) {
-          html.append("<li>").append(Svg.esc(p.frame())).append(" ").append(Svg.esc(p.label())).append(": ")
-              .append(Svg.esc(p.reason())).append("</li>\n");
+          html.append("<li>").append(Markup.escape(p.frame())).append(" ").append(Markup.escape(p.label())).append(": ")
+              .append(Markup.escape(p.reason())).append("</li>\n");
           if (!p.frame().equals("-")) {
             tile(p.frame(), p.label(), tiles);
           }
@@ -233,14 +234,14 @@ public final class HtmlReport {
       progress.flush();
     }
     Sheet.write(tiles, out.resolve(name));
-    html.append("<figure><img src=\"").append(name).append("\" alt=\"").append(Svg.esc(caption)).append("\"><figcaption>")
-        .append(Svg.esc(caption)).append("</figcaption></figure>\n");
+    html.append("<figure><img src=\"").append(name).append("\" alt=\"").append(Markup.escape(caption)).append("\"><figcaption>")
+        .append(Markup.escape(caption)).append("</figcaption></figure>\n");
     return 1;
   }
 
   private static void svg(Path out, String name, String svg, StringBuilder html) throws IOException {
     Files.writeString(out.resolve(name), svg, StandardCharsets.UTF_8);
-    html.append("<img src=\"").append(name).append("\" alt=\"").append(Svg.esc(name)).append("\">\n");
+    html.append("<img src=\"").append(name).append("\" alt=\"").append(Markup.escape(name)).append("\">\n");
   }
 
   /** A file-name-safe form of a class or split name. */

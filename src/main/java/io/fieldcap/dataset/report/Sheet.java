@@ -2,6 +2,8 @@ package io.fieldcap.dataset.report;
 
 import io.fieldcap.image.OpenCv;
 import io.fieldcap.model.Detection;
+import io.fieldcap.store.ImageRef;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.opencv.core.CvType;
@@ -26,7 +28,7 @@ final class Sheet {
   static final int CAPTION = 20;
 
   /** One thumbnail: the image, what to draw on it, and a caption. */
-  record Tile(Path image, List<Detection> labels, String caption, String highlight) {}
+  record Tile(ImageRef image, List<Detection> labels, String caption, String highlight) {}
 
   private Sheet() {}
 
@@ -42,7 +44,12 @@ final class Sheet {
     int drawn = 0;
     for (int i = 0; i < tiles.size(); i++) {
       Tile t = tiles.get(i);
-      Mat img = Imgcodecs.imread(t.image().toString(), Imgcodecs.IMREAD_COLOR);
+      Mat img;
+      try {
+        img = Imgcodecs.imread(t.image().fetch().toString(), Imgcodecs.IMREAD_COLOR);
+      } catch (IOException e) {
+        img = new Mat(); // an image that cannot be fetched is drawn as an empty tile, as one that cannot be read
+      }
       int x0 = i % COLUMNS * THUMB_W;
       int y0 = i / COLUMNS * (THUMB_H + CAPTION);
       if (!img.empty()) {

@@ -1,5 +1,6 @@
 package io.fieldcap.dataset.report;
 
+import io.fieldcap.markup.Markup;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -7,10 +8,6 @@ import java.util.Map;
 /** Bar charts as standalone SVG: no script, no fonts or styles from the network. */
 public final class Svg {
   private Svg() {}
-
-  public static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
 
   /** Horizontal bars, one per entry, labelled with the key and the count. */
   public static String bars(String title, Map<String, ? extends Number> values) {
@@ -22,14 +19,14 @@ public final class Svg {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         + "font-family=\"sans-serif\" font-size=\"13\">%n", labelW + barW + 90, h));
-    s.append("<title>").append(esc(title)).append("</title>\n");
-    s.append("<text x=\"4\" y=\"20\" font-weight=\"bold\">").append(esc(title)).append("</text>\n");
+    s.append("<title>").append(Markup.escape(title)).append("</title>\n");
+    s.append("<text x=\"4\" y=\"20\" font-weight=\"bold\">").append(Markup.escape(title)).append("</text>\n");
     int y = 34;
     for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
       double v = e.getValue().doubleValue();
       int w = max <= 0 ? 0 : (int) Math.round(barW * v / max);
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelW - 6, y + 14,
-          esc(e.getKey())));
+          Markup.escape(e.getKey())));
       s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#4a7ab5\"/>", labelW, y + 2,
           Math.max(w, 1), rowH - 6));
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", labelW + w + 6, y + 14,
@@ -50,15 +47,15 @@ public final class Svg {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         + "font-family=\"sans-serif\" font-size=\"11\">%n", Math.max(w, 320), h + 50));
-    s.append("<title>").append(esc(title)).append("</title>\n");
-    s.append("<text x=\"4\" y=\"16\" font-size=\"13\" font-weight=\"bold\">").append(esc(title)).append("</text>\n");
+    s.append("<title>").append(Markup.escape(title)).append("</title>\n");
+    s.append("<text x=\"4\" y=\"16\" font-size=\"13\" font-weight=\"bold\">").append(Markup.escape(title)).append("</text>\n");
     for (int i = 0; i < bins.size(); i++) {
       int bh = (int) Math.round((h - 40) * counts[i] / (double) max);
       int x = 30 + 36 * i;
       s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"30\" height=\"%d\" fill=\"#5b9a68\"/>", x, h - bh, bh));
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d</text>", x + 15, h - bh - 3, counts[i]));
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x + 15, h + 16,
-          esc(bins.get(i))));
+          Markup.escape(bins.get(i))));
     }
     return s.append("</svg>\n").toString();
   }

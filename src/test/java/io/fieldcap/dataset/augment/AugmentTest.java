@@ -8,6 +8,7 @@ import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.Frames;
+import io.fieldcap.store.ImageRef;
 import io.fieldcap.store.StoredFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,7 +179,7 @@ class AugmentTest {
     List<StoredFrame> frames = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       frames.add(new StoredFrame("cam", "2026112" + i, i, t.plus(Duration.ofHours(i)), "sha", 1, 640, 480,
-          new LabelSet("m", labels()), Map.of(), img, t));
+          new LabelSet("m", labels()), Map.of(), ImageRef.file(img), t));
     }
     Frames store = action -> frames.forEach(action);
     Splits splits = Splits.parse("train=0.5,val=0.5", 1, Duration.ofMinutes(10));

@@ -40,7 +40,7 @@ class CocoExporterTest {
           new Detection("daytime", 0.8, null))))), b, Instant.now());
       assertThat(store.commit(Manifests.frame(manifest("cam-2", "20261129T100000000Z-000000000002", b, null)), b, Instant.now()))
           .isEqualTo(io.fieldcap.store.FrameStore.Outcome.DUPLICATE);
-      Exporter.Result r = Exporter.forFormat("COCO").export(store, tmp.resolve("out"));
+      Exporter.Result r = DatasetFormat.writer("COCO").export(store, tmp.resolve("out"));
       assertThat(r.images()).isEqualTo(2);
       assertThat(r.annotations()).isEqualTo(2);
     }
@@ -64,7 +64,7 @@ class CocoExporterTest {
 
   @Test
   void anUnknownFormatNamesTheKnownOnes() {
-    assertThatThrownBy(() -> Exporter.forFormat("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
-    assertThat(Exporter.forFormat("VOC").format()).isEqualTo("voc");
+    assertThatThrownBy(() -> DatasetFormat.writer("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
+    assertThat(DatasetFormat.writer("VOC").format()).isEqualTo("voc");
   }
 }

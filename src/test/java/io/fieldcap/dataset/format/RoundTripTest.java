@@ -75,14 +75,14 @@ class RoundTripTest {
     Map<String, List<Detection>> expected = SampleStore.create(data);
     Path out = tmp.resolve("out");
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      Exporter.forFormat(format).export(st, out, ExportOptions.DEFAULT);
+      DatasetFormat.writer(format).export(st, out, ExportOptions.DEFAULT);
     }
     Path in = out;
     if (format.equals("labelstudio")) {
       accept(out.resolve("tasks.json"));
       in = out.resolve("tasks.json");
     }
-    LabelReader reader = LabelReader.forFormat(format);
+    LabelReader reader = DatasetFormat.reader(format);
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
       ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(reader, in);
       assertThat(r.problems()).isEmpty();
@@ -115,7 +115,7 @@ class RoundTripTest {
         String file = String.valueOf(f.meta().get("file")); // DEVICE_FRAME.jpg, or DEVICE/FRAME.jpg in COCO
         String original = file.replace('/', '_').replaceAll("\\.jpg$", "");
         assertSame(expected.get(original), f.reviewed().detections(), format + " dataset " + original);
-        assertThat(Files.readAllBytes(f.image())).as("the image stored as it was")
+        assertThat(Files.readAllBytes(f.image().fetch())).as("the image stored as it was")
             .isEqualTo(Files.readAllBytes(out.resolve(find(out, file.replaceAll("^.*/", "")))));
       }
       ImportReport again = new Importer(st, "public", null, Clock.systemUTC()).run(reader, in);
@@ -184,7 +184,7 @@ class RoundTripTest {
     Path out = tmp.resolve("out");
     boolean shapes = format.equals("labelme") || format.equals("cvat") || format.equals("yolo");
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      Exporter.forFormat(format).export(st, out, new ExportOptions(null, shapes ? "segment" : "detect", false,
+      DatasetFormat.writer(format).export(st, out, new ExportOptions(null, shapes ? "segment" : "detect", false,
           io.fieldcap.dataset.ExportOptions.LABEL_STUDIO_URL, io.fieldcap.dataset.Selection.ALL));
     }
     Path in = out;
@@ -193,7 +193,7 @@ class RoundTripTest {
       in = out.resolve("tasks.json");
     }
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(LabelReader.forFormat(format), in);
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(DatasetFormat.reader(format), in);
       assertThat(r.problems()).isEmpty();
       assertThat(r.images()).isEqualTo(3);
       List<StoredFrame> frames = new ArrayList<>();

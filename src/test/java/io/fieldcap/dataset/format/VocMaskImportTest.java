@@ -8,6 +8,7 @@ import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Rle;
 import io.fieldcap.store.Frames;
+import io.fieldcap.store.ImageRef;
 import io.fieldcap.store.StoredFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class VocMaskImportTest {
     LabelSet labels = new LabelSet("seg.onnx", List.of(new Detection("background", 0.9, new Box(0, 0, 60, 40), null, background),
         new Detection("road", 0.9, new Box(0, 30, 60, 10), null, road), new Detection("water", 0.8, new Box(5, 5, 15, 10), null, water)));
     StoredFrame f = new StoredFrame("cam", "20261129T100000000Z-000000000001", 1, Instant.parse("2026-11-29T10:00:00Z"),
-        "0".repeat(64), 1, 60, 40, labels, Map.of(), jpg, Instant.parse("2026-11-29T10:00:01Z"), null, 0, null, null);
+        "0".repeat(64), 1, 60, 40, labels, Map.of(), ImageRef.file(jpg), Instant.parse("2026-11-29T10:00:01Z"), null, 0, null, null);
     Frames frames = action -> action.accept(f);
     Path voc = tmp.resolve("voc");
     new VocExporter().export(frames, voc);

@@ -148,7 +148,7 @@ class CrawlIT {
     StoredFrame fruits = byUrl.get(base + "/img/fruits.jpg");
     assertThat(fruits.meta()).containsEntry("license", "CC-BY-4.0").containsKey("fetchedAt");
     assertThat(fruits.capturedAt().toString()).as("Last-Modified").isEqualTo("2026-11-03T10:00:00Z");
-    assertThat(Files.readAllBytes(fruits.image())).isEqualTo(Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")));
+    assertThat(Files.readAllBytes(fruits.image().fetch())).isEqualTo(Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")));
     assertThat(byUrl.get(base + "/img/box.png").image().toString()).endsWith(".png");
 
     // the server is mended; the crawl resumes: only the failed URL is fetched again

@@ -1,0 +1,58 @@
+package io.fieldcap.web;
+
+import io.fieldcap.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One request being answered: Jetty's request, response and callback, who is asking (null on a
+ * public route), the page's CSRF token for a cookie session, and the route's path match.
+ */
+record Exchange(Request request, Response response, Callback callback, Tokens.Identity who, String csrf, Matcher match) {
+  /** A path parameter: group {@code i} of the route's pattern. */
+  String path(int i) {
+    return match.group(i);
+  }
+
+  void json(Object o) {
+    send(200, "application/json", Json.encode(o));
+  }
+
+  void html(String page) {
+    send(200, "text/html", page.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void send(int status, String type, byte[] body) {
+    send(response, callback, status, type, body);
+  }
+
+  /** The request body as text, refused with 413 past {@code max} bytes. */
+  String body(int max) throws IOException {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) {
+        throw new HttpError(413, "the request body is over " + max + " bytes");
+      }
+      return new String(b, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Writes a whole answer with the headers every answer carries (no sniffing, a strict CSP, no caching but of images). */
+  static void send(Response response, Callback callback, int status, String type, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + (type.startsWith("image/") ? "" : "; charset=utf-8"));
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    response.getHeaders().put("Referrer-Policy", "same-origin");
+    response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, type.startsWith("image/") ? "private, max-age=86400" : "no-store");
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+}
