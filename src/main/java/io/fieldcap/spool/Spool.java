@@ -2,28 +2,20 @@ package io.fieldcap.spool;
 
 import io.fieldcap.config.MqttConfig.Drain;
 import io.fieldcap.config.SpoolConfig.WhenFull;
-import io.fieldcap.faults.CrashPoint;
-import io.fieldcap.faults.Witness;
 import io.fieldcap.fs.Durable;
-import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import io.fieldcap.model.FrameId;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -58,31 +50,24 @@ public final class Spool implements AutoCloseable {
 
   private final Path dir;
   private final SpoolDb db;
-  private final long maxBytes;
-  private final long minFreeBytes;
-  private final WhenFull whenFull;
   private final InstantSource clock;
-  private final LongSupplier freeBytes;
   private final CounterBuffer counts = new CounterBuffer(); // its own lock, never held across I/O
-  private volatile long bytes; // written under the lock; read without it by fill()
-  private final SetAside setAside; // guarded by the lock
+  private final Quota quota; // guarded by the lock
   private Sequences sequences;
   private SpoolDb reader; // read-only connection for isTaken, guarded by itself
   private boolean closed;
-  private boolean fairNewestNext = true;
+  private final Deliveries deliveries;
   private volatile Runnable onStored = () -> {};
-  private final Object putLock = new Object(); // one group commit at a time, without the spool's lock across its fsyncs
+  private final GroupCommit groupCommit;
 
   private Spool(Path dir, SpoolDb db, long maxBytes, long minFreeBytes, WhenFull whenFull, InstantSource clock,
       LongSupplier freeBytes) {
     this.dir = dir;
     this.db = db;
-    this.maxBytes = maxBytes;
-    this.minFreeBytes = minFreeBytes;
-    this.whenFull = whenFull;
     this.clock = clock;
-    this.freeBytes = freeBytes;
-    this.setAside = new SetAside(dir);
+    this.quota = new Quota(dir, db, maxBytes, minFreeBytes, whenFull, clock, freeBytes);
+    this.deliveries = new Deliveries(dir, db, clock);
+    this.groupCommit = new GroupCommit(this, dir, db, quota, counts, clock);
   }
 
   /** Opens (creating if needed) the spool in {@code dir} and reconciles it with its files. */
@@ -110,7 +95,7 @@ public final class Spool implements AutoCloseable {
     Spool s = new Spool(dir, db, maxBytes, minFreeBytes, whenFull, clock, freeBytes);
     try {
       new Reconciler(dir, db).run();
-      s.bytes = db.storedBytes();
+      s.quota.set(db.storedBytes());
       s.pruneSidelined();
       s.sequences = new Sequences(db.reservedSeq(), limit -> s.persistReserved(limit));
       s.reader = SpoolDb.open(dir.resolve("spool.db"), true);
@@ -139,7 +124,7 @@ public final class Spool implements AutoCloseable {
 
   /** Bytes of images held over the quota, 0..1 (more when the quota was lowered). */
   public double fill() {
-    return maxBytes <= 0 ? 0 : (double) bytes / maxBytes;
+    return quota.fill();
   }
 
   SpoolDb db() {
@@ -267,165 +252,17 @@ public final class Spool implements AutoCloseable {
    * @return one result per entry, in order, as {@link #put} returns them
    */
   public List<PutResult> putAll(List<SpoolEntry> entries) {
-    synchronized (putLock) {
-      Batch b = new Batch(entries);
-      try {
-        synchronized (this) {
-          requireOpen();
-          plan(b);
-        }
-        b.writeFiles(); // outside the spool's lock: the slow part, on a worn SD card seconds
-        if (b.stored.isEmpty()) {
-          return b.results;
-        }
-        synchronized (this) {
-          requireOpen();
-          commit(b);
-        }
-        onStored.run();
-        return b.results;
-      } catch (IOException | SQLException ex) {
-        String which = b.current == null ? "frames" : "frame " + b.current.id()
-            + (entries.size() > 1 ? " (and the " + (entries.size() - 1) + " others of its batch)" : "");
-        throw new SpoolException("cannot store " + which + " in " + dir + ": " + ex.getMessage(), ex);
-      } finally {
-        if (b.reserved > 0) { // files renamed in but never committed: removed, as the reconciler would at the next start
-          synchronized (this) {
-            bytes -= b.reserved;
-          }
-          b.rels.forEach(rel -> DurableFiles.deleteQuietly(dir.resolve(rel)));
-        }
-      }
-    }
+    return groupCommit.putAll(entries);
   }
 
-  /** A group commit in the making: what each entry became, and the files and bytes it holds so far. */
-  private final class Batch {
-    final List<SpoolEntry> entries;
-    final List<PutResult> results = new ArrayList<>();
-    final List<SpoolEntry> stored = new ArrayList<>();
-    final List<String> rels = new ArrayList<>();
-    final Set<Path> folders = new LinkedHashSet<>();
-    long reserved; // bytes counted in the spool for files not committed yet
-    SpoolEntry current;
-
-    Batch(List<SpoolEntry> entries) {
-      this.entries = entries;
-    }
-
-    /** Writes, fsyncs and renames every stored entry's file, then fsyncs each folder once. */
-    void writeFiles() throws IOException {
-      for (int i = 0; i < stored.size(); i++) {
-        current = stored.get(i);
-        Path target = dir.resolve(rels.get(i));
-        DurableFiles.write(dir.resolve("tmp").resolve(current.id() + ".jpg.part"), target, current.jpeg());
-        folders.add(target.getParent());
-      }
-      current = stored.isEmpty() ? null : stored.get(0);
-      for (Path folder : folders) {
-        DurableFiles.syncDir(folder);
-      }
-    }
-  }
-
-  /** Under the lock: skips source items already taken, makes room by policy, and reserves the bytes of what will be stored. */
-  private void plan(Batch b) throws SQLException {
-    Set<String> items = new HashSet<>(); // source items of this batch, taken once
-    for (SpoolEntry e : b.entries) {
-      b.current = e;
-      if (e.sourceItem() != null && (!items.add(e.sourceItem()) || db.isTaken(e.sourceItem()))) {
-        b.results.add(PutResult.ALREADY_TAKEN);
-        continue;
-      }
-      long size = e.jpeg().length;
-      if (!makeRoom(size, e.priority())) {
-        captured(Counters.EVICTED, 1);
-        if (e.sourceItem() != null) {
-          db.inTransaction(() -> db.markTaken(e.sourceItem(), clock.millis()));
-        }
-        b.results.add(PutResult.EVICTED);
-        continue;
-      }
-      b.rels.add("frames/" + DAY.format(e.capturedAt()) + "/" + e.id() + ".jpg");
-      b.stored.add(e);
-      bytes += size; // counted at once, so that the next frame's room is made with this one in
-      b.reserved += size;
-      b.results.add(PutResult.STORED);
-    }
-    b.current = null;
-  }
-
-  /** Under the lock: the rows, source items and counters of the batch's durable files, in one transaction. */
-  private void commit(Batch b) throws SQLException {
-    for (int i = 0; i < b.stored.size(); i++) {
-      CrashPoint.reach("spool.durable"); // once per frame, so that a crash can be aimed at the Nth frame as before
-    }
-    long now = clock.millis();
-    Map<String, Long> taken = counts.take();
-    Map<String, Long> all = new HashMap<>(taken);
-    all.merge(Counters.CAPTURED, (long) b.stored.size(), Long::sum);
-    b.current = b.stored.get(0);
-    try {
-      db.inTransaction(() -> {
-        for (int i = 0; i < b.stored.size(); i++) {
-          SpoolEntry e = b.stored.get(i);
-          db.insertFrame(e, b.rels.get(i), Sha256.hex(e.jpeg()), now);
-          if (e.sourceItem() != null) {
-            db.markTaken(e.sourceItem(), now);
-          }
-        }
-        db.addCounts(all);
-      });
-    } catch (SQLException ex) {
-      counts.restore(taken);
-      throw ex;
-    }
-    b.reserved = 0;
-    b.rels.clear();
-    for (SpoolEntry e : b.stored) {
-      if (Witness.on()) {
-        Witness.record("put", e.id().value(), Sha256.hex(e.jpeg()));
-      }
-      CrashPoint.reach("spool.committed");
-    }
-  }
-
-  /**
-   * Makes room for {@code size} bytes: under EVICT_OLDEST deletes the oldest pending frames of the
-   * lowest priority, never ones of a higher priority than the newcomer; under REJECT_NEW deletes
-   * nothing. Returns whether the frame fits.
-   */
-  private boolean makeRoom(long size, int priority) throws SQLException {
-    if (!fits(size) && setAside.bytes() > 0) {
-      setAside.prune(0, clock.millis()); // images set aside go before frames that can still be delivered
-    }
-    while (!fits(size)) {
-      if (whenFull != WhenFull.EVICT_OLDEST) {
-        return false;
-      }
-      SpoolDb.Victim v = db.nextVictim(priority);
-      if (v == null) {
-        return false;
-      }
-      db.inTransaction(() -> {
-        db.deleteFrame(v.frameId());
-        if (!v.acked()) {
-          db.addCounts(Map.of(Counters.EVICTED, 1L));
-        }
-      });
-      bytes -= v.bytes();
-      DurableFiles.deleteQuietly(dir.resolve(v.file()));
-    }
-    return true;
-  }
-
-  private boolean fits(long size) {
-    return bytes + setAside.bytes() + size <= maxBytes && freeBytes.getAsLong() - size >= minFreeBytes;
+  /** Tells the listener that frames were stored (sync then fills its window at once). */
+  void stored() {
+    onStored.run();
   }
 
   /** How long images set aside in {@code failed/} and {@code quarantine/} are kept (7 days by default). */
   public synchronized void keepSetAside(Duration age) {
-    setAside.keep(age);
+    quota.keepSetAside(age);
   }
 
   /**
@@ -436,7 +273,7 @@ public final class Spool implements AutoCloseable {
    * @return how many images were deleted
    */
   public synchronized int pruneSidelined() {
-    return setAside.prune(maxBytes / 10, clock.millis());
+    return quota.pruneSetAside();
   }
 
   // ---- the sync side: pending -> inflight -> acked (deleted or retained), or back to pending, or failed
@@ -453,33 +290,29 @@ public final class Spool implements AutoCloseable {
    */
   public synchronized List<PendingFrame> takePending(int limit, Drain drain) {
     requireOpen();
-    try {
-      List<PendingFrame> out = new ArrayList<>();
-      List<Object[]> rows = switch (drain) {
-        case OLDEST_FIRST -> db.pending(limit, false);
-        case LIVE_FIRST -> db.pending(limit, true);
-        case FAIR -> alternate(limit);
-      };
-      if (rows.isEmpty()) {
-        return out; // sync asks whenever its window has room: no transaction when there is nothing to take
-      }
-      long now = clock.millis();
-      db.inRelaxedTransaction(() -> {
-        for (Object[] r : rows) {
-          db.setState((String) r[0], "pending", "inflight", now);
-          out.add(pendingFrame(r));
-        }
-      });
-      return out;
-    } catch (SQLException e) {
-      throw new SpoolException("cannot read pending frames from " + dir + ": " + e.getMessage(), e);
-    }
+    return deliveries.take(limit, drain);
   }
 
-  private PendingFrame pendingFrame(Object[] r) {
-    return new PendingFrame(new FrameId((String) r[0]), (long) r[1], Instant.ofEpochMilli((long) r[2]), (int) r[3],
-        (int) r[4], dir.resolve((String) r[5]), (long) r[6], (String) r[7], (String) r[8], (int) r[9], (String) r[10],
-        (String) r[11]);
+  /** Puts frames in flight back to pending: at every (re)connect, and for one frame after a retryable refusal. */
+  public synchronized int requeue(FrameId id) {
+    return deliveries.requeue(id);
+  }
+
+  /**
+   * Acknowledges several frames in one durable commit (a group commit: sync calls this with every
+   * ack that arrived together), then deletes their files.
+   *
+   * @return the ids that were acked now (repeated or unknown ids are left out)
+   */
+  public synchronized List<FrameId> acked(List<FrameId> ids, boolean retain) {
+    List<SpoolDb.Victim> done = deliveries.acked(ids, retain);
+    if (!retain) {
+      for (SpoolDb.Victim v : done) {
+        quota.remove(v.bytes());
+        DurableFiles.deleteQuietly(dir.resolve(v.file()));
+      }
+    }
+    return done.stream().map(v -> new FrameId(v.frameId())).toList();
   }
 
   /**
@@ -491,54 +324,7 @@ public final class Spool implements AutoCloseable {
   public PendingFrame rekey(FrameId id) {
     long seq = nextSequence(); // before the spool's lock: reserving numbers takes it after its own
     synchronized (this) {
-      return rekey(id, seq);
-    }
-  }
-
-  private PendingFrame rekey(FrameId id, long seq) {
-    try {
-      Object[] r = db.inFlight(id.value());
-      if (r == null) {
-        return null;
-      }
-      FrameId renamed = FrameId.of(Instant.ofEpochMilli((long) r[2]), seq);
-      long now = clock.millis();
-      db.inTransaction(() -> db.rekey(id.value(), renamed.value(), seq, now));
-      Witness.record("rekey", id.value(), renamed.value());
-      r[0] = renamed.value();
-      r[1] = seq;
-      return pendingFrame(r);
-    } catch (SQLException e) {
-      throw new SpoolException("cannot give frame " + id + " a new id in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private List<Object[]> alternate(int limit) throws SQLException {
-    List<Object[]> newest = db.pending(limit, true);
-    if (newest.size() < limit) {
-      return newest; // everything waiting fits: order does not matter
-    }
-    List<Object[]> oldest = db.pending(limit, false);
-    List<Object[]> out = new ArrayList<>(limit);
-    Set<String> taken = new HashSet<>();
-    int n = 0;
-    int o = 0;
-    while (out.size() < limit) {
-      Object[] r = fairNewestNext ? newest.get(n++) : oldest.get(o++);
-      fairNewestNext = !fairNewestNext;
-      if (taken.add((String) r[0])) {
-        out.add(r);
-      }
-    }
-    return out;
-  }
-
-  /** Puts frames in flight back to pending: at every (re)connect, and for one frame after a retryable refusal. */
-  public synchronized int requeue(FrameId id) {
-    try {
-      return db.setState(id == null ? null : id.value(), "inflight", "pending", clock.millis());
-    } catch (SQLException e) {
-      throw new SpoolException("cannot requeue frames in " + dir + ": " + e.getMessage(), e);
+      return deliveries.rekey(id, seq);
     }
   }
 
@@ -551,50 +337,6 @@ public final class Spool implements AutoCloseable {
    */
   public boolean acked(FrameId id, boolean retain) {
     return !acked(List.of(id), retain).isEmpty();
-  }
-
-  /**
-   * Acknowledges several frames in one durable commit (a group commit: sync calls this with every
-   * ack that arrived together), then deletes their files.
-   *
-   * @return the ids that were acked now (repeated or unknown ids are left out)
-   */
-  public synchronized List<FrameId> acked(List<FrameId> ids, boolean retain) {
-    try {
-      List<SpoolDb.Victim> found = new ArrayList<>();
-      List<FrameId> done = new ArrayList<>();
-      for (FrameId id : ids) {
-        Object[] r = done.contains(id) ? null : db.inFlight(id.value());
-        if (r != null) {
-          found.add(new SpoolDb.Victim(id.value(), (String) r[5], (long) r[6], false));
-          done.add(id);
-        }
-      }
-      if (found.isEmpty()) {
-        return List.of();
-      }
-      long now = clock.millis();
-      db.inTransaction(() -> {
-        for (SpoolDb.Victim v : found) {
-          if (retain) {
-            db.setState(v.frameId(), "inflight", "acked", now);
-          } else {
-            db.deleteFrame(v.frameId());
-          }
-        }
-        db.addCounts(Map.of(Counters.ACKED, (long) found.size()));
-      });
-      CrashPoint.reach("spool.ack-committed");
-      if (!retain) {
-        for (SpoolDb.Victim v : found) {
-          bytes -= v.bytes();
-          DurableFiles.deleteQuietly(dir.resolve(v.file()));
-        }
-      }
-      return done;
-    } catch (SQLException e) {
-      throw new SpoolException("cannot record acks in " + dir + ": " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -619,11 +361,7 @@ public final class Spool implements AutoCloseable {
         db.deleteFrame(id.value());
         db.addCounts(Map.of(Counters.FAILED, 1L));
       });
-      bytes -= v.bytes();
-      setAside.added(v.bytes());
-      if (setAside.bytes() > maxBytes / 10) {
-        pruneSidelined();
-      }
+      quota.setAside(v.bytes());
       log.warn("frame {} failed and was moved to {}: {}", id, dst, why);
     } catch (SQLException e) {
       throw new SpoolException("cannot record the failure of " + id + " in " + dir + ": " + e.getMessage(), e);
@@ -656,7 +394,7 @@ public final class Spool implements AutoCloseable {
 
   /** Free space on the spool's filesystem, for status messages. */
   public long freeBytes() {
-    return freeBytes.getAsLong();
+    return quota.freeBytes();
   }
 
   /** Writes buffered counters. */
@@ -682,7 +420,7 @@ public final class Spool implements AutoCloseable {
    */
   public synchronized SpoolStats stats() {
     try {
-      return db.stats(maxBytes, counts.copy());
+      return db.stats(quota.maxBytes(), counts.copy());
     } catch (SQLException e) {
       throw new SpoolException("cannot read spool database: " + e.getMessage(), e);
     }
@@ -704,7 +442,7 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  private void requireOpen() {
+  void requireOpen() {
     if (closed) {
       throw new IllegalStateException("spool " + dir + " is closed");
     }
