@@ -3,22 +3,17 @@ package io.fieldcap.agent;
 import io.fieldcap.Version;
 import io.fieldcap.capture.CaptureLoop;
 import io.fieldcap.capture.DirectorySource;
-import io.fieldcap.capture.Nice;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
-import io.fieldcap.config.ModelConfig;
 import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.metrics.MetricsEndpoint;
 import io.fieldcap.model.Fix;
-import io.fieldcap.geo.GpsdClient;
-import io.fieldcap.geo.MavlinkListener;
 import io.fieldcap.geo.PositionSource;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.model.Frame;
 import io.fieldcap.select.DuplicateFilter;
@@ -32,13 +27,10 @@ import io.fieldcap.spool.SpoolException;
 import io.fieldcap.spool.SpoolStats;
 import io.fieldcap.sync.SyncListener;
 import io.fieldcap.sync.SyncService;
-import io.fieldcap.update.Bundle;
-import io.fieldcap.update.Staging;
 import io.fieldcap.update.UpdateState;
 import io.fieldcap.update.Updater;
 import io.fieldcap.update.Watch;
 import java.io.IOException;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -59,9 +51,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device agent: capture into the spool. Threads: one capture thread, one preparer (resize for
- * the model), one labeler (the model),
- * one spool writer (JPEG encode and durable write), one housekeeping thread (counter flush each second, a summary line each {@code agent.summary-interval}).
+ * The device agent: capture into the spool, and sync from it. Threads: one capture thread, the
+ * {@link Pipeline}'s three (preparer, labeler, spool writer), sync's, and one housekeeping thread
+ * (counter flush each second, a summary line each {@code agent.summary-interval}).
  * Live capture never waits: when the writer falls behind a camera or stream, the newest frame is
  * dropped and counted; a folder or a clip decoded faster than real time waits instead.
  *
@@ -81,12 +73,7 @@ public final class Agent {
   private final Histogram noAcks = new Histogram();
   private final ManualCapture manual = new ManualCapture();
   private CaptureLoop capture;
-  private Preparer preparer;
-  private Thread preparerThread;
-  private Labeler labeler;
-  private SpoolWriter writer;
-  private Thread labelerThread;
-  private Thread writerThread;
+  private Pipeline pipeline;
   private ScheduledExecutorService housekeeping;
   private SpoolStats lastSummary;
   private SyncService sync;
@@ -131,106 +118,40 @@ public final class Agent {
    * @throws ModelException when the configured model cannot be loaded and {@code model.required} is true
    */
   public synchronized void start() throws ModelException {
-    Detector detector = openModel();
-    if (detector == null && !config.privacy().classes().isEmpty()) {
-      // model.required: false let a broken model through, but privacy.classes cannot work without it
-      throw new ModelException("privacy.classes " + config.privacy().classes() + " needs the model, which did not load;"
-          + " refusing to capture frames that could not be redacted");
-    }
-    Redactor redactor = null;
-    if (config.privacy().active()) {
-      try {
-        redactor = new Redactor(config.privacy());
-      } catch (ModelException e) {
-        if (detector != null) {
-          detector.close();
-        }
-        throw new ModelException("privacy: " + e.getMessage()); // never capture unredacted frames instead
-      }
-      log.info("privacy: faces {}, classes {}, {} mask(s); applied before any image is written",
-          config.privacy().faces().name().toLowerCase(Locale.ROOT), config.privacy().classes(),
-          config.privacy().masks().size());
-    }
+    Detector detector = ModelLoader.open(config.model(), updates);
+    Redactor redactor = ModelLoader.redactor(config.privacy(), detector);
     var sc = config.spool();
     spool = Spool.open(sc.dir(), sc.maxBytes(), sc.minFreeBytes(), sc.whenFull(), clock);
     spool.keepSetAside(sc.keepFailed());
+    positions = ModelLoader.positions(config.geo());
+    PositionSource ps = positions;
+    where = ps == null ? () -> null : () -> ps.latest(config.geo().maxAge());
     BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(sc.queueFrames());
-    // Live sources never wait: a full queue drops the newest frame, counted. Sources that can wait do.
     boolean live = switch (config.source().kind()) {
       case DIR -> false;
       case FILE -> config.source().realtime();
       default -> true;
     };
-    Supplier<Fix> where = position();
-    this.where = where;
-    FrameSink sink = new FrameSink() {
-      @Override
-      public void accept(Frame captured) {
-        Fix at = where.get(); // where the device is now, when the frame is taken, not when it is encoded
-        Frame frame = at == null ? captured : captured.at(at);
-        // counted as captured where its fate is known: here when dropped, else in a later stage or the spool
-        if (live) {
-          if (!queue.offer(frame)) {
-            spool.captured(Counters.DROPPED, 1);
-          }
-          return;
-        }
-        try {
-          queue.put(frame); // a folder or a clip decoded as fast as possible waits for the writer
-        } catch (InterruptedException e) {
-          spool.captured(Counters.DROPPED, 1);
-          Thread.currentThread().interrupt();
-        }
-      }
-
-      @Override
-      public void skipped(String item, String reason) {
-        spool.skip(item, reason);
-        log.warn("skipped {}: {}", item, reason);
-      }
-    };
+    FrameSink sink = new CaptureSink(queue, live, where, spool);
     FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
-    // capture -> queue -> preparer -> labeler -> writer, short queues between: preparing the next frame,
-    // inference, and encoding + the durable write of the previous frame overlap
-    BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
-    BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
     model.set(detector);
-    preparer = new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality()));
-    labeler = new Labeler(ready, labeled, spool, model::get, watch);
     rules = new Rules(config.capture(), System.nanoTime());
     rules.restore(spool.loadState(RULES_STATE)); // budgets already spent in this minute, hour and day stay spent
-    Selector selector = new Selector(manual, new DuplicateFilter(config.quality()), rules, spool::skip, spool::fill);
-    Redaction redaction = new Redaction(redactor, config.privacy().labelFaces(),
-        () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1));
-    FrameEncoder encoder = new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(),
-        config.tags());
-    writer = new SpoolWriter(labeled, spool, selector, redaction, encoder);
-    for (Stage<?> st : new Stage<?>[] {preparer, labeler, writer}) {
-      st.onDeath(this::died);
-    }
-    // inference keeps the process's priority; the rest runs in the CPU time it leaves (docs/benchmarks.md)
-    int nice = detector == null ? 0 : config.agent().nice();
-    Nice.work(nice);
-    preparerThread = new Thread(Nice.lowered(nice, preparer), "preparer");
-    labelerThread = new Thread(labeler, "labeler");
-    writerThread = new Thread(Nice.lowered(nice, writer), "spool-writer");
-    preparerThread.start();
-    labelerThread.start();
-    writerThread.start();
+    BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
+    BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
+    pipeline = new Pipeline(
+        new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality())),
+        new Labeler(ready, labeled, spool, model::get, watch),
+        new SpoolWriter(labeled, spool,
+            new Selector(manual, new DuplicateFilter(config.quality()), rules, spool::skip, spool::fill),
+            new Redaction(redactor, config.privacy().labelFaces(),
+                () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1)),
+            new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(), config.tags())),
+        detector == null ? 0 : config.agent().nice(), this::died);
+    pipeline.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
     capture.onCrash(e -> died("capture", e));
-    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "housekeeping");
-      t.setDaemon(true);
-      return t;
-    });
-    housekeeping.scheduleAtFixedRate(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
-    // bounded over weeks unattended: set-aside images by age and size, the folder ledger by what is still there
-    housekeeping.scheduleAtFixedRate(() -> prune(source), 0, 1, TimeUnit.HOURS);
-    Path requests = sc.dir().resolve("requests");
-    housekeeping.scheduleAtFixedRate(() -> manual.poll(requests), 250, 250, TimeUnit.MILLISECONDS);
-    long summary = config.agent().summaryInterval().toMillis();
-    housekeeping.scheduleAtFixedRate(this::summary, summary, summary, TimeUnit.MILLISECONDS);
+    startHousekeeping(source);
     log.info("agent {} started: source {} at {} fps, spool {} (quota {})", config.device(), source.describe(),
         config.source().fps(), sc.dir(), Sizes.format(sc.maxBytes()));
     capture.start();
@@ -240,23 +161,43 @@ public final class Agent {
       sync.about(this::about);
       startUpdater();
       sync.start();
+    } else {
+      log.info("no mqtt section: frames stay in the spool (capture only)");
     }
     if (updates != null) {
       updates.started();
     }
-    if (config.mqtt() == null) {
-      log.info("no mqtt section: frames stay in the spool (capture only)");
-    }
+    startMetrics();
+  }
+
+  /** Counters flushed each second, the spool pruned each hour, capture-now requests read, a summary line now and then. */
+  private void startHousekeeping(FrameSource source) {
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    housekeeping.scheduleAtFixedRate(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    // bounded over weeks unattended: set-aside images by age and size, the folder ledger by what is still there
+    housekeeping.scheduleAtFixedRate(() -> prune(source), 0, 1, TimeUnit.HOURS);
+    Path requests = config.spool().dir().resolve("requests");
+    housekeeping.scheduleAtFixedRate(() -> manual.poll(requests), 250, 250, TimeUnit.MILLISECONDS);
+    long summary = config.agent().summaryInterval().toMillis();
+    housekeeping.scheduleAtFixedRate(this::summary, summary, summary, TimeUnit.MILLISECONDS);
+  }
+
+  private void startMetrics() {
     String listen = config.agent().metricsListen();
-    if (listen != null) {
-      int colon = listen.lastIndexOf(':');
-      try {
-        metricsEndpoint = new MetricsEndpoint(listen.substring(0, colon),
-            Integer.parseInt(listen.substring(colon + 1)), this::metrics);
-        log.info("metrics for Prometheus at http://{}:{}/metrics", listen.substring(0, colon), metricsEndpoint.port());
-      } catch (IOException e) {
-        throw new SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
-      }
+    if (listen == null) {
+      return;
+    }
+    int colon = listen.lastIndexOf(':');
+    try {
+      metricsEndpoint = new MetricsEndpoint(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)),
+          this::metrics);
+      log.info("metrics for Prometheus at http://{}:{}/metrics", listen.substring(0, colon), metricsEndpoint.port());
+    } catch (IOException e) {
+      throw new SpoolException("agent.metrics-listen " + listen + ": " + e.getMessage(), e);
     }
   }
 
@@ -273,37 +214,7 @@ public final class Agent {
       throw new SpoolException("update.key: " + e.getMessage(), e);
     }
     SyncService s = sync;
-    updater = new Updater(config, updates, key, new Updater.Link() {
-      @Override
-      public void subscribe(String filter) throws Exception {
-        s.subscribe(filter);
-      }
-
-      @Override
-      public void unsubscribe(String filter) throws Exception {
-        s.unsubscribe(filter);
-      }
-
-      @Override
-      public void publish(String topic, byte[] payload, boolean retained) throws Exception {
-        s.publish(topic, payload, retained);
-      }
-
-      @Override
-      public boolean connected() {
-        return s.connected();
-      }
-    }, new Updater.Models() {
-      @Override
-      public Detector current() {
-        return model.get();
-      }
-
-      @Override
-      public void swap(Detector next) {
-        model.set(next); // the preparer reads it per frame; the labeler closes the old one after its last frame
-      }
-    }, watch, configs, restart, s::statusSoon, clock, Version.current());
+    updater = new Updater(config, updates, key, UpdaterLinks.of(s), UpdaterLinks.of(model), watch, configs, restart, s::statusSoon, clock, Version.current());
     s.share(updater.subscriptions(), updater::offer, updater::connected);
     updater.start();
     log.info("updates: signed bundles accepted for {} (groups {}), verified with {}; probation {}", config.device(),
@@ -313,7 +224,7 @@ public final class Agent {
   /** The agent's metrics in Prometheus' text format. */
   public String metrics() {
     return AgentMetrics.render(spool.stats(), spool.freeBytes(), sync == null ? null : sync.connected(), about(),
-        labeler.inference(), sync == null ? noAcks : sync.ackLatency());
+        pipeline.inference(), sync == null ? noAcks : sync.ackLatency());
   }
 
   /** The metrics endpoint's port, or -1 when there is none. */
@@ -343,96 +254,17 @@ public final class Agent {
     return failure;
   }
 
+  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
+  public Map<String, Object> about() {
+    return AgentMetrics.about(model.get(), config.groups(), updates, where.get());
+  }
+
   /** Each stage's state, for the status message: capture's state, and ok / failing / dead for the others. */
   public Map<String, Object> health() {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("capture", capture.state().name().toLowerCase(Locale.ROOT));
-    h.put("preparer", preparer.health());
-    h.put("labeler", labeler.health());
-    h.put("writer", writer.health());
+    pipeline.health(h);
     return h;
-  }
-
-  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
-  public Map<String, Object> about() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (model.get() instanceof OnnxDetector d) {
-      m.put("model", Path.of(d.info().file()).getFileName().toString());
-      if (d.version() != null) {
-        m.put("version", d.version());
-        m.put("modelSha256", d.sha256());
-      }
-    }
-    if (!config.groups().isEmpty()) {
-      m.put("groups", config.groups());
-    }
-    if (updates != null) {
-      UpdateState.Applied c = updates.activeConfig();
-      m.put("config", c == null ? "local" : c.name + " #" + c.sequence);
-      m.put("updates", updates.view());
-    }
-    Fix f = where.get();
-    if (f != null) {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("lat", f.lat());
-      p.put("lon", f.lon());
-      if (!Double.isNaN(f.alt())) {
-        p.put("alt", f.alt());
-      }
-      p.put("time", f.time().toString());
-      m.put("position", p);
-    }
-    return m;
-  }
-
-  /** Starts the configured position source and returns its current fix; without one, always null. */
-  private Supplier<Fix> position() {
-    var g = config.geo();
-    if (g.mavlinkPort() > 0) {
-      try {
-        positions = new MavlinkListener(g.mavlinkPort());
-      } catch (SocketException e) {
-        throw new SpoolException("geo.mavlink-port: cannot listen on UDP port " + g.mavlinkPort()
-            + ": " + e.getMessage(), e);
-      }
-    } else if (g.gpsdHost() != null) {
-      positions = new GpsdClient(g.gpsdHost(), g.gpsdPort());
-    } else {
-      return () -> null;
-    }
-    PositionSource source = positions;
-    return () -> source.latest(g.maxAge());
-  }
-
-  private Detector openModel() throws ModelException {
-    ModelConfig m = config.model();
-    if (m == null) {
-      return null;
-    }
-    Path updated = updates == null ? null : updates.activeModel();
-    if (updated != null) {
-      try {
-        OnnxDetector d = Staging.open(m, updated, updates.activeLabels(), true);
-        log.info("model {} (from update #{}) instead of model.path {}: {} classes", updated.getFileName(),
-            updates.kind(Bundle.MODEL).active.sequence, m.path(), d.info().names().size());
-        return d;
-      } catch (ModelException e) {
-        log.error("the updated model {} does not load ({}); using model.path {}", updated, e.getMessage(), m.path());
-      }
-    }
-    try {
-      OnnxDetector d = Staging.open(m, m.path(), m.labels(), false);
-      log.info("model {}: {} with {} classes, input {}x{}, {} thread(s) on {}", m.path().getFileName(),
-          d.info().family().configName(), d.info().names().size(), d.info().inputWidth(), d.info().inputHeight(),
-          m.threads(), m.provider());
-      return d;
-    } catch (ModelException e) {
-      if (m.required()) {
-        throw e;
-      }
-      log.error("{}; capturing WITHOUT pre-labels because model.required is false", e.getMessage());
-      return null;
-    }
   }
 
   private void prune(FrameSource source) {
@@ -479,13 +311,12 @@ public final class Agent {
    * input buffer), inference and decoding, JPEG encoding, storing; then frames stored.
    */
   public long[] stageNanos() {
-    long[] w = writer.stageNanos();
-    return new long[] {preparer.nanos(), labeler.nanos(), w[0], w[1], w[2]};
+    return pipeline.stageNanos();
   }
 
   /** The name of the JPEG encoder the spool writer uses. */
   public String jpegEncoder() {
-    return writer.encoderName();
+    return pipeline.encoderName();
   }
 
   /** How long capture waited to hand over a frame, at percentile {@code p} of the last 4096 frames, in ns. */
@@ -517,12 +348,7 @@ public final class Agent {
     try {
       Duration third = config.agent().stopTimeout().dividedBy(3);
       capture.stop(third);
-      preparer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos())));
-      preparerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos()) / 1_000_000));
-      labeler.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos())));
-      labelerThread.join(Math.max(1, (deadline - System.nanoTime() - third.toNanos() / 2) / 1_000_000));
-      writer.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime() - third.toNanos() / 2)));
-      writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      pipeline.drain(deadline, third);
       if (updater != null) {
         updater.stop();
       }
@@ -537,8 +363,8 @@ public final class Agent {
       if (updates != null && failure == null) {
         updates.stopped();
       }
-      if (!labelerThread.isAlive()) { // never under a labeler still inside an inference: the process is exiting anyway
-        Detector retired = labeler.retired();
+      if (pipeline.labelerStopped()) { // never under a labeler still inside an inference: the process is exiting anyway
+        Detector retired = pipeline.retired();
         if (retired != null) {
           retired.close();
         }

@@ -2,9 +2,15 @@ package io.fieldcap.agent;
 
 import static io.fieldcap.metrics.Prom.label;
 import static io.fieldcap.metrics.Prom.one;
-
+import io.fieldcap.inference.Detector;
+import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.metrics.Histogram;
+import io.fieldcap.model.Fix;
 import io.fieldcap.spool.SpoolStats;
+import io.fieldcap.update.UpdateState;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,10 +18,41 @@ import java.util.TreeMap;
  * The agent's metrics in Prometheus' text format ({@code agent.metrics-listen}): the spool's counters
  * (captured, stored and acked, rejected by reason, dropped, evicted, failed, quarantined, forged acks),
  * what is waiting, the spool's bytes and free disk, the broker connection, the model running, and the
- * inference and ack latency histograms.
+ * inference and ack latency histograms; and what the status message says about the model and position.
  */
 final class AgentMetrics {
   private AgentMetrics() {}
+
+  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
+  static Map<String, Object> about(Detector model, List<String> groups, UpdateState updates, Fix f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (model instanceof OnnxDetector d) {
+      m.put("model", Path.of(d.info().file()).getFileName().toString());
+      if (d.version() != null) {
+        m.put("version", d.version());
+        m.put("modelSha256", d.sha256());
+      }
+    }
+    if (!groups.isEmpty()) {
+      m.put("groups", groups);
+    }
+    if (updates != null) {
+      UpdateState.Applied c = updates.activeConfig();
+      m.put("config", c == null ? "local" : c.name + " #" + c.sequence);
+      m.put("updates", updates.view());
+    }
+    if (f != null) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("lat", f.lat());
+      p.put("lon", f.lon());
+      if (!Double.isNaN(f.alt())) {
+        p.put("alt", f.alt());
+      }
+      p.put("time", f.time().toString());
+      m.put("position", p);
+    }
+    return m;
+  }
 
   static String render(SpoolStats s, long freeBytes, Boolean connected, Map<String, Object> about, Histogram inference,
       Histogram ackLatency) {
