@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -97,6 +98,7 @@ public final class WebApp implements AutoCloseable {
         try {
           dispatch(request, response, callback);
         } catch (HttpError e) {
+          discardBody(request);
           error(request, response, callback, e.status, e.getMessage());
         } catch (Exception e) {
           log.warn("web: {} {}: {}", request.getMethod(), Request.getPathInContext(request), e.toString());
@@ -126,6 +128,24 @@ public final class WebApp implements AutoCloseable {
       jetty.stop();
     } catch (Exception e) {
       log.debug("web: stopping: {}", e.toString());
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body (at most 64 KiB), so that closing the
+   * connection after the answer cannot reset it before the client has read the answer: a socket
+   * closed with unread bytes sends a reset, which can take the answer with it.
+   */
+  private static void discardBody(Request request) {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      long left = 64 * 1024;
+      byte[] buf = new byte[8192];
+      int n;
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the connection is going anyway
     }
   }
 
