@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class SyncService {
   private static final Logger log = LoggerFactory.getLogger(SyncService.class);
   private static final int MAX_REFUSALS = 5;
-  private static final Duration FORGED_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private sealed interface Event permits AckEvent, Lost, Stored {}
 
@@ -84,8 +83,7 @@ public final class SyncService {
   private long lastStatusNanos;
   private volatile int inFlightCount;
   private final AckSignature.Verifier verifier;
-  private long lastForgedLogNanos;
-  private long forgedSinceLog;
+  private final AckGate acks;
   private final StatusMessage status;
 
   public SyncService(DeviceId device, MqttConfig config, Spool spool, boolean keepAcked, InstantSource clock,
@@ -111,6 +109,7 @@ public final class SyncService {
     } catch (IOException e) {
       throw new UncheckedIOException("mqtt.server-key: " + e.getMessage(), e);
     }
+    this.acks = new AckGate(device.value(), verifier, () -> spool.count(Counters.FORGED_ACKS, 1), System::nanoTime);
     String commandTopic = topics.commands(device);
     String clientId = config.clientId() != null ? config.clientId() : "fieldcap-" + device;
     this.link = new MqttLink(clientId, MqttOptions.from(config, topics.status(device), status.brief("offline")),
@@ -309,7 +308,7 @@ public final class SyncService {
           continue;
         }
         Ack ack = ae.ack();
-        InFlight fl = trusted(ack);
+        InFlight fl = acks.trusted(ack, inFlight);
         if (fl == null) {
           continue;
         }
@@ -326,59 +325,6 @@ public final class SyncService {
         acked(stored);
       }
       reofferQuiet();
-    }
-  }
-
-  /**
-   * The frame in flight that an ack is about, when the ack can be trusted: signed by the pinned
-   * server key (when one is configured), about a frame this device has offered and not yet settled,
-   * and naming that frame's SHA-256. Deleting a frame is the one irreversible act, so a {@code
-   * stored}, {@code duplicate} or {@code conflict} must name the SHA-256; a {@code send} or a
-   * rejection without it (the server could not read the manifest) is acted on only as "offer it
-   * again later". Anything else is ignored; a bad signature or another SHA-256 is counted as {@code
-   * forgedAcks}.
-   */
-  private InFlight trusted(Ack ack) {
-    if (verifier != null && !verifier.verify(device.value(), ack)) {
-      forged(ack, ack.sig() == null ? "it is not signed" : "its signature does not verify with mqtt.server-key");
-      return null;
-    }
-    if (ack.frameId() == null) {
-      if (ack.status() == AckStatus.REJECTED) {
-        log.warn("sync: the server rejected a message: {} ({})", ack.reason(), ack.message());
-      }
-      return null;
-    }
-    InFlight fl = inFlight.get(ack.frameId());
-    if (fl == null) {
-      log.debug("sync: ignoring a {} ack for {}, which is not in flight (a late repeat, or not offered)",
-          ack.status() == null ? "?" : ack.status().wire(), ack.frameId());
-      return null;
-    }
-    if (ack.sha256() == null) {
-      if (ack.status() == AckStatus.SEND || ack.status() == AckStatus.REJECTED) {
-        return fl;
-      }
-      forged(ack, "it does not name the frame's SHA-256");
-      return null;
-    }
-    if (!ack.sha256().equals(fl.frame.sha256())) {
-      forged(ack, "it names another image (SHA-256 " + ack.sha256() + ")");
-      return null;
-    }
-    return fl;
-  }
-
-  private void forged(Ack ack, String why) {
-    spool.count(Counters.FORGED_ACKS, 1);
-    forgedSinceLog++;
-    long now = System.nanoTime();
-    if (lastForgedLogNanos == 0 || now - lastForgedLogNanos >= FORGED_LOG_INTERVAL.toNanos()) {
-      log.warn("sync: ignored {} ack(s) that cannot be trusted; the latest, {} for {}, because {}. Nothing was deleted"
-          + " (counted as forgedAcks in spool stats)", forgedSinceLog, ack.status() == null ? "?" : ack.status().wire(),
-          ack.frameId(), why);
-      lastForgedLogNanos = now;
-      forgedSinceLog = 0;
     }
   }
 
