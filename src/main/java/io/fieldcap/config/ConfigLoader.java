@@ -1,10 +1,8 @@
 package io.fieldcap.config;
 
-import io.fieldcap.config.SourceConfig.SourceKind;
 import io.fieldcap.config.SpoolConfig.WhenFull;
 import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.model.DeviceId;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,7 +43,7 @@ public final class ConfigLoader {
     }
     device.finish();
 
-    SourceConfig source = source(new Section(tree, "source", errors));
+    SourceConfig source = SourceSection.source(new Section(tree, "source", errors));
     SpoolConfig spool = spool(new Section(tree, "spool", errors));
     Section m = new Section(tree, "mqtt", errors);
     MqttConfig mqtt = m.present() ? mqtt(m) : null;
@@ -56,7 +53,7 @@ public final class ConfigLoader {
     ModelConfig model = ms.present() ? model(ms) : null;
     ms.finish();
     QualityConfig quality = quality(new Section(tree, "quality", errors));
-    CaptureConfig capture = capture(new Section(tree, "capture", errors));
+    CaptureConfig capture = CaptureSection.capture(new Section(tree, "capture", errors));
     PrivacyConfig privacy = privacy(new Section(tree, "privacy", errors), model != null);
     GeoConfig geo = geo(new Section(tree, "geo", errors));
     Map<String, String> tags = new Section(tree, "tags", errors).scalars();
@@ -111,209 +108,7 @@ public final class ConfigLoader {
 
   /** Loads a server config: sections {@code server} and {@code mqtt}. */
   public static ServerConfig loadServer(Path file, List<String> sets) throws ConfigException {
-    ConfigTree tree = file == null ? ConfigTree.empty() : ConfigTree.read(file);
-    tree.applySets(sets);
-    List<String> errors = new ArrayList<>(Section.unknownSections(tree, new LinkedHashSet<>(List.of("server", "mqtt"))));
-    Section s = new Section(tree, "server", errors);
-    String dir = s.string("data-dir", null, "a folder for images and fieldcap.db");
-    long max = s.bytes("max-frame-bytes", Sizes.parse("64MiB"), 1024);
-    long maxChunk = s.bytes("max-chunk-bytes", Sizes.parse("8MiB"), 16 * 1024);
-    if (maxChunk > 256L * 1024 * 1024) {
-      s.reject("max-chunk-bytes", "'" + Sizes.format(maxChunk) + "' is too large; expected at most 256 MiB (the MQTT packet limit)");
-    }
-    long perDevice = s.bytes("max-staged-bytes-per-device", Sizes.parse("256MiB"), 1024);
-    if (perDevice < max) {
-      s.reject("max-staged-bytes-per-device", "'" + Sizes.format(perDevice) + "' is below server.max-frame-bytes ("
-          + Sizes.format(max) + "); a frame of the largest size could never be received");
-    }
-    long staged = s.bytes("max-staged-bytes", Sizes.parse("4GiB"), 1024);
-    if (staged < perDevice) {
-      s.reject("max-staged-bytes", "'" + Sizes.format(staged) + "' is below server.max-staged-bytes-per-device ("
-          + Sizes.format(perDevice) + ")");
-    }
-    long minFree = s.bytes("min-free-bytes", Sizes.parse("256MiB"), 0);
-    long deviceMessages = s.integer("max-device-messages-per-second", 2000, 0, 1_000_000, "messages per second, 0 for no cap");
-    long deviceBytes = s.bytes("max-device-bytes-per-second", Sizes.parse("64MiB"), 0);
-    Duration staging = s.duration("staging-timeout", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
-    String group = s.checked("share-group", "fieldcap-ingest", "a shared-subscription group name",
-        v -> v.matches("[A-Za-z0-9._-]{1,64}") ? null : "'" + v + "' is not allowed; expected 1 to 64 characters from [A-Za-z0-9._-]");
-    Path signingKey = s.readableFile("signing-key");
-    ServerConfig.Http http = http(s.sub("http"));
-    List<URI> brokers = new ArrayList<>();
-    for (String b : s.strings("brokers").stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
-        .filter(v -> !v.isEmpty()).toList()) {
-      String problem = checkBroker(b);
-      if (problem != null) {
-        s.reject("brokers", problem);
-      } else if (brokers.contains(URI.create(b))) {
-        s.reject("brokers", "'" + b + "' is listed twice");
-      } else {
-        brokers.add(URI.create(b));
-      }
-    }
-    ObjectStoreConfig objects = objectStore(s);
-    String database = s.checked("database", "sqlite:", "sqlite:, or postgresql://[user@]host[:port]/database", v -> {
-      try {
-        DatabaseUrl.check(v);
-        return null;
-      } catch (IOException e) {
-        return e.getMessage();
-      }
-    });
-    String measure = s.checked("measure", "on-ingest", "on-ingest or deferred",
-        v -> v.equals("on-ingest") || v.equals("deferred") ? null : "'" + v + "' is not allowed; expected on-ingest or deferred");
-    s.finish();
-    Section m = new Section(tree, "mqtt", errors);
-    MqttConfig mqtt = mqtt(m, brokers.isEmpty() ? null : brokers.get(0).toString());
-    m.finish();
-    if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
-    }
-    if (brokers.isEmpty()) {
-      brokers.add(mqtt.broker());
-    } else if (!brokers.contains(mqtt.broker())) {
-      throw new ConfigException("mqtt.broker: '" + mqtt.broker() + "' is not one of server.brokers " + brokers
-          + "; leave it out, or list it there too");
-    }
-    return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
-        signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects,
-        DatabaseUrl.isPostgres(database) ? database : null);
-  }
-
-  /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */
-  private static ObjectStoreConfig objectStore(Section s) {
-    String store = s.checked("store", "file", "file, or s3://bucket/prefix", v -> v.equals("file") ? null
-        : ObjectStoreConfig.problem(v) == null ? null
-        : "'" + v + "' is not allowed; expected file, or s3://BUCKET[/PREFIX] (a bucket name of 3 to 63 characters from [a-z0-9.-])");
-    Section s3 = s.sub("s3");
-    String endpoint = s3.optionalString("endpoint", "http(s)://host[:port] of an S3 API");
-    if (endpoint != null && !endpoint.matches("https?://[^/\\s]+/?")) {
-      s3.reject("endpoint", "'" + endpoint + "' is not allowed; expected http(s)://host[:port] of an S3 API");
-    }
-    String region = s3.string("region", "us-east-1", "the signing region");
-    boolean pathStyle = s3.bool("path-style", endpoint != null);
-    long cache = s3.bytes("cache-bytes", Sizes.parse("2GiB"), 0);
-    s3.finish();
-    if (store == null || store.equals("file")) {
-      return null;
-    }
-    return ObjectStoreConfig.of(store, endpoint, region, pathStyle, cache);
-  }
-
-  /** {@code server.http}: off unless {@code listen} is set; then a tokens file is required. */
-  private static ServerConfig.Http http(Section h) {
-    String listen = h.optionalString("listen", "HOST:PORT, e.g. 127.0.0.1:8080");
-    Path tokens = h.readableFile("tokens-file");
-    Path cert = h.readableFile("tls-cert");
-    Path key = h.readableFile("tls-key");
-    h.finish();
-    if (listen == null) {
-      return null;
-    }
-    int colon = listen.lastIndexOf(':');
-    int port = -1;
-    try {
-      port = colon < 1 ? -1 : Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    if (port < 0 || port > 65535) {
-      h.reject("listen", "'" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:8080, or 0.0.0.0:8443 for every interface)");
-      return null;
-    }
-    if (tokens == null) {
-      h.reject("tokens-file", "is required with server.http.listen: every page and API call needs a token"
-          + " (fieldcap tokens add --file FILE --name NAME --role viewer)");
-      return null;
-    }
-    if ((cert == null) != (key == null)) {
-      h.reject(cert == null ? "tls-cert" : "tls-key", "is required with server.http." + (cert == null ? "tls-key" : "tls-cert"));
-      return null;
-    }
-    return new ServerConfig.Http(listen.substring(0, colon).replaceAll("^\\[|\\]$", ""), port, tokens, cert, key);
-  }
-
-  private static SourceConfig source(Section s) {
-    String uri = s.string("uri", null,
-        "a camera (/dev/video0 or an index), rtsp://..., http://..., file:///path/clip.mp4 or dir:///path/incoming");
-    double fps = s.decimal("fps", 1.0, 0.0, 120.0, "frames taken per second");
-    boolean loop = s.bool("loop", false);
-    boolean realtime = s.bool("realtime", true);
-    String transport = s.checked("rtsp-transport", "tcp", "tcp or udp",
-        v -> v.equals("tcp") || v.equals("udp") ? null : "'" + v + "' is not allowed; expected tcp or udp");
-    String ffmpeg = s.string("ffmpeg", "ffmpeg", "the ffmpeg executable, a name on PATH or a path");
-    Duration maxDelay = s.duration("reconnect-max-delay", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
-    s.finish();
-    if (uri == null) {
-      return null;
-    }
-    SourceKind kind;
-    Path path = null;
-    int index = -1;
-    String problem = null;
-    String lower = uri.toLowerCase(Locale.ROOT);
-    if (uri.matches("\\d{1,3}")) {
-      kind = SourceKind.CAMERA;
-      index = Integer.parseInt(uri);
-    } else if (uri.startsWith("/dev/")) {
-      kind = SourceKind.CAMERA;
-      path = Path.of(uri);
-    } else if (lower.startsWith("rtsp://") || lower.startsWith("rtsps://")) {
-      kind = SourceKind.RTSP;
-      problem = checkNetworkUri(uri);
-    } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      kind = SourceKind.HTTP;
-      problem = checkNetworkUri(uri);
-    } else if (lower.startsWith("dir:")) {
-      kind = SourceKind.DIR;
-      path = localPath(uri, "dir:");
-      if (path == null) {
-        problem = "'" + uri + "' is not a folder URI; expected dir:///absolute/path";
-      } else if (!Files.isDirectory(path)) {
-        problem = "folder '" + path + "' does not exist or is not a folder";
-      }
-    } else if (lower.startsWith("file:") || uri.startsWith("/") || uri.startsWith("./")) {
-      kind = SourceKind.FILE;
-      path = lower.startsWith("file:") ? localPath(uri, "file:") : Path.of(uri);
-      if (path == null) {
-        problem = "'" + uri + "' is not a file URI; expected file:///absolute/path/clip.mp4";
-      } else if (!Files.isRegularFile(path)) {
-        problem = "video file '" + path + "' does not exist";
-      } else if (!Files.isReadable(path)) {
-        problem = "video file '" + path + "' is not readable";
-      }
-    } else {
-      s.reject("uri", "'" + uri + "' is not a source this agent knows; expected /dev/videoN, a camera index, "
-          + "rtsp://, http(s)://, file:///path or dir:///path");
-      return null;
-    }
-    if (problem != null) {
-      s.reject("uri", problem);
-    }
-    return new SourceConfig(kind, uri, path, index, fps, loop, realtime, transport, ffmpeg, maxDelay);
-  }
-
-  private static String checkNetworkUri(String uri) {
-    try {
-      URI u = new URI(uri);
-      if (u.getHost() == null) {
-        return "'" + uri + "' has no host";
-      }
-      return null;
-    } catch (URISyntaxException e) {
-      return "'" + uri + "' is not a valid URI: " + e.getReason();
-    }
-  }
-
-  private static Path localPath(String uri, String scheme) {
-    String rest = uri.substring(scheme.length());
-    if (rest.startsWith("//")) {
-      rest = rest.substring(2);
-    }
-    if (!rest.startsWith("/")) {
-      return null;
-    }
-    return Path.of(rest);
+    return ServerSections.load(file, sets);
   }
 
   private static SpoolConfig spool(Section s) {
@@ -397,73 +192,6 @@ public final class ConfigLoader {
     return new PrivacyConfig(faces, model, score, label, classes, masks);
   }
 
-  private static CaptureConfig capture(Section s) {
-    List<CaptureConfig.Rule> rules = new ArrayList<>();
-    for (var e : s.mappings("rules").entrySet()) {
-      rules.add(rule(e.getKey(), e.getValue()));
-    }
-    CaptureConfig.Budget budget = budget(s);
-    s.finish();
-    return new CaptureConfig(rules, budget);
-  }
-
-  private static CaptureConfig.Budget budget(Section s) {
-    return new CaptureConfig.Budget(s.integer("max-per-minute", 0, 0, 1_000_000, "frames (0: no limit)"),
-        s.integer("max-per-hour", 0, 0, 1_000_000, "frames (0: no limit)"),
-        s.integer("max-per-day", 0, 0, 100_000_000, "frames (0: no limit)"),
-        s.bytes("max-bytes-per-day", 0, 0));
-  }
-
-  private static CaptureConfig.Rule rule(String name, Section r) {
-    CaptureConfig.Type type = r.choice("type", null, CaptureConfig.Type.class);
-    if (type == null && !r.has("type")) {
-      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random, coverage]");
-    }
-    int priority = r.integer("priority", 0, 0, 100, "the priority of the frames it keeps");
-    Duration every = null;
-    Set<String> classes = Set.of();
-    int minCount = 1;
-    double minScore = 0;
-    double from = 0;
-    double to = 1;
-    int minChange = 0;
-    double probability = 0;
-    double marginBelow = 0;
-    double minCoverage = 0;
-    double maxCoverage = 1;
-    if (type == CaptureConfig.Type.INTERVAL) {
-      every = r.duration("every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1));
-    } else if (type == CaptureConfig.Type.DETECTIONS) {
-      classes = new LinkedHashSet<>(r.strings("classes"));
-      minCount = r.integer("min-count", 1, 1, 10_000, "detections");
-      minScore = r.decimalFrom("min-score", 0.5, 0, 1, "a score");
-    } else if (type == CaptureConfig.Type.UNCERTAIN) {
-      from = r.decimalFrom("score-from", 0.3, 0, 1, "a score");
-      to = r.decimalFrom("score-to", 0.6, 0, 1, "a score");
-      if (from >= to) {
-        r.reject("score-to", "'" + to + "' must be above score-from (" + from + ")");
-      }
-      marginBelow = r.decimal("margin-below", 0, 0, 1, "a margin between the two likeliest classes (0: not used)");
-    } else if (type == CaptureConfig.Type.MOTION_WITHOUT_DETECTION) {
-      minChange = r.integer("min-change", 20, 1, 256, "bits of the 256-bit frame hash that changed since the previous frame");
-    } else if (type == CaptureConfig.Type.RANDOM) {
-      probability = r.decimal("probability", 0.01, 0, 1, "a probability");
-    } else if (type == CaptureConfig.Type.COVERAGE) {
-      classes = new LinkedHashSet<>(r.strings("classes"));
-      minCoverage = r.decimal("min", 0, 0, 1, "a share of the image, 0..1");
-      maxCoverage = r.decimal("max", 1, 0, 1, "a share of the image, 0..1");
-      if (!r.has("min") && !r.has("max")) {
-        r.reject("min", "missing; a coverage rule needs min, max or both (shares of the image, 0..1)");
-      } else if (minCoverage > maxCoverage) {
-        r.reject("max", "'" + maxCoverage + "' must not be below min (" + minCoverage + ")");
-      }
-    }
-    CaptureConfig.Budget budget = budget(r);
-    r.finish();
-    return new CaptureConfig.Rule(name, type, priority, every, classes, minCount, minScore, from, to, minChange,
-        probability, budget, marginBelow, minCoverage, maxCoverage);
-  }
-
   private static QualityConfig quality(Section s) {
     QualityConfig d = QualityConfig.defaults();
     double blur = s.decimalFrom("blur-min", d.blurMin(), 0, 100, "the least sharpness (0 turns the blur filter off)");
@@ -484,7 +212,7 @@ public final class ConfigLoader {
   }
 
   /** With {@code defaultBroker} (the first of server.brokers), {@code broker} may be left out. */
-  private static MqttConfig mqtt(Section s, String defaultBroker) {
+  static MqttConfig mqtt(Section s, String defaultBroker) {
     String broker = s.checked("broker", defaultBroker, "tcp://host:1883 or ssl://host:8883", ConfigLoader::checkBroker);
     String user = s.optionalString("username", "a user name");
     Path passwordFile = s.readableFile("password-file");
@@ -520,7 +248,7 @@ public final class ConfigLoader {
         clientId, (int) Math.min(chunk, Integer.MAX_VALUE), window, ackTimeout, status, drain, maxRate, serverKey);
   }
 
-  private static String checkBroker(String v) {
+  static String checkBroker(String v) {
     try {
       URI u = new URI(v);
       String scheme = u.getScheme() == null ? "" : u.getScheme();
