@@ -449,16 +449,20 @@ public final class Spool implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    flush();
-    closed = true;
-    sequences.close();
-    db.close();
-    synchronized (reader) {
-      reader.close();
+  public void close() {
+    synchronized (groupCommit) { // a group commit in progress finishes first: its fsyncs run without the spool's lock
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        flush();
+        closed = true;
+        sequences.close();
+        db.close();
+        synchronized (reader) {
+          reader.close();
+        }
+      }
     }
   }
 }
