@@ -1,7 +1,6 @@
 package io.fieldcap.ingest;
 
 import io.fieldcap.faults.Witness;
-import io.fieldcap.image.JpegHeader;
 import io.fieldcap.json.Json;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
@@ -17,9 +16,7 @@ import io.fieldcap.protocol.RejectReason;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.Assembled;
 import io.fieldcap.store.FrameStore;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +69,7 @@ public final class Ingest {
   private final Topics topics;
   private final FrameStore store;
   private final Limits limits;
+  private final ManifestCheck check;
   private final InstantSource clock;
   private final Replier replier;
   private final AckSignature.Signer signer;
@@ -93,6 +91,7 @@ public final class Ingest {
     this.topics = topics;
     this.store = store;
     this.limits = limits;
+    this.check = new ManifestCheck(limits);
     this.clock = clock;
     this.signer = signer;
     this.replier = replier;
@@ -218,7 +217,7 @@ public final class Ingest {
     Manifest m = Codec.manifest(payload);
     String sha = m.sha256() != null && m.sha256().matches("[0-9a-f]{64}") ? m.sha256() : null;
     try {
-      validate(m, t);
+      check.manifest(m, t);
     } catch (ProtocolException e) {
       throw new ProtocolException(e.reason(), e.getMessage(), sha);
     }
@@ -235,46 +234,6 @@ public final class Ingest {
       complete(tr, store.assemble(Manifests.transfer(m)));
     } else {
       reply(t.device(), Ack.send(m.frameId(), m.sha256(), missing));
-    }
-  }
-
-  private void validate(Manifest m, Topics.Parsed t) throws ProtocolException {
-    if (m.v() != Manifest.VERSION) {
-      throw new ProtocolException(RejectReason.UNSUPPORTED_VERSION,
-          "manifest version " + m.v() + " is not supported; this server speaks version " + Manifest.VERSION);
-    }
-    require(t.device().equals(m.deviceId()), "deviceId '" + m.deviceId() + "' does not match the topic's '" + t.device() + "'");
-    require(t.frameId().equals(m.frameId()), "frameId '" + m.frameId() + "' does not match the topic's '" + t.frameId() + "'");
-    require(m.capturedAt() != null, "capturedAt is missing");
-    require(m.sha256() != null && m.sha256().matches("[0-9a-f]{64}"), "sha256 must be 64 lower-case hex digits");
-    require(m.bytes() > 0, "bytes must be positive, was " + m.bytes());
-    if (m.bytes() > limits.maxFrameBytes()) {
-      throw new ProtocolException(RejectReason.TOO_LARGE,
-          "frame of " + m.bytes() + " bytes is over this server's limit of " + limits.maxFrameBytes() + " bytes");
-    }
-    require(m.chunkSize() > 0 && m.chunkSize() <= limits.maxChunkBytes(),
-        "chunkSize must be at most " + limits.maxChunkBytes() + " bytes (server.max-chunk-bytes), was " + m.chunkSize());
-    require(m.labelsBytes() >= 0 && m.labelsBytes() <= MAX_LABELS_BYTES,
-        "labelsBytes must be from 0 to " + MAX_LABELS_BYTES + ", was " + m.labelsBytes());
-    if (m.labelsBytes() > 0) {
-      require(m.labelsSha256() != null && m.labelsSha256().matches("[0-9a-f]{64}"),
-          "labelsSha256 must be 64 lower-case hex digits when labelsBytes is given");
-      require(m.labels() == null, "labels must be left out when they are sent in the transfer (labelsBytes)");
-    }
-    String what = m.labelsBytes() > 0 ? m.bytes() + " + " + m.labelsBytes() + " bytes (image and labels)" : m.bytes() + " bytes";
-    require(m.chunks() == Manifest.chunkCount(m.transferBytes(), m.chunkSize()),
-        "chunks is " + m.chunks() + " but " + what + " in chunks of " + m.chunkSize() + " make "
-            + Manifest.chunkCount(m.transferBytes(), m.chunkSize()));
-    require(m.chunks() == 1 || m.chunkSize() >= MIN_CHUNK_BYTES,
-        "chunkSize must be at least " + MIN_CHUNK_BYTES + " bytes for a frame of several chunks, was " + m.chunkSize());
-    require(m.chunks() <= MAX_CHUNKS, "a frame may have at most " + MAX_CHUNKS + " chunks, this one has " + m.chunks());
-    require("image/jpeg".equals(m.contentType()), "contentType must be image/jpeg, was " + m.contentType());
-    require(m.width() > 0 && m.height() > 0, "width and height must be positive");
-  }
-
-  private static void require(boolean ok, String problem) throws ProtocolException {
-    if (!ok) {
-      throw new ProtocolException(RejectReason.BAD_MANIFEST, problem);
     }
   }
 
@@ -342,7 +301,7 @@ public final class Ingest {
             "the " + image.bytes() + " bytes received do not match the manifest's size and SHA-256; send the frame again",
             m.sha256());
       }
-      String problem = imageProblem(image, m);
+      String problem = ManifestCheck.imageProblem(image, m);
       if (problem != null) {
         drop(tr);
         throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
@@ -458,19 +417,6 @@ public final class Ingest {
     }
   }
 
-  private static String imageProblem(Assembled image, Manifest m) throws IOException {
-    JpegHeader.Size size;
-    try (InputStream in = new BufferedInputStream(image.open(), 8192)) {
-      size = JpegHeader.read(in);
-    } catch (IOException e) {
-      return "the image is not a readable JPEG: " + e.getMessage();
-    }
-    if (size.width() != m.width() || size.height() != m.height()) {
-      return "the manifest says " + m.width() + "x" + m.height() + " but the JPEG is " + size.width() + "x" + size.height();
-    }
-    return null;
-  }
-
   private void drop(Transfers.Transfer tr) throws IOException {
     store.dropStaged(tr.key.device(), tr.key.frameId());
     transfers.close(tr.key);
@@ -524,30 +470,4 @@ public final class Ingest {
     }
   }
 
-  /** Per device: rejections answered this second, and when the last log line was written. */
-  private static final class RejectionWindow {
-    record Verdict(boolean answer, boolean log, long suppressed) {}
-
-    private long secondStart;
-    private int answered;
-    private long lastLog;
-    private long suppressed;
-
-    synchronized Verdict admit(long now) {
-      if (now - secondStart >= 1_000_000_000L) {
-        secondStart = now;
-        answered = 0;
-      }
-      boolean answer = answered++ < REJECTIONS_PER_SECOND;
-      boolean logIt = lastLog == 0 || now - lastLog >= 10_000_000_000L;
-      long s = suppressed;
-      if (logIt) {
-        lastLog = now;
-        suppressed = 0;
-      } else {
-        suppressed++;
-      }
-      return new Verdict(answer, logIt, logIt ? s : 0);
-    }
-  }
 }

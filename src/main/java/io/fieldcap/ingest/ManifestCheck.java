@@ -1,0 +1,77 @@
+package io.fieldcap.ingest;
+
+import io.fieldcap.image.JpegHeader;
+import io.fieldcap.protocol.Manifest;
+import io.fieldcap.protocol.ProtocolException;
+import io.fieldcap.protocol.RejectReason;
+import io.fieldcap.protocol.Topics;
+import io.fieldcap.store.Assembled;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What the server checks before it spends anything on a frame: a manifest against the protocol and
+ * this server's limits (each problem refused with its reason and what is wrong), and an assembled
+ * image's own JPEG header against the manifest's size.
+ */
+final class ManifestCheck {
+  private final Ingest.Limits limits;
+
+  ManifestCheck(Ingest.Limits limits) {
+    this.limits = limits;
+  }
+
+  void manifest(Manifest m, Topics.Parsed t) throws ProtocolException {
+    if (m.v() != Manifest.VERSION) {
+      throw new ProtocolException(RejectReason.UNSUPPORTED_VERSION,
+          "manifest version " + m.v() + " is not supported; this server speaks version " + Manifest.VERSION);
+    }
+    require(t.device().equals(m.deviceId()), "deviceId '" + m.deviceId() + "' does not match the topic's '" + t.device() + "'");
+    require(t.frameId().equals(m.frameId()), "frameId '" + m.frameId() + "' does not match the topic's '" + t.frameId() + "'");
+    require(m.capturedAt() != null, "capturedAt is missing");
+    require(m.sha256() != null && m.sha256().matches("[0-9a-f]{64}"), "sha256 must be 64 lower-case hex digits");
+    require(m.bytes() > 0, "bytes must be positive, was " + m.bytes());
+    if (m.bytes() > limits.maxFrameBytes()) {
+      throw new ProtocolException(RejectReason.TOO_LARGE,
+          "frame of " + m.bytes() + " bytes is over this server's limit of " + limits.maxFrameBytes() + " bytes");
+    }
+    require(m.chunkSize() > 0 && m.chunkSize() <= limits.maxChunkBytes(),
+        "chunkSize must be at most " + limits.maxChunkBytes() + " bytes (server.max-chunk-bytes), was " + m.chunkSize());
+    require(m.labelsBytes() >= 0 && m.labelsBytes() <= Ingest.MAX_LABELS_BYTES,
+        "labelsBytes must be from 0 to " + Ingest.MAX_LABELS_BYTES + ", was " + m.labelsBytes());
+    if (m.labelsBytes() > 0) {
+      require(m.labelsSha256() != null && m.labelsSha256().matches("[0-9a-f]{64}"),
+          "labelsSha256 must be 64 lower-case hex digits when labelsBytes is given");
+      require(m.labels() == null, "labels must be left out when they are sent in the transfer (labelsBytes)");
+    }
+    String what = m.labelsBytes() > 0 ? m.bytes() + " + " + m.labelsBytes() + " bytes (image and labels)" : m.bytes() + " bytes";
+    require(m.chunks() == Manifest.chunkCount(m.transferBytes(), m.chunkSize()),
+        "chunks is " + m.chunks() + " but " + what + " in chunks of " + m.chunkSize() + " make "
+            + Manifest.chunkCount(m.transferBytes(), m.chunkSize()));
+    require(m.chunks() == 1 || m.chunkSize() >= Ingest.MIN_CHUNK_BYTES,
+        "chunkSize must be at least " + Ingest.MIN_CHUNK_BYTES + " bytes for a frame of several chunks, was " + m.chunkSize());
+    require(m.chunks() <= Ingest.MAX_CHUNKS, "a frame may have at most " + Ingest.MAX_CHUNKS + " chunks, this one has " + m.chunks());
+    require("image/jpeg".equals(m.contentType()), "contentType must be image/jpeg, was " + m.contentType());
+    require(m.width() > 0 && m.height() > 0, "width and height must be positive");
+  }
+
+  private static void require(boolean ok, String problem) throws ProtocolException {
+    if (!ok) {
+      throw new ProtocolException(RejectReason.BAD_MANIFEST, problem);
+    }
+  }
+
+  static String imageProblem(Assembled image, Manifest m) throws IOException {
+    JpegHeader.Size size;
+    try (InputStream in = new BufferedInputStream(image.open(), 8192)) {
+      size = JpegHeader.read(in);
+    } catch (IOException e) {
+      return "the image is not a readable JPEG: " + e.getMessage();
+    }
+    if (size.width() != m.width() || size.height() != m.height()) {
+      return "the manifest says " + m.width() + "x" + m.height() + " but the JPEG is " + size.width() + "x" + size.height();
+    }
+    return null;
+  }
+}
