@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -190,6 +191,41 @@ final class Commits {
       }
     } catch (SQLException e) {
       // the transaction is gone with the connection
+    }
+  }
+
+  /** A frame of an imported dataset: its image copied in and made durable, then its row; false when it is there already. */
+  boolean storeImported(String source, String frameId, long seq, Instant capturedAt, Path file,
+      String sha256, long bytes, int width, int height, String contentType, Map<String, Object> meta, Instant now)
+      throws IOException {
+    if (store.contains(source, frameId)) {
+      return false;
+    }
+    String ext = contentType.equals("image/png") ? ".png" : ".jpg";
+    String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
+    Path tmp = store.tmp().resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
+    Files.copy(file, tmp);
+    Durable.syncFile(tmp);
+    images.put(rel, tmp, sha256);
+    try (PreparedStatement p = db.c().prepareStatement("""
+        INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
+                           model, labels, meta, path, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
+      p.setString(1, source);
+      p.setString(2, frameId);
+      p.setLong(3, seq);
+      p.setString(4, capturedAt.toString());
+      p.setString(5, sha256);
+      p.setLong(6, bytes);
+      p.setInt(7, width);
+      p.setInt(8, height);
+      p.setString(9, contentType);
+      p.setString(10, Json.MAPPER.writeValueAsString(meta));
+      p.setString(11, rel);
+      p.setString(12, now.toString());
+      return p.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new IOException("cannot record imported image " + file + ": " + e.getMessage(), e);
     }
   }
 }

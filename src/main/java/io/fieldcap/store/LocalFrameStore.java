@@ -1,8 +1,6 @@
 package io.fieldcap.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.fieldcap.config.ObjectStoreConfig;
-import io.fieldcap.fs.Durable;
 import io.fieldcap.image.Look;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
@@ -65,6 +63,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Devices devices;
   private final Browse browse;
   private final Commits commits;
+  private final FrameRows rows;
 
   LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
@@ -79,6 +78,7 @@ public final class LocalFrameStore implements FrameStore {
     this.devices = new Devices(this, db);
     this.browse = new Browse(this, db);
     this.commits = new Commits(this, db, images, staging);
+    this.rows = new FrameRows(db, images);
   }
 
   /** The metadata database (SQLite in the data folder, or PostgreSQL). */
@@ -233,6 +233,16 @@ public final class LocalFrameStore implements FrameStore {
     return commits.commitAll(frames, images, receivedAt);
   }
 
+  /**
+   * Stores an image of an imported dataset as a frame of source {@code source} (copied in, made
+   * durable, then its row); false when that frame is there already.
+   */
+  public synchronized boolean storeImported(String source, String frameId, long seq, Instant capturedAt, Path file,
+      String sha256, long bytes, int width, int height, String contentType, Map<String, Object> meta, Instant now)
+      throws IOException {
+    return commits.storeImported(source, frameId, seq, capturedAt, file, sha256, bytes, width, height, contentType, meta, now);
+  }
+
   @Override
   public void dropStaged(String device, String frameId) throws IOException {
     staging.drop(device, frameId);
@@ -245,26 +255,11 @@ public final class LocalFrameStore implements FrameStore {
 
   /** The newest revision of each frame joined to it: what {@link #forEach} and {@link #frame} read. */
   String select() {
-    return """
-        SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta, f.path,
-               f.received_at, r.labels, r.rev,
-               (SELECT %s FROM (SELECT kind FROM marks m WHERE m.device = f.device AND m.frame_id = f.frame_id
-                                                ORDER BY kind) AS k)
-        FROM frames f LEFT JOIN revisions r ON r.device = f.device AND r.frame_id = f.frame_id
-          AND r.rev = (SELECT MAX(rev) FROM revisions WHERE device = f.device AND frame_id = f.frame_id)"""
-        .formatted(db.groupConcat("kind"));
+    return rows.select();
   }
 
   StoredFrame row(ResultSet r) throws SQLException, IOException {
-    String labels = r.getString(9);
-    String meta = r.getString(10);
-    String reviewed = r.getString(13);
-    return new StoredFrame(r.getString(1), r.getString(2), r.getLong(3), Instant.parse(r.getString(4)),
-        r.getString(5), r.getLong(6), r.getInt(7), r.getInt(8),
-        labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class),
-        meta == null ? null : Json.MAPPER.readValue(meta, new TypeReference<Map<String, Object>>() {}),
-        new ImageRef(r.getString(11), images), Instant.parse(r.getString(12)),
-        reviewed == null ? null : Json.MAPPER.readValue(reviewed, LabelSet.class), r.getInt(14), null, r.getString(15));
+    return rows.row(r);
   }
 
   @Override
@@ -347,45 +342,6 @@ public final class LocalFrameStore implements FrameStore {
       return out;
     } catch (SQLException e) {
       throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Stores an image of an imported dataset as a frame of {@code source}: copied into the store
-   * (fsynced, then renamed into place), then recorded with no pre-labels. The caller records its labels
-   * as a revision. Does nothing and returns false when the id is taken.
-   */
-  public synchronized boolean storeImported(String source, String frameId, long seq, Instant capturedAt, Path file,
-      String sha256, long bytes, int width, int height, String contentType, Map<String, Object> meta, Instant now)
-      throws IOException {
-    if (contains(source, frameId)) {
-      return false;
-    }
-    String ext = contentType.equals("image/png") ? ".png" : ".jpg";
-    String rel = "images/" + source + "/" + DAY.format(capturedAt) + "/" + frameId + ext;
-    Path tmp = tmp().resolve(source + "." + frameId + "." + UUID.randomUUID() + ".part");
-    Files.copy(file, tmp);
-    Durable.syncFile(tmp);
-    images.put(rel, tmp, sha256);
-    try (PreparedStatement p = db.c().prepareStatement("""
-        INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
-                           model, labels, meta, path, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
-      p.setString(1, source);
-      p.setString(2, frameId);
-      p.setLong(3, seq);
-      p.setString(4, capturedAt.toString());
-      p.setString(5, sha256);
-      p.setLong(6, bytes);
-      p.setInt(7, width);
-      p.setInt(8, height);
-      p.setString(9, contentType);
-      p.setString(10, Json.MAPPER.writeValueAsString(meta));
-      p.setString(11, rel);
-      p.setString(12, now.toString());
-      return p.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new IOException("cannot record imported image " + file + ": " + e.getMessage(), e);
     }
   }
 
