@@ -5,12 +5,10 @@ import io.fieldcap.config.MqttConfig;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.AckStatus;
 import io.fieldcap.protocol.Codec;
-import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.RejectReason;
 import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
@@ -22,11 +20,9 @@ import io.fieldcap.transport.MqttLink;
 import io.fieldcap.transport.MqttOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +72,7 @@ public final class SyncService {
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final MqttLink link;
   private final ByteRate rate;
+  private final Chunks chunks;
   private final CommandHandler commands;
   private volatile boolean running;
   private volatile boolean connected;
@@ -137,6 +134,7 @@ public final class SyncService {
             events.add(new Lost(why));
           }
         });
+    this.chunks = new Chunks(device, spool, link, topics, rate, config.chunkBytes());
   }
 
   private final Histogram ackLatency = new Histogram();
@@ -368,7 +366,11 @@ public final class SyncService {
   private void handle(Ack ack, InFlight fl) throws MqttException, InterruptedException {
     FrameId id = fl.frame.id();
     switch (ack.status()) {
-      case SEND -> sendChunks(fl, ack.missing() == null ? List.of() : ack.missing());
+      case SEND -> {
+        if (!chunks.send(fl, ack.missing() == null ? List.of() : ack.missing())) {
+          inFlight.remove(id.value());
+        }
+      }
       case CONFLICT -> {
         inFlight.remove(id.value());
         PendingFrame renamed = spool.rekey(id);
@@ -392,40 +394,6 @@ public final class SyncService {
         }
       }
       default -> log.warn("sync: unknown ack status for {}", id);
-    }
-  }
-
-  private void sendChunks(InFlight fl, List<Integer> missing) throws MqttException, InterruptedException {
-    PendingFrame f = fl.frame;
-    byte[] image;
-    try {
-      image = Files.readAllBytes(f.file());
-    } catch (IOException e) {
-      inFlight.remove(f.id().value());
-      spool.failed(f.id(), "its image cannot be read: " + e.getMessage());
-      return;
-    }
-    if (image.length != f.bytes() || !Sha256.hex(image).equals(f.sha256())) {
-      inFlight.remove(f.id().value());
-      spool.failed(f.id(), "its image no longer matches the SHA-256 recorded when it was stored (damaged on disk)");
-      return;
-    }
-    if (fl.labelsTail != null) {
-      byte[] both = Arrays.copyOf(image, image.length + fl.labelsTail.length);
-      System.arraycopy(fl.labelsTail, 0, both, image.length, fl.labelsTail.length);
-      image = both;
-    }
-    int size = config.chunkBytes();
-    int chunks = Manifest.chunkCount(image.length, size);
-    for (int i : missing) {
-      if (i < 0 || i >= chunks) {
-        log.warn("sync: the server asked for chunk {} of {}, which has {}", i, f.id(), chunks);
-        continue;
-      }
-      byte[] part = Arrays.copyOfRange(image, i * size, Math.min(image.length, (i + 1) * size));
-      rate.acquire(part.length);
-      link.publish(topics.chunk(device, f.id(), i), part, false);
-      fl.lastActivityNanos = System.nanoTime();
     }
   }
 
