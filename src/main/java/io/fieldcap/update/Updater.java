@@ -8,7 +8,6 @@ import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Topics;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -272,21 +270,12 @@ public final class Updater {
   /** Fetches the bundle's files into a fresh folder and checks them; null when they did not all arrive. */
   private Path download(Bundle b) throws Signed.Refused, InterruptedException {
     Path dir = state.dir().resolve("incoming").resolve(Long.toString(b.sequence()));
-    deleteTree(dir);
-    BitSet[] got = new BitSet[b.files().size()];
-    RandomAccessFile[] out = new RandomAccessFile[got.length];
-    try {
-      Files.createDirectories(dir);
-      for (int i = 0; i < got.length; i++) {
-        got[i] = new BitSet();
-        out[i] = new RandomAccessFile(dir.resolve(b.files().get(i).name()).toFile(), "rw");
-        out[i].setLength(b.files().get(i).size());
-      }
+    try (BundleFiles files = new BundleFiles(b, dir)) {
       for (Bundle.FileEntry f : b.files()) {
         link.subscribe(topics.blobSubscription(f.sha256()));
       }
       long quietUntil = System.nanoTime() + DOWNLOAD_QUIET.toNanos();
-      while (!complete(b, got)) {
+      while (!files.complete()) {
         Event e = events.poll(200, TimeUnit.MILLISECONDS);
         if (!running) {
           return null;
@@ -303,32 +292,19 @@ public final class Updater {
           continue;
         }
         ChunkEvent c = (ChunkEvent) e;
-        for (int i = 0; i < got.length; i++) {
-          Bundle.FileEntry f = b.files().get(i);
-          long offset = (long) c.index() * f.chunkSize();
-          long expected = Math.min(f.chunkSize(), f.size() - offset);
-          if (f.sha256().equals(c.sha256()) && c.index() < f.chunks() && c.payload().length == Math.max(0, expected)) {
-            out[i].seek(offset);
-            out[i].write(c.payload());
-            got[i].set(c.index());
-            quietUntil = System.nanoTime() + DOWNLOAD_QUIET.toNanos();
-          }
+        if (files.write(c.sha256(), c.index(), c.payload())) {
+          quietUntil = System.nanoTime() + DOWNLOAD_QUIET.toNanos();
         }
       }
-      for (RandomAccessFile r : out) {
-        r.getFD().sync();
-      }
+      return files.verified();
     } catch (IOException e) {
       throw new Signed.Refused("cannot write its files here: " + e.getMessage());
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | Signed.Refused e) {
       throw e;
     } catch (Exception e) {
       log.warn("updates: cannot fetch the files of {}: {}", b.describe(), e.getMessage());
       return null;
     } finally {
-      for (RandomAccessFile r : out) {
-        closeQuietly(r);
-      }
       for (Bundle.FileEntry f : b.files()) {
         try {
           link.unsubscribe(topics.blobSubscription(f.sha256()));
@@ -337,23 +313,6 @@ public final class Updater {
         }
       }
     }
-    for (Bundle.FileEntry f : b.files()) {
-      String sha = sha256(dir.resolve(f.name()));
-      if (!sha.equals(f.sha256())) {
-        throw new Signed.Refused("file " + f.name() + " does not match its SHA-256 in the manifest (altered on the broker"
-            + " or damaged in transit)");
-      }
-    }
-    return dir;
-  }
-
-  private static boolean complete(Bundle b, BitSet[] got) {
-    for (int i = 0; i < got.length; i++) {
-      if (got[i].cardinality() < (b.files().get(i).size() == 0 ? 0 : b.files().get(i).chunks())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void applyModel(Bundle b, String digest, Path incoming) throws Signed.Refused {
@@ -529,13 +488,4 @@ public final class Updater {
     }
   }
 
-  private static void closeQuietly(RandomAccessFile r) {
-    if (r != null) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        // nothing to do
-      }
-    }
-  }
 }
