@@ -131,7 +131,7 @@ class PhotoIT {
     assertThat(stored.sha256()).as("re-encoded: the mask changed its pixels").isNotEqualTo(Sha256.hex(droneFile));
     JsonNode tags = Json.MAPPER.readTree(exiftool("-j", "-n", "-Make", "-Model", "-LensModel", "-ExposureTime", "-FNumber",
         "-ISO", "-DateTimeOriginal", "-OffsetTimeOriginal", "-GPSLatitude", "-GPSLongitude", "-GPSAltitude",
-        "-ThumbnailLength", "-Orientation", stored.image().toString())).get(0);
+        "-ThumbnailLength", "-Orientation", stored.image().fetch().toString())).get(0);
     assertThat(tags.get("Make").asText()).isEqualTo("DJI");
     assertThat(tags.get("Model").asText()).isEqualTo("FC6310");
     assertThat(tags.get("LensModel").asText()).isEqualTo("8.8mm f/2.8");
@@ -144,7 +144,7 @@ class PhotoIT {
     assertThat(tags.get("GPSLongitude").asDouble()).isCloseTo(8.5417, org.assertj.core.data.Offset.offset(1e-4));
     assertThat(tags.get("GPSAltitude").asDouble()).isCloseTo(420, org.assertj.core.data.Offset.offset(0.01));
     assertThat(tags.has("ThumbnailLength")).as("the unredacted thumbnail is not carried along").isFalse();
-    String validate = exiftool("-validate", "-warning", "-a", stored.image().toString());
+    String validate = exiftool("-validate", "-warning", "-a", stored.image().fetch().toString());
     assertThat(validate).doesNotContain("Error");
   }
 }

@@ -149,7 +149,7 @@ class CrawlIT {
     assertThat(fruits.meta()).containsEntry("license", "CC-BY-4.0").containsKey("fetchedAt");
     assertThat(fruits.capturedAt().toString()).as("Last-Modified").isEqualTo("2026-11-03T10:00:00Z");
     assertThat(Files.readAllBytes(fruits.image().fetch())).isEqualTo(Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg")));
-    assertThat(byUrl.get(base + "/img/box.png").image().toString()).endsWith(".png");
+    assertThat(byUrl.get(base + "/img/box.png").image().key()).endsWith(".png");
 
     // the server is mended; the crawl resumes: only the failed URL is fetched again
     downIsDown = false;
