@@ -1,7 +1,7 @@
 package io.fieldcap.bench;
 
-import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.image.JpegHeader;

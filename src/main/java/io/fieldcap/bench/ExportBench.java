@@ -1,8 +1,8 @@
 package io.fieldcap.bench;
 
 import io.fieldcap.dataset.ExportOptions;
-import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.dataset.Splits;
+import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Path;

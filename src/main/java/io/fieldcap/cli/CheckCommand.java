@@ -1,8 +1,8 @@
 package io.fieldcap.cli;
 
-import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
 /** {@code fieldcap check}: checks of what the server holds. */

@@ -1,7 +1,7 @@
 package io.fieldcap.cli;
 
-import io.fieldcap.dataset.clean.Cleaner;
 import io.fieldcap.config.ConfigException;
+import io.fieldcap.dataset.clean.Cleaner;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Marks;
@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap clean}: near-duplicates and broken frames, marked, never deleted. */
 @Command(name = "clean", mixinStandardHelpOptions = true,

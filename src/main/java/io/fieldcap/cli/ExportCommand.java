@@ -2,11 +2,11 @@ package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.Splits;
 import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.dataset.Selection;
-import io.fieldcap.dataset.Splits;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap export}: write a dataset from the server's store. */
 @Command(name = "export", mixinStandardHelpOptions = true,

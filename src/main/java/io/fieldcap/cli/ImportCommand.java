@@ -5,9 +5,9 @@ import io.fieldcap.config.Durations;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.ImportReport;
+import io.fieldcap.dataset.format.LabelReader;
 import io.fieldcap.dataset.imports.Crawler;
 import io.fieldcap.dataset.imports.Importer;
-import io.fieldcap.dataset.format.LabelReader;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.store.LocalFrameStore;
@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap import}: corrections from a labeling tool, or a whole dataset as a source. */
 @Command(name = "import", mixinStandardHelpOptions = true,

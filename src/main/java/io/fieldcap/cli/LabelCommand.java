@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
 /** {@code fieldcap label}: try a model on images before deploying it. */

@@ -6,8 +6,8 @@ import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.spool.SpoolException;
 import java.io.PrintWriter;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code fieldcap}: the entry point of the jar. */
 @Command(

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
 /** {@code fieldcap prelabel}: pre-labels for frames already on the server. */

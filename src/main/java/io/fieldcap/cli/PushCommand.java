@@ -11,8 +11,8 @@ import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.keys.SigningKeys;
+import io.fieldcap.model.Sha256;
 import io.fieldcap.update.Bundle;
 import io.fieldcap.update.FleetClient;
 import io.fieldcap.update.Signed;
@@ -35,10 +35,10 @@ import org.opencv.core.Mat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldcap push model|config}: signed updates for one device, a group or the fleet (docs/fleet.md). */
 @Command(name = "push", mixinStandardHelpOptions = true,

@@ -1,9 +1,8 @@
 package io.fieldcap.config;
 
+import io.fieldcap.model.DeviceId;
 import java.util.List;
 import java.util.Map;
-
-import io.fieldcap.model.DeviceId;
 
 /**
  * A device's whole, validated configuration. Built only by {@link ConfigLoader}.

@@ -1,7 +1,7 @@
 package io.fieldcap.privacy;
 
-import io.fieldcap.config.PrivacyConfig;
 import io.fieldcap.config.PrivacyConfig.Mode;
+import io.fieldcap.config.PrivacyConfig;
 import io.fieldcap.image.OpenCv;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;

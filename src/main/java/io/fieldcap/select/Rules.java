@@ -1,9 +1,9 @@
 package io.fieldcap.select;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.CaptureConfig.Budget;
 import io.fieldcap.config.CaptureConfig.Rule;
+import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import java.io.IOException;

@@ -1,9 +1,6 @@
 package io.fieldcap.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import static io.fieldcap.metrics.Prom.family;
-import static io.fieldcap.metrics.Prom.label;
-
 import io.fieldcap.ingest.Ingest;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.Devices;
@@ -13,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import static io.fieldcap.metrics.Prom.family;
+import static io.fieldcap.metrics.Prom.label;
 
 /**
  * The server's metrics in Prometheus' text format (version 0.0.4), served at {@code /metrics} on the

@@ -1,7 +1,8 @@
 package io.fieldcap.sync;
 
-import io.fieldcap.config.Redact;
 import io.fieldcap.config.MqttConfig;
+import io.fieldcap.config.Redact;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
@@ -10,7 +11,6 @@ import io.fieldcap.protocol.AckSignature;
 import io.fieldcap.protocol.AckStatus;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.RejectReason;
-import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.PendingFrame;

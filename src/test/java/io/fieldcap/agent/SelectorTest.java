@@ -2,10 +2,10 @@ package io.fieldcap.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.CaptureConfig.Budget;
 import io.fieldcap.config.CaptureConfig.Rule;
 import io.fieldcap.config.CaptureConfig.Type;
+import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.QualityConfig;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;

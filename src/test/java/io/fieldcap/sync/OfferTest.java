@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
-import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.protocol.Codec;

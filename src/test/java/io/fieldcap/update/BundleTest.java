@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fieldcap.json.Json;
+import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
-import io.fieldcap.keys.SigningKeys;
 import io.fieldcap.protocol.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -1,5 +1,6 @@
 package io.fieldcap.dataset.format;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.fieldcap.dataset.ExportOptions;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
@@ -8,8 +9,6 @@ import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.atomic.AtomicInteger;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * COCO detection: {@code OUT/annotations.json} and the images under {@code OUT/images/DEVICE/}.

@@ -1,7 +1,7 @@
 package io.fieldcap.dataset.report;
 
-import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.dataset.Splits;
+import io.fieldcap.dataset.clean.LabelCheck;
 import io.fieldcap.markup.Markup;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
