@@ -55,12 +55,9 @@ final class Pipeline {
     writerThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
   }
 
-  /**
-   * After {@link #drain}: the model the labeler used last, when it is no longer the current one, or
-   * null; also null while the labeler is still inside an inference (the process is exiting anyway).
-   */
+  /** Once {@link #labelerStopped()}: the model the labeler used last, when it is no longer the current one, or null. */
   Detector retired() {
-    return labelerThread.isAlive() ? null : labeler.retired();
+    return labeler.retired();
   }
 
   /** Whether the labeler has stopped (models may then be closed). */
