@@ -6,6 +6,7 @@ import io.fieldcap.bench.ExportBench;
 import io.fieldcap.bench.FleetBench;
 import io.fieldcap.bench.HashBench;
 import io.fieldcap.bench.ModelBench;
+import io.fieldcap.bench.SelectBench;
 import io.fieldcap.bench.SpoolBench;
 import io.fieldcap.bench.StartupBench;
 import io.fieldcap.bench.SyncBench;
@@ -38,7 +39,7 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
-    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Hash.class,
+    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Select.class, BenchCommand.Hash.class,
         BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class,
         BenchCommand.SpoolWrites.class})
 final class BenchCommand implements Callable<Integer> {
@@ -167,6 +168,25 @@ final class BenchCommand implements Callable<Integer> {
       }
       Exporter exporter = ExportCommand.exporter(format);
       return inTempDir(spec, "fieldcap-bench-export", work -> ExportBench.run(frames, exporter, work));
+    }
+  }
+
+  /** {@code fieldcap bench select [--frames N]}. */
+  @Command(name = "select", mixinStandardHelpOptions = true,
+      description = {"Time to choose a selective export's frames (one device of ten, a class in 1% of frames, one day)",
+          "from a store of --frames frames: by the database, and by testing every row in Java. Prints one JSON object."})
+  static final class Select implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "100000", description = "Frames in the store (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 10) {
+        throw new ConfigException("--frames must be at least 10");
+      }
+      return inTempDir(spec, "fieldcap-bench-select", work -> SelectBench.run(frames, work));
     }
   }
 

@@ -126,8 +126,7 @@ final class ExportCommand implements Callable<Integer> {
       var err = spec.commandLine().getErr();
       long[] read = {0, System.nanoTime()};
       // a line on stderr every 2 s on long exports (formats read the store in one or two passes)
-      Frames progress = action -> from.forEach(f -> {
-        action.accept(f);
+      Frames progress = Frames.peek(from, f -> {
         read[0]++;
         if (System.nanoTime() - read[1] > 2_000_000_000L) {
           err.printf("export: %d frames read so far%n", read[0]);

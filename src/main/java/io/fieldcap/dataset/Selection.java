@@ -2,10 +2,12 @@ package io.fieldcap.dataset;
 
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.store.FrameQuery;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.StoredFrame;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,9 +68,14 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
     this(devices, since, until, keptBy, tags, minScore, map, classes, withClasses, labels, Set.of());
   }
 
-  /** {@code frames} seen through this selection: frames left out, labels filtered and renamed. */
+  /**
+   * {@code frames} seen through this selection: frames left out, labels filtered and renamed. What the
+   * database can answer (devices, capture time, marks, review state, the classes asked for) is asked of
+   * it as a {@link FrameQuery}; the rest (the rule, tags, scores, the renamed classes) is checked here.
+   */
   public Frames view(Frames frames) {
-    return action -> frames.forEach(f -> {
+    Frames chosen = frames.where(query());
+    return action -> chosen.forEach(f -> {
       StoredFrame s = select(f);
       if (s != null) {
         action.accept(s);
@@ -76,21 +83,34 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
     });
   }
 
-  /** The frame as the export sees it, or null when it is left out. */
-  StoredFrame select(StoredFrame f) {
-    if (f.mark() != null) {
-      for (String kind : f.mark().split(",")) {
-        if (EXCLUDING.contains(kind) && !keepMarked.contains(kind)) {
-          return null; // marked by fieldcap clean as a duplicate or broken, or rejected by a reviewer
+  /** The part of this selection the store can answer from its indexes (more frames than it takes, never fewer). */
+  FrameQuery query() {
+    Set<String> excluded = new HashSet<>(EXCLUDING);
+    excluded.removeAll(keepMarked);
+    Set<String> anyClass = new HashSet<>();
+    if (!withClasses.isEmpty()) {
+      // the stored names that become one of the classes asked for once renamed
+      for (String c : withClasses) {
+        if (!map.containsKey(c) || withClasses.contains(map.get(c))) {
+          anyClass.add(c);
         }
       }
+      map.forEach((from, to) -> {
+        if (withClasses.contains(to)) {
+          anyClass.add(from);
+        }
+      });
     }
-    if (!devices.isEmpty() && !devices.contains(f.device())) {
-      return null;
-    }
-    if (since != null && f.capturedAt().isBefore(since) || until != null && !f.capturedAt().isBefore(until)) {
-      return null;
-    }
+    FrameQuery.Labels which = switch (labels) {
+      case PRELABELS -> FrameQuery.Labels.PRELABELS;
+      case REVIEWED -> FrameQuery.Labels.REVIEWED;
+      case BEST -> FrameQuery.Labels.BEST;
+    };
+    return new FrameQuery(devices, since, until, excluded, which, anyClass);
+  }
+
+  /** The frame as the export sees it, or null when it is left out; {@link #query()} has chosen it already. */
+  StoredFrame select(StoredFrame f) {
     Object rule = f.meta() == null ? null : f.meta().get("keptBy");
     if (!keptBy.isEmpty() && (rule == null || !keptBy.contains(rule.toString()))) {
       return null;
@@ -106,8 +126,6 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
     if (labels() == Labels.PRELABELS || labels() == Labels.BEST && f.reviewed() == null) {
       labels = f.labels();
       revision = 0;
-    } else if (f.reviewed() == null) {
-      return null; // --labels reviewed: not reviewed yet
     } else {
       labels = f.reviewed();
       revision = f.revision();
@@ -119,7 +137,7 @@ public record Selection(Set<String> devices, Instant since, Instant until, Set<S
         if (d.score() < minScore || classes != null && !classes.contains(name)) {
           continue;
         }
-        kept.add(name.equals(d.label()) ? d : new Detection(name, d.score(), d.box(), d.polygon()));
+        kept.add(name.equals(d.label()) ? d : new Detection(name, d.score(), d.box(), d.polygon(), d.mask()));
       }
       labels = new LabelSet(labels.model(), kept, labels.version());
     }

@@ -1,7 +1,6 @@
 package io.fieldcap.store;
 
 import java.io.IOException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,10 +13,12 @@ import java.util.TreeMap;
 /** What the web app reads: frames a page at a time, newest first, and the counts its plots draw. */
 public final class Browse {
   private final LocalFrameStore store;
+  private final Sql sql;
   private final Db db;
 
-  Browse(LocalFrameStore store, Db db) {
+  Browse(LocalFrameStore store, Sql sql, Db db) {
     this.store = store;
+    this.sql = sql;
     this.db = db;
   }
 
@@ -44,11 +45,9 @@ public final class Browse {
         args.add(q.device());
       }
       boolean pg = db.postgres();
-      if (q.cls() != null) {
-        sql.append(pg ? " AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.labels, f.labels)::jsonb -> 'detections') j"
-            + " WHERE j ->> 'label' = ?)"
-            : " AND EXISTS (SELECT 1 FROM json_each(COALESCE(r.labels, f.labels), '$.detections') j"
-            + " WHERE json_extract(j.value, '$.label') = ?)");
+      if (q.cls() != null) { // in the newest labels: the newest revision's, else the pre-labels
+        sql.append(" AND EXISTS (SELECT 1 FROM frame_classes c WHERE c.device = f.device AND c.frame_id = f.frame_id"
+            + " AND c.source = CASE WHEN r.rev IS NULL THEN 'p' ELSE 'r' END AND c.class = ?)");
         args.add(q.cls());
       }
       if (q.minScore() != null) {
@@ -102,20 +101,7 @@ public final class Browse {
       }
       sql.append(" ORDER BY f.captured_at DESC, f.device DESC, f.frame_id DESC LIMIT ?");
       args.add(q.limit());
-      try (PreparedStatement p = db.c().prepareStatement(sql.toString())) {
-        for (int i = 0; i < args.size(); i++) {
-          p.setObject(i + 1, args.get(i));
-        }
-        List<StoredFrame> out = new ArrayList<>();
-        try (ResultSet r = p.executeQuery()) {
-          while (r.next()) {
-            out.add(store.row(r));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw new IOException(e.getMessage(), e);
-      }
+      return this.sql.list("cannot read a page of frames", sql.toString(), store::row, args.toArray());
     }
   }
 

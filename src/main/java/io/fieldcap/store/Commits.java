@@ -136,7 +136,8 @@ final class Commits {
       c = db.c();
       c.setAutoCommit(false);
       List<Outcome> out = new ArrayList<>(ms.size());
-      try (PreparedStatement p = c.prepareStatement("""
+      try (PreparedStatement classes = c.prepareStatement(FrameClasses.INSERT);
+          PreparedStatement p = c.prepareStatement("""
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device, frame_id) DO NOTHING""")) {
@@ -158,8 +159,13 @@ final class Commits {
           p.setString(13, rels.get(i));
           p.setString(14, receivedAt.toString());
           // 0 rows: another server committed this id first (servers sharing the data folder): same bytes or not
-          out.add(p.executeUpdate() == 1 ? Outcome.STORED : null);
+          boolean stored = p.executeUpdate() == 1;
+          out.add(stored ? Outcome.STORED : null);
+          if (stored) {
+            FrameClasses.add(classes, m.device(), m.frameId(), FrameClasses.PRELABELS, m.labels());
+          }
         }
+        classes.executeBatch();
       }
       for (int i = 0; i < ms.size(); i++) {
         if (out.get(i) == null) {

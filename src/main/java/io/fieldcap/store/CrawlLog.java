@@ -1,9 +1,6 @@
 package io.fieldcap.store;
 
 import java.io.IOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 
 /**
@@ -17,46 +14,22 @@ import java.time.Instant;
  * </pre>
  */
 public final class CrawlLog {
-  private final Object lock;
-  private final Db db;
+  private final Sql sql;
 
-  CrawlLog(Object lock, Db db) {
-    this.lock = lock;
-    this.db = db;
+  CrawlLog(Sql sql) {
+    this.sql = sql;
   }
 
   /** The recorded outcome of a URL, or null when it was never tried. */
   public String outcome(String source, String url) throws IOException {
-    synchronized (lock) {
-      try (PreparedStatement p = db.c().prepareStatement("SELECT outcome FROM crawl_log WHERE source = ? AND url = ?")) {
-        p.setString(1, source);
-        p.setString(2, url);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next() ? r.getString(1) : null;
-        }
-      } catch (SQLException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
+    return sql.first("cannot read the crawl log of " + source, "SELECT outcome FROM crawl_log WHERE source = ? AND url = ?",
+        r -> r.getString(1), source, url);
   }
 
   public void record(String source, String url, String outcome, String reason, String frameId, Instant at) throws IOException {
-    synchronized (lock) {
-      try (PreparedStatement p = db.c().prepareStatement(
-          """
-          INSERT INTO crawl_log(source, url, outcome, reason, frame_id, at) VALUES (?, ?, ?, ?, ?, ?)
-          ON CONFLICT (source, url) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
-            frame_id = excluded.frame_id, at = excluded.at""")) {
-        p.setString(1, source);
-        p.setString(2, url);
-        p.setString(3, outcome);
-        p.setString(4, reason);
-        p.setString(5, frameId);
-        p.setString(6, at.toString());
-        p.executeUpdate();
-      } catch (SQLException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
+    sql.update("cannot record " + url + " in the crawl log of " + source, """
+        INSERT INTO crawl_log(source, url, outcome, reason, frame_id, at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source, url) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+          frame_id = excluded.frame_id, at = excluded.at""", source, url, outcome, reason, frameId, at);
   }
 }

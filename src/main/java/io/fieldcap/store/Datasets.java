@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -37,10 +36,12 @@ public final class Datasets {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final LocalFrameStore store;
+  private final Sql sql;
   private final Db db;
 
-  Datasets(LocalFrameStore store, Db db) {
+  Datasets(LocalFrameStore store, Sql sql, Db db) {
     this.store = store;
+    this.sql = sql;
     this.db = db;
   }
 
@@ -71,61 +72,37 @@ public final class Datasets {
       MessageDigest manifest = sha256();
       int[] n = {0};
       try {
-        db.c().setAutoCommit(false);
-        try (PreparedStatement p = db.c().prepareStatement("""
-            INSERT INTO dataset_frames(dataset, ord, device, frame_id, split, revision, labels, sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-          selected.forEach(f -> {
-            try {
-              String s = split == null ? null : split.apply(f);
-              p.setString(1, name);
-              p.setInt(2, n[0]++);
-              p.setString(3, f.device());
-              p.setString(4, f.frameId());
-              p.setString(5, s);
-              p.setInt(6, f.revision());
-              p.setString(7, f.labels() == null ? null : Json.MAPPER.writeValueAsString(f.labels()));
-              p.setString(8, f.sha256());
-              p.addBatch();
-              if (n[0] % 5000 == 0) {
-                p.executeBatch();
+        return sql.transaction(null, () -> {
+          try (PreparedStatement p = db.c().prepareStatement("""
+              INSERT INTO dataset_frames(dataset, ord, device, frame_id, split, revision, labels, sha256)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            selected.forEach(f -> {
+              try {
+                String s = split == null ? null : split.apply(f);
+                Sql.bind(p, name, n[0]++, f.device(), f.frameId(), s, f.revision(),
+                    f.labels() == null ? null : Json.MAPPER.writeValueAsString(f.labels()), f.sha256());
+                p.addBatch();
+                if (n[0] % 5000 == 0) {
+                  p.executeBatch();
+                }
+                manifest.update(line(f.sha256(), f.device(), f.frameId(), s, f.revision()).getBytes(StandardCharsets.UTF_8));
+              } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException(e.getMessage(), e));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
-              manifest.update(line(f.sha256(), f.device(), f.frameId(), s, f.revision()).getBytes(StandardCharsets.UTF_8));
-            } catch (SQLException e) {
-              throw new UncheckedIOException(new IOException(e.getMessage(), e));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-          p.executeBatch();
-        }
-        Dataset d = new Dataset(name, at, spec, n[0], HexFormat.of().formatHex(manifest.digest()));
-        try (PreparedStatement p = db.c().prepareStatement(
-            "INSERT INTO datasets(name, created_at, spec, frames, manifest) VALUES (?, ?, ?, ?, ?)")) {
-          p.setString(1, name);
-          p.setString(2, at.toString());
-          p.setString(3, spec);
-          p.setInt(4, n[0]);
-          p.setString(5, d.manifest());
-          p.executeUpdate();
-        }
-        db.c().commit();
-        return d;
-      } catch (SQLException | UncheckedIOException | IOException e) {
-        try {
-          db.c().rollback();
-        } catch (SQLException ignored) {
-          // the transaction failed already
-        }
-        IOException cause = e instanceof UncheckedIOException u ? u.getCause()
-            : e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-        throw new IOException("cannot create dataset '" + name + "': " + cause.getMessage(), cause);
-      } finally {
-        try {
-          db.c().setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // closing anyway
-        }
+            });
+            p.executeBatch();
+          } catch (UncheckedIOException e) {
+            throw e.getCause();
+          }
+          Dataset d = new Dataset(name, at, spec, n[0], HexFormat.of().formatHex(manifest.digest()));
+          sql.update(null, "INSERT INTO datasets(name, created_at, spec, frames, manifest) VALUES (?, ?, ?, ?, ?)",
+              name, at, spec, n[0], d.manifest());
+          return d;
+        });
+      } catch (IOException e) {
+        throw new IOException("cannot create dataset '" + name + "': " + e.getMessage(), e);
       }
     }
   }
@@ -145,17 +122,8 @@ public final class Datasets {
 
   /** The dataset, or null. */
   public Dataset get(String name) throws IOException {
-    synchronized (store) {
-      try (PreparedStatement p = db.c().prepareStatement(
-          "SELECT name, created_at, spec, frames, manifest FROM datasets WHERE name = ?")) {
-        p.setString(1, name);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next() ? dataset(r) : null;
-        }
-      } catch (SQLException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
+    return sql.first("cannot read dataset '" + name + "'",
+        "SELECT name, created_at, spec, frames, manifest FROM datasets WHERE name = ?", Datasets::dataset, name);
   }
 
   private static Dataset dataset(ResultSet r) throws SQLException {
@@ -164,18 +132,8 @@ public final class Datasets {
 
   /** Every dataset, oldest first. */
   public List<Dataset> list() throws IOException {
-    synchronized (store) {
-      try (Statement s = db.c().createStatement();
-          ResultSet r = s.executeQuery("SELECT name, created_at, spec, frames, manifest FROM datasets ORDER BY created_at, name")) {
-        List<Dataset> out = new ArrayList<>();
-        while (r.next()) {
-          out.add(dataset(r));
-        }
-        return out;
-      } catch (SQLException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
+    return sql.list("cannot list the datasets",
+        "SELECT name, created_at, spec, frames, manifest FROM datasets ORDER BY created_at, name", Datasets::dataset);
   }
 
   /**
@@ -188,37 +146,26 @@ public final class Datasets {
     if (d == null) {
       throw new IllegalArgumentException("no dataset named '" + name + "'" + known());
     }
-    return action -> {
-      synchronized (store) {
-        try (PreparedStatement p = db.c().prepareStatement("""
-            SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta,
-                   f.path, f.received_at, NULL, 0, NULL, d.device, d.frame_id, d.split, d.revision, d.labels, d.sha256
-            FROM dataset_frames d LEFT JOIN frames f ON f.device = d.device AND f.frame_id = d.frame_id
-            WHERE d.dataset = ? ORDER BY d.ord""")) {
-          p.setString(1, name);
-          try (ResultSet r = p.executeQuery()) {
-            while (r.next()) {
-              String where = r.getString(16) + "/" + r.getString(17);
-              if (r.getString(1) == null) {
-                throw new IOException("dataset '" + name + "': frame " + where + " is no longer in the store");
-              }
-              if (!r.getString(5).equals(r.getString(21))) {
-                throw new IOException("dataset '" + name + "': frame " + where + " has other bytes than when the dataset"
-                    + " was created (SHA-256 " + r.getString(5) + ", recorded " + r.getString(21) + ")");
-              }
-              String labels = r.getString(20);
-              int rev = r.getInt(19);
-              StoredFrame f = store.row(r);
-              LabelSet l = labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class);
-              action.accept(new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(),
-                  f.width(), f.height(), l, f.meta(), f.image(), f.receivedAt(), rev > 0 ? l : null, rev, r.getString(18), null));
-            }
+    return action -> sql.each("cannot read dataset '" + name + "'", """
+        SELECT f.device, f.frame_id, f.seq, f.captured_at, f.sha256, f.bytes, f.width, f.height, f.labels, f.meta,
+               f.path, f.received_at, NULL, 0, NULL, d.device, d.frame_id, d.split, d.revision, d.labels, d.sha256
+        FROM dataset_frames d LEFT JOIN frames f ON f.device = d.device AND f.frame_id = d.frame_id
+        WHERE d.dataset = ? ORDER BY d.ord""", r -> {
+          String where = r.getString(16) + "/" + r.getString(17);
+          if (r.getString(1) == null) {
+            throw new IOException("dataset '" + name + "': frame " + where + " is no longer in the store");
           }
-        } catch (SQLException e) {
-          throw new IOException(e.getMessage(), e);
-        }
-      }
-    };
+          if (!r.getString(5).equals(r.getString(21))) {
+            throw new IOException("dataset '" + name + "': frame " + where + " has other bytes than when the dataset"
+                + " was created (SHA-256 " + r.getString(5) + ", recorded " + r.getString(21) + ")");
+          }
+          String labels = r.getString(20);
+          int rev = r.getInt(19);
+          StoredFrame f = store.row(r);
+          LabelSet l = labels == null ? null : Json.MAPPER.readValue(labels, LabelSet.class);
+          action.accept(new StoredFrame(f.device(), f.frameId(), f.seq(), f.capturedAt(), f.sha256(), f.bytes(),
+              f.width(), f.height(), l, f.meta(), f.image(), f.receivedAt(), rev > 0 ? l : null, rev, r.getString(18), null));
+        }, name);
   }
 
   /** The manifest's lines, in the dataset's order. */

@@ -11,10 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,6 +37,7 @@ import java.util.function.Consumer;
  * looks, marks, clean_runs                                                                 see {@link Marks}
  * crawl_log(source, url, outcome, reason, frame_id, at)                                    see {@link CrawlLog}
  * devices(device, state, status JSON, updated_at, last_seen)                               see {@link Devices}
+ * frame_classes(device, frame_id, source, class)                                          see {@link FrameClasses}
  * (the web app reads frames a page at a time and counts them for its plots through {@link Browse})
  * </pre>
  *
@@ -64,6 +63,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Browse browse;
   private final Commits commits;
   private final FrameRows rows;
+  private final Sql sql;
 
   LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
@@ -71,12 +71,13 @@ public final class LocalFrameStore implements FrameStore {
     this.db = db;
     this.images = images;
     this.staging = db.postgres() ? new DbStaging(this, db) : new FileStaging(dir.resolve("staging"));
-    this.revisions = new Revisions(this, db);
-    this.datasets = new Datasets(this, db);
-    this.marks = new Marks(this, db);
-    this.crawlLog = new CrawlLog(this, db);
-    this.devices = new Devices(this, db);
-    this.browse = new Browse(this, db);
+    this.sql = new Sql(this, db);
+    this.revisions = new Revisions(sql, db);
+    this.datasets = new Datasets(this, sql, db);
+    this.marks = new Marks(sql);
+    this.crawlLog = new CrawlLog(sql);
+    this.devices = new Devices(sql);
+    this.browse = new Browse(this, sql, db);
     this.commits = new Commits(this, db, images, staging);
     this.rows = new FrameRows(db, images);
   }
@@ -161,16 +162,9 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized String storedSha256(String device, String frameId) throws IOException {
-    try (PreparedStatement p = db.c().prepareStatement("SELECT sha256 FROM frames WHERE device = ? AND frame_id = ?")) {
-      p.setString(1, device);
-      p.setString(2, frameId);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? r.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  public String storedSha256(String device, String frameId) throws IOException {
+    return sql.first("cannot look up frame " + device + "/" + frameId,
+        "SELECT sha256 FROM frames WHERE device = ? AND frame_id = ?", r -> r.getString(1), device, frameId);
   }
 
   @Override
@@ -263,25 +257,29 @@ public final class LocalFrameStore implements FrameStore {
   }
 
   @Override
-  public synchronized void forEach(Consumer<StoredFrame> action) throws IOException {
-    try (Statement s = db.c().createStatement();
-        ResultSet r = s.executeQuery(select() + " ORDER BY f.device, f.captured_at, f.frame_id")) {
-      while (r.next()) {
-        action.accept(row(r));
+  public void forEach(Consumer<StoredFrame> action) throws IOException {
+    where(FrameQuery.ALL).forEach(action);
+  }
+
+  /** The frames that match {@code query}, chosen by the database (keys, the capture-time and class indexes). */
+  @Override
+  public Frames where(FrameQuery query) {
+    List<Object> args = new ArrayList<>();
+    String sql = select() + " WHERE " + query.where(args) + " ORDER BY f.device, f.captured_at, f.frame_id";
+    return action -> this.sql.each("cannot read the frames", sql, r -> {
+      StoredFrame f = row(r);
+      if (query.inTime(f.capturedAt())) { // the database's answer, trimmed to the exact time bounds
+        action.accept(f);
       }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    }, args.toArray());
   }
 
   @Override
   public void measure(String device, String frameId) throws IOException {
-    List<String> rel;
-    synchronized (this) {
-      rel = strings("SELECT path FROM frames WHERE device = ? AND frame_id = ?", device, frameId);
-    }
-    if (!rel.isEmpty()) {
-      marks.record(device, frameId, Look.of(images.fetched(rel.get(0)))); // decoded outside the lock
+    String rel = sql.first("cannot look up frame " + device + "/" + frameId,
+        "SELECT path FROM frames WHERE device = ? AND frame_id = ?", r -> r.getString(1), device, frameId);
+    if (rel != null) {
+      marks.record(device, frameId, Look.of(images.fetched(rel))); // decoded outside the lock
     }
   }
 
@@ -291,58 +289,34 @@ public final class LocalFrameStore implements FrameStore {
    *
    * @return false when the frame has pre-labels already (or is not here)
    */
-  public synchronized boolean setPrelabels(String device, String frameId, LabelSet labels) throws IOException {
-    try (PreparedStatement p = db.c().prepareStatement(
-        "UPDATE frames SET labels = ?, model = ? WHERE device = ? AND frame_id = ? AND labels IS NULL")) {
-      p.setString(1, Json.MAPPER.writeValueAsString(labels));
-      p.setString(2, labels.model());
-      p.setString(3, device);
-      p.setString(4, frameId);
-      return p.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new IOException("cannot record pre-labels of frame " + device + "/" + frameId + ": " + e.getMessage(), e);
-    }
+  public boolean setPrelabels(String device, String frameId, LabelSet labels) throws IOException {
+    String json = Json.MAPPER.writeValueAsString(labels);
+    return sql.transaction("cannot record pre-labels of frame " + device + "/" + frameId, () -> {
+      if (sql.update(null, "UPDATE frames SET labels = ?, model = ? WHERE device = ? AND frame_id = ? AND labels IS NULL",
+          json, labels.model(), device, frameId) != 1) {
+        return false;
+      }
+      FrameClasses.replace(db.c(), device, frameId, FrameClasses.PRELABELS, labels);
+      return true;
+    });
   }
 
   /** One frame with its newest revision, or null. */
-  public synchronized StoredFrame frame(String device, String frameId) throws IOException {
-    try (PreparedStatement p = db.c().prepareStatement(select() + " WHERE f.device = ? AND f.frame_id = ?")) {
-      p.setString(1, device);
-      p.setString(2, frameId);
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? row(r) : null;
-      }
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  public StoredFrame frame(String device, String frameId) throws IOException {
+    return sql.first("cannot read frame " + device + "/" + frameId, select() + " WHERE f.device = ? AND f.frame_id = ?",
+        this::row, device, frameId);
   }
 
   /** The devices (and sources) that have a frame with this id: ids carry the capture time, so almost always one. */
-  public synchronized List<String> devicesWith(String frameId) throws IOException {
-    return strings("SELECT device FROM frames WHERE frame_id = ? ORDER BY device", frameId);
+  public List<String> devicesWith(String frameId) throws IOException {
+    return sql.list("cannot look up frame " + frameId, "SELECT device FROM frames WHERE frame_id = ? ORDER BY device",
+        r -> r.getString(1), frameId);
   }
 
   /** The id of a frame of {@code device} with these bytes, or null: how a re-imported image is recognised. */
-  public synchronized String frameWithSha(String device, String sha256) throws IOException {
-    List<String> ids = strings("SELECT frame_id FROM frames WHERE sha256 = ? AND device = ?", sha256, device);
-    return ids.isEmpty() ? null : ids.get(0);
-  }
-
-  private List<String> strings(String sql, String... args) throws IOException {
-    try (PreparedStatement p = db.c().prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        p.setString(i + 1, args[i]);
-      }
-      List<String> out = new ArrayList<>();
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+  public String frameWithSha(String device, String sha256) throws IOException {
+    return sql.first("cannot look up an image of " + device, "SELECT frame_id FROM frames WHERE sha256 = ? AND device = ?",
+        r -> r.getString(1), sha256, device);
   }
 
   /** Deletes a folder and what is in it; what is already gone (another process deleting too) is no error. */

@@ -48,6 +48,7 @@ public final class Migration {
     TABLES.put("clean_runs", List.of("run", "created_at", "summary"));
     TABLES.put("crawl_log", List.of("source", "url", "outcome", "reason", "frame_id", "at"));
     TABLES.put("devices", List.of("device", "state", "status", "updated_at", "last_seen"));
+    TABLES.put("frame_classes", List.of("device", "frame_id", "source", "class"));
   }
 
   /** Rows per target transaction ({@code -Dfieldcap.migrate.batch}). */

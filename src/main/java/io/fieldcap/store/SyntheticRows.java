@@ -21,7 +21,8 @@ final class SyntheticRows {
       int width, int height, LabelSet labels) throws IOException {
     try {
       db.c().setAutoCommit(false);
-      try (PreparedStatement p = db.c().prepareStatement("""
+      try (PreparedStatement classes = db.c().prepareStatement(FrameClasses.INSERT);
+          PreparedStatement p = db.c().prepareStatement("""
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)""")) {
@@ -42,11 +43,14 @@ final class SyntheticRows {
           p.setString(12, rel);
           p.setString(13, at.toString());
           p.addBatch();
+          FrameClasses.add(classes, device, FrameId.of(at, i).value(), FrameClasses.PRELABELS, labels);
           if (i % 10_000 == 9_999) {
             p.executeBatch();
+            classes.executeBatch();
           }
         }
         p.executeBatch();
+        classes.executeBatch();
       }
       db.c().commit();
     } catch (SQLException e) {

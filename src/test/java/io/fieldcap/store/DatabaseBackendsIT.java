@@ -231,6 +231,24 @@ class DatabaseBackendsIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void queriesAreAnsweredByTheDatabaseAsByJavaAndTheClassIndexIsFilledForOlderFrames(String backend) throws Exception {
+    String database = backend.equals("sqlite") ? null : pg.newDatabase();
+    List<List<String>> before;
+    try (LocalFrameStore s = LocalFrameStore.open(tmp, null, database)) {
+      FrameQueryTest.fill(s);
+      before = FrameQueryTest.answers(s);
+      try (Statement st = s.db().c().createStatement()) { // as a database made before the class index was
+        st.executeUpdate("DELETE FROM frame_classes");
+        st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'");
+      }
+    }
+    try (LocalFrameStore s = LocalFrameStore.open(tmp, null, database)) {
+      assertThat(FrameQueryTest.answers(s)).isEqualTo(before);
+    }
+  }
+
   @Test
   void aDataFolderMadeBeforeSchemaMigrationsOpensWithItsFramesKept() throws Exception {
     // the schema as servers wrote it before Flyway: tables made by CREATE TABLE IF NOT EXISTS, no history
@@ -258,7 +276,7 @@ class DatabaseBackendsIT {
       while (r.next()) {
         versions.add(r.getString(1));
       }
-      assertThat(versions).containsExactly("0", "1");
+      assertThat(versions).containsExactly("0", "1", "2");
     }
   }
 
