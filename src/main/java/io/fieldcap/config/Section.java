@@ -174,7 +174,6 @@ final class Section {
     return v.asText();
   }
 
-  /** A string that must satisfy {@code check}, which returns a problem or {@code null}. */
   /** An optional string checked by {@code check} (a problem, or null); {@code null} when absent or wrong. */
   String checkedOptional(String key, String expected, Function<String, String> check) {
     String s = optionalString(key, expected);
@@ -186,6 +185,7 @@ final class Section {
     return s;
   }
 
+  /** A string that must satisfy {@code check}, which returns a problem or {@code null}. */
   String checked(String key, String def, String expected, Function<String, String> check) {
     String s = string(key, def, expected);
     if (s != null) {

@@ -44,7 +44,18 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
    * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
    * @param tlsKey its PEM private key (PKCS#8), or null
    */
-  public record Http(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey) {}
+  /**
+   * {@code server.http}.
+   *
+   * @param publicUrl the address users reach the app at ({@code server.http.public-url}), from which
+   *     links handed to other tools are built and against which a login's Origin is checked; null: the
+   *     address it listens on (links) and the request's own origin (login)
+   */
+  public record Http(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey, URI publicUrl) {
+    public Http(String host, int port, Path tokensFile, Path tlsCert, Path tlsKey) {
+      this(host, port, tokensFile, tlsCert, tlsKey, null);
+    }
+  }
 
   public ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice, long maxStagedBytes,
       long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond, Duration stagingTimeout,

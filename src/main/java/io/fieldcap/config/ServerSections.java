@@ -2,6 +2,7 @@ package io.fieldcap.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +111,8 @@ final class ServerSections {
     Path tokens = h.readableFile("tokens-file");
     Path cert = h.readableFile("tls-cert");
     Path key = h.readableFile("tls-key");
+    String publicUrl = h.checkedOptional("public-url", "the app's address as users reach it, e.g. https://fieldcap.example:8443",
+        ServerSections::checkPublicUrl);
     h.finish();
     if (listen == null) {
       return null;
@@ -134,6 +137,23 @@ final class ServerSections {
       h.reject(cert == null ? "tls-cert" : "tls-key", "is required with server.http." + (cert == null ? "tls-key" : "tls-cert"));
       return null;
     }
-    return new ServerConfig.Http(listen.substring(0, colon).replaceAll("^\\[|\\]$", ""), port, tokens, cert, key);
+    return new ServerConfig.Http(listen.substring(0, colon).replaceAll("^\\[|\\]$", ""), port, tokens, cert, key,
+        publicUrl == null ? null : URI.create(publicUrl.replaceAll("/+$", "")));
+  }
+
+  /** Null when {@code v} is an http(s) URL with a host and nothing after the path; else what is wrong. */
+  private static String checkPublicUrl(String v) {
+    try {
+      URI u = new URI(v);
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        return "is not an http:// or https:// URL with a host";
+      }
+      if (u.getQuery() != null || u.getFragment() != null || u.getUserInfo() != null) {
+        return "must not have a user, a query or a fragment";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "is not a URL (" + e.getReason() + ")";
+    }
   }
 }

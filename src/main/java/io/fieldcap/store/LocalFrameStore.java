@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  * crawl_log(source, url, outcome, reason, frame_id, at)                                    see {@link CrawlLog}
  * devices(device, state, status JSON, updated_at, last_seen)                               see {@link Devices}
  * frame_classes(device, frame_id, source, class)                                          see {@link FrameClasses}
+ * sessions(id, token_sha256, name, created_at, last_seen)                                  see {@link LoginSessions}
  * (the web app reads frames a page at a time and counts them for its plots through {@link Browse})
  * </pre>
  *
@@ -60,6 +61,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Marks marks;
   private final CrawlLog crawlLog;
   private final Devices devices;
+  private final LoginSessions sessions;
   private final Browse browse;
   private final Commits commits;
   private final FrameRows rows;
@@ -77,6 +79,7 @@ public final class LocalFrameStore implements FrameStore {
     this.marks = new Marks(sql);
     this.crawlLog = new CrawlLog(sql);
     this.devices = new Devices(sql);
+    this.sessions = new LoginSessions(sql);
     this.browse = new Browse(this, sql, db);
     this.commits = new Commits(this, db, images, staging);
     this.rows = new FrameRows(db, images);
@@ -90,6 +93,11 @@ public final class LocalFrameStore implements FrameStore {
   /** The fleet as the server last heard it. */
   public Devices devices() {
     return devices;
+  }
+
+  /** The web app's login sessions. */
+  public LoginSessions sessions() {
+    return sessions;
   }
 
   /** What {@code import --format urls} did with each URL. */

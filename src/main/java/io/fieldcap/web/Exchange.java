@@ -1,22 +1,21 @@
 package io.fieldcap.web;
 
 import io.fieldcap.json.Json;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * One request being answered: Jetty's request, response and callback, who is asking (null on a
- * public route), the page's CSRF token for a cookie session, and the route's path match.
+ * public route), the page's CSRF token for a cookie session, the route's path match, and the body
+ * (read whole before the request was dispatched, see {@link WebApp}; empty for GET).
  */
-record Exchange(Request request, Response response, Callback callback, Tokens.Identity who, String csrf, Matcher match) {
+record Exchange(Request request, Response response, Callback callback, Tokens.Identity who, String csrf, Matcher match,
+    byte[] received) {
   /** A path parameter: group {@code i} of the route's pattern. */
   String path(int i) {
     return match.group(i);
@@ -35,14 +34,11 @@ record Exchange(Request request, Response response, Callback callback, Tokens.Id
   }
 
   /** The request body as text, refused with 413 past {@code max} bytes. */
-  String body(int max) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] b = in.readNBytes(max + 1);
-      if (b.length > max) {
-        throw new HttpError(413, "the request body is over " + max + " bytes");
-      }
-      return new String(b, StandardCharsets.UTF_8);
+  String body(int max) {
+    if (received.length > max) {
+      throw new HttpError(413, "the request body is over " + max + " bytes");
     }
+    return new String(received, StandardCharsets.UTF_8);
   }
 
   /** Writes a whole answer with the headers every answer carries (no sniffing, a strict CSP, no caching but of images). */

@@ -4,6 +4,7 @@ import io.fieldcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,14 +16,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Access tokens for the web app and its API, from a file ({@code server.http.tokens-file}) holding one
  * line per token: {@code NAME ROLE SHA256-OF-TOKEN}. Tokens are stored hashed: the file alone lets
  * nobody in. {@code fieldcap tokens add} prints a new token once. The file is read again when it
- * changes, so tokens are added and revoked without a restart.
+ * changes, so tokens are added and revoked without a restart; a file that is gone or broken refuses
+ * everyone until it is fixed.
  */
 public final class Tokens {
+  private static final Logger log = LoggerFactory.getLogger(Tokens.class);
+
   /** What a token may do: each role can do what the ones before it can. */
   public enum Role {
     VIEWER, REVIEWER, ADMIN;
@@ -50,17 +56,49 @@ public final class Tokens {
   private final Path file;
   private volatile List<Entry> entries = List.of();
   private volatile long loadedModified = -1;
+  private volatile String problem;
 
+  /** Reads the tokens file; a file that cannot be read or has a malformed line stops the server from starting. */
   public Tokens(Path file) throws IOException {
     this.file = file;
-    reload();
+    entries = read(file);
+    loadedModified = stamp(file);
   }
 
-  private synchronized void reload() throws IOException {
-    long modified = Files.getLastModifiedTime(file).toMillis() ^ Files.size(file);
-    if (modified == loadedModified) {
-      return;
+  private static long stamp(Path file) throws IOException {
+    return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file);
+  }
+
+  /**
+   * Reads the file again when it changed. Fails closed: a file that is gone, unreadable or has a
+   * malformed line refuses every token (and says why in the log, once) until it is fixed, so that a
+   * broken revocation never leaves old tokens working.
+   */
+  private synchronized void reload() {
+    try {
+      long modified = stamp(file);
+      if (modified == loadedModified && problem == null) {
+        return;
+      }
+      List<Entry> read = read(file);
+      entries = read;
+      loadedModified = modified;
+      if (problem != null) {
+        log.warn("web: tokens file {} is readable again: {} tokens", file, read.size());
+      }
+      problem = null;
+    } catch (IOException e) {
+      entries = List.of();
+      loadedModified = -1;
+      String why = e instanceof NoSuchFileException ? file + " is gone" : e.getMessage();
+      if (!why.equals(problem)) {
+        log.error("web: refusing every token until the tokens file is fixed: {}", why);
+      }
+      problem = why;
     }
+  }
+
+  private static List<Entry> read(Path file) throws IOException {
     List<Entry> out = new ArrayList<>();
     int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -79,8 +117,12 @@ public final class Tokens {
         throw new IOException(file + " line " + n + ": " + e.getMessage());
       }
     }
-    entries = out;
-    loadedModified = modified;
+    return out;
+  }
+
+  /** The SHA-256 of a token, as the file holds it. */
+  static String hash(String token) {
+    return Sha256.hex(token.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Who the token is, or null: compared by hash, in constant time. */
@@ -88,12 +130,13 @@ public final class Tokens {
     if (token == null || token.isEmpty() || token.length() > 256) {
       return null;
     }
-    try {
-      reload();
-    } catch (IOException e) {
-      // keep the tokens loaded before: a half-written file must not lock everyone out
-    }
-    byte[] h = HexFormat.of().parseHex(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)));
+    return verifyHash(hash(token));
+  }
+
+  /** Who the token with this SHA-256 is, or null (revoked, or the file is broken). */
+  Identity verifyHash(String sha256) {
+    reload();
+    byte[] h = HexFormat.of().parseHex(sha256);
     Identity found = null;
     for (Entry e : entries) {
       if (MessageDigest.isEqual(e.hash(), h)) {

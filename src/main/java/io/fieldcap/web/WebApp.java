@@ -9,6 +9,7 @@ import io.fieldcap.transport.Tls;
 import io.fieldcap.web.Router.Access;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -43,10 +54,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebApp.class);
-  static final String COOKIE = "fieldcap_token";
+  static final String COOKIE = "fieldcap_session";
+  /** The largest request body read (every route's bodies are smaller). */
+  static final int MAX_BODY = 64 * 1024;
+  /** A request's body must have arrived this long after it started. */
+  static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+  /** Bytes a second below which Jetty drops a request whose body is arriving. */
+  static final long MIN_BODY_RATE = 1024;
+  /** Connections open at once; past it, new ones wait in the kernel's backlog. */
+  static final int MAX_CONNECTIONS = 512;
 
   private final LocalFrameStore store;
   private final Tokens tokens;
+  private final Sessions sessions;
+  private final FailedLogins failedLogins;
+  private final URI publicUrl;
   private final Thumbs thumbs;
   private final Api api;
   private final Labeling labeling;
@@ -54,6 +76,11 @@ public final class WebApp implements AutoCloseable {
   private final boolean tls;
   private final Server jetty;
   private final ServerConnector connector;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "web-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** Renders the server's metrics (Prometheus text) for {@code /metrics}; null serves none. */
   public interface Metrics {
@@ -70,6 +97,9 @@ public final class WebApp implements AutoCloseable {
   public WebApp(LocalFrameStore store, ServerConfig.Http http) throws IOException {
     this.store = store;
     this.tokens = new Tokens(http.tokensFile());
+    this.sessions = new Sessions(store.sessions(), tokens, Clock.systemUTC());
+    this.failedLogins = new FailedLogins(Clock.systemUTC());
+    this.publicUrl = http.publicUrl();
     this.thumbs = new Thumbs(store.dir());
     this.api = new Api(store);
     this.labeling = new Labeling(store);
@@ -92,21 +122,73 @@ public final class WebApp implements AutoCloseable {
     connector.setHost(http.host());
     connector.setPort(http.port());
     jetty.addConnector(connector);
+    connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+        .setMinRequestDataRate(MIN_BODY_RATE);
+    jetty.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     jetty.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        try {
-          dispatch(request, response, callback);
-        } catch (HttpError e) {
-          discardBody(request);
-          error(request, response, callback, e.status, e.getMessage());
-        } catch (Exception e) {
-          log.warn("web: {} {}: {}", request.getMethod(), Request.getPathInContext(request), e.toString());
-          error(request, response, callback, 500, "internal error");
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+          answer(request, response, callback, new byte[0]);
+        } else {
+          readBody(request, response, callback);
         }
         return true;
       }
     });
+  }
+
+  /**
+   * Reads a request's body without holding a thread while it arrives, then answers on the pool: a
+   * client sending slowly costs a connection, not one of the app's threads. Past {@link #MAX_BODY}
+   * bytes the answer is 413; a body not complete {@link #BODY_DEADLINE} after the request started
+   * (however steadily it drips) is 408; either way the connection is closed.
+   */
+  private void readBody(Request request, Response response, Callback callback) {
+    long declared = request.getLength();
+    if (declared > MAX_BODY) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      error(request, response, callback, 413, "the request body is over " + MAX_BODY + " bytes");
+      return;
+    }
+    ScheduledFuture<?> deadline = timer.schedule(() -> request.fail(new TimeoutException(
+        "the request body did not arrive within " + BODY_DEADLINE.toSeconds() + " s")), BODY_DEADLINE.toMillis(),
+        TimeUnit.MILLISECONDS);
+    Content.Source.asByteArrayAsync(request, MAX_BODY).whenComplete((body, failure) -> {
+      deadline.cancel(false);
+      jetty.getThreadPool().execute(() -> {
+        if (failure == null) {
+          answer(request, response, callback, body);
+          return;
+        }
+        Throwable why = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        if (why instanceof TimeoutException) {
+          log.info("web: {} {} from {}: {}", request.getMethod(), Request.getPathInContext(request), client(request),
+              why.getMessage());
+          error(request, response, callback, 408, why.getMessage());
+        } else if (declared < 0 && why instanceof IllegalArgumentException) {
+          error(request, response, callback, 413, "the request body is over " + MAX_BODY + " bytes");
+        } else {
+          error(request, response, callback, 400, "the request body could not be read: " + why.getMessage());
+        }
+      });
+    });
+  }
+
+  private void answer(Request request, Response response, Callback callback, byte[] body) {
+    try {
+      dispatch(request, response, callback, body);
+    } catch (HttpError e) {
+      if (e.retryAfter > 0) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter));
+      }
+      error(request, response, callback, e.status, e.getMessage());
+    } catch (Exception e) {
+      log.warn("web: {} {}: {}", request.getMethod(), Request.getPathInContext(request), e.toString());
+      error(request, response, callback, 500, "internal error");
+    }
   }
 
   /** Starts listening; returns the URL it serves. */
@@ -124,28 +206,11 @@ public final class WebApp implements AutoCloseable {
 
   @Override
   public void close() {
+    timer.shutdownNow();
     try {
       jetty.stop();
     } catch (Exception e) {
       log.debug("web: stopping: {}", e.toString());
-    }
-  }
-
-  /**
-   * Reads and drops what is left of a refused request's body (at most 64 KiB), so that closing the
-   * connection after the answer cannot reset it before the client has read the answer: a socket
-   * closed with unread bytes sends a reset, which can take the answer with it.
-   */
-  private static void discardBody(Request request) {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      long left = 64 * 1024;
-      byte[] buf = new byte[8192];
-      int n;
-      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-        left -= n;
-      }
-    } catch (IOException | RuntimeException e) {
-      // the connection is going anyway
     }
   }
 
@@ -162,19 +227,37 @@ public final class WebApp implements AutoCloseable {
     Exchange.send(response, callback, status, "application/json", Json.encode(Map.of("error", message, "status", status)));
   }
 
-  /** Who is asking: the bearer token, else the login cookie (then {@code cookie[0]} is set). */
-  private Tokens.Identity identity(Request r, boolean[] cookie) {
+  /**
+   * Who is asking: the bearer token, else the login session of the cookie (then {@code cookie[0]} is
+   * set); null when neither is valid. A wrong credential is counted against the client's address.
+   */
+  private Tokens.Identity identity(Request r, boolean[] cookie) throws IOException {
     String auth = r.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (auth != null && auth.startsWith("Bearer ")) {
-      return tokens.verify(auth.substring(7).strip());
-    }
-    for (HttpCookie c : Request.getCookies(r)) {
-      if (c.getName().equals(COOKIE)) {
-        cookie[0] = true;
-        return tokens.verify(c.getValue());
+      refuseIfGuessing(r);
+      Tokens.Identity who = tokens.verify(auth.substring(7).strip());
+      if (who == null) {
+        failedLogins.failed(client(r), "bearer token");
       }
+      return who;
+    }
+    String session = cookieValue(r);
+    if (session != null) {
+      cookie[0] = true;
+      return sessions.check(session); // an ended or expired session: the browser goes to the login form
     }
     return null;
+  }
+
+  private static String client(Request r) {
+    return Request.getRemoteAddr(r);
+  }
+
+  private void refuseIfGuessing(Request r) {
+    long wait = failedLogins.retryAfter(client(r));
+    if (wait > 0) {
+      throw new HttpError(429, "too many wrong tokens from " + client(r) + ": try again in " + wait + " s", wait);
+    }
   }
 
   /** The CSRF token of a login cookie: what pages carry and actions made with the cookie must send back. */
@@ -220,18 +303,45 @@ public final class WebApp implements AutoCloseable {
   }
 
   private void login(Exchange x) throws IOException {
+    checkOrigin(x.request());
+    refuseIfGuessing(x.request());
     String token = form(x.body(4096)).getOrDefault("token", "").strip();
     Tokens.Identity who = tokens.verify(token);
     if (who == null) {
+      failedLogins.failed(client(x.request()), "login form");
       x.send(401, "text/html", Pages.login("That token is not known.").getBytes(StandardCharsets.UTF_8));
       return;
     }
-    Response.addCookie(x.response(), HttpCookie.build(COOKIE, token).path("/").httpOnly(true).secure(tls)
+    sessions.end(cookieValue(x.request())); // a new login ends the session this browser had
+    Response.addCookie(x.response(), HttpCookie.build(COOKIE, sessions.open(token, who)).path("/").httpOnly(true).secure(tls)
         .sameSite(HttpCookie.SameSite.STRICT).build());
     Response.sendRedirect(x.request(), x.response(), x.callback(), "/");
   }
 
-  private void logout(Exchange x) {
+  /**
+   * Refuses a login sent from a page of another origin (login CSRF: a page elsewhere submitting its own
+   * token to swap the reviewer's session). Browsers send {@code Origin} with every form POST; the
+   * origin must be the configured public URL's, or the request's own. A client that sends neither
+   * {@code Origin} nor {@code Sec-Fetch-Site} is a script, not a browser, and is let through.
+   */
+  private void checkOrigin(Request r) {
+    String origin = r.getHeaders().get(HttpHeader.ORIGIN);
+    String site = r.getHeaders().get("Sec-Fetch-Site");
+    if (origin == null) {
+      if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+        throw new HttpError(403, "a login from another site is refused (Sec-Fetch-Site: " + site + ")");
+      }
+      return;
+    }
+    String own = publicUrl != null ? publicUrl.getScheme() + "://" + publicUrl.getRawAuthority()
+        : (tls ? "https" : "http") + "://" + r.getHeaders().get(HttpHeader.HOST);
+    if (!origin.equalsIgnoreCase(own)) {
+      throw new HttpError(403, "a login from another origin is refused (Origin: " + origin + ", expected " + own + ")");
+    }
+  }
+
+  private void logout(Exchange x) throws IOException {
+    sessions.end(cookieValue(x.request()));
     Response.addCookie(x.response(), HttpCookie.build(COOKIE, "").path("/").maxAge(0).httpOnly(true).build());
     x.json(Map.of("loggedOut", true));
   }
@@ -283,7 +393,7 @@ public final class WebApp implements AutoCloseable {
    * CSRF token on anything but GET and HEAD) and, for a reviewer's route, the role. A path no route
    * has is 404 only for someone with a token: without one, every path answers 401.
    */
-  private void dispatch(Request request, Response response, Callback callback) throws Exception {
+  private void dispatch(Request request, Response response, Callback callback, byte[] body) throws Exception {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     Router.Resolved r;
@@ -295,7 +405,7 @@ public final class WebApp implements AutoCloseable {
       unknown = e;
     }
     if (r != null && r.route().access() == Access.PUBLIC) {
-      r.route().handler().handle(new Exchange(request, response, callback, null, "", r.match()));
+      r.route().handler().handle(new Exchange(request, response, callback, null, "", r.match(), body));
       return;
     }
     boolean[] viaCookie = {false};
@@ -319,7 +429,7 @@ public final class WebApp implements AutoCloseable {
           + " needs the reviewer role");
     }
     r.route().handler().handle(new Exchange(request, response, callback, who, viaCookie[0] ? csrf(cookieValue(request)) : "",
-        r.match()));
+        r.match(), body));
   }
 
 }
