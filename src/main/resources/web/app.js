@@ -118,23 +118,34 @@ function fleet() {
       const devices = await api("/api/devices");
       tbody.innerHTML = "";
       for (const d of devices) {
-        const tr = document.createElement("tr");
-        tr.className = d.online ? "online" : "offline";
-        tr.dataset.device = d.device;
-        const pos = d.position ? d.position.lat.toFixed(6) + ", " + d.position.lon.toFixed(6) : "";
-        const mb = v => v == null ? "" : v >= 1e9 ? (v / 1e9).toFixed(1) + " GB" : (v / 1e6).toFixed(1) + " MB";
-        const rej = d.rejectedBy ? Object.entries(d.rejectedBy).map(([k, v]) => k + " " + v).join(", ") : "";
-        const upd = d.updates ? Object.entries(d.updates).filter(([, u]) => u.state)
-          .map(([k, u]) => k + " " + u.state + " #" + u.sequence + (u.reason ? " (" + u.reason + ")" : "")).join(", ") : "";
-        for (const v of [d.device, d.state, d.lastSeen || "", (d.model || "") + (d.version ? "@" + d.version : ""), d.fps ?? "",
-                         d.backlog ?? "", d.inFlight ?? "", mb(d.spoolBytes), mb(d.diskFree), rej || (d.rejected ?? ""), pos,
-                         d.config || "", upd]) {
-          const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+        try {
+          tbody.appendChild(fleetRow(d));
+        } catch (e) { // one device's odd status costs its own row, never the table
+          const tr = document.createElement("tr"), td = document.createElement("td");
+          tr.className = "invalid"; td.colSpan = 13;
+          td.textContent = String(d && d.device) + ": status cannot be shown (" + e.message + ")";
+          tr.appendChild(td); tbody.appendChild(tr);
         }
-        tbody.appendChild(tr);
       }
       document.getElementById("fleet-updated").textContent = "updated " + new Date().toISOString();
     } catch (e) { document.getElementById("fleet-updated").textContent = "cannot reach the server: " + e.message; }
+  }
+  function fleetRow(d) {
+    const tr = document.createElement("tr");
+    tr.className = d.online ? "online" : "offline";
+    if (d.invalid) { tr.className += " invalid"; tr.title = "fields left out, of the wrong shape: " + d.invalid.join(", "); }
+    tr.dataset.device = d.device;
+    const pos = d.position ? d.position.lat.toFixed(6) + ", " + d.position.lon.toFixed(6) : "";
+    const mb = v => v == null ? "" : v >= 1e9 ? (v / 1e9).toFixed(1) + " GB" : (v / 1e6).toFixed(1) + " MB";
+    const rej = d.rejectedBy ? Object.entries(d.rejectedBy).map(([k, v]) => k + " " + v).join(", ") : "";
+    const upd = d.updates ? Object.entries(d.updates).filter(([, u]) => u.state)
+      .map(([k, u]) => k + " " + u.state + " #" + u.sequence + (u.reason ? " (" + u.reason + ")" : "")).join(", ") : "";
+    for (const v of [d.device, d.state, d.lastSeen || "", (d.model || "") + (d.version ? "@" + d.version : ""), d.fps ?? "",
+                     d.backlog ?? "", d.inFlight ?? "", mb(d.spoolBytes), mb(d.diskFree), rej || (d.rejected ?? ""), pos,
+                     d.config || "", upd]) {
+      const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+    }
+    return tr;
   }
   refresh();
   setInterval(refresh, 2000);

@@ -42,18 +42,28 @@ final class Api {
   List<Map<String, Object>> devices() throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Devices.Device d : store.devices().all()) {
-      JsonNode s = Json.MAPPER.readTree(d.status());
+      JsonNode s = StatusFields.parse(d.status());
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("device", d.device());
       m.put("online", d.state().equals("online"));
       m.put("state", d.state());
       m.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
       m.put("updatedAt", d.updatedAt().toString());
+      List<String> invalid = new ArrayList<>();
       for (String k : List.of("backlog", "inFlight", "spoolBytes", "diskFree", "fps", "captured", "acked", "rejected",
           "rejectedBy", "forgedAcks", "model", "version", "modelSha256", "position", "stages", "groups", "config", "updates")) {
-        if (s.has(k)) {
-          m.put(k, s.get(k));
+        JsonNode v = s.get(k);
+        if (v == null || v.isNull()) {
+          continue;
         }
+        if (StatusFields.valid(k, v)) {
+          m.put(k, v);
+        } else {
+          invalid.add(k); // one device's bad status must not break the fleet page for everyone
+        }
+      }
+      if (!invalid.isEmpty()) {
+        m.put("invalid", invalid);
       }
       out.add(m);
     }
@@ -112,6 +122,9 @@ final class Api {
       }
       tagKey = tag.substring(0, eq);
       tagValue = tag.substring(eq + 1);
+      if (!tagKey.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new HttpError(400, "tag: key '" + tagKey + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
     }
     List<StoredFrame> page;
     try {

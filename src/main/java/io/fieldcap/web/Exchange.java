@@ -47,7 +47,7 @@ record Exchange(Request request, Response response, Callback callback, Tokens.Id
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + (type.startsWith("image/") ? "" : "; charset=utf-8"));
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     response.getHeaders().put("Referrer-Policy", "same-origin");
-    response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'");
+    response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, type.startsWith("image/") ? "private, max-age=86400" : "no-store");
     response.write(true, ByteBuffer.wrap(body), callback);
   }

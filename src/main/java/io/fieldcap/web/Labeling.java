@@ -28,9 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.jetty.server.Request;
 
 /**
  * Sending a selection to a labeling tool: exported in Label Studio's or CVAT's format into {@code
@@ -40,6 +40,9 @@ import org.eclipse.jetty.server.Request;
 final class Labeling {
   static final Pattern FILE = Pattern.compile("/labeling/(batch-[0-9]{8}-[0-9]{6}-[0-9a-f]{4})\\.([0-9a-f]{32})/"
       + "(tasks\\.json|labeling-config\\.xml|annotations\\.xml|images/[A-Za-z0-9._-]{1,200}\\.(?:jpg|png))");
+
+  /** Batches kept in {@code DATA/labeling} at most; past it, sending another is refused until some are deleted. */
+  static final int MAX_BATCHES = 100;
 
   private final LocalFrameStore store;
   private final byte[] secret;
@@ -91,24 +94,30 @@ final class Labeling {
       throw new IllegalStateException(e);
     }
   }
-  /** This server's own URL as the client reached it (scheme, host and port), for links a labeling tool follows. */
-  private static String base(Request r) {
-    var u = r.getHttpURI();
-    return u.getScheme() + "://" + u.getAuthority();
-  }
   /**
    * Exports a selection (the gallery's filters, up to {@code limit} frames, newest first) in Label
-   * Studio's or CVAT's format into {@code DATA/labeling/BATCH/}, with image links this server serves
-   * to anyone holding them.
+   * Studio's or CVAT's format into {@code DATA/labeling/BATCH/}, with image links under {@code base}
+   * (the app's public URL: never the request's Host header, which the client chooses) that this server
+   * serves to anyone holding them. At most {@link #MAX_BATCHES} batches are kept.
    */
-  Map<String, Object> sendToLabeling(Request request, String body) throws IOException {
+  Map<String, Object> sendToLabeling(String base, String body) throws IOException {
     JsonNode q;
     try {
       q = Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new HttpError(400, "the body is not JSON");
     }
-    String format = q == null ? "" : q.path("format").asText("labelstudio");
+    if (q == null || !q.isObject()) {
+      throw new HttpError(400, "the body must be a JSON object of filters, e.g. {\"format\": \"labelstudio\", \"limit\": 100}");
+    }
+    Path batches = store.dir().resolve("labeling");
+    try (var kept = Files.isDirectory(batches) ? Files.list(batches) : Stream.<Path>empty()) {
+      if (kept.filter(Files::isDirectory).count() >= MAX_BATCHES) {
+        throw new HttpError(409, MAX_BATCHES + " labeling batches are kept in " + batches
+            + ": delete the folders of finished ones to send more");
+      }
+    }
+    String format = q.path("format").asText("labelstudio");
     if (!format.equals("labelstudio") && !format.equals("cvat")) {
       throw new HttpError(400, "format: '" + format + "' is not labelstudio or cvat");
     }
@@ -132,7 +141,7 @@ final class Labeling {
         .format(Instant.now()) + "-" + String.format("%04x", new SecureRandom().nextInt(0x10000));
     String cap = capability(batch);
     Path out = store.dir().resolve("labeling").resolve(batch);
-    String prefix = base(request) + "/labeling/" + cap + "/images/";
+    String prefix = base + "/labeling/" + cap + "/images/";
     Frames selected = action -> frames.forEach(action);
     Exporter exporter = DatasetFormat.writer(format);
     Exporter.Result r = exporter.export(selected, out,
@@ -143,7 +152,7 @@ final class Labeling {
     m.put("images", r.images());
     m.put("annotations", r.annotations());
     m.put("folder", out.toString());
-    String link = base(request) + "/labeling/" + cap + "/";
+    String link = base + "/labeling/" + cap + "/";
     if (format.equals("labelstudio")) {
       m.put("tasks", link + "tasks.json");
       m.put("labelingConfig", link + "labeling-config.xml");

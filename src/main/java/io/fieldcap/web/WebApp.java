@@ -191,6 +191,23 @@ public final class WebApp implements AutoCloseable {
     }
   }
 
+  /**
+   * The base of links handed to other tools (labeling batches): {@code server.http.public-url}, else
+   * the address the app listens on when that is one address. Never the request's Host header, which
+   * any client can set to a host of its choosing.
+   */
+  private String linkBase() {
+    if (publicUrl != null) {
+      return publicUrl.toString();
+    }
+    String host = connector.getHost();
+    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      throw new HttpError(409, "set server.http.public-url to the address labelers reach this app at: it listens on every"
+          + " interface, and links are not built from the request's Host header");
+    }
+    return (tls ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort();
+  }
+
   /** Starts listening; returns the URL it serves. */
   public String start() throws Exception {
     jetty.start();
@@ -384,7 +401,7 @@ public final class WebApp implements AutoCloseable {
         .post("/api/frames/" + frame + "/review", Access.REVIEWER, "reviewing",
             x -> x.json(api.review(api.frame(x.path(1), x.path(2)), x.who(), x.body(64 * 1024))))
         .post("/api/labeling", Access.REVIEWER, "sending to labeling",
-            x -> x.json(labeling.sendToLabeling(x.request(), x.body(64 * 1024))))
+            x -> x.json(labeling.sendToLabeling(linkBase(), x.body(64 * 1024))))
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image);
   }
 

@@ -2,8 +2,11 @@ package io.fieldcap.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ServerConfig;
+import io.fieldcap.json.Json;
 import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.testing.ChildProcess;
 import io.fieldcap.testing.SampleStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -149,6 +155,85 @@ class HostileWebIT {
       assertThat(blocked.statusCode()).isEqualTo(429);
       assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
       assertThat(login(base, "fc_wrong", null).statusCode()).as("the login form too").isEqualTo(429);
+    }
+  }
+
+  /**
+   * The probe: {@code POST /api/labeling} with {@code Host: evil.example:6666} wrote links (HMAC
+   * included) to that host; a {@code null} or {@code []} body made a batch of every frame, without
+   * limit; {@code tag=a\=b} answered 500; pages could be framed by another site.
+   */
+  @Test
+  void labelingLinksIgnoreTheHostHeaderAndOddBodiesAndTagsAre400() throws Exception {
+    try (LocalFrameStore st = LocalFrameStore.open(tmp.resolve("data")); WebApp app = app(st)) {
+      String base = app.start();
+      String evil;
+      try (Socket s = new Socket("127.0.0.1", app.port())) {
+        byte[] body = "{\"format\":\"labelstudio\",\"limit\":2}".getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(("POST /api/labeling HTTP/1.1\r\nHost: evil.example:6666\r\nAuthorization: Bearer " + reviewer
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(body);
+        evil = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertThat(evil).startsWith("HTTP/1.1 200").doesNotContain("evil.example").contains(base + "/labeling/batch-");
+      for (String odd : List.of("null", "[]", "42")) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/labeling"))
+            .header("Authorization", "Bearer " + reviewer).POST(HttpRequest.BodyPublishers.ofString(odd)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(odd).isEqualTo(400);
+        assertThat(r.body()).contains("JSON object");
+      }
+      HttpResponse<String> tag = get(base + "/api/frames?tag=" + URLEncoder.encode("a\\=b", StandardCharsets.UTF_8), viewer);
+      assertThat(tag.statusCode()).isEqualTo(400);
+      assertThat(tag.body()).contains("tag: key 'a\\\\'");
+      assertThat(get(base + "/frames", viewer).headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("frame-ancestors 'none'");
+    }
+  }
+
+  /**
+   * The probe: a retained status with {@code "position": {"lat": "x"}} left the fleet table empty for
+   * everyone. Now the API leaves a field of the wrong shape out and names it, and the page draws every
+   * other device, checked in Chromium.
+   */
+  @Test
+  void oneDevicesBadStatusCostsOnlyThatFieldNotTheFleetPage() throws Exception {
+    try (LocalFrameStore st = LocalFrameStore.open(tmp.resolve("data")); WebApp app = app(st)) {
+      Instant now = Instant.now();
+      st.devices().update("cam-good", "online", "{\"backlog\": 3, \"fps\": 2.5, \"position\": {\"lat\": 48.1, \"lon\": 11.5}}", now);
+      st.devices().update("cam-bad", "online", "{\"backlog\": \"many\", \"fps\": 1, \"position\": {\"lat\": \"x\"},"
+          + " \"rejectedBy\": [1], \"model\": {\"a\": 1}}", now);
+      st.devices().update("cam-odd", "online", "[\"not\", \"an\", \"object\"]", now);
+      String base = app.start();
+      JsonNode devices = Json.MAPPER.readTree(get(base + "/api/devices", viewer).body());
+      Map<String, JsonNode> byName = new HashMap<>();
+      devices.forEach(d -> byName.put(d.get("device").asText(), d));
+      assertThat(byName).containsOnlyKeys("cam-good", "cam-bad", "cam-odd");
+      assertThat(byName.get("cam-good").get("position").get("lat").asDouble()).isEqualTo(48.1);
+      assertThat(byName.get("cam-good").has("invalid")).isFalse();
+      assertThat(byName.get("cam-bad").has("position")).isFalse();
+      assertThat(byName.get("cam-bad").get("fps").asInt()).isEqualTo(1);
+      assertThat(byName.get("cam-bad").get("invalid")).extracting(JsonNode::asText)
+          .containsExactlyInAnyOrder("backlog", "position", "rejectedBy", "model");
+
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/fleet_rows.py", base,
+          viewer, "3"));
+      assertThat(browser.waitFor(Duration.ofSeconds(90))).as(browser::output).isZero();
+      String out = browser.output();
+      JsonNode page = Json.MAPPER.readTree(out.substring(out.lastIndexOf("{\"rows\"")));
+      assertThat(page.get("rows")).as(out).hasSize(3);
+      List<String> first = new ArrayList<>();
+      page.get("rows").forEach(r -> first.add(r.get("cells").get(0).asText()));
+      assertThat(first).containsExactlyInAnyOrder("cam-good", "cam-bad", "cam-odd");
+      page.get("rows").forEach(r -> {
+        if (r.get("cells").get(0).asText().equals("cam-good")) {
+          assertThat(r.get("cells").toString()).contains("48.100000, 11.500000");
+        }
+        if (r.get("cells").get(0).asText().equals("cam-bad")) {
+          assertThat(r.get("class").asText()).contains("invalid");
+        }
+      });
     }
   }
 
