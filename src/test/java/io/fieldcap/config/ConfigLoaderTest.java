@@ -276,6 +276,13 @@ class ConfigLoaderTest {
         "server.http.tokens-file=" + tokens)).http();
     assertThat(http.host()).isEqualTo("0.0.0.0");
     assertThat(http.port()).isEqualTo(8443);
+    assertThat(http.publicUrl()).isNull();
+    assertThat(ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
+        "server.http.listen=0.0.0.0:8443", "server.http.tokens-file=" + tokens, "server.http.public-url=https://cams.example:8443/"))
+        .http().publicUrl()).hasToString("https://cams.example:8443");
+    assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
+        "server.http.listen=0.0.0.0:8443", "server.http.tokens-file=" + tokens, "server.http.public-url=ftp://cams.example")))
+        .hasMessageContaining("server.http.public-url: is not an http:// or https:// URL with a host");
     assertThatThrownBy(() -> ConfigLoader.loadServer(null, java.util.List.of("mqtt.broker=tcp://127.0.0.1:1883", "server.data-dir=/tmp/x",
         "server.http.listen=127.0.0.1:1", "server.http.tokens-file=" + tokens, "server.http.tls-cert=" + tokens)))
         .hasMessageContaining("server.http.tls-key: is required with server.http.tls-cert");
