@@ -30,11 +30,16 @@ import java.util.List;
  * @param objectStore where images go when not in the data folder ({@code server.store: s3://...}), or null
  * @param database where the metadata goes when not in {@code DATA/fieldcap.db} ({@code server.database:
  *     postgresql://...}), or null for SQLite
+ * @param maxPixels images of more pixels (width × height, from the manifest, checked against the JPEG's
+ *     own header) are rejected ({@code too-large}) before any is decoded ({@code server.max-pixels})
  */
 public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice,
     long maxStagedBytes, long minFreeBytes, long maxDeviceMessagesPerSecond, long maxDeviceBytesPerSecond,
     Duration stagingTimeout, String shareGroup, Path signingKey, MqttConfig mqtt, Http http, List<URI> brokers,
-    boolean measureOnIngest, ObjectStoreConfig objectStore, String database) {
+    boolean measureOnIngest, ObjectStoreConfig objectStore, String database, long maxPixels) {
+  /** The default of {@code server.max-pixels}: 8192 × 8192, above any survey camera's 45 to 61 MP. */
+  public static final long MAX_PIXELS = 8192L * 8192;
+
   /**
    * The web app ({@code server.http}).
    *
@@ -43,10 +48,6 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
    * @param tokensFile the tokens ({@code fieldcap tokens add}); required
    * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
    * @param tlsKey its PEM private key (PKCS#8), or null
-   */
-  /**
-   * {@code server.http}.
-   *
    * @param publicUrl the address users reach the app at ({@code server.http.public-url}), from which
    *     links handed to other tools are built and against which a login's Origin is checked; null: the
    *     address it listens on (links) and the request's own origin (login)
@@ -62,7 +63,7 @@ public record ServerConfig(Path dataDir, long maxFrameBytes, long maxChunkBytes,
       String shareGroup, Path signingKey, MqttConfig mqtt) {
     this(dataDir, maxFrameBytes, maxChunkBytes, maxStagedBytesPerDevice, maxStagedBytes, minFreeBytes,
         maxDeviceMessagesPerSecond, maxDeviceBytesPerSecond, stagingTimeout, shareGroup, signingKey, mqtt, null,
-        List.of(mqtt.broker()), true, null, null);
+        List.of(mqtt.broker()), true, null, null, MAX_PIXELS);
   }
 
   /** The mqtt settings for one of {@link #brokers} (the same credentials and TLS files for each). */

@@ -23,6 +23,8 @@ final class ServerSections {
     String dir = s.string("data-dir", null, "a folder for images and fieldcap.db");
     long max = s.bytes("max-frame-bytes", Sizes.parse("64MiB"), 1024);
     long maxChunk = s.bytes("max-chunk-bytes", Sizes.parse("8MiB"), 16 * 1024);
+    long maxPixels = s.integer("max-pixels", (int) ServerConfig.MAX_PIXELS, 1, Integer.MAX_VALUE,
+        "width × height of the largest image accepted");
     if (maxChunk > 256L * 1024 * 1024) {
       s.reject("max-chunk-bytes", "'" + Sizes.format(maxChunk) + "' is too large; expected at most 256 MiB (the MQTT packet limit)");
     }
@@ -82,7 +84,7 @@ final class ServerSections {
     }
     return new ServerConfig(Path.of(dir), max, maxChunk, perDevice, staged, minFree, deviceMessages, deviceBytes, staging, group,
         signingKey, mqtt, http, List.copyOf(brokers), "on-ingest".equals(measure), objects,
-        DatabaseUrl.isPostgres(database) ? database : null);
+        DatabaseUrl.isPostgres(database) ? database : null, maxPixels);
   }
 
   /** {@code server.store} ({@code file}, or {@code s3://bucket/prefix}) and {@code server.s3.*}; null for files. */

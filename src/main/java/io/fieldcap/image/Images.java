@@ -70,9 +70,25 @@ public final class Images {
 
   /** Decodes image bytes (JPEG, PNG, BMP, ...) to a BGR Mat; an empty Mat when they are not an image. */
   public static Mat decode(byte[] bytes) {
+    return decode(bytes, Imgcodecs.IMREAD_COLOR);
+  }
+
+  /**
+   * Decodes an image of {@code width} pixels at the smallest of 1/8, 1/4, 1/2 or full scale that is
+   * still at least {@code atLeast} wide: a JPEG decoder then never builds the full image (a 64 MP
+   * frame decodes into 1 MP for a thumbnail).
+   */
+  public static Mat decodeReduced(byte[] bytes, int width, int atLeast) {
+    int flag = width >= 8 * atLeast ? Imgcodecs.IMREAD_REDUCED_COLOR_8
+        : width >= 4 * atLeast ? Imgcodecs.IMREAD_REDUCED_COLOR_4
+        : width >= 2 * atLeast ? Imgcodecs.IMREAD_REDUCED_COLOR_2 : Imgcodecs.IMREAD_COLOR;
+    return decode(bytes, flag);
+  }
+
+  private static Mat decode(byte[] bytes, int flag) {
     MatOfByte buf = new MatOfByte(bytes);
     try {
-      return Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_COLOR);
+      return Imgcodecs.imdecode(buf, flag);
     } finally {
       buf.release();
     }

@@ -5,6 +5,7 @@ import io.fieldcap.json.Json;
 import io.fieldcap.metrics.Histogram;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
+import io.fieldcap.model.LabelRules;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
@@ -64,7 +65,7 @@ public final class Ingest {
    * @param minFreeBytes free bytes always left on the disk
    */
   public record Limits(long maxFrameBytes, long maxChunkBytes, long maxStagedBytesPerDevice, long maxStagedBytes,
-      long minFreeBytes) {}
+      long minFreeBytes, long maxPixels) {}
 
   private final Topics topics;
   private final FrameStore store;
@@ -330,13 +331,20 @@ public final class Ingest {
       throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
           "the " + json.length + " bytes of labels received do not match the manifest's labelsSha256; send the frame again", m.sha256());
     }
+    LabelSet labels;
     try {
-      return Json.MAPPER.readValue(json, LabelSet.class);
+      labels = Json.MAPPER.readValue(json, LabelSet.class);
     } catch (IOException e) {
       drop(tr);
       throw new ProtocolException(RejectReason.BAD_MANIFEST, "the labels sent after the image are not a label set: "
           + e.getMessage().lines().findFirst().orElse(""), m.sha256());
     }
+    String problem = LabelRules.problem(labels, m.width(), m.height());
+    if (problem != null) {
+      drop(tr);
+      throw new ProtocolException(RejectReason.BAD_MANIFEST, "the labels sent after the image: " + problem, m.sha256());
+    }
+    return labels;
   }
 
   /** A verified frame waiting for its group's commit, with its manifest as stored (labels in place). */

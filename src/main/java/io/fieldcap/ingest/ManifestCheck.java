@@ -1,6 +1,7 @@
 package io.fieldcap.ingest;
 
 import io.fieldcap.image.JpegHeader;
+import io.fieldcap.model.LabelRules;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.ProtocolException;
 import io.fieldcap.protocol.RejectReason;
@@ -54,6 +55,15 @@ final class ManifestCheck {
     require(m.chunks() <= Ingest.MAX_CHUNKS, "a frame may have at most " + Ingest.MAX_CHUNKS + " chunks, this one has " + m.chunks());
     require("image/jpeg".equals(m.contentType()), "contentType must be image/jpeg, was " + m.contentType());
     require(m.width() > 0 && m.height() > 0, "width and height must be positive");
+    String labels = LabelRules.problem(m.labels(), m.width(), m.height());
+    require(labels == null, labels);
+    String tags = LabelRules.tagsProblem(m.meta());
+    require(tags == null, tags);
+    if ((long) m.width() * m.height() > limits.maxPixels()) {
+      throw new ProtocolException(RejectReason.TOO_LARGE, "an image of " + m.width() + "x" + m.height() + " ("
+          + (long) m.width() * m.height() + " pixels) is over this server's limit of " + limits.maxPixels()
+          + " pixels (server.max-pixels)");
+    }
   }
 
   private static void require(boolean ok, String problem) throws ProtocolException {

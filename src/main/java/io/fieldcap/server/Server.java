@@ -150,7 +150,7 @@ public final class Server {
     ackSender = Executors.newSingleThreadExecutor(r -> new Thread(r, "server-acks"));
     Path dataDir = config.dataDir();
     ingest = new Ingest(topics, store, new Ingest.Limits(config.maxFrameBytes(), config.maxChunkBytes(),
-        config.maxStagedBytesPerDevice(), config.maxStagedBytes(), config.minFreeBytes()),
+        config.maxStagedBytesPerDevice(), config.maxStagedBytes(), config.minFreeBytes(), config.maxPixels()),
         () -> dataDir.toFile().getUsableSpace(), clock, signer, (device, ack) -> ackSender.execute(() -> {
       Uplink up = deviceLinks.getOrDefault(device, links.get(0));
       try {

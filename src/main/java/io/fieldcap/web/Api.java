@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
+import io.fieldcap.model.LabelRules;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.Browse;
 import io.fieldcap.store.Devices;
@@ -178,22 +179,26 @@ final class Api {
     switch (action) {
       case "accept" -> {
         List<Detection> pre = f.labels() == null ? List.of() : f.labels().detections();
-        List<Detection> accepted = pre.stream().map(d -> new Detection(d.label(), 1.0, d.box(), d.polygon())).toList();
+        List<Detection> accepted = pre.stream().map(d -> new Detection(d.label(), 1.0, d.box(), d.polygon(), d.mask())).toList();
         out.put("revision", store.revisions().add(f.device(), f.frameId(), new LabelSet(null, accepted), who.name(), "web: accept",
             "web", now));
       }
       case "relabel" -> {
         String from = req.path("from").asText("");
         String to = req.path("to").asText("").strip();
-        if (from.isEmpty() || to.isEmpty() || to.length() > 100) {
+        if (from.isEmpty() || to.isEmpty()) {
           throw new HttpError(400, "relabel needs \"from\" and \"to\" class names");
+        }
+        String problem = LabelRules.text("to", to, false);
+        if (problem != null) {
+          throw new HttpError(400, "relabel: " + problem);
         }
         LabelSet base = f.reviewed() != null ? f.reviewed() : f.labels();
         if (base == null || base.detections().stream().noneMatch(d -> d.label().equals(from))) {
           throw new HttpError(400, "frame " + f.device() + "/" + f.frameId() + " has no '" + from + "' label");
         }
         List<Detection> changed = base.detections().stream().map(d -> new Detection(d.label().equals(from) ? to : d.label(),
-            f.reviewed() != null ? d.score() : 1.0, d.box(), d.polygon())).toList();
+            f.reviewed() != null ? d.score() : 1.0, d.box(), d.polygon(), d.mask())).toList();
         out.put("revision", store.revisions().add(f.device(), f.frameId(), new LabelSet(null, changed), who.name(),
             "web: relabel " + from + " -> " + to, "web", now));
       }

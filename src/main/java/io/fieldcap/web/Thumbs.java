@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -15,6 +16,7 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Thumbnails, made once and kept on disk ({@code DATA/thumbs/DEVICE/FRAME.jpg}), 320 px wide, with
  * the JPEG encoder the project uses elsewhere. Paths come from validated device and frame ids only.
+ * Images are decoded at the smallest scale still 320 px wide, two at a time.
  */
 final class Thumbs {
   static {
@@ -22,6 +24,8 @@ final class Thumbs {
   }
 
   static final int WIDTH = 320;
+  /** Thumbnails decoded at once: each decode holds the image's pixels, at 1/8 scale or more. */
+  private final Semaphore making = new Semaphore(2);
 
   private final Path dir;
 
@@ -35,7 +39,16 @@ final class Thumbs {
     if (Files.isRegularFile(t)) {
       return t;
     }
-    Mat img = Images.decode(Files.readAllBytes(f.image().fetch()));
+    making.acquireUninterruptibly();
+    try {
+      return make(f, t);
+    } finally {
+      making.release();
+    }
+  }
+
+  private static Path make(StoredFrame f, Path t) throws IOException {
+    Mat img = Images.decodeReduced(Files.readAllBytes(f.image().fetch()), f.width(), WIDTH);
     try {
       if (img.empty()) {
         throw new IOException("frame " + f.device() + "/" + f.frameId() + " cannot be decoded");

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fieldcap.agent.Agent;
 import io.fieldcap.config.ConfigLoader;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.Box;
+import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Rle;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Ack;
 import io.fieldcap.protocol.AckStatus;
@@ -229,6 +232,59 @@ class IngestIT {
       assertThat(System.nanoTime()).as("the well-behaved agent keeps being acked").isLessThan(deadline);
       Thread.sleep(100);
     }
+  }
+
+  /** {@code jpeg} with its frame header (SOF0 or SOF2) saying {@code width} x {@code height}. */
+  private static byte[] claiming(byte[] jpeg, int width, int height) {
+    byte[] out = jpeg.clone();
+    for (int i = 2; i + 9 < out.length; i++) {
+      if ((out[i] & 0xFF) == 0xFF && ((out[i + 1] & 0xFF) == 0xC0 || (out[i + 1] & 0xFF) == 0xC2)) {
+        out[i + 5] = (byte) (height >> 8);
+        out[i + 6] = (byte) height;
+        out[i + 7] = (byte) (width >> 8);
+        out[i + 8] = (byte) width;
+        return out;
+      }
+    }
+    throw new AssertionError("no frame header");
+  }
+
+  /**
+   * The probe (issue 27): a 7 KB JPEG claiming 20000x20000 was stored, and measuring and thumbnailing
+   * it took the server's memory up by gigabytes; a class name with a control character or a mask far
+   * larger than its frame was stored and broke exports later. Each is refused now, with its reason.
+   */
+  @Test
+  void aDecompressionBombAndLabelsNoFormatCanWriteAreRefusedWithTheirReason() throws Exception {
+    byte[] bomb = claiming(image, 20000, 20000);
+    String t = "fieldcap/v1/bomb-cam/frames/" + FID;
+    publish(t + "/manifest", Json.encode(new Manifest(1, FID, "bomb-cam", Instant.parse("2026-11-29T10:00:00Z"), 7,
+        Sha256.hex(bomb), bomb.length, 65536, Manifest.chunkCount(bomb.length, 65536), "image/jpeg", 20000, 20000, null, null)));
+    Ack tooLarge = next();
+    assertThat(tooLarge.reason()).isEqualTo("too-large");
+    assertThat(tooLarge.message()).contains("20000x20000 (400000000 pixels) is over this server's limit of 67108864 pixels");
+    // a manifest that says the right size for a JPEG that claims more is refused after assembly, unmeasured
+    sendWhole("bomb-cam", manifest("bomb-cam", FID, bomb, 65536), bomb);
+    assertThat(next().reason()).isEqualTo("bad-image");
+
+    String other = "20261129T100000000Z-000000000009";
+    Manifest bell = new Manifest(1, other, "label-cam", Instant.parse("2026-11-29T10:00:00Z"), 9, Sha256.hex(image),
+        image.length, 65536, Manifest.chunkCount(image.length, 65536), "image/jpeg", 512, 480,
+        new LabelSet("m", List.of(new Detection("car\u0007", 0.9, new Box(1, 1, 10, 10)))), null);
+    publish("fieldcap/v1/label-cam/frames/" + other + "/manifest", Json.encode(bell));
+    Ack control = next();
+    assertThat(control.reason()).isEqualTo("bad-manifest");
+    assertThat(control.message()).contains("class 'car\\u0007' contains a control character");
+    Manifest huge = new Manifest(1, other, "label-cam", Instant.parse("2026-11-29T10:00:00Z"), 9, Sha256.hex(image),
+        image.length, 65536, Manifest.chunkCount(image.length, 65536), "image/jpeg", 512, 480,
+        new LabelSet("m", List.of(new Detection("road", 0.9, new Box(0, 0, 512, 480), null, new Rle(List.of(60000, 60000), "0")))),
+        null);
+    publish("fieldcap/v1/label-cam/frames/" + other + "/manifest", Json.encode(huge));
+    Ack mask = next();
+    assertThat(mask.reason()).isEqualTo("bad-manifest");
+    assertThat(mask.message()).contains("mask of 'road' is 60000x60000 on a frame of 512x480");
+    assertThat(Files.exists(tmp.resolve("data/images/bomb-cam"))).isFalse();
+    assertThat(Files.exists(tmp.resolve("data/images/label-cam"))).isFalse();
   }
 
   @Test

@@ -103,8 +103,21 @@ public final class YoloExporter implements Exporter {
     return new Result(images.get(), annotations.get(), classes.size(), out);
   }
 
-  /** A YAML double-quoted scalar. */
+  /** A YAML double-quoted scalar: backslash and quote escaped, control and line-separator characters as {@code \\uXXXX}. */
   static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    StringBuilder b = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c == '"') {
+        b.append('\\').append(c);
+      } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)
+          && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+              || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+        b.append(String.format("\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
   }
 }
