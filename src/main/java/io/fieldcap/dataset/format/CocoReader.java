@@ -112,6 +112,14 @@ final class CocoReader implements LabelReader {
         errors.add(what + " ('" + label + "') has no bbox [x, y, width, height]");
         continue;
       }
+      boolean finite = true;
+      for (JsonNode v : b) {
+        finite &= v.isNumber() && Double.isFinite(v.asDouble());
+      }
+      if (!finite) {
+        errors.add(what + " ('" + label + "') has a bbox value that is not a finite number: " + b);
+        continue;
+      }
       if (b.get(2).asDouble() < 0 || b.get(3).asDouble() < 0) {
         errors.add(what + " ('" + label + "') has a negative width or height: " + b);
         continue;

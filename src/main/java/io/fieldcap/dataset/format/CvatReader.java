@@ -105,8 +105,8 @@ final class CvatReader implements LabelReader {
           case "tag" -> labels.add(LabelReader.label(label, null, null));
           default -> errors.add(what + " is a " + s.getTagName() + ", which has no box form (fieldcap reads box, polygon and tag)");
         }
-      } catch (NumberFormatException e) {
-        errors.add(what + " has a coordinate that is not a number: " + e.getMessage());
+      } catch (IllegalArgumentException e) { // not a number, or NaN: a box no format can hold
+        errors.add(what + " has a coordinate that is not a finite number: " + e.getMessage());
       }
     }
     return new Annotated(file, "image " + image.getAttribute("id") + " " + imageName, imageName, null, null, null,

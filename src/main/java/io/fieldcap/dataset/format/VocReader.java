@@ -62,13 +62,16 @@ final class VocReader implements LabelReader {
         double ymin = Double.parseDouble(Xml.text(b, "ymin"));
         double xmax = Double.parseDouble(Xml.text(b, "xmax"));
         double ymax = Double.parseDouble(Xml.text(b, "ymax"));
+        if (!Double.isFinite(xmin) || !Double.isFinite(ymin) || !Double.isFinite(xmax) || !Double.isFinite(ymax)) {
+          throw new NumberFormatException("not finite");
+        }
         if (xmax < xmin || ymax < ymin) {
           errors.add("object " + i + " ('" + label + "') has xmax < xmin or ymax < ymin");
           continue;
         }
         labels.add(LabelReader.label(label, new Box(xmin - 1, ymin - 1, xmax - xmin + 1, ymax - ymin + 1), null));
       } catch (NumberFormatException | NullPointerException e) {
-        errors.add("object " + i + " ('" + label + "') has a bndbox coordinate that is missing or not a number");
+        errors.add("object " + i + " ('" + label + "') has a bndbox coordinate that is missing or not a finite number");
       }
     }
     String filename = Xml.text(root, "filename");

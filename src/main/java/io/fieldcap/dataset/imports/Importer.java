@@ -9,6 +9,7 @@ import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.DeviceId;
 import io.fieldcap.model.FrameId;
+import io.fieldcap.model.LabelRules;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -56,6 +58,9 @@ public final class Importer {
   private final String source;
   private final List<String> classes;
   private final Clock clock;
+  /** The folder of {@code --in}, as given and with its links resolved: images are read only from under it. */
+  private Path root;
+  private Path realRoot;
 
   /**
    * @param source the source to import a dataset as, or null to import corrections
@@ -76,6 +81,9 @@ public final class Importer {
       throw new IOException("--in: " + in + " does not exist");
     }
     ImportReport report = new ImportReport();
+    Path folder = (Files.isDirectory(in) ? in : in.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+    this.root = folder;
+    this.realRoot = folder.toRealPath();
     try {
       reader.read(in, a -> {
         try {
@@ -110,7 +118,12 @@ public final class Importer {
           a.author() == null ? tool : a.author(), a.place(), tool, now) > 0);
       return;
     }
-    if (a.image() == null || !Files.isRegularFile(a.image())) {
+    String outside = outside(a.image(), a.imageName());
+    if (outside != null) {
+      report.problem(a.place(), "image '" + a.imageName() + "' " + outside);
+      return;
+    }
+    if (!Files.isRegularFile(a.image())) {
       report.problem(a.place(), "image '" + a.imageName() + "' not found beside the annotations");
       return;
     }
@@ -146,6 +159,32 @@ public final class Importer {
     report.image(stored);
     report.labels(store.revisions().add(source, id, new LabelSet(null, labels),
         a.author() == null ? "dataset " + source : a.author(), a.place(), tool, now) > 0);
+  }
+
+  /**
+   * Why an image an annotation names may not be read, or null: it must lie under {@code --in} (the
+   * folder, or the annotation file's folder) once {@code ..} and every link are resolved. An absolute
+   * path, a climb out with {@code ..} or a link out of the folder is refused with one message, which
+   * says nothing of whether such a file exists.
+   */
+  private String outside(Path image, String name) {
+    String refused = "is outside --in (" + root + ") or a link out of it: only files under --in are imported";
+    if (image == null) { // the reader found no file: judge the name, so that "not found" says nothing of other places
+      try {
+        return name == null || root.resolve(name).normalize().startsWith(root) ? null : refused;
+      } catch (InvalidPathException e) {
+        return null;
+      }
+    }
+    Path p = image.toAbsolutePath().normalize();
+    if (!p.startsWith(root)) {
+      return refused;
+    }
+    try {
+      return p.toRealPath().startsWith(realRoot) ? null : refused;
+    } catch (IOException e) {
+      return Files.isSymbolicLink(p) ? refused : null; // a dangling link says no more than a link out; a missing file is "not found"
+    }
   }
 
   /** The stored frame the item is about, or null with the reason added to {@code errors}. */
@@ -205,6 +244,16 @@ public final class Importer {
     }
     List<Detection> out = new ArrayList<>();
     for (Detection d : a.labels()) {
+      String name = LabelRules.text("class", d.label(), false);
+      if (name != null) {
+        errors.add(name);
+        continue;
+      }
+      if (d.box() != null && !(Double.isFinite(d.box().x()) && Double.isFinite(d.box().y()) && Double.isFinite(d.box().w())
+          && Double.isFinite(d.box().h())) || d.polygon() != null && d.polygon().stream().anyMatch(v -> !Double.isFinite(v))) {
+        errors.add("box or outline of '" + d.label() + "' is not finite numbers");
+        continue;
+      }
       if (classes != null && !classes.contains(d.label())) {
         errors.add("'" + d.label() + "': unknown class (--classes allows " + String.join(", ", classes) + ")");
         continue;
