@@ -1,10 +1,8 @@
 package io.fieldcap.dataset.imports;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A host's robots.txt (RFC 9309) as it applies to fieldcap: the group naming {@code fieldcap} if
@@ -102,12 +100,35 @@ final class Robots {
     return best == null || best.allow();
   }
 
-  /** RFC 9309 matching: a prefix, with {@code *} for any characters and a final {@code $} for the end. */
+  /**
+   * RFC 9309 matching: a prefix, with {@code *} for any characters and a final {@code $} for the end.
+   * Greedy with one backtrack point (the last {@code *}): time at most the pattern's length times the
+   * path's, never the exponential backtracking a regular expression of many {@code *} can take.
+   */
   static boolean matches(String pattern, String path) {
     boolean anchored = pattern.endsWith("$");
-    String p = anchored ? pattern.substring(0, pattern.length() - 1) : pattern;
-    String regex = Arrays.stream(p.split("\\*", -1)).map(Pattern::quote)
-        .reduce((a, b) -> a + ".*" + b).orElse("");
-    return Pattern.compile(regex + (anchored ? "" : ".*"), Pattern.DOTALL).matcher(path).matches();
+    String p = anchored ? pattern.substring(0, pattern.length() - 1) : pattern + "*";
+    int i = 0;
+    int j = 0;
+    int star = -1;
+    int mark = 0;
+    while (j < path.length()) {
+      if (i < p.length() && p.charAt(i) == '*') {
+        star = i++;
+        mark = j;
+      } else if (i < p.length() && p.charAt(i) == path.charAt(j)) {
+        i++;
+        j++;
+      } else if (star >= 0) {
+        i = star + 1;
+        j = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (i < p.length() && p.charAt(i) == '*') {
+      i++;
+    }
+    return i == p.length();
   }
 }

@@ -160,4 +160,111 @@ class CrawlIT {
     assertThat(again.output()).contains("11 URLs: 1 stored as frames of web, 0 duplicates, 0 refused, 0 failed", "10 done in an earlier run");
     assertThat(requests.stream().map(r -> r[0]).toList()).containsExactly("/robots.txt", "/img/down.jpg");
   }
+
+  /** A server on its own port (another origin): each path answered by its handler; handlers may block (a pool). */
+  private HttpServer serve(Map<String, com.sun.net.httpserver.HttpHandler> routes) throws Exception {
+    HttpServer h = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    h.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    h.createContext("/", x -> {
+      requests.add(new String[] {h.getAddress().getPort() + x.getRequestURI().getPath(), Long.toString(System.currentTimeMillis()),
+          x.getRequestHeaders().getFirst("User-Agent")});
+      com.sun.net.httpserver.HttpHandler r = routes.get(x.getRequestURI().getPath());
+      if (r == null) {
+        reply(x, 404, "text/plain", new byte[0]);
+      } else {
+        r.handle(x);
+      }
+    });
+    h.start();
+    others.add(h);
+    return h;
+  }
+
+  private final List<HttpServer> others = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stopOthers() {
+    others.forEach(h -> h.stop(0));
+  }
+
+  private static com.sun.net.httpserver.HttpHandler text(String body) {
+    return x -> reply(x, 200, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends headers for {@code total} bytes, then one byte every {@code millis}: an answer that never ends in time. */
+  private static com.sun.net.httpserver.HttpHandler drip(String type, int total, long millis) {
+    return x -> {
+      x.getResponseHeaders().add("Content-Type", type);
+      x.sendResponseHeaders(200, total);
+      try (OutputStream o = x.getResponseBody()) {
+        for (int i = 0; i < total; i++) {
+          o.write('a');
+          o.flush();
+          Thread.sleep(millis);
+        }
+      } catch (java.io.IOException | InterruptedException gone) {
+        // the crawler hung up: as it should
+      }
+    };
+  }
+
+  /**
+   * The probe (issue 27): a redirect to another host was followed without its robots.txt (and the frame
+   * named the first URL); a body dripping a byte every 2 s, or a stalled robots.txt, hung past 75 s with
+   * --timeout 10s; {@code Crawl-delay: 86400} was obeyed. Now each hop's robots.txt is read, the frame
+   * names where its bytes came from, each answer is cut at --timeout, and a host asking for more than a
+   * minute between requests is refused.
+   */
+  @Test
+  void redirectsSlowAnswersAndGreedyRobotsAreHandledAsAPoliteCrawlerMust() throws Exception {
+    byte[] fruits = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg"));
+    byte[] orange = Files.readAllBytes(TestMedia.samples().resolve("orange.jpg"));
+    HttpServer closed = serve(Map.of("/robots.txt", text("User-agent: *\nDisallow: /\n"),
+        "/img/orange.jpg", x -> reply(x, 200, "image/jpeg", orange)));
+    String closedBase = "http://127.0.0.1:" + closed.getAddress().getPort();
+    HttpServer stalled = serve(Map.of("/robots.txt", drip("text/plain", 100, 2000),
+        "/img/orange.jpg", x -> reply(x, 200, "image/jpeg", orange)));
+    HttpServer greedy = serve(Map.of("/robots.txt", text("User-agent: *\nCrawl-delay: 86400\n"),
+        "/img/orange.jpg", x -> reply(x, 200, "image/jpeg", orange)));
+    HttpServer open = serve(Map.of(
+        "/img/to-closed.jpg", x -> {
+          x.getResponseHeaders().add("Location", closedBase + "/img/orange.jpg");
+          reply(x, 302, "text/plain", new byte[0]);
+        },
+        "/img/moved.jpg", x -> {
+          x.getResponseHeaders().add("Location", "/img/fruits.jpg");
+          reply(x, 301, "text/plain", new byte[0]);
+        },
+        "/img/fruits.jpg", x -> reply(x, 200, "image/jpeg", fruits),
+        "/img/drip.jpg", drip("image/jpeg", 5000, 2000)));
+    String openBase = "http://127.0.0.1:" + open.getAddress().getPort();
+    Path list = tmp.resolve("urls.txt");
+    Files.writeString(list, String.join("\n", openBase + "/img/to-closed.jpg", openBase + "/img/moved.jpg CC0-1.0",
+        openBase + "/img/drip.jpg", "http://127.0.0.1:" + stalled.getAddress().getPort() + "/img/orange.jpg",
+        "http://127.0.0.1:" + greedy.getAddress().getPort() + "/img/orange.jpg", ""));
+    Path data = tmp.resolve("data");
+    LocalFrameStore.open(data).close();
+    ChildProcess p = ChildProcess.fieldcap("import", "--data-dir", data.toString(), "--format", "urls", "--in",
+        list.toString(), "--source", "web", "--rate", "20", "--retries", "0", "--timeout", "3s");
+    assertThat(p.waitFor(java.time.Duration.ofSeconds(90))).as("the crawl ends: every answer is cut at --timeout")
+        .isEqualTo(1);
+    String out = p.output();
+    assertThat(out).contains("5 URLs: 1 stored as frames of web, 0 duplicates, 3 refused, 1 failed");
+    assertThat(out).contains("/img/to-closed.jpg: refused: robots.txt of " + closedBase + " disallows it (redirected to "
+        + closedBase + "/img/orange.jpg)");
+    assertThat(out).contains("/img/drip.jpg: failed: network: no complete answer within 3 s");
+    assertThat(out).contains(stalled.getAddress().getPort() + "/img/orange.jpg: refused: robots.txt of");
+    assertThat(out).contains("asks for 86400.0 s between requests, more than fieldcap waits (60.0 s)");
+    assertThat(requests.stream().map(r -> r[0]).toList()).as("nothing fetched from a host that said no")
+        .doesNotContain(closed.getAddress().getPort() + "/img/orange.jpg", stalled.getAddress().getPort() + "/img/orange.jpg",
+            greedy.getAddress().getPort() + "/img/orange.jpg");
+    List<StoredFrame> frames = new ArrayList<>();
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      st.forEach(frames::add);
+    }
+    assertThat(frames).singleElement().satisfies(f -> {
+      assertThat(f.meta()).containsEntry("url", openBase + "/img/fruits.jpg")
+          .containsEntry("requestedUrl", openBase + "/img/moved.jpg").containsEntry("license", "CC0-1.0");
+    });
+  }
 }
