@@ -124,6 +124,41 @@ class RoundTripTest {
     }
   }
 
+  /**
+   * The probe (issue 27): a class named {@code car]]>} made CVAT's annotations.xml invalid, and fieldcap's
+   * own CVAT import failed on it. Class names with every markup character (and beyond the BMP) come back
+   * from each format as they went in.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"coco", "yolo", "voc", "labelme", "labelstudio", "cvat"})
+  void givenClassNamesWithMarkupCharacters_thenEachFormatWritesAValidFileAndReadsThemBack(String format) throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] jpeg = Files.readAllBytes(io.fieldcap.testing.TestMedia.samples().resolve("fruits.jpg")); // 512x480
+    List<String> names = List.of("car]]>", "a<b&\"c'", "Fußgänger 🚶");
+    List<Detection> labels = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      labels.add(new Detection(names.get(i), 0.9, new Box(10 + 100 * i, 20, 50, 60)));
+    }
+    String id = "20261129T100000000Z-000000000001";
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      st.commit(new io.fieldcap.store.NewFrame("cam-a", id, 1, java.time.Instant.parse("2026-11-29T10:00:00Z"),
+          io.fieldcap.model.Sha256.hex(jpeg), jpeg.length, "image/jpeg", 512, 480,
+          new io.fieldcap.model.LabelSet("m.onnx", labels), Map.of()), jpeg, java.time.Instant.now());
+      DatasetFormat.writer(format).export(st, tmp.resolve("out"), ExportOptions.DEFAULT);
+    }
+    Path in = tmp.resolve("out");
+    if (format.equals("labelstudio")) {
+      accept(in.resolve("tasks.json"));
+      in = in.resolve("tasks.json");
+    }
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(DatasetFormat.reader(format), in);
+      assertThat(r.problems()).as(format).isEmpty();
+      assertThat(st.frame("cam-a", id).reviewed().detections()).extracting(Detection::label)
+          .containsExactlyInAnyOrderElementsOf(names);
+    }
+  }
+
   private static Path find(Path root, String name) throws Exception {
     try (var s = Files.walk(root)) {
       return root.relativize(s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow());
