@@ -73,12 +73,13 @@ class LayersTest {
     t.put("store", List.of("model", "config", "fs", "faults", "json", "image"));
     t.put("ingest", List.of("model", "faults", "json", "metrics", "image", "protocol", "store"));
     t.put("dataset", List.of("model", "json", "markup", "image", "inference", "store"));
+    t.put("eval", List.of("model", "json"));
     t.put("web", List.of("model", "config", "json", "markup", "image", "transport", "store", "dataset"));
     // wiring
     List<String> device = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
         "transport", "inference", "geo", "capture", "select", "privacy", "spool", "sync", "update");
     List<String> server = List.of("model", "json", "markup", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
-        "transport", "inference", "store", "ingest", "dataset", "web");
+        "transport", "inference", "store", "ingest", "dataset", "eval", "web");
     t.put("agent", device);
     t.put("server", server);
     t.put("demo", Stream.concat(Stream.concat(device.stream(), server.stream()), Stream.of("agent", "server"))
@@ -135,7 +136,7 @@ class LayersTest {
     noClasses().that().resideInAnyPackage(ROOT + ".agent..", ROOT + ".capture..", ROOT + ".select..", ROOT + ".privacy..", ROOT + ".spool..",
         ROOT + ".sync..", ROOT + ".update..", ROOT + ".geo..", ROOT + ".inference..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".store..", ROOT + ".ingest..", ROOT + ".web..",
-            ROOT + ".dataset..", ROOT + ".server..")
+            ROOT + ".dataset..", ROOT + ".eval..", ROOT + ".server..")
         .check(main);
   }
 
