@@ -40,6 +40,16 @@ public final class CocoExporter implements Exporter {
     return Math.abs(sum) / 2;
   }
 
+  /** The {@code area} an annotation gets: a mask's pixels, an outline's area, else the box's. */
+  public static double area(Detection d) {
+    return d.mask() != null ? d.mask().area() : d.polygon() != null ? polygonArea(d.polygon()) : d.box().w() * d.box().h();
+  }
+
+  /** The categories of a COCO export of {@code frames}, in order (ids 1, 2, ...): {@code given}, else every box class by name. */
+  public static List<String> classes(Frames frames, List<String> given) throws IOException {
+    return Exporter.boxClasses(frames, given);
+  }
+
   @Override
   public String format() {
     return "coco";
@@ -49,7 +59,7 @@ public final class CocoExporter implements Exporter {
   public Result export(Frames store, Path out, ExportOptions options) throws IOException {
     store = options.selection().view(store); // the frames, labels and class names this export takes
     Map<String, Integer> categories = new LinkedHashMap<>();
-    for (String name : Exporter.boxClasses(store, options)) {
+    for (String name : Exporter.boxClasses(store, options.selection().classes())) {
       categories.put(name, categories.size() + 1);
     }
     Files.createDirectories(out);
@@ -100,9 +110,9 @@ public final class CocoExporter implements Exporter {
             a.put("area", d.mask().area());
           } else if (d.polygon() != null) {
             a.put("segmentation", List.of(d.polygon()));
-            a.put("area", polygonArea(d.polygon()));
+            a.put("area", area(d));
           } else {
-            a.put("area", d.box().w() * d.box().h());
+            a.put("area", area(d));
           }
           a.put("iscrowd", 0);
           a.put("score", d.score());

@@ -30,9 +30,9 @@ public interface Exporter {
    * The classes of the boxes, in name order (COCO numbers them from 1, YOLO from 0), or in the order
    * {@code --classes} gave.
    */
-  static List<String> boxClasses(Frames store, ExportOptions options) throws IOException {
-    if (options.selection().classes() != null) {
-      return options.selection().classes();
+  static List<String> boxClasses(Frames store, List<String> given) throws IOException {
+    if (given != null) {
+      return given;
     }
     SortedSet<String> names = new TreeSet<>();
     store.forEach(f -> {

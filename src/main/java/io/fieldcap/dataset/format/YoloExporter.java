@@ -52,7 +52,7 @@ public final class YoloExporter implements Exporter {
   @Override
   public Result export(Frames store, Path out, ExportOptions options) throws IOException {
     store = options.selection().view(store); // the frames, labels and class names this export takes
-    List<String> classes = Exporter.boxClasses(store, options);
+    List<String> classes = Exporter.boxClasses(store, options.selection().classes());
     Splits splits = options.splits() == null ? Splits.ALL_TRAIN : options.splits();
     boolean segment = "segment".equals(options.task());
     for (String s : List.of("train", "val", "test")) {
