@@ -148,7 +148,7 @@ class FrameQueryTest {
       before = answers(s);
       try (Statement st = s.db().c().createStatement()) { // as a data folder made before the index was
         st.executeUpdate("DELETE FROM frame_classes");
-        st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'");
+        st.executeUpdate("DELETE FROM flyway_schema_history WHERE installed_rank >= (SELECT installed_rank FROM flyway_schema_history WHERE version = '2')");
       }
       assertThat(read(s.where(queries().get(1)))).as("no index, no class matches").isEmpty();
     }
