@@ -2,6 +2,7 @@ package io.fieldcap.cli;
 
 import io.fieldcap.bench.AugmentBench;
 import io.fieldcap.bench.CleanBench;
+import io.fieldcap.bench.EvalBench;
 import io.fieldcap.bench.ExportBench;
 import io.fieldcap.bench.FleetBench;
 import io.fieldcap.bench.HashBench;
@@ -39,7 +40,7 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks (figures for docs/benchmarks.md).",
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
-    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Select.class, BenchCommand.Hash.class,
+    subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Select.class, BenchCommand.Eval.class, BenchCommand.Hash.class,
         BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class,
         BenchCommand.SpoolWrites.class})
 final class BenchCommand implements Callable<Integer> {
@@ -187,6 +188,33 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames must be at least 10");
       }
       return inTempDir(spec, "fieldcap-bench-select", work -> SelectBench.run(frames, work));
+    }
+  }
+
+  /** {@code fieldcap bench eval [--frames N] [--objects K] [--write DIR]}. */
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = {"Time for COCO's box evaluation (fieldcap eval) of --frames frames with --objects labels each and a",
+          "fair model's detections; --write DIR also writes them as COCO files (gt.json, dt.json) for pycocotools."})
+  static final class Eval implements Callable<Integer> {
+    @Option(names = "--frames", defaultValue = "10000", description = "Frames (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--objects", defaultValue = "20", description = "Labelled objects per frame (default ${DEFAULT-VALUE}).")
+    int objects;
+
+    @Option(names = "--write", paramLabel = "DIR", description = "Also write the input as COCO files here.")
+    Path write;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (frames < 1 || objects < 1) {
+        throw new ConfigException("--frames and --objects must be at least 1");
+      }
+      Map<String, Object> r = EvalBench.run(frames, objects, write);
+      spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(r));
+      return ExitCodes.OK;
     }
   }
 
