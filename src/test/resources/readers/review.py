@@ -7,8 +7,10 @@ the way the tool saves it. Of the frames with boxes, in name order, it edits fou
   4th: the 'person' box relabelled 'cyclist'           ("relabelled")
 and leaves every other box as it was.
 
-  review.py labelme DIR               edits the labelme files in place and saves them with labelme's
-                                      own LabelFile.save, shapes formatted as labelme's app does
+  review.py labelme DIR [--no-tick]   edits the labelme files in place and saves them with labelme's
+                                      own LabelFile.save, shapes formatted as labelme's app does; ticks
+                                      the image flag 'reviewed' on every file (the reviewer looked at
+                                      each), or with --no-tick on none and saves only the edited ones
   review.py labelstudio TASKS OUT     turns each task's prediction into an annotation (as a reviewer
                                       who accepts it in Label Studio), makes the edits, cancels the
                                       annotation of the first task without boxes, and writes Label
@@ -19,7 +21,7 @@ import os
 import sys
 
 
-def labelme(root):
+def labelme(root, tick=True):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from labelme.label_file import LabelFile
 
@@ -27,8 +29,6 @@ def labelme(root):
     edited = 0
     for path in files:
         lf = LabelFile(path)
-        if not lf.shapes or edited >= 4:
-            continue
         shapes = []
         for s in lf.shapes:
             # what labelme's app writes for a shape: its other data (the score), then its own keys
@@ -36,20 +36,27 @@ def labelme(root):
             d.update(label=s["label"], points=s["points"], group_id=s["group_id"], shape_type=s["shape_type"],
                      flags=s["flags"])
             shapes.append(d)
-        if edited == 0:
-            p = next(d for d in shapes if d["label"] == "person")
-            p["points"] = [[x + 10, y] for x, y in p["points"]]
-        elif edited == 1:
-            shapes = [d for d in shapes if d["label"] != "car"]
-        elif edited == 2:
-            shapes.append(dict(label="dog", points=[[400, 50], [460, 90]], group_id=None, shape_type="rectangle",
-                               flags={}))
-        else:
-            next(d for d in shapes if d["label"] == "person")["label"] = "cyclist"
-        edited += 1
+        edit = bool(lf.shapes) and edited < 4
+        if edit:
+            if edited == 0:
+                p = next(d for d in shapes if d["label"] == "person")
+                p["points"] = [[x + 10, y] for x, y in p["points"]]
+            elif edited == 1:
+                shapes = [d for d in shapes if d["label"] != "car"]
+            elif edited == 2:
+                shapes.append(dict(label="dog", points=[[400, 50], [460, 90]], group_id=None, shape_type="rectangle",
+                                   flags={}))
+            else:
+                next(d for d in shapes if d["label"] == "person")["label"] = "cyclist"
+            edited += 1
+        elif not tick:
+            continue  # looked at by nobody: the file stays as exported
+        flags = dict(lf.flags)
+        if tick:
+            flags["reviewed"] = True
         with open(path) as f:
             size = json.load(f)  # the app takes these from the image it shows
-        lf.save(path, shapes, lf.imagePath, size["imageHeight"], size["imageWidth"], None, lf.otherData, lf.flags)
+        lf.save(path, shapes, lf.imagePath, size["imageHeight"], size["imageWidth"], None, lf.otherData, flags)
     assert edited == 4, edited
 
 
@@ -102,6 +109,6 @@ def labelstudio(tasks_file, out):
 
 if __name__ == "__main__":
     if sys.argv[1] == "labelme":
-        labelme(sys.argv[2])
+        labelme(sys.argv[2], tick="--no-tick" not in sys.argv)
     else:
         labelstudio(sys.argv[2], sys.argv[3])

@@ -50,6 +50,10 @@ final class ImportCommand implements Callable<Integer> {
       description = "The classes allowed: labels of any other class are reported as unknown.")
   List<String> classes;
 
+  @Option(names = "--all-reviewed", description = "Corrections: take every file as reviewed, even one that came back"
+      + " untouched (its labels the pre-labels as exported) and that its tool does not mark as reviewed.")
+  boolean allReviewed;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -90,7 +94,7 @@ final class ImportCommand implements Callable<Integer> {
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       Importer importer;
       try {
-        importer = new Importer(store, source, classes == null ? null : List.copyOf(classes), Clock.systemUTC());
+        importer = new Importer(store, source, classes == null ? null : List.copyOf(classes), Clock.systemUTC(), allReviewed);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }
@@ -110,7 +114,8 @@ final class ImportCommand implements Callable<Integer> {
     } else {
       out.printf("read %d %s files: %d images, %d new label revisions, %d unchanged%s%s%n", r.files(), reader.format(),
           r.images(), r.revisions(), r.unchanged(), source == null ? "" : ", " + r.newFrames() + " new frames of " + source,
-          r.notReviewed() == 0 ? "" : ", " + r.notReviewed() + " not reviewed");
+          r.notReviewed() == 0 ? "" : ", " + r.notReviewed() + " not reviewed (left with their pre-labels: untouched and not"
+              + " marked reviewed; --all-reviewed takes them as reviewed)");
       if (!r.problems().isEmpty()) {
         out.printf("%d problems (nothing of these was stored):%n", r.problems().size());
         r.problems().forEach(p -> out.println("  " + p));

@@ -267,7 +267,7 @@ class DatasetsIT {
       assertThat(s.filter(x -> x.toString().contains("-aug")).count()).isEqualTo(2 * train);
     }
     ChildProcess imp = ChildProcess.fieldcapRun("import", "--data-dir", data.toString(), "--format", "labelme", "--in",
-        tmp.resolve("aug-labelme").toString());
+        tmp.resolve("aug-labelme").toString(), "--all-reviewed");
     assertThat(imp.exitCode()).isEqualTo(1);
     assertThat(imp.output()).contains((2 * train) + " problems", "corrections are imported for original frames only",
         "40 new label revisions");

@@ -19,12 +19,20 @@ import java.util.List;
  * @param labels the labels, scored 1 (a person's labels)
  * @param author who made them, when the file says, else null
  * @param errors what is wrong with this item; an item with errors is reported and not imported
+ * @param reviewed whether a person reviewed these labels, when the file says (labelme's {@code reviewed}
+ *     flag, a Label Studio annotation as against a prediction); null when it does not say
  */
 public record Annotated(String file, String where, String imageName, Path image, String device, String frameId,
-    int width, int height, List<Detection> labels, String author, List<String> errors) {
+    int width, int height, List<Detection> labels, String author, List<String> errors, Boolean reviewed) {
   public Annotated {
     labels = List.copyOf(labels);
     errors = List.copyOf(errors);
+  }
+
+  /** An item whose file does not say whether a person reviewed it. */
+  public Annotated(String file, String where, String imageName, Path image, String device, String frameId,
+      int width, int height, List<Detection> labels, String author, List<String> errors) {
+    this(file, where, imageName, image, device, frameId, width, height, labels, author, errors, null);
   }
 
   /** Where this item is, for a report line: {@code file} or {@code file (where)}. */

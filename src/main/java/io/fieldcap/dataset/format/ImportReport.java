@@ -26,6 +26,11 @@ public final class ImportReport {
     problems.add(new Problem(place, reason));
   }
 
+  /** An image whose labels no person reviewed: left with its pre-labels, no revision. */
+  public void unreviewed() {
+    notReviewed++;
+  }
+
   void file() {
     files++;
   }
@@ -72,7 +77,10 @@ public final class ImportReport {
     return newFrames;
   }
 
-  /** Tasks or images the file holds no review for (a Label Studio task nobody annotated). */
+  /**
+   * Tasks or images the file holds no review for: a Label Studio task nobody annotated, a labelme file
+   * left unticked, or one whose labels are the pre-labels as exported, untouched.
+   */
   public int notReviewed() {
     return notReviewed;
   }

@@ -43,7 +43,7 @@ final class LabelStudioReader implements LabelReader {
       for (JsonNode task : doc) {
         JsonNode ann = newest(task.path("annotations"));
         if (ann == null) {
-          report.notReviewed++;
+          report.unreviewed();
           continue;
         }
         out.accept(parse(name, task, ann));
@@ -153,7 +153,8 @@ final class LabelStudioReader implements LabelReader {
     }
     JsonNode data = task.path("data");
     return new Annotated(file, where, data.path("image").asText(""), null, LabelmeReader.text(data, "device"),
-        LabelmeReader.text(data, "frame_id"), width, height, labels, author(ann.path("completed_by")), errors);
+        LabelmeReader.text(data, "frame_id"), width, height, labels, author(ann.path("completed_by")), errors,
+        true); // an annotation, not a prediction: a person submitted it
   }
 
   /** The box around a rectangle turned {@code degrees} clockwise about its top-left corner (Label Studio's rotation). */

@@ -41,6 +41,12 @@ public final class LabelmeExporter implements Exporter {
     return List.of(List.of(b.x(), b.y()), List.of(b.x() + b.w(), b.y() + b.h()));
   }
 
+  /**
+   * The image flag a reviewer ticks in labelme to say "I checked these labels": written unticked, so
+   * that importing a folder back takes only the files a person changed or ticked as reviews.
+   */
+  public static final String REVIEWED = "reviewed";
+
   @Override
   public Result export(Frames store, Path out, ExportOptions options) throws IOException {
     store = options.selection().view(store); // the frames, labels and class names this export takes
@@ -53,6 +59,7 @@ public final class LabelmeExporter implements Exporter {
         Path dir = options.splits() == null ? out : out.resolve(options.splits().of(f));
         List<Map<String, Object>> list = new ArrayList<>();
         Map<String, Boolean> flags = new LinkedHashMap<>();
+        flags.put(REVIEWED, false); // the reviewer ticks it; an untouched file is not a review
         if (f.labels() != null) {
           for (Detection d : MaskShapes.shapes(f.labels(), "segment".equals(options.task()))) {
             if (d.box() == null) {

@@ -84,9 +84,12 @@ final class LabelmeReader implements LabelReader {
       }
     }
     Iterator<Map.Entry<String, JsonNode>> flags = doc.path("flags").fields();
+    Boolean reviewed = null;
     while (flags.hasNext()) {
       Map.Entry<String, JsonNode> e = flags.next();
-      if (e.getValue().asBoolean(false)) {
+      if (e.getKey().equals(LabelmeExporter.REVIEWED)) {
+        reviewed = e.getValue().asBoolean(false); // the reviewer's tick, not a label
+      } else if (e.getValue().asBoolean(false)) {
         labels.add(LabelReader.label(e.getKey(), null, null));
       }
     }
@@ -95,7 +98,7 @@ final class LabelmeReader implements LabelReader {
     JsonNode origin = doc.path("fieldcap");
     return new Annotated(name, null, imagePath.isEmpty() ? f.getFileName().toString() : imagePath, image,
         text(origin, "device"), text(origin, "frameId"), doc.path("imageWidth").asInt(0), doc.path("imageHeight").asInt(0),
-        labels, null, errors);
+        labels, null, errors, reviewed);
   }
 
   static String text(JsonNode n, String key) {

@@ -58,6 +58,7 @@ public final class Importer {
   private final String source;
   private final List<String> classes;
   private final Clock clock;
+  private final boolean allReviewed;
   /** The folder of {@code --in}, as given and with its links resolved: images are read only from under it. */
   private Path root;
   private Path realRoot;
@@ -67,6 +68,14 @@ public final class Importer {
    * @param classes the classes allowed (null: any)
    */
   public Importer(LocalFrameStore store, String source, List<String> classes, Clock clock) {
+    this(store, source, classes, clock, false);
+  }
+
+  /**
+   * @param allReviewed take every file's labels as reviewed, even one whose labels are the pre-labels
+   *     as exported and whose tool does not say a person reviewed it
+   */
+  public Importer(LocalFrameStore store, String source, List<String> classes, Clock clock, boolean allReviewed) {
     if (source != null && DeviceId.problem(source) != null) {
       throw new IllegalArgumentException("--source: " + DeviceId.problem(source).replace("device id", "source name"));
     }
@@ -74,6 +83,7 @@ public final class Importer {
     this.source = source;
     this.classes = classes;
     this.clock = clock;
+    this.allReviewed = allReviewed;
   }
 
   public ImportReport run(LabelReader reader, Path in) throws IOException {
@@ -113,6 +123,10 @@ public final class Importer {
         return;
       }
       labels = PolygonMasks.merge(labels, PolygonMasks.maskClasses(f), f.width(), f.height());
+      if (!allReviewed && !Boolean.TRUE.equals(a.reviewed()) && samePrelabels(labels, f.labels())) {
+        report.unreviewed(); // the pre-labels as exported, and nobody ticked it: not a review
+        return;
+      }
       report.image(false);
       report.labels(store.revisions().add(f.device(), f.frameId(), new LabelSet(null, labels),
           a.author() == null ? tool : a.author(), a.place(), tool, now) > 0);
@@ -185,6 +199,56 @@ public final class Importer {
     } catch (IOException e) {
       return Files.isSymbolicLink(p) ? refused : null; // a dangling link says no more than a link out; a missing file is "not found"
     }
+  }
+
+  /**
+   * Whether imported labels are the frame's pre-labels as exported: the same classes with boxes (and
+   * outlines) within {@link #SAME} pixels, masks with the same pixels, scores aside. A file like that
+   * came back untouched, unless its tool says a person reviewed it.
+   */
+  static boolean samePrelabels(List<Detection> imported, LabelSet pre) {
+    List<Detection> left = new ArrayList<>(pre == null ? List.of() : pre.detections());
+    if (left.size() != imported.size()) {
+      return false;
+    }
+    for (Detection d : imported) {
+      Detection match = null;
+      for (Detection p : left) {
+        if (p.label().equals(d.label()) && close(p.box(), d.box()) && sameOutline(p, d)
+            && (p.mask() == null ? d.mask() == null : d.mask() != null && p.mask().counts().equals(d.mask().counts()))) {
+          match = p;
+          break;
+        }
+      }
+      if (match == null) {
+        return false;
+      }
+      left.remove(match);
+    }
+    return true;
+  }
+
+  /** How far (pixels) a coordinate may move on the way out and back in and still be the same label. */
+  static final double SAME = 0.05;
+
+  private static boolean close(Box a, Box b) {
+    return a == null ? b == null : b != null && Math.abs(a.x() - b.x()) <= SAME && Math.abs(a.y() - b.y()) <= SAME
+        && Math.abs(a.w() - b.w()) <= SAME && Math.abs(a.h() - b.h()) <= SAME;
+  }
+
+  private static boolean sameOutline(Detection p, Detection d) {
+    if (d.polygon() == null) {
+      return true; // a box-only format keeps no outline: nothing to compare
+    }
+    if (p.polygon() == null || p.polygon().size() != d.polygon().size()) {
+      return false;
+    }
+    for (int i = 0; i < d.polygon().size(); i++) {
+      if (Math.abs(p.polygon().get(i) - d.polygon().get(i)) > SAME) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The stored frame the item is about, or null with the reason added to {@code errors}. */

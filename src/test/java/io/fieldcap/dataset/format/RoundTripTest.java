@@ -84,7 +84,7 @@ class RoundTripTest {
     }
     LabelReader reader = DatasetFormat.reader(format);
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(reader, in);
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC(), true).run(reader, in);
       assertThat(r.problems()).isEmpty();
       assertThat(r.images()).isEqualTo(SampleStore.FRAMES);
       assertThat(r.revisions()).isEqualTo(SampleStore.FRAMES);
@@ -96,7 +96,7 @@ class RoundTripTest {
         assertSame(expected.get(name), f.reviewed().detections(), format + " " + name);
         assertThat(f.labels().model()).as("the pre-labels are kept").isEqualTo("yolo11n.onnx");
       }
-      ImportReport again = new Importer(st, null, null, Clock.systemUTC()).run(reader, in);
+      ImportReport again = new Importer(st, null, null, Clock.systemUTC(), true).run(reader, in);
       assertThat(again.revisions()).as("importing the same files again changes nothing").isZero();
       assertThat(again.unchanged()).isEqualTo(SampleStore.FRAMES);
     }
@@ -152,7 +152,7 @@ class RoundTripTest {
       in = in.resolve("tasks.json");
     }
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(DatasetFormat.reader(format), in);
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC(), true).run(DatasetFormat.reader(format), in);
       assertThat(r.problems()).as(format).isEmpty();
       assertThat(st.frame("cam-a", id).reviewed().detections()).extracting(Detection::label)
           .containsExactlyInAnyOrderElementsOf(names);
@@ -228,7 +228,7 @@ class RoundTripTest {
       in = out.resolve("tasks.json");
     }
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
-      ImportReport r = new Importer(st, null, null, Clock.systemUTC()).run(DatasetFormat.reader(format), in);
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC(), true).run(DatasetFormat.reader(format), in);
       assertThat(r.problems()).isEmpty();
       assertThat(r.images()).isEqualTo(3);
       List<StoredFrame> frames = new ArrayList<>();

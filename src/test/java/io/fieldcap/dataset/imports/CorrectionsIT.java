@@ -151,6 +151,25 @@ class CorrectionsIT {
     assertThat(Json.MAPPER.readTree(pre.resolve("annotations.json").toFile()).get("categories")).hasSize(2);
   }
 
+  /**
+   * The probe (issue 28): exporting frames to labelme, correcting a few files and importing the folder
+   * back recorded every file as a review, untouched ones too, which inflated the pre-labels' precision
+   * with frames nobody looked at. Now only the changed files (or ticked ones) are reviews.
+   */
+  @Test
+  void givenUntouchedLabelmeFiles_thenOnlyTheEditedOnesBecomeReviews() throws Exception {
+    Path lm = tmp.resolve("labelme");
+    ok("export", "--data-dir", data.toString(), "--format", "labelme", "--out", lm.toString());
+    review("labelme", lm.toString(), "--no-tick");
+    ChildProcess imp = ok("import", "--data-dir", data.toString(), "--format", "labelme", "--in", lm.toString());
+    assertThat(imp.output()).contains("read 40 labelme files: 4 images, 4 new label revisions, 0 unchanged, 36 not reviewed");
+    assertTheFourEdits();
+    JsonNode report = json(ok("report", "corrections", "--data-dir", data.toString(), "--json"));
+    assertThat(report.at("/models/0/frames").asInt()).as("only the frames a person changed").isEqualTo(4);
+    ChildProcess all = ok("import", "--data-dir", data.toString(), "--format", "labelme", "--in", lm.toString(), "--all-reviewed");
+    assertThat(all.output()).as("--all-reviewed takes the rest as reviewed").contains("36 new label revisions, 4 unchanged");
+  }
+
   @Test
   void givenALabelStudioReview_thenTheNewestAnnotationIsStoredWithItsAuthorAndTheReportCountsExactlyTheEdits() throws Exception {
     Path ls = tmp.resolve("ls");
@@ -204,7 +223,7 @@ class CorrectionsIT {
     Files.write(files.get(5), Json.MAPPER.writeValueAsBytes(circle));
 
     ChildProcess p = ChildProcess.fieldcapRun("import", "--data-dir", data.toString(), "--format", "labelme", "--in",
-        lm.toString(), "--classes", "person,car,daytime");
+        lm.toString(), "--classes", "person,car,daytime", "--all-reviewed");
     assertThat(p.exitCode()).as(p.output()).isEqualTo(1);
     String out = p.output();
     assertThat(out).contains("read 20 labelme files: 15 images, 15 new label revisions", "5 problems (nothing of these was stored):");
