@@ -91,7 +91,9 @@ final class ImportCommand implements Callable<Integer> {
       throw new ConfigException("--in: " + in + " does not exist");
     }
     ImportReport r;
-    try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+    // a dataset can start a new data folder; corrections need the frames they correct
+    try (LocalFrameStore store = source != null ? SelectionOptions.openOrCreateStore(dataDir, spec.commandLine().getErr())
+        : SelectionOptions.openStore(dataDir)) {
       Importer importer;
       try {
         importer = new Importer(store, source, classes == null ? null : List.copyOf(classes), Clock.systemUTC(), allReviewed);
@@ -147,7 +149,7 @@ final class ImportCommand implements Callable<Integer> {
     }
     String version = Objects.requireNonNullElse(ImportCommand.class.getPackage().getImplementationVersion(), "dev");
     Crawler.Result r;
-    try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+    try (LocalFrameStore store = SelectionOptions.openOrCreateStore(dataDir, spec.commandLine().getErr())) {
       r = new Crawler(store, source, o, Clock.systemUTC(), version).run(in,
           new PrintWriter(spec.commandLine().getErr(), true));
     }

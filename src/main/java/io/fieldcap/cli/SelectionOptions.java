@@ -6,6 +6,7 @@ import io.fieldcap.dataset.Selection;
 import io.fieldcap.dataset.Splits;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -173,6 +174,34 @@ final class SelectionOptions {
     return new Selection(Set.copyOf(devices), time("--since", since), time("--until", until),
         Set.copyOf(keptBy), pairs("--tag", tags), minScore, pairs("--map", maps),
         classes == null ? null : List.copyOf(classes), Set.copyOf(withClasses), labels(), keepMarked());
+  }
+
+  /**
+   * The store of a server's data folder; a folder that does not exist yet (or is empty) becomes a new
+   * one, as the server's first start makes it, saying so on {@code err}: an ML engineer may start from
+   * a public dataset before any camera is out. A folder with other files in it is refused (a typo
+   * should not plant a database in the wrong place).
+   */
+  static LocalFrameStore openOrCreateStore(Path dataDir, PrintWriter err) throws ConfigException, IOException {
+    boolean known = Files.isRegularFile(dataDir.resolve("fieldcap.db")) || Files.isRegularFile(dataDir.resolve("database.json"));
+    if (!known) {
+      if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+        throw new ConfigException("--data-dir: " + dataDir + " is a file, not a folder");
+      }
+      if (Files.isDirectory(dataDir)) {
+        try (var entries = Files.list(dataDir)) {
+          if (entries.findAny().isPresent()) {
+            throw new ConfigException("--data-dir: " + dataDir + " has files but no fieldcap.db or database.json: not a"
+                + " server's data folder; give an empty or new folder to make one");
+          }
+        }
+      }
+      LocalFrameStore s = LocalFrameStore.open(dataDir);
+      err.println("fieldcap: made a new data folder at " + dataDir + " (metadata in fieldcap.db, images under images/)");
+      err.flush();
+      return s;
+    }
+    return LocalFrameStore.open(dataDir);
   }
 
   /** The store of a server's data folder, or a usage error when the folder is not one. */

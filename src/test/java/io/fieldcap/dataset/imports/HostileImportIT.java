@@ -112,4 +112,28 @@ class HostileImportIT {
 
     assertThat(stored()).as("nothing from outside --in was stored").isEmpty();
   }
+
+  /** The probe (issue 28): importing a public dataset into a new folder was refused until a server had started there. */
+  @Test
+  void aDatasetStartsANewDataFolderButAFolderOfOtherFilesIsRefused() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in/labelme"));
+    Files.write(in.resolve("a.jpg"), jpeg);
+    Files.writeString(in.resolve("a.json"), """
+        {"version": "5.1.1", "imagePath": "a.jpg", "imageHeight": 480, "imageWidth": 512, "flags": {},
+         "shapes": [{"label": "fruit", "shape_type": "rectangle", "points": [[10, 10], [60, 60]]}]}""");
+    Path fresh = tmp.resolve("fresh/data");
+    ChildProcess p = ChildProcess.fieldcapRun("import", "--data-dir", fresh.toString(), "--format", "labelme", "--source", "public",
+        "--in", in.toString());
+    assertThat(p.exitCode()).as(p::output).isZero();
+    assertThat(p.output()).contains("made a new data folder at " + fresh, "1 new frames of public");
+    try (LocalFrameStore st = LocalFrameStore.open(fresh)) {
+      List<StoredFrame> all = new ArrayList<>();
+      st.forEach(all::add);
+      assertThat(all).singleElement().satisfies(f -> assertThat(f.reviewed().detections()).hasSize(1));
+    }
+    ChildProcess cluttered = ChildProcess.fieldcapRun("import", "--data-dir", in.toString(), "--format", "labelme", "--source",
+        "public", "--in", in.toString());
+    assertThat(cluttered.exitCode()).isEqualTo(2);
+    assertThat(cluttered.output()).contains("has files but no fieldcap.db or database.json");
+  }
 }
