@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -46,6 +47,9 @@ import picocli.CommandLine.Spec;
         "Devices verify it with update.key, check it, switch, and roll back by themselves if it fails."},
     subcommands = {PushCommand.PushModel.class, PushCommand.PushConfig.class})
 final class PushCommand implements Runnable {
+  /** The states an update ends in; only {@code active} passes a canary ({@code unproven}: never watched long enough). */
+  private static final Set<String> FINAL = Set.of("active", "unproven", "rolled-back", "refused");
+
   @Spec CommandSpec spec;
 
   @Override
@@ -380,7 +384,7 @@ final class PushCommand implements Runnable {
               ? " (" + u.path("reason").asText() + ")" : "");
           out.flush();
         }
-        done &= state.equals("active") || state.equals("rolled-back") || state.equals("refused");
+        done &= FINAL.contains(state);
       }
       if (done) {
         break;
@@ -388,7 +392,7 @@ final class PushCommand implements Runnable {
       Thread.sleep(250);
     }
     last.forEach((d, s) -> {
-      if (!(s.equals("active") || s.equals("rolled-back") || s.equals("refused"))) {
+      if (!FINAL.contains(s)) {
         out.printf("%s: still %s after %s%n", d, s, wait);
       }
     });

@@ -74,8 +74,12 @@ public final class ConfigLoader {
     Duration probation = s.duration("probation", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
     double ratio = s.decimal("collapse-ratio", 0.1, 0.0, 1.0, "the fraction of the previous model's detection rate below which a new model is rolled back");
     int frames = s.integer("min-frames", 20, 1, 100_000, "live frames before detection rates are compared");
+    Duration max = s.duration("probation-max", Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365));
+    if (max.compareTo(probation) < 0) {
+      s.reject("probation-max", "'" + max + "' is shorter than update.probation (" + probation + ")");
+    }
     s.finish();
-    return new UpdateConfig(key, inline, probation, ratio, frames);
+    return new UpdateConfig(key, inline, probation, ratio, frames, max);
   }
 
   /**

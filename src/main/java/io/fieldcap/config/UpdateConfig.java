@@ -11,9 +11,17 @@ import java.time.Duration;
  *     config can rotate the key with it; with neither, the device takes no updates
  * @param probation how long an activated model or config is watched before it counts as good
  * @param collapseRatio a model on probation whose detections per frame fall below this fraction of the previous model's is rolled back
- * @param minFrames live frames of each model before the detection rates are compared
+ * @param minFrames live frames of each model before the detection rates are compared, and that a new
+ *     model must have been watched on before it can pass
+ * @param probationMax the longest a model stays on probation waiting for {@code minFrames} live frames;
+ *     then it is reported {@code unproven}, not {@code active}
  */
-public record UpdateConfig(Path key, String publicKey, Duration probation, double collapseRatio, int minFrames) {
+public record UpdateConfig(Path key, String publicKey, Duration probation, double collapseRatio, int minFrames,
+    Duration probationMax) {
+  public UpdateConfig(Path key, String publicKey, Duration probation, double collapseRatio, int minFrames) {
+    this(key, publicKey, probation, collapseRatio, minFrames, Duration.ofDays(7));
+  }
+
   /** Whether the device takes updates at all. */
   public boolean enabled() {
     return key != null || publicKey != null;

@@ -48,7 +48,7 @@ public final class UpdateState {
     public long lastSequence;
     public Applied active;
     public Applied previous;
-    /** received, verified, staged, probation, active, rolled-back, refused; null before any bundle. */
+    /** received, verified, staged, probation, active, unproven, rolled-back, refused; null before any bundle. */
     public String state;
     public long stateSequence;
     public String stateName;
@@ -57,6 +57,8 @@ public final class UpdateState {
     public String reason;
     public Instant at;
     public Instant probationUntil;
+    /** While a probation's time is up but its evidence is not: what it still waits for (not saved). */
+    public transient String waiting;
     public int crashes;
     /** The previous model's live frames and detections when a model was switched to: the probation's baseline. */
     public long baselineFrames;

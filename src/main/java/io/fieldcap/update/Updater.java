@@ -402,7 +402,17 @@ public final class Updater {
       if (why != null) {
         rollBackModel(why);
       } else if (!now.isBefore(model.probationUntil)) {
-        passed(Bundle.MODEL, model);
+        String missing = Watch.unproven(watch.counts(models.current()), baseline, config.update().minFrames());
+        if (missing == null) {
+          passed(Bundle.MODEL, model, "active");
+        } else if (!now.isBefore(model.probationUntil.minus(config.update().probation()).plus(config.update().probationMax()))) {
+          log.warn("updates: model {} #{} is unproven after {}: {}", model.stateName, model.stateSequence,
+              config.update().probationMax(), missing);
+          passed(Bundle.MODEL, model, "unproven"); // kept running, but never reported as proven good
+        } else if (!missing.equals(model.waiting)) {
+          model.waiting = missing;
+          log.info("updates: model {} #{} stays on probation: {}", model.stateName, model.stateSequence, missing);
+        }
       }
     }
     UpdateState.Kind cfg = state.kind(Bundle.CONFIG);
@@ -412,20 +422,24 @@ public final class Updater {
         state.rollBack(Bundle.CONFIG, "the broker was not reachable with this config during probation", now);
         restart.accept("rollback of config #" + cfg.stateSequence);
       } else {
-        passed(Bundle.CONFIG, cfg);
+        passed(Bundle.CONFIG, cfg, "active");
       }
     }
   }
 
-  private void passed(String kind, UpdateState.Kind k) {
+  /** Ends a probation: {@code active} (passed), or {@code unproven} (its maximum ran out before the evidence came). */
+  private void passed(String kind, UpdateState.Kind k, String outcome) {
     synchronized (state) {
       k.probationUntil = null;
       k.crashes = 0;
-      k.state = "active";
+      k.state = outcome;
+      k.reason = outcome.equals("unproven") ? k.waiting : null;
+      k.waiting = null;
       k.at = clock.instant();
       state.save();
     }
-    log.info("updates: {} {} #{} passed probation", kind, k.stateName, k.stateSequence);
+    log.info("updates: {} {} #{} {}", kind, k.stateName, k.stateSequence,
+        outcome.equals("active") ? "passed probation" : "ended its probation unproven");
     clearIfMine(kind, k);
     statusSoon.run();
   }

@@ -54,4 +54,21 @@ public final class Watch {
     }
     return null;
   }
+
+  /**
+   * Why a model on probation cannot pass yet, or null when it has the evidence: at least {@code
+   * minFrames} live frames of its own, and, when the previous model found anything, at least {@code
+   * minFrames} of the previous model's to compare with (else the comparison was never made). Time
+   * alone never passes a model: a trail camera with a frame a minute would promote any broken one.
+   */
+  public static String unproven(Counts now, Counts before, int minFrames) {
+    if (now.frames() < minFrames) {
+      return "watched on " + now.frames() + " live frames of the " + minFrames + " it needs";
+    }
+    if (before != null && before.detections() > 0 && before.frames() < minFrames) {
+      return "the previous model was watched on " + before.frames() + " live frames, fewer than the " + minFrames
+          + " to compare with";
+    }
+    return null;
+  }
 }

@@ -69,6 +69,33 @@ class UpdateIT {
     broker.close();
   }
 
+  /**
+   * The probe (issue 28): with a short probation, a model that detects nothing on live frames became
+   * {@code active} because its time ended before {@code min-frames} frames of it were seen. Time alone
+   * no longer passes a model: it stays on probation until it has the frames, and is then judged.
+   */
+  @Test
+  void aShortProbationWaitsForItsFramesAndStillCatchesAQuietModel() throws Exception {
+    Running cam = start("cam-1", "2s", "update.min-frames=30");
+    waitFor(() -> cam.agent().spool().stats().captured() >= 40, "30 frames of the first model to compare with");
+    String out = pushed(push("model", "--key", key(), "--device", "cam-1", "--model", MODELS.resolve(ZERO).toString(),
+        "--wait", "90s"), 1);
+    assertThat(out).contains("cam-1: probation").doesNotContain("cam-1: active")
+        .contains("cam-1: rolled-back (the detection rate collapsed: 0.00 detections per frame over ");
+    assertThat(model(cam)).isEqualTo(V5);
+  }
+
+  /** A probation that never gets its frames (a trail camera, a stopped source) ends unproven, not active. */
+  @Test
+  void aModelNeverWatchedLongEnoughIsUnprovenNotActive() throws Exception {
+    Running cam = start("cam-1", "1s", "update.min-frames=100000", "update.probation-max=4s");
+    String out = pushed(push("model", "--key", key(), "--device", "cam-1", "--model", MODELS.resolve(V8).toString(),
+        "--wait", "60s"), 1);
+    assertThat(out).contains("cam-1: probation").contains("cam-1: unproven (watched on ").contains("of the 100000 it needs)")
+        .doesNotContain("cam-1: active");
+    assertThat(update(cam, "model")).containsEntry("state", "unproven");
+  }
+
   private List<String> settings(String device, String probation, String... more) throws Exception {
     List<String> s = new ArrayList<>(List.of("device.id=" + device, "device.groups=north",
         "source.uri=file://" + TestMedia.vtestMp4(20), "source.loop=true", "source.fps=5",
