@@ -10,14 +10,17 @@ import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.Sha256;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.store.Models;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,6 +168,9 @@ final class EvalCommand implements Callable<Integer> {
             : "by default the ground truth is the reviewed labels; --labels best takes pre-labels where there is no review"));
       }
       String key = type == CocoEval.IouType.BBOX ? "bbox" : "segm";
+      if (model != null) {
+        record(store, report, key, split, dataset != null ? "dataset" : selection.labels().name().toLowerCase(Locale.ROOT));
+      }
       if (out != null) {
         Files.createDirectories(out);
         Files.write(out.resolve("eval.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(details(report, key,
@@ -177,6 +183,22 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** Keeps the figures with the model in the registry, when it is registered (else says how to). */
+  private void record(LocalFrameStore store, Evaluation.Report report, String key, String split, String labels)
+      throws IOException {
+    var err = spec.commandLine().getErr();
+    Models.Model m = store.models().find(Sha256.file(model));
+    if (m == null) {
+      err.printf("eval: %s is not in the model registry, so these figures are not kept (fieldcap models add %s)%n",
+          model.getFileName(), model);
+    } else {
+      store.models().addEvaluation(m.sha256(), dataset, split, labels, key, report.frames(),
+          Json.MAPPER.writeValueAsString(report.figures()), Instant.now());
+      err.printf("eval: kept with model %s (%s) in the registry%n", m.name(), m.sha256().substring(0, 12));
+    }
+    err.flush();
   }
 
   private Evaluation.Report run(Frames truth, List<String> classes, Evaluation.Detector d, CocoEval.IouType type)

@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code fieldcap models}: model tools. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Model tools.", subcommands = ModelsCommand.Inspect.class)
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Model tools and the server's model registry.",
+    subcommands = {ModelsCommand.Inspect.class, RegistryCommands.Add.class, RegistryCommands.ListModels.class,
+        RegistryCommands.Show.class})
 final class ModelsCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (inspect)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (inspect, add, list, show)");
   }
 
   /** {@code fieldcap models inspect PATH}. */

@@ -60,6 +60,14 @@ public final class Evaluation {
       List<StoredFrame> frameList) {
     /** The figures as {@code --json} prints them. */
     public Map<String, Object> json(String iouType) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("frames", frames);
+      out.put(iouType, figures());
+      return out;
+    }
+
+    /** The twelve figures, rounded to 6 decimals, and {@code perClass}. */
+    public Map<String, Object> figures() {
       Map<String, Object> per = new LinkedHashMap<>();
       for (int k = 0; k < classes.size(); k++) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -70,10 +78,7 @@ public final class Evaluation {
       Map<String, Object> figures = new LinkedHashMap<>();
       result.summary().forEach((k, v) -> figures.put(k, round(v)));
       figures.put("perClass", per);
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("frames", frames);
-      out.put(iouType, figures);
-      return out;
+      return figures;
     }
   }
 

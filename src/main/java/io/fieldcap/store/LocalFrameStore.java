@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * devices(device, state, status JSON, updated_at, last_seen)                               see {@link Devices}
  * frame_classes(device, frame_id, source, class)                                          see {@link FrameClasses}
  * sessions(id, token_sha256, name, created_at, last_seen)                                  see {@link LoginSessions}
+ * models(sha256, name, family, classes, ...), evaluations(...)                              see {@link Models}
  * (the web app reads frames a page at a time and counts them for its plots through {@link Browse})
  * </pre>
  *
@@ -62,6 +63,7 @@ public final class LocalFrameStore implements FrameStore {
   private final CrawlLog crawlLog;
   private final Devices devices;
   private final LoginSessions sessions;
+  private final Models models;
   private final Browse browse;
   private final Commits commits;
   private final FrameRows rows;
@@ -80,6 +82,7 @@ public final class LocalFrameStore implements FrameStore {
     this.crawlLog = new CrawlLog(sql);
     this.devices = new Devices(sql);
     this.sessions = new LoginSessions(sql);
+    this.models = new Models(sql);
     this.browse = new Browse(this, sql, db);
     this.commits = new Commits(this, db, images, staging);
     this.rows = new FrameRows(db, images);
@@ -93,6 +96,11 @@ public final class LocalFrameStore implements FrameStore {
   /** The fleet as the server last heard it. */
   public Devices devices() {
     return devices;
+  }
+
+  /** The model registry and its evaluations. */
+  public Models models() {
+    return models;
   }
 
   /** The web app's login sessions. */

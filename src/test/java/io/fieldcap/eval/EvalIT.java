@@ -158,4 +158,36 @@ class EvalIT {
     assertThat(badFile.exitCode()).isEqualTo(2);
     assertThat(badFile.output()).contains("--detections: result 1: bbox must be four finite numbers");
   }
+
+  @Test
+  void theRegistryKeepsModelsTheirEvaluationsAndWhichDevicesRunThem() throws Exception {
+    Path model = Path.of("src/test/resources/models/yolov8-detect.onnx");
+    ChildProcess add = run("models", "add", model.toString(), "--data-dir", data.toString(), "--name", "v8-small");
+    assertThat(add.exitCode()).as(add::output).isZero();
+    String sha = io.fieldcap.model.Sha256.file(model);
+    assertThat(add.output()).contains("registered v8-small (" + sha.substring(0, 12) + "): yolov8");
+    assertThat(data.resolve("models/" + sha + ".onnx")).hasSameBinaryContentAs(model);
+    assertThat(run("models", "add", model.toString(), "--data-dir", data.toString()).output()).contains("registered already, as v8-small");
+    try (io.fieldcap.store.LocalFrameStore st = io.fieldcap.store.LocalFrameStore.open(data)) {
+      st.devices().update("cam-a", "online", "{\"model\": \"yolov8-detect.onnx\", \"modelSha256\": \"" + sha + "\"}",
+          java.time.Instant.now());
+    }
+    ChildProcess e = run("eval", "--data-dir", data.toString(), "--labels", "best", "--model", model.toString(), "--json");
+    assertThat(e.exitCode()).as(e::output).isZero();
+    assertThat(e.output()).contains("kept with model v8-small");
+    double ap = json(e).at("/bbox/AP").asDouble();
+    JsonNode shown = Json.MAPPER.readTree(run("models", "show", sha.substring(0, 10), "--data-dir", data.toString(), "--json")
+        .output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    assertThat(shown.get("name").asText()).isEqualTo("v8-small");
+    assertThat(shown.get("runningOn")).extracting(JsonNode::asText).containsExactly("cam-a");
+    assertThat(shown.get("evaluations")).singleElement().satisfies(x -> {
+      assertThat(x.get("labels").asText()).isEqualTo("best");
+      assertThat(x.get("frames").asInt()).isEqualTo(SampleStore.FRAMES);
+      assertThat(x.at("/figures/AP").asDouble()).isEqualTo(ap);
+    });
+    assertThat(run("models", "list", "--data-dir", data.toString()).output()).contains("v8-small", sha.substring(0, 12), "cam-a");
+    ChildProcess none = run("models", "show", "nope", "--data-dir", data.toString());
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.output()).contains("no registered model named 'nope'");
+  }
 }

@@ -276,7 +276,7 @@ class DatabaseBackendsIT {
       while (r.next()) {
         versions.add(r.getString(1));
       }
-      assertThat(versions).containsExactly("0", "1", "2", "3");
+      assertThat(versions).containsExactly("0", "1", "2", "3", "4");
     }
   }
 

@@ -1,0 +1,239 @@
+package io.fieldcap.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fieldcap.config.ConfigException;
+import io.fieldcap.fs.Durable;
+import io.fieldcap.inference.ModelException;
+import io.fieldcap.inference.ModelInfo;
+import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.json.Json;
+import io.fieldcap.model.Sha256;
+import io.fieldcap.store.Devices;
+import io.fieldcap.store.LocalFrameStore;
+import io.fieldcap.store.Models;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code fieldcap models add|list|show}: the server's model registry (docs/evaluation.md). */
+final class RegistryCommands {
+  private RegistryCommands() {}
+
+  /** Where a registered model's file is kept. */
+  static Path file(Path dataDir, String sha256) {
+    return dataDir.resolve("models").resolve(sha256 + ".onnx");
+  }
+
+  /**
+   * Registers {@code model} (opened with the agent's engine to read its family, classes and input
+   * size), keeping a copy of its file in the data folder; the registered model (new or already there).
+   */
+  static Models.Model register(LocalFrameStore store, Path model, String name, Map<String, Object> origin, PrintWriter out)
+      throws IOException, ConfigException {
+    ModelInfo i;
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", 1))) {
+      i = d.info();
+    } catch (ModelException e) {
+      throw new ConfigException("--model: " + e.getMessage());
+    }
+    String sha = Sha256.file(model);
+    Models.Model have = store.models().find(sha);
+    if (have != null) {
+      out.printf("model %s (%s) is registered already, as %s%n", model.getFileName(), sha.substring(0, 12), have.name());
+      return have;
+    }
+    Path keep = file(store.dir(), sha);
+    Durable.createDirectories(keep.getParent());
+    Path tmp = keep.resolveSibling(sha + "." + UUID.randomUUID() + ".part");
+    Files.copy(model, tmp);
+    Durable.syncFile(tmp);
+    Files.move(tmp, keep, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Durable.syncDir(keep.getParent());
+    Models.Model m = new Models.Model(sha, name == null ? model.getFileName().toString().replaceAll("\\.onnx$", "") : name,
+        i.family().configName(), Json.MAPPER.writeValueAsString(i.names()), i.inputWidth(), i.inputHeight(),
+        Json.MAPPER.writeValueAsString(origin), Instant.now());
+    store.models().add(m);
+    out.printf("registered %s (%s): %s, %d classes, input %dx%d%n", m.name(), sha.substring(0, 12), m.family(),
+        i.names().size(), i.inputWidth(), i.inputHeight());
+    return m;
+  }
+
+  /** The devices whose newest status says they run the model with this SHA-256. */
+  static List<String> runningOn(LocalFrameStore store, String sha256) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Devices.Device d : store.devices().all()) {
+      try {
+        JsonNode s = Json.MAPPER.readTree(d.status());
+        if (s != null && sha256.equals(s.path("modelSha256").asText(null))) {
+          out.add(d.device() + (d.state().equals("online") ? "" : " (" + d.state() + ")"));
+        }
+      } catch (IOException e) {
+        // a device's unreadable status names no model
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Object> json(LocalFrameStore store, Models.Model m, boolean evaluations) throws IOException {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("sha256", m.sha256());
+    o.put("name", m.name());
+    o.put("family", m.family());
+    o.put("classes", Json.MAPPER.readTree(m.classes()));
+    o.put("input", Map.of("width", m.inputWidth(), "height", m.inputHeight()));
+    o.put("origin", Json.MAPPER.readTree(m.origin()));
+    o.put("addedAt", m.addedAt().toString());
+    o.put("runningOn", runningOn(store, m.sha256()));
+    if (evaluations) {
+      List<Map<String, Object>> evs = new ArrayList<>();
+      for (Models.Evaluation e : store.models().evaluations(m.sha256())) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("at", e.createdAt().toString());
+        x.put("dataset", e.dataset());
+        x.put("split", e.split());
+        x.put("labels", e.labels());
+        x.put("iouType", e.iouType());
+        x.put("frames", e.frames());
+        x.put("figures", Json.MAPPER.readTree(e.figures()));
+        evs.add(x);
+      }
+      o.put("evaluations", evs);
+    }
+    return o;
+  }
+
+  /** {@code fieldcap models add PATH}. */
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = {"Registers a model with the server: its SHA-256, family, classes and input size, where it came from;",
+          "its file is kept in DATA/models/. A data folder is made where there is none."})
+  static final class Add implements Callable<Integer> {
+    @Parameters(paramLabel = "PATH", description = "The ONNX model.")
+    Path path;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+    Path dataDir;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Its name (default: the file's name).")
+    String name;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException("PATH: " + path + " is not a file");
+      }
+      if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+        throw new ConfigException("--name '" + name + "' must be 1 to 64 letters, digits, '.', '-' or '_'");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalFrameStore store = SelectionOptions.openOrCreateStore(dataDir, spec.commandLine().getErr())) {
+        register(store, path, name, Map.of("kind", "added", "file", path.getFileName().toString()), out);
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code fieldcap models list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The registered models, newest first.")
+  static final class ListModels implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+        List<Models.Model> all = store.models().list();
+        if (json) {
+          List<Map<String, Object>> a = new ArrayList<>();
+          for (Models.Model m : all) {
+            a.add(json(store, m, false));
+          }
+          out.println(Json.MAPPER.writeValueAsString(a));
+        } else if (all.isEmpty()) {
+          out.println("no models registered (fieldcap models add PATH --data-dir DIR)");
+        } else {
+          out.printf("%-24s %-12s %-10s %7s  %-20s %s%n", "name", "sha256", "family", "classes", "added", "running on");
+          for (Models.Model m : all) {
+            out.printf("%-24s %-12s %-10s %7d  %-20s %s%n", m.name(), m.sha256().substring(0, 12), m.family(),
+                Json.MAPPER.readTree(m.classes()).size(), m.addedAt().toString().substring(0, 19), String.join(", ",
+                    runningOn(store, m.sha256())));
+          }
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code fieldcap models show REF}. */
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "A registered model (by name, or by its SHA-256 or its first 8 or more digits) and its evaluations.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(paramLabel = "REF", description = "The model's name or SHA-256 (or a prefix of 8 or more digits).")
+    String ref;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
+        Models.Model m;
+        try {
+          m = store.models().find(ref);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(e.getMessage());
+        }
+        if (m == null) {
+          throw new ConfigException("no registered model named '" + ref + "' (fieldcap models list shows them)");
+        }
+        Map<String, Object> o = json(store, m, true);
+        if (json) {
+          out.println(Json.MAPPER.writeValueAsString(o));
+        } else {
+          out.printf("%s  %s%n", m.name(), m.sha256());
+          out.printf("family    %s, input %dx%d%n", m.family(), m.inputWidth(), m.inputHeight());
+          out.printf("classes   %s%n", Json.MAPPER.readTree(m.classes()));
+          out.printf("origin    %s (added %s)%n", m.origin(), m.addedAt());
+          out.printf("running   %s%n", o.get("runningOn"));
+          for (Models.Evaluation e : store.models().evaluations(m.sha256())) {
+            JsonNode f = Json.MAPPER.readTree(e.figures());
+            out.printf("eval %s  %s%s, %s labels, %d frames: AP %.3f AP50 %.3f%n", e.createdAt().toString().substring(0, 19),
+                e.dataset() == null ? "selection" : "dataset " + e.dataset(), e.split() == null ? "" : " " + e.split(), e.labels(),
+                e.frames(), f.path("AP").asDouble(-1), f.path("AP50").asDouble(-1));
+          }
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}
