@@ -5,13 +5,12 @@ import io.fieldcap.dataset.Selection;
 import io.fieldcap.eval.CocoEval;
 import io.fieldcap.eval.Confusion;
 import io.fieldcap.eval.Evaluation;
-import io.fieldcap.image.Images;
+import io.fieldcap.eval.Sources;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.ModelFamily;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Models;
@@ -27,8 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,37 +114,27 @@ final class EvalCommand implements Callable<Integer> {
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       Frames truth;
       String what;
+      List<String> datasetClasses = null;
       if (dataset != null) {
-        if (select.spec().size() > 1 || labelsGiven) {
+        Set<String> given = new TreeSet<>(select.spec().keySet());
+        given.removeAll(Set.of("labels", "split", "seed", "groupWindow"));
+        if (!given.isEmpty() || labelsGiven) {
+          given.addAll(labelsGiven ? Set.of("labels") : Set.of());
           throw new ConfigException("--dataset " + dataset + " is evaluated on its labels as recorded: leave out the selection"
-              + " options (" + String.join(", ", select.spec().keySet()) + ")");
+              + " options (" + String.join(", ", given) + ")");
         }
-        Datasets.Dataset d = store.datasets().get(dataset);
-        if (d == null) {
+        Sources.Truth t = Sources.dataset(store, dataset, split);
+        if (t == null) {
           throw new ConfigException("--dataset: no dataset named '" + dataset + "' in " + dataDir + " (fieldcap dataset list)");
         }
-        List<String> classes = null;
-        var recorded = Json.MAPPER.readTree(d.spec());
-        if (recorded.has("classes")) {
-          classes = new ArrayList<>();
-          for (var c : recorded.get("classes")) {
-            classes.add(c.asText());
-          }
-        }
-        Frames frames = store.datasets().frames(dataset);
-        Frames inSplit = split == null ? frames : action -> frames.forEach(f -> {
-          if (split.equals(f.split())) {
-            action.accept(f);
-          }
-        });
-        truth = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), classes, Set.of(),
-            Selection.Labels.PRELABELS, Set.of("duplicate", "broken")).view(inSplit);
+        truth = t.frames();
+        datasetClasses = t.classes();
         what = "dataset " + dataset + (split == null ? "" : ", split " + split);
       } else {
         truth = selection.view(store);
         what = selection.labels().name().toLowerCase(Locale.ROOT) + " labels";
       }
-      List<String> classes = Evaluation.classes(truth, selection.classes());
+      List<String> classes = Evaluation.classes(truth, dataset != null ? datasetClasses : selection.classes());
       Evaluation.Report report;
       if (detections != null) {
         Evaluation.Detector results;
@@ -158,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
       } else {
         try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, modelClasses, family(), confidence, iou, "cpu",
             Math.max(1, Runtime.getRuntime().availableProcessors())))) {
-          report = run(truth, classes, (image, f) -> detect(d, f), type);
+          report = run(truth, classes, Sources.model(d), type);
         } catch (ModelException e) {
           throw new ConfigException("--model: " + e.getMessage());
         }
@@ -219,20 +208,6 @@ final class EvalCommand implements Callable<Integer> {
       throw new ConfigException("--model-format: '" + modelFormat + "' is not a model family fieldcap reads");
     }
     return f;
-  }
-
-  private static List<Evaluation.Found> detect(OnnxDetector d, StoredFrame f) throws IOException {
-    Mat mat = Images.decode(Files.readAllBytes(f.image().fetch()));
-    try {
-      if (mat.empty()) {
-        throw new IOException("frame " + f.device() + "/" + f.frameId() + " is not an image OpenCV can decode");
-      }
-      return Evaluation.found(d.detect(mat.cols(), mat.rows(), Images.toBgr(mat)));
-    } catch (ModelException e) {
-      throw new IOException("--model on frame " + f.device() + "/" + f.frameId() + ": " + e.getMessage(), e);
-    } finally {
-      mat.release();
-    }
   }
 
   private static String fmt(double v) {

@@ -116,8 +116,10 @@ final class PushCommand implements Runnable {
   static final class PushModel implements Callable<Integer> {
     @Mixin Common common = new Common();
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ONNX model.")
+    @Option(names = "--model", paramLabel = "FILE", description = "The ONNX model (or --registered).")
     Path model;
+
+    @Mixin BetterOptions better = new BetterOptions();
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Its class names, one per line, when its metadata has none.")
     Path labels;
@@ -141,6 +143,17 @@ final class PushCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       int chunk = chunk(common, spec);
+      if ((model == null) == (better.registered == null)) {
+        throw new ConfigException("give --model FILE or --registered NAME|SHA256 (a model of the server's registry)");
+      }
+      if (better.registered != null || better.requireBetter) {
+        Path chosen = better.check(common.targets.devices, common.targets.group, common.targets.all, model,
+            spec.commandLine().getOut());
+        if (chosen == null) {
+          return ExitCodes.FAILURE; // not better: both figures said
+        }
+        model = chosen;
+      }
       List<Path> files = new ArrayList<>();
       files.add(model);
       OnnxDetector d;
