@@ -22,6 +22,7 @@ PACKAGES=(
   systemd                         # systemd-analyze rates the shipped units' hardening in the tests
   postgresql                      # the tests start a temporary PostgreSQL cluster (initdb, pg_ctl) for the server's metadata
   fuse3 python3-fusepy            # the power-loss tests mount a filesystem that forgets what was not fsynced (scripts/lossyfs.py)
+  python3-torch python3-onnx      # the reference trainer (trainers/tiny_detector.py) trains and exports a model in the tests
 )
 
 missing=()

@@ -16,7 +16,7 @@ import picocli.CommandLine;
     versionProvider = Main.Version.class,
     description = "Edge capture and labeling agent: capture frames, keep what is worth labeling, spool and sync them.",
     subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, BenchCommand.class,
-        LabelCommand.class, ModelsCommand.class, EvalCommand.class,
+        LabelCommand.class, ModelsCommand.class, EvalCommand.class, TrainCommand.class,
         ConfigCommand.class, KeysCommand.class, ImportCommand.class, ReportCommand.class, DatasetCommand.class, CleanCommand.class, CheckCommand.class, PrelabelCommand.class, TokensCommand.class, FleetCommand.class, PushCommand.class,
         SpoolCommand.class, CaptureNowCommand.class,
         CommandLine.HelpCommand.class})
