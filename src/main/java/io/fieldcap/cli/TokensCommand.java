@@ -33,7 +33,7 @@ final class TokensCommand implements Runnable {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who the token is for (shown in reviews).")
     String name;
 
-    @Option(names = "--role", defaultValue = "viewer", paramLabel = "ROLE", description = "viewer, reviewer or admin (default ${DEFAULT-VALUE}).")
+    @Option(names = "--role", defaultValue = "viewer", paramLabel = "ROLE", description = "viewer, reviewer, trainer or admin (default ${DEFAULT-VALUE}).")
     String role;
 
     @Spec CommandSpec spec;

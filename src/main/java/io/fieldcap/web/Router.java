@@ -18,7 +18,9 @@ final class Router {
     /** Any valid token. */
     VIEWER,
     /** A reviewer's or an admin's token; {@code need} says for what in the 403's message. */
-    REVIEWER
+    REVIEWER,
+    /** A trainer's or an admin's token (datasets to download). */
+    TRAINER
   }
 
   /** Handles one matched request. */

@@ -29,20 +29,28 @@ import org.slf4j.LoggerFactory;
 public final class Tokens {
   private static final Logger log = LoggerFactory.getLogger(Tokens.class);
 
-  /** What a token may do: each role can do what the ones before it can. */
+  /**
+   * What a token may do: viewer, reviewer and admin each can do what the ones before it can; a trainer
+   * can do what a viewer can, and download datasets (which a reviewer cannot; an admin can).
+   */
   public enum Role {
-    VIEWER, REVIEWER, ADMIN;
+    VIEWER, REVIEWER, TRAINER, ADMIN;
 
     public static Role parse(String s) {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("role '" + s + "' is not viewer, reviewer or admin");
+        throw new IllegalArgumentException("role '" + s + "' is not viewer, reviewer, trainer or admin");
       }
     }
 
     public boolean allows(Role needed) {
-      return ordinal() >= needed.ordinal();
+      return switch (needed) {
+        case VIEWER -> true;
+        case REVIEWER -> this == REVIEWER || this == ADMIN;
+        case TRAINER -> this == TRAINER || this == ADMIN;
+        case ADMIN -> this == ADMIN;
+      };
     }
   }
 

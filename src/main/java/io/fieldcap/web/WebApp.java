@@ -72,6 +72,7 @@ public final class WebApp implements AutoCloseable {
   private final Thumbs thumbs;
   private final Api api;
   private final Labeling labeling;
+  private final DatasetDownloads downloads;
   private final Router router;
   private final boolean tls;
   private final Server jetty;
@@ -103,6 +104,7 @@ public final class WebApp implements AutoCloseable {
     this.thumbs = new Thumbs(store.dir());
     this.api = new Api(store);
     this.labeling = new Labeling(store);
+    this.downloads = new DatasetDownloads(store);
     this.router = routes();
     this.tls = http.tlsCert() != null;
     QueuedThreadPool pool = new QueuedThreadPool(16, 2);
@@ -402,7 +404,9 @@ public final class WebApp implements AutoCloseable {
             x -> x.json(api.review(api.frame(x.path(1), x.path(2)), x.who(), x.body(64 * 1024))))
         .post("/api/labeling", Access.REVIEWER, "sending to labeling",
             x -> x.json(labeling.sendToLabeling(linkBase(), x.body(64 * 1024))))
-        .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image);
+        .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
+        .add("GET", "/api/datasets/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/export", Access.TRAINER, "downloading a dataset",
+            downloads::serve);
   }
 
   /**
@@ -441,9 +445,14 @@ public final class WebApp implements AutoCloseable {
         throw new HttpError(403, "missing or wrong CSRF token (X-CSRF-Token): reload the page");
       }
     }
-    if (r.route().access() == Access.REVIEWER && !who.role().allows(Tokens.Role.REVIEWER)) {
+    Tokens.Role needed = switch (r.route().access()) {
+      case REVIEWER -> Tokens.Role.REVIEWER;
+      case TRAINER -> Tokens.Role.TRAINER;
+      default -> Tokens.Role.VIEWER;
+    };
+    if (!who.role().allows(needed)) {
       throw new HttpError(403, who.name() + " is a " + who.role().name().toLowerCase(Locale.ROOT) + ": " + r.route().need()
-          + " needs the reviewer role");
+          + " needs the " + needed.name().toLowerCase(Locale.ROOT) + " role");
     }
     r.route().handler().handle(new Exchange(request, response, callback, who, viaCookie[0] ? csrf(cookieValue(request)) : "",
         r.match(), body));
