@@ -2,9 +2,11 @@ package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.Selection;
+import io.fieldcap.eval.ClassifyEval;
 import io.fieldcap.eval.CocoEval;
 import io.fieldcap.eval.Confusion;
 import io.fieldcap.eval.Evaluation;
+import io.fieldcap.eval.SemanticEval;
 import io.fieldcap.eval.Sources;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.ModelFamily;
@@ -17,6 +19,7 @@ import io.fieldcap.store.Models;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -89,11 +92,15 @@ final class EvalCommand implements Callable<Integer> {
     if ((model == null) == (detections == null)) {
       throw new ConfigException("give --model PATH (run a model) or --detections RESULTS.json (score results made elsewhere)");
     }
-    CocoEval.IouType type = switch (iouType.toLowerCase(Locale.ROOT)) {
-      case "bbox" -> CocoEval.IouType.BBOX;
+    String task = iouType.toLowerCase(Locale.ROOT);
+    CocoEval.IouType type = switch (task) {
+      case "bbox", "semantic", "classify" -> CocoEval.IouType.BBOX;
       case "segm" -> CocoEval.IouType.SEGM;
-      default -> throw new ConfigException("--iou-type: '" + iouType + "' is not bbox or segm");
+      default -> throw new ConfigException("--iou-type: '" + iouType + "' is not bbox, segm, semantic or classify");
     };
+    if ((task.equals("semantic") || task.equals("classify")) && model == null) {
+      throw new ConfigException("--iou-type " + task + " needs --model (a COCO results file holds boxes and instance masks only)");
+    }
     String split = select.split;
     if (split != null && !Set.of("train", "val", "test").contains(split)) {
       throw new ConfigException("--split: eval takes the name of a split of a frozen dataset (train, val or test), not '"
@@ -134,6 +141,9 @@ final class EvalCommand implements Callable<Integer> {
         truth = selection.view(store);
         what = selection.labels().name().toLowerCase(Locale.ROOT) + " labels";
       }
+      if (task.equals("semantic") || task.equals("classify")) {
+        return perPixelOrFrame(task, truth, dataset != null ? datasetClasses : selection.classes(), what, o);
+      }
       List<String> classes = Evaluation.classes(truth, dataset != null ? datasetClasses : selection.classes());
       Evaluation.Report report;
       if (detections != null) {
@@ -171,6 +181,67 @@ final class EvalCommand implements Callable<Integer> {
         print(o, report, key, what);
       }
     }
+    return ExitCodes.OK;
+  }
+
+  /** Semantic-mask or classification figures of --model on the frames: printed, or as JSON. */
+  private int perPixelOrFrame(String task, Frames truth, List<String> given, String what, PrintWriter o) throws Exception {
+    TreeSet<String> names = new TreeSet<>();
+    if (given == null) {
+      truth.forEach(f -> {
+        if (f.labels() != null) {
+          f.labels().detections().stream().filter(d -> task.equals("semantic") ? d.mask() != null : d.box() == null)
+              .forEach(d -> names.add(d.label()));
+        }
+      });
+    }
+    List<String> classes = given != null ? given : List.copyOf(names);
+    SemanticEval semantic = new SemanticEval(classes);
+    ClassifyEval classify = new ClassifyEval(classes);
+    int[] frames = {0};
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, modelClasses, family(), confidence, iou, "cpu",
+        Math.max(1, Runtime.getRuntime().availableProcessors())))) {
+      truth.forEach(f -> {
+        try {
+          var found = Sources.labels(d, f);
+          frames[0]++;
+          if (task.equals("semantic")) {
+            semantic.add(f.labels(), found, f.width(), f.height());
+          } else {
+            classify.add(f.labels(), found);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (ModelException e) {
+      throw new ConfigException("--model: " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (frames[0] == 0) {
+      throw new ConfigException("no frames to evaluate on (" + what + ")");
+    }
+    Map<String, Object> figures = task.equals("semantic") ? semantic.figures() : classify.figures();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("frames", frames[0]);
+    result.put(task, figures);
+    if (out != null) {
+      Files.createDirectories(out);
+      Files.write(out.resolve("eval.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+    }
+    if (json) {
+      o.println(Json.MAPPER.writeValueAsString(result));
+    } else {
+      o.printf("%d frames (%s), %d classes, %s%n", frames[0], what, classes.size(), task);
+      figures.forEach((k, v) -> {
+        if (!k.equals("perClass") && !k.equals("confusion")) {
+          o.printf("  %-14s %s%n", k, v);
+        }
+      });
+      ((Map<?, ?>) figures.get("perClass")).forEach((k, v) -> o.printf("  %-24s %s%n", k, v));
+    }
+    o.flush();
     return ExitCodes.OK;
   }
 

@@ -5,6 +5,7 @@ import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
+import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
@@ -54,12 +55,17 @@ public final class Sources {
   }
 
   private static List<Evaluation.Found> detect(OnnxDetector d, StoredFrame f) throws IOException {
+    return Evaluation.found(labels(d, f));
+  }
+
+  /** Everything {@code model} finds on a frame's image: boxes, masks, whole-frame labels. */
+  public static LabelSet labels(OnnxDetector d, StoredFrame f) throws IOException {
     Mat mat = Images.decode(Files.readAllBytes(f.image().fetch()));
     try {
       if (mat.empty()) {
         throw new IOException("frame " + f.device() + "/" + f.frameId() + " is not an image OpenCV can decode");
       }
-      return Evaluation.found(d.detect(mat.cols(), mat.rows(), Images.toBgr(mat)));
+      return d.detect(mat.cols(), mat.rows(), Images.toBgr(mat));
     } catch (ModelException e) {
       throw new IOException("the model on frame " + f.device() + "/" + f.frameId() + ": " + e.getMessage(), e);
     } finally {

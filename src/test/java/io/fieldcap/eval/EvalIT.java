@@ -145,6 +145,17 @@ class EvalIT {
       assertThat(got.at("/bbox/" + k).asDouble()).as(k).isBetween(-1.0, 1.0);
     }
 
+    // classification: the frames' whole-frame label (daytime, on 32 of 40) against the model's answer
+    ChildProcess cls = run("eval", "--data-dir", data.toString(), "--labels", "best", "--iou-type", "classify", "--model",
+        "src/test/resources/models/yolo-cls.onnx", "--json");
+    assertThat(cls.exitCode()).as(cls::output).isZero();
+    JsonNode c = json(cls);
+    assertThat(c.at("/classify/frames").asInt()).isEqualTo(32);
+    assertThat(c.at("/classify/top1").asDouble()).as("the model has no daytime class").isZero();
+    assertThat(c.at("/classify/perClass/daytime/recall").asDouble()).isZero();
+    ChildProcess noModel = run("eval", "--data-dir", data.toString(), "--iou-type", "semantic", "--detections", "x.json");
+    assertThat(noModel.output()).contains("--iou-type semantic needs --model");
+
     ChildProcess none = run("eval", "--data-dir", data.toString(), "--detections", "x.json", "--model", "m.onnx");
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.output()).contains("give --model PATH (run a model) or --detections RESULTS.json");
