@@ -254,8 +254,10 @@ final class EvalCommand implements Callable<Integer> {
       err.printf("eval: %s is not in the model registry, so these figures are not kept (fieldcap models add %s)%n",
           model.getFileName(), model);
     } else {
-      store.models().addEvaluation(m.sha256(), dataset, split, labels, key, report.frames(),
-          Json.MAPPER.writeValueAsString(report.figures()), Instant.now());
+      Map<String, Object> kept = new LinkedHashMap<>(report.figures());
+      kept.putAll(report.details(20));
+      store.models().addEvaluation(m.sha256(), dataset, split, labels, key, report.frames(), Json.MAPPER.writeValueAsString(kept),
+          Instant.now());
       err.printf("eval: kept with model %s (%s) in the registry%n", m.name(), m.sha256().substring(0, 12));
     }
     err.flush();
@@ -336,27 +338,8 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, Object> d = new LinkedHashMap<>(r.json(key));
     d.put("groundTruth", what);
     d.put("detections", detector);
-    Map<String, Object> curves = new LinkedHashMap<>();
-    for (int k = 0; k < r.classes().size(); k++) {
-      curves.put(r.classes().get(k), r.result().curve(k));
-    }
-    d.put("precisionRecallIoU50", Map.of("recall", recallPoints(), "precision", curves));
-    Confusion c = r.confusion();
-    d.put("confusion", Map.of("iou", Confusion.IOU, "minScore", c.minScore(), "names", c.names(), "matrix", c.matrix()));
-    List<Map<String, Object>> worst = new ArrayList<>();
-    for (int[] x : c.worst(50)) {
-      StoredFrame f = r.frameList().get(x[0]);
-      worst.add(Map.of("device", f.device(), "frameId", f.frameId(), "falsePositives", x[1], "falseNegatives", x[2]));
-    }
-    d.put("worstFrames", worst);
+    d.putAll(r.details(50));
     return d;
   }
 
-  private static double[] recallPoints() {
-    double[] r = new double[101];
-    for (int i = 0; i <= 100; i++) {
-      r[i] = i / 100.0;
-    }
-    return r;
-  }
 }

@@ -66,6 +66,37 @@ public final class Evaluation {
       return out;
     }
 
+    /**
+     * What a Models page draws besides the figures: each class's precision at 101 recall points at IoU
+     * 0.5 ({@code precisionRecallIoU50}), the {@code confusion} matrix, and up to {@code worst} frames with
+     * the most mistakes ({@code worstFrames}: device, frame id, false positives, false negatives).
+     */
+    public Map<String, Object> details(int worst) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      Map<String, Object> curves = new LinkedHashMap<>();
+      for (int k = 0; k < classes.size(); k++) {
+        double[] c = result.curve(k);
+        for (int i = 0; i < c.length; i++) {
+          c[i] = round(c[i]);
+        }
+        curves.put(classes.get(k), c);
+      }
+      double[] recall = new double[101];
+      for (int i = 0; i <= 100; i++) {
+        recall[i] = i / 100.0;
+      }
+      d.put("precisionRecallIoU50", Map.of("recall", recall, "precision", curves));
+      d.put("confusion", Map.of("iou", Confusion.IOU, "minScore", confusion.minScore(), "names", confusion.names(),
+          "matrix", confusion.matrix()));
+      List<Map<String, Object>> w = new ArrayList<>();
+      for (int[] x : confusion.worst(worst)) {
+        StoredFrame f = frameList.get(x[0]);
+        w.add(Map.of("device", f.device(), "frameId", f.frameId(), "falsePositives", x[1], "falseNegatives", x[2]));
+      }
+      d.put("worstFrames", w);
+      return d;
+    }
+
     /** The twelve figures, rounded to 6 decimals, and {@code perClass}. */
     public Map<String, Object> figures() {
       Map<String, Object> per = new LinkedHashMap<>();

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -54,8 +56,10 @@ public final class Gate {
       throw new IllegalArgumentException("dataset " + dataset + " has no frames in split " + split);
     }
     var figures = r.figures();
+    Map<String, Object> kept = new LinkedHashMap<>(figures);
+    kept.putAll(r.details(20));
     store.models().addEvaluation(m.sha256(), dataset, split, "dataset", "bbox", r.frames(),
-        Json.MAPPER.writeValueAsString(figures), Instant.now());
+        Json.MAPPER.writeValueAsString(kept), Instant.now());
     return new Figure(m, ((Number) figures.get(metric)).doubleValue(), true);
   }
 }

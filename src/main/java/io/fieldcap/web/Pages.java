@@ -18,13 +18,13 @@ import java.util.Map;
 final class Pages {
   private Pages() {}
 
-  private static String head(String title, Tokens.Identity who, String csrf, String page, String extra) {
+  static String head(String title, Tokens.Identity who, String csrf, String page, String extra) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Markup.escape(title) + " - fieldcap</title>"
         + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>\n"
         + "<body data-page=\"" + page + "\" data-csrf=\"" + Markup.escape(csrf) + "\" data-role=\"" + (who == null ? ""
             : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
-            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
+            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <a href=\"/models\" id=\"nav-models\">Models</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 

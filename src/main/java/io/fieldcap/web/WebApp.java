@@ -73,6 +73,7 @@ public final class WebApp implements AutoCloseable {
   private final Api api;
   private final Labeling labeling;
   private final DatasetDownloads downloads;
+  private final ModelPages modelPages;
   private final Router router;
   private final boolean tls;
   private final Server jetty;
@@ -105,6 +106,7 @@ public final class WebApp implements AutoCloseable {
     this.api = new Api(store);
     this.labeling = new Labeling(store);
     this.downloads = new DatasetDownloads(store);
+    this.modelPages = new ModelPages(store);
     this.router = routes();
     this.tls = http.tlsCert() != null;
     QueuedThreadPool pool = new QueuedThreadPool(16, 2);
@@ -405,6 +407,8 @@ public final class WebApp implements AutoCloseable {
         .post("/api/labeling", Access.REVIEWER, "sending to labeling",
             x -> x.json(labeling.sendToLabeling(linkBase(), x.body(64 * 1024))))
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
+        .get("/models", Access.VIEWER, modelPages::list)
+        .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
         .add("GET", "/api/datasets/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/export", Access.TRAINER, "downloading a dataset",
             downloads::serve);
   }

@@ -197,6 +197,23 @@ class EvalIT {
       assertThat(x.at("/figures/AP").asDouble()).isEqualTo(ap);
     });
     assertThat(run("models", "list", "--data-dir", data.toString()).output()).contains("v8-small", sha.substring(0, 12), "cam-a");
+
+    // the web app's Models page: the list, and the model's page with its curves, confusion matrix and worst frames
+    java.nio.file.Path tokens = tmp.resolve("tokens");
+    String viewer = io.fieldcap.web.Tokens.add(tokens, "vera", io.fieldcap.web.Tokens.Role.VIEWER);
+    try (io.fieldcap.store.LocalFrameStore st = io.fieldcap.store.LocalFrameStore.open(data);
+        io.fieldcap.web.WebApp app = new io.fieldcap.web.WebApp(st, new io.fieldcap.config.ServerConfig.Http("127.0.0.1", 0, tokens,
+            null, null))) {
+      String base = app.start();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/models"))
+          .header("Authorization", "Bearer " + viewer).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(list).contains(">v8-small</a>", sha.substring(0, 12), "cam-a", "best labels, 40 frames");
+      String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/models/" + sha))
+          .header("Authorization", "Bearer " + viewer).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(page).contains("<svg", "Precision and recall at IoU 0.5", "Confusion at IoU 0.5", "<a href=\"/frames/cam-");
+      assertThat(page.split("<script", -1)).as("no script but the app's own").hasSize(2);
+    }
     ChildProcess none = run("models", "show", "nope", "--data-dir", data.toString());
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.output()).contains("no registered model named 'nope'");
