@@ -2,7 +2,6 @@ package io.fieldcap.web;
 
 import io.fieldcap.config.ServerConfig;
 import io.fieldcap.json.Json;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import io.fieldcap.transport.Tls;
@@ -10,7 +9,6 @@ import io.fieldcap.web.Router.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -28,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -54,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebApp.class);
-  static final String COOKIE = "fieldcap_session";
   /** The largest request body read (every route's bodies are smaller). */
   static final int MAX_BODY = 64 * 1024;
   /** A request's body must have arrived this long after it started. */
@@ -65,9 +60,7 @@ public final class WebApp implements AutoCloseable {
   static final int MAX_CONNECTIONS = 512;
 
   private final LocalFrameStore store;
-  private final Tokens tokens;
-  private final Sessions sessions;
-  private final FailedLogins failedLogins;
+  private final Auth auth;
   private final URI publicUrl;
   private final Thumbs thumbs;
   private final Api api;
@@ -98,17 +91,16 @@ public final class WebApp implements AutoCloseable {
 
   public WebApp(LocalFrameStore store, ServerConfig.Http http) throws IOException {
     this.store = store;
-    this.tokens = new Tokens(http.tokensFile());
-    this.sessions = new Sessions(store.sessions(), tokens, Clock.systemUTC());
-    this.failedLogins = new FailedLogins(Clock.systemUTC());
+    Tokens tokens = new Tokens(http.tokensFile());
     this.publicUrl = http.publicUrl();
     this.thumbs = new Thumbs(store.dir());
     this.api = new Api(store);
     this.labeling = new Labeling(store);
     this.downloads = new DatasetDownloads(store);
     this.modelPages = new ModelPages(store);
-    this.router = routes();
     this.tls = http.tlsCert() != null;
+    this.auth = new Auth(tokens, new Sessions(store.sessions(), tokens, Clock.systemUTC()), publicUrl, tls);
+    this.router = routes();
     QueuedThreadPool pool = new QueuedThreadPool(16, 2);
     pool.setName("web");
     jetty = new Server(pool);
@@ -169,7 +161,7 @@ public final class WebApp implements AutoCloseable {
         Throwable why = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         if (why instanceof TimeoutException) {
-          log.info("web: {} {} from {}: {}", request.getMethod(), Request.getPathInContext(request), client(request),
+          log.info("web: {} {} from {}: {}", request.getMethod(), Request.getPathInContext(request), Request.getRemoteAddr(request),
               why.getMessage());
           error(request, response, callback, 408, why.getMessage());
         } else if (declared < 0 && why instanceof IllegalArgumentException) {
@@ -248,64 +240,6 @@ public final class WebApp implements AutoCloseable {
     Exchange.send(response, callback, status, "application/json", Json.encode(Map.of("error", message, "status", status)));
   }
 
-  /**
-   * Who is asking: the bearer token, else the login session of the cookie (then {@code cookie[0]} is
-   * set); null when neither is valid. A wrong credential is counted against the client's address.
-   */
-  private Tokens.Identity identity(Request r, boolean[] cookie) throws IOException {
-    String auth = r.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (auth != null && auth.startsWith("Bearer ")) {
-      refuseIfGuessing(r);
-      Tokens.Identity who = tokens.verify(auth.substring(7).strip());
-      if (who == null) {
-        failedLogins.failed(client(r), "bearer token");
-      }
-      return who;
-    }
-    String session = cookieValue(r);
-    if (session != null) {
-      cookie[0] = true;
-      return sessions.check(session); // an ended or expired session: the browser goes to the login form
-    }
-    return null;
-  }
-
-  private static String client(Request r) {
-    return Request.getRemoteAddr(r);
-  }
-
-  private void refuseIfGuessing(Request r) {
-    long wait = failedLogins.retryAfter(client(r));
-    if (wait > 0) {
-      throw new HttpError(429, "too many wrong tokens from " + client(r) + ": try again in " + wait + " s", wait);
-    }
-  }
-
-  /** The CSRF token of a login cookie: what pages carry and actions made with the cookie must send back. */
-  static String csrf(String token) {
-    return Sha256.hex(("fieldcap-csrf\n" + token).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String cookieValue(Request r) {
-    for (HttpCookie c : Request.getCookies(r)) {
-      if (c.getName().equals(COOKIE)) {
-        return c.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static Map<String, String> form(String body) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String kv : body.split("&")) {
-      int eq = kv.indexOf('=');
-      if (eq > 0) {
-        m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return m;
-  }
-
   private void staticFile(Exchange x) throws IOException {
     String name = x.path(1);
     if (!name.matches("[a-z]+\\.(js|css)")) {
@@ -321,50 +255,6 @@ public final class WebApp implements AutoCloseable {
 
   private void loginForm(Exchange x) {
     x.html(Pages.login(null));
-  }
-
-  private void login(Exchange x) throws IOException {
-    checkOrigin(x.request());
-    refuseIfGuessing(x.request());
-    String token = form(x.body(4096)).getOrDefault("token", "").strip();
-    Tokens.Identity who = tokens.verify(token);
-    if (who == null) {
-      failedLogins.failed(client(x.request()), "login form");
-      x.send(401, "text/html", Pages.login("That token is not known.").getBytes(StandardCharsets.UTF_8));
-      return;
-    }
-    sessions.end(cookieValue(x.request())); // a new login ends the session this browser had
-    Response.addCookie(x.response(), HttpCookie.build(COOKIE, sessions.open(token, who)).path("/").httpOnly(true).secure(tls)
-        .sameSite(HttpCookie.SameSite.STRICT).build());
-    Response.sendRedirect(x.request(), x.response(), x.callback(), "/");
-  }
-
-  /**
-   * Refuses a login sent from a page of another origin (login CSRF: a page elsewhere submitting its own
-   * token to swap the reviewer's session). Browsers send {@code Origin} with every form POST; the
-   * origin must be the configured public URL's, or the request's own. A client that sends neither
-   * {@code Origin} nor {@code Sec-Fetch-Site} is a script, not a browser, and is let through.
-   */
-  private void checkOrigin(Request r) {
-    String origin = r.getHeaders().get(HttpHeader.ORIGIN);
-    String site = r.getHeaders().get("Sec-Fetch-Site");
-    if (origin == null) {
-      if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-        throw new HttpError(403, "a login from another site is refused (Sec-Fetch-Site: " + site + ")");
-      }
-      return;
-    }
-    String own = publicUrl != null ? publicUrl.getScheme() + "://" + publicUrl.getRawAuthority()
-        : (tls ? "https" : "http") + "://" + r.getHeaders().get(HttpHeader.HOST);
-    if (!origin.equalsIgnoreCase(own)) {
-      throw new HttpError(403, "a login from another origin is refused (Origin: " + origin + ", expected " + own + ")");
-    }
-  }
-
-  private void logout(Exchange x) throws IOException {
-    sessions.end(cookieValue(x.request()));
-    Response.addCookie(x.response(), HttpCookie.build(COOKIE, "").path("/").maxAge(0).httpOnly(true).build());
-    x.json(Map.of("loggedOut", true));
   }
 
   private void metrics(Exchange x) throws IOException {
@@ -391,8 +281,8 @@ public final class WebApp implements AutoCloseable {
         .get("/static/(.*)", Access.PUBLIC, this::staticFile)
         .get(Labeling.FILE.pattern(), Access.PUBLIC, labeling::serve)
         .get("/login", Access.PUBLIC, this::loginForm)
-        .post("/login", Access.PUBLIC, null, this::login)
-        .post("/logout", Access.VIEWER, null, this::logout)
+        .post("/login", Access.PUBLIC, null, auth::login)
+        .post("/logout", Access.VIEWER, null, auth::logout)
         .get("/|/fleet", Access.VIEWER, x -> x.html(Pages.fleet(x.who(), x.csrf())))
         .get("/frames", Access.VIEWER, x -> x.html(Pages.gallery(x.who(), x.csrf())))
         .get("/plots", Access.VIEWER, x -> x.html(Pages.plots(x.who(), x.csrf(), store.browse().capturesPerDeviceDay(),
@@ -434,7 +324,7 @@ public final class WebApp implements AutoCloseable {
       return;
     }
     boolean[] viaCookie = {false};
-    Tokens.Identity who = identity(request, viaCookie);
+    Tokens.Identity who = auth.identity(request, viaCookie);
     if (who == null) {
       throw new HttpError(401, "a token is required: Authorization: Bearer TOKEN, or log in at /login");
     }
@@ -445,7 +335,7 @@ public final class WebApp implements AutoCloseable {
     if (unsafe && viaCookie[0]) {
       String sent = request.getHeaders().get("X-CSRF-Token");
       if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
-          csrf(cookieValue(request)).getBytes(StandardCharsets.UTF_8))) {
+          Auth.csrf(Auth.cookieValue(request)).getBytes(StandardCharsets.UTF_8))) {
         throw new HttpError(403, "missing or wrong CSRF token (X-CSRF-Token): reload the page");
       }
     }
@@ -458,7 +348,7 @@ public final class WebApp implements AutoCloseable {
       throw new HttpError(403, who.name() + " is a " + who.role().name().toLowerCase(Locale.ROOT) + ": " + r.route().need()
           + " needs the " + needed.name().toLowerCase(Locale.ROOT) + " role");
     }
-    r.route().handler().handle(new Exchange(request, response, callback, who, viaCookie[0] ? csrf(cookieValue(request)) : "",
+    r.route().handler().handle(new Exchange(request, response, callback, who, viaCookie[0] ? Auth.csrf(Auth.cookieValue(request)) : "",
         r.match(), body));
   }
 

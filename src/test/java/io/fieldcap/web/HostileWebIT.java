@@ -109,7 +109,7 @@ class HostileWebIT {
       HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/api/devices")).header("Cookie", session)
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
-      String csrf = WebApp.csrf(session.substring(session.indexOf('=') + 1));
+      String csrf = Auth.csrf(session.substring(session.indexOf('=') + 1));
       HttpResponse<String> out = http.send(HttpRequest.newBuilder(URI.create(base + "/logout")).header("Cookie", session)
           .header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(out.statusCode()).isEqualTo(200);
