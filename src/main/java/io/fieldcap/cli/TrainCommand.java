@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +52,14 @@ import picocli.CommandLine.Spec;
         "{out}, registers it with its lineage, scores it on the dataset's test split, and prints it beside the models",
         "the fleet runs now. docs/training.md"})
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data folder (on the server).")
   Path dataDir;
+
+  @Option(names = "--server", paramLabel = "URL", description = "Train on a workstation: the fieldcap server's web app to download from.")
+  URI server;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "--server: a token with the trainer role (default: $FIELDCAP_TOKEN).")
+  String token;
 
   @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The frozen dataset to train on.")
   String dataset;
@@ -86,6 +93,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if ((dataDir == null) == (server == null)) {
+      throw new ConfigException("give --data-dir DATA (training on the server) or --server URL (from a workstation)");
+    }
+    if (server != null) {
+      return remote(modelName, out, err);
+    }
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       Datasets.Dataset d = store.datasets().get(dataset);
       if (d == null) {
@@ -105,17 +118,7 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("train: dataset %s exported as %s to %s (%d images, %d labels)%n", dataset, format, data, exported.images(),
           exported.annotations());
       List<String> classes = Evaluation.classes(t.frames(), t.classes());
-      Map<String, String> values = new LinkedHashMap<>();
-      values.put("dataset_dir", data.toAbsolutePath().toString());
-      values.put("data_yaml", data.resolve("data.yaml").toAbsolutePath().toString());
-      values.put("coco_train", data.resolve("annotations.json").toAbsolutePath().toString());
-      values.put("coco_val", data.resolve("annotations.json").toAbsolutePath().toString());
-      values.put("classes", String.join(",", classes));
-      values.put("out", outDir.toAbsolutePath().toString());
-      String command = trainer;
-      for (Map.Entry<String, String> v : values.entrySet()) {
-        command = command.replace("{" + v.getKey() + "}", quote(v.getValue()));
-      }
+      String command = command(data, outDir, String.join(",", classes));
       Path log = dir.resolve("train.log");
       err.printf("train: running %s (log: %s)%n", command, log);
       err.flush();
@@ -184,6 +187,83 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * From a workstation: the dataset downloaded from the server (resumably), the trainer run on it, the
+   * model left in the work folder with its lineage, to be registered on the server ({@code models add}).
+   */
+  private int remote(String modelName, PrintWriter out, PrintWriter err) throws Exception {
+    String t = token != null ? token : System.getenv("FIELDCAP_TOKEN");
+    if (t == null || t.isBlank()) {
+      throw new ConfigException("--server needs --token TOKEN (or FIELDCAP_TOKEN): a token with the trainer role");
+    }
+    if (server.getScheme() == null || !server.getScheme().startsWith("http")) {
+      throw new ConfigException("--server: '" + server + "' is not an http:// or https:// URL");
+    }
+    Path dir = Files.createDirectories(work != null ? work : Path.of("fieldcap-training", modelName));
+    Path data = dir.resolve("dataset");
+    Path outDir = Files.createDirectories(dir.resolve("out"));
+    RemoteDataset.fetch(server, t.strip(), dataset, format, dir, data, err);
+    String classes = "";
+    Path yaml = data.resolve("data.yaml");
+    if (Files.isRegularFile(yaml)) {
+      List<String> names = new ArrayList<>();
+      boolean in = false;
+      for (String line : Files.readAllLines(yaml)) {
+        if (line.startsWith("names:")) {
+          in = true;
+        } else if (in && line.startsWith("  ") && line.contains(":")) {
+          names.add(Json.MAPPER.readValue(line.substring(line.indexOf(':') + 1).strip(), String.class));
+        } else {
+          in = false;
+        }
+      }
+      classes = String.join(",", names);
+    }
+    Path log = dir.resolve("train.log");
+    int rc = run(command(data, outDir, classes), dir, log, err);
+    if (rc != 0) {
+      err.printf("train: the trainer exited %d; its log: %s%n", rc, log);
+      return ExitCodes.FAILURE;
+    }
+    Path onnx = newestOnnx(outDir);
+    if (onnx == null) {
+      err.printf("train: the trainer wrote no .onnx model under %s; its log: %s%n", outDir, log);
+      return ExitCodes.FAILURE;
+    }
+    Map<String, Object> lineage = new LinkedHashMap<>();
+    lineage.put("kind", "trained");
+    lineage.put("dataset", dataset);
+    lineage.put("server", server.toString());
+    lineage.put("format", format);
+    lineage.put("trainer", trainer);
+    lineage.put("model", onnx.toAbsolutePath().toString());
+    Files.write(dir.resolve("lineage.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lineage));
+    if (json) {
+      out.println(Json.MAPPER.writeValueAsString(lineage));
+    } else {
+      out.printf("trained %s on dataset %s: %s%nregister it on the server: fieldcap models add %s --data-dir DATA --name %s%n",
+          modelName, dataset, onnx, onnx.getFileName(), modelName);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** The trainer command with its placeholders filled in, each as one shell word. */
+  private String command(Path data, Path outDir, String classes) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("dataset_dir", data.toAbsolutePath().toString());
+    values.put("data_yaml", data.resolve("data.yaml").toAbsolutePath().toString());
+    values.put("coco_train", data.resolve("annotations.json").toAbsolutePath().toString());
+    values.put("coco_val", data.resolve("annotations.json").toAbsolutePath().toString());
+    values.put("classes", classes);
+    values.put("out", outDir.toAbsolutePath().toString());
+    String command = trainer;
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      command = command.replace("{" + v.getKey() + "}", quote(v.getValue()));
+    }
+    return command;
   }
 
   private Gate.Figure figure(LocalFrameStore store, Models.Model m, String metric, PrintWriter log) throws IOException {

@@ -91,4 +91,47 @@ class DatasetDownloadIT {
       assertThat(new String(bad.body())).contains("format: 'tiff' is not one of");
     }
   }
+
+  /** {@code fieldcap train --server}: the dataset downloaded (resuming a cut download), the trainer run on it, the model left with its lineage. */
+  @Test
+  void aWorkstationTrainsOnADatasetDownloadedFromTheServer() throws Exception {
+    Path data = tmp.resolve("data");
+    SampleStore.create(data);
+    ChildProcess d = ChildProcess.fieldcapRun("dataset", "create", "v1", "--data-dir", data.toString(), "--labels", "best",
+        "--split", "train=0.7,test=0.3");
+    assertThat(d.exitCode()).as(d::output).isZero();
+    Path tokens = tmp.resolve("tokens");
+    String trainer = Tokens.add(tokens, "tess", Tokens.Role.TRAINER);
+    String viewer = Tokens.add(tokens, "vera", Tokens.Role.VIEWER);
+    Path model = Path.of("src/test/resources/models/yolov8-detect.onnx").toAbsolutePath();
+    Path work = tmp.resolve("work");
+    try (LocalFrameStore st = LocalFrameStore.open(data);
+        WebApp app = new WebApp(st, new ServerConfig.Http("127.0.0.1", 0, tokens, null, null))) {
+      String base = app.start();
+      ChildProcess refused = ChildProcess.fieldcapRun("train", "--server", base, "--token", viewer, "--dataset", "v1", "--work",
+          work.toString(), "--trainer", "true");
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.output()).contains("--token: the server refused it (403)", "the trainer role");
+      ChildProcess fails = ChildProcess.fieldcapRun("train", "--server", base, "--token", trainer, "--dataset", "v1", "--work",
+          work.toString(), "--trainer", "exit 4");
+      assertThat(fails.exitCode()).isEqualTo(1);
+      assertThat(fails.output()).contains("downloading dataset v1", "the trainer exited 4");
+      // the download cut after 1000 bytes: the next run resumes it by range
+      byte[] whole = java.nio.file.Files.readAllBytes(work.resolve("dataset.zip"));
+      java.nio.file.Files.delete(work.resolve("dataset.zip"));
+      java.nio.file.Files.write(work.resolve("dataset.zip.part"), java.util.Arrays.copyOf(whole, 1000));
+      ChildProcess ok = ChildProcess.fieldcapRun("train", "--server", base, "--token", trainer, "--dataset", "v1", "--work",
+          work.toString(), "--json", "--trainer", "test -f {data_yaml} && cp '" + model + "' {out}/model.onnx");
+      assertThat(ok.exitCode()).as(ok::output).isZero();
+      assertThat(ok.output()).contains("resuming (from byte 1000) dataset v1");
+      assertThat(work.resolve("dataset.zip")).hasBinaryContent(whole);
+      assertThat(work.resolve("dataset/data.yaml")).exists();
+      try (var images = java.nio.file.Files.walk(work.resolve("dataset/images"))) {
+        assertThat(images.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(SampleStore.FRAMES);
+      }
+      var lineage = io.fieldcap.json.Json.MAPPER.readTree(work.resolve("lineage.json").toFile());
+      assertThat(lineage.get("dataset").asText()).isEqualTo("v1");
+      assertThat(Path.of(lineage.get("model").asText())).hasSameBinaryContentAs(model);
+    }
+  }
 }
