@@ -2,21 +2,18 @@ package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.ExportOptions;
+import io.fieldcap.dataset.Recorded;
 import io.fieldcap.dataset.Selection;
 import io.fieldcap.dataset.Splits;
 import io.fieldcap.dataset.augment.Augment;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
-import io.fieldcap.json.Json;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
 import io.fieldcap.store.LocalFrameStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -109,18 +106,9 @@ final class ExportCommand implements Callable<Integer> {
         source = store.datasets().frames(dataset);
         created = d.createdAt();
         // the dataset's own labels, classes and splits: nothing to select again
-        var spec = Json.MAPPER.readTree(d.spec());
-        List<String> classes = null;
-        if (spec.has("classes")) {
-          classes = new ArrayList<>();
-          for (var c : spec.get("classes")) {
-            classes.add(c.asText());
-          }
-        }
-        selection = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0,
-            Map.of(), classes, Set.of(), Selection.Labels.PRELABELS);
-        // each frame carries the split recorded for it, which Splits.of returns
-        splits = spec.has("split") ? Splits.parse(spec.get("split").asText(), 0, Duration.ofMinutes(10)) : null;
+        Recorded recorded = Recorded.of(d);
+        selection = recorded.selection();
+        splits = recorded.splits();
       }
       Frames from = source;
       var err = spec.commandLine().getErr();

@@ -8,7 +8,6 @@ import io.fieldcap.inference.ModelInfo;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Sha256;
-import io.fieldcap.store.Devices;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Models;
 import java.io.IOException;
@@ -74,18 +73,8 @@ final class RegistryCommands {
 
   /** The devices whose newest status says they run the model with this SHA-256. */
   static List<String> runningOn(LocalFrameStore store, String sha256) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Devices.Device d : store.devices().all()) {
-      try {
-        JsonNode s = Json.MAPPER.readTree(d.status());
-        if (s != null && sha256.equals(s.path("modelSha256").asText(null))) {
-          out.add(d.device() + (d.state().equals("online") ? "" : " (" + d.state() + ")"));
-        }
-      } catch (IOException e) {
-        // a device's unreadable status names no model
-      }
-    }
-    return out;
+    return store.devices().runningModels().getOrDefault(sha256, List.of()).stream()
+        .map(d -> d.device() + (d.state().equals("online") ? "" : " (" + d.state() + ")")).toList();
   }
 
   static Map<String, Object> json(LocalFrameStore store, Models.Model m, boolean evaluations) throws IOException {

@@ -1,9 +1,7 @@
 package io.fieldcap.cli;
 
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.dataset.ExportOptions;
-import io.fieldcap.dataset.Selection;
-import io.fieldcap.dataset.Splits;
+import io.fieldcap.dataset.Recorded;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.eval.Evaluation;
@@ -23,7 +21,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -107,14 +104,9 @@ final class TrainCommand implements Callable<Integer> {
       Path dir = work != null ? work : dataDir.resolve("training").resolve(modelName);
       Path data = dir.resolve("dataset");
       Path outDir = Files.createDirectories(dir.resolve("out"));
-      var spec0 = Json.MAPPER.readTree(d.spec());
       Sources.Truth t = Sources.dataset(store, dataset, null);
-      Splits splits = spec0.has("split") ? Splits.parse(spec0.get("split").asText(), 0, Duration.ofMinutes(10)) : null;
-      Selection selection = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), t.classes(), Set.of(),
-          Selection.Labels.PRELABELS, Set.of("duplicate", "broken"));
-      Exporter exporter = DatasetFormat.writer(format);
-      Exporter.Result exported = exporter.export(store.datasets().frames(dataset), data,
-          new ExportOptions(splits, "detect", false, ExportOptions.LABEL_STUDIO_URL, selection, d.createdAt()));
+      Exporter.Result exported = DatasetFormat.writer(format).export(store.datasets().frames(dataset), data,
+          Recorded.of(d).exportOptions(d));
       err.printf("train: dataset %s exported as %s to %s (%d images, %d labels)%n", dataset, format, data, exported.images(),
           exported.annotations());
       List<String> classes = Evaluation.classes(t.frames(), t.classes());
@@ -273,13 +265,7 @@ final class TrainCommand implements Callable<Integer> {
   /** The models the fleet runs now (SHA-256 → devices), from each device's newest status. */
   private static Map<String, List<String>> fleet(LocalFrameStore store) throws IOException {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Devices.Device d : store.devices().all()) {
-      var s = Json.MAPPER.readTree(d.status());
-      String sha = s == null ? null : s.path("modelSha256").asText(null);
-      if (sha != null) {
-        out.computeIfAbsent(sha, k -> new ArrayList<>()).add(d.device());
-      }
-    }
+    store.devices().runningModels().forEach((sha, ds) -> out.put(sha, ds.stream().map(Devices.Device::device).toList()));
     return out;
   }
 

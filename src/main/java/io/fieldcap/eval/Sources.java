@@ -1,10 +1,9 @@
 package io.fieldcap.eval;
 
-import io.fieldcap.dataset.Selection;
+import io.fieldcap.dataset.Recorded;
 import io.fieldcap.image.Images;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
-import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.Frames;
@@ -12,10 +11,7 @@ import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.StoredFrame;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.opencv.core.Mat;
 
 /** Where an evaluation's ground truth and detections come from: a frozen dataset's split, a model run here. */
@@ -31,22 +27,14 @@ public final class Sources {
     if (d == null) {
       return null;
     }
-    List<String> classes = null;
-    var recorded = Json.MAPPER.readTree(d.spec());
-    if (recorded.has("classes")) {
-      classes = new ArrayList<>();
-      for (var c : recorded.get("classes")) {
-        classes.add(c.asText());
-      }
-    }
+    Recorded recorded = Recorded.of(d);
     Frames frames = store.datasets().frames(name);
     Frames inSplit = split == null ? frames : action -> frames.forEach(f -> {
       if (split.equals(f.split())) {
         action.accept(f);
       }
     });
-    return new Truth(new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), classes, Set.of(),
-        Selection.Labels.PRELABELS, Set.of("duplicate", "broken")).view(inSplit), classes);
+    return new Truth(recorded.selection().view(inSplit), recorded.classes());
   }
 
   /** Detections of {@code model} run here on each frame's image (the agent's engine). */

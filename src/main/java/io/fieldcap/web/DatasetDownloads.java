@@ -1,11 +1,8 @@
 package io.fieldcap.web;
 
-import io.fieldcap.dataset.ExportOptions;
-import io.fieldcap.dataset.Selection;
-import io.fieldcap.dataset.Splits;
+import io.fieldcap.dataset.Recorded;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.fs.Durable;
-import io.fieldcap.json.Json;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
@@ -14,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -112,19 +106,7 @@ final class DatasetDownloads {
       }
       Path work = store.tmp().resolve("export-" + UUID.randomUUID());
       try {
-        var spec = Json.MAPPER.readTree(d.spec());
-        List<String> classes = null;
-        if (spec.has("classes")) {
-          classes = new ArrayList<>();
-          for (var c : spec.get("classes")) {
-            classes.add(c.asText());
-          }
-        }
-        Splits splits = spec.has("split") ? Splits.parse(spec.get("split").asText(), 0, Duration.ofMinutes(10)) : null;
-        Selection selection = new Selection(Set.of(), null, null, Set.of(), Map.of(), 0, Map.of(), classes, Set.of(),
-            Selection.Labels.PRELABELS, Set.of("duplicate", "broken"));
-        DatasetFormat.writer(format).export(store.datasets().frames(d.name()), work,
-            new ExportOptions(splits, "detect", false, ExportOptions.LABEL_STUDIO_URL, selection, d.createdAt()));
+        DatasetFormat.writer(format).export(store.datasets().frames(d.name()), work, Recorded.of(d).exportOptions(d));
         Durable.createDirectories(dir);
         Path part = dir.resolve(zip.getFileName() + "." + UUID.randomUUID() + ".part");
         try (OutputStream os = Files.newOutputStream(part); ZipOutputStream z = new ZipOutputStream(os)) {

@@ -29,13 +29,7 @@ final class ModelPages {
 
   private Map<String, List<String>> running() throws IOException {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Devices.Device d : store.devices().all()) {
-      JsonNode s = StatusFields.parse(d.status());
-      String sha = s.path("modelSha256").asText(null);
-      if (sha != null) {
-        out.computeIfAbsent(sha, k -> new ArrayList<>()).add(d.device());
-      }
-    }
+    store.devices().runningModels().forEach((sha, ds) -> out.put(sha, ds.stream().map(Devices.Device::device).toList()));
     return out;
   }
 

@@ -36,13 +36,19 @@ class DatasetDownloadIT {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  @Test
-  void aTrainerDownloadsTheFrozenDatasetAsAZipAndResumesIt() throws Exception {
+  /** The sample store with dataset v1 (a 0.7/0.3 train/test split). */
+  private Path sampleWithDataset() throws Exception {
     Path data = tmp.resolve("data");
     SampleStore.create(data);
     ChildProcess d = ChildProcess.fieldcapRun("dataset", "create", "v1", "--data-dir", data.toString(), "--labels", "best",
         "--split", "train=0.7,test=0.3");
     assertThat(d.exitCode()).as(d::output).isZero();
+    return data;
+  }
+
+  @Test
+  void aTrainerDownloadsTheFrozenDatasetAsAZipAndResumesIt() throws Exception {
+    Path data = sampleWithDataset();
     Path tokens = tmp.resolve("tokens");
     String trainer = Tokens.add(tokens, "tess", Tokens.Role.TRAINER);
     String reviewer = Tokens.add(tokens, "rob", Tokens.Role.REVIEWER);
@@ -95,11 +101,7 @@ class DatasetDownloadIT {
   /** {@code fieldcap train --server}: the dataset downloaded (resuming a cut download), the trainer run on it, the model left with its lineage. */
   @Test
   void aWorkstationTrainsOnADatasetDownloadedFromTheServer() throws Exception {
-    Path data = tmp.resolve("data");
-    SampleStore.create(data);
-    ChildProcess d = ChildProcess.fieldcapRun("dataset", "create", "v1", "--data-dir", data.toString(), "--labels", "best",
-        "--split", "train=0.7,test=0.3");
-    assertThat(d.exitCode()).as(d::output).isZero();
+    Path data = sampleWithDataset();
     Path tokens = tmp.resolve("tokens");
     String trainer = Tokens.add(tokens, "tess", Tokens.Role.TRAINER);
     String viewer = Tokens.add(tokens, "vera", Tokens.Role.VIEWER);
