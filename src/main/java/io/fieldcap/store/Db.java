@@ -43,12 +43,18 @@ public final class Db implements AutoCloseable {
     this.sqlite = sqlite;
   }
 
-  /** SQLite in {@code file}: WAL, every commit fsynced, waiting up to 30 s for another process's write. */
+  /**
+   * SQLite in {@code file}: WAL, every commit fsynced, waiting up to 30 s for another process's write.
+   * Transactions begin IMMEDIATE: one that read first and wrote later would otherwise fail at once
+   * with SQLITE_BUSY, without waiting, whenever another process (the server, while {@code fieldcap
+   * import} runs beside it) had written in between.
+   */
   static Db sqlite(Path file) throws IOException {
     SQLiteConfig cfg = new SQLiteConfig();
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     cfg.setBusyTimeout(30_000);
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource ds = new SQLiteDataSource(cfg);
     ds.setUrl("jdbc:sqlite:" + file);
     Db db = new Db(Kind.SQLITE, file.toString(), null, ds);
