@@ -70,7 +70,8 @@ final class ReportCommand implements Callable<Integer> {
   /** {@code fieldcap report corrections}. */
   @Command(name = "corrections", mixinStandardHelpOptions = true,
       description = {"How reviewers changed the pre-labels, per model and class: boxes kept (same class, IoU >= 0.9),",
-          "moved (IoU 0.5-0.9), relabelled, deleted and added, and the pre-labels' precision and recall at IoU 0.5."})
+          "moved (IoU 0.5-0.9), relabelled, deleted and added, the pre-labels' precision and recall at IoU 0.5, and the",
+          "share of boxes corrected; models in the order of their first frame."})
   static final class CorrectionsReport implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
     Path dataDir;
@@ -94,6 +95,7 @@ final class ReportCommand implements Callable<Integer> {
       m.put("added", c.added);
       m.put("precision", Double.isNaN(c.precision()) ? null : Math.round(c.precision() * 1e4) / 1e4);
       m.put("recall", Double.isNaN(c.recall()) ? null : Math.round(c.recall() * 1e4) / 1e4);
+      m.put("corrected", Double.isNaN(c.corrected()) ? null : Math.round(c.corrected() * 1e4) / 1e4);
       return m;
     }
 
@@ -102,8 +104,8 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private static String row(String name, Corrections.Counts c) {
-      return String.format(Locale.ROOT, "  %-16s %8d %8d %6d %6d %10d %7d %6d %9s %7s", name, c.prelabels, c.reviewed, c.kept,
-          c.moved, c.relabelled, c.deleted, c.added, pct(c.precision()), pct(c.recall()));
+      return String.format(Locale.ROOT, "  %-16s %8d %8d %6d %6d %10d %7d %6d %9s %7s %9s", name, c.prelabels, c.reviewed, c.kept,
+          c.moved, c.relabelled, c.deleted, c.added, pct(c.precision()), pct(c.recall()), pct(c.corrected()));
     }
 
     @Override
@@ -129,8 +131,8 @@ final class ReportCommand implements Callable<Integer> {
       } else {
         for (Corrections.ModelReport r : reports) {
           out.printf("%s: %d reviewed frames%n", r.model(), r.all().frames);
-          out.printf("  %-16s %8s %8s %6s %6s %10s %7s %6s %9s %7s%n", "class", "pre", "reviewed", "kept", "moved",
-              "relabelled", "deleted", "added", "precision", "recall");
+          out.printf("  %-16s %8s %8s %6s %6s %10s %7s %6s %9s %7s %9s%n", "class", "pre", "reviewed", "kept", "moved",
+              "relabelled", "deleted", "added", "precision", "recall", "corrected");
           r.classes().forEach((k, v) -> out.println(row(k, v)));
           out.println(row("(all)", r.all()));
         }

@@ -3,8 +3,10 @@ package io.fieldcap.dataset.imports;
 import io.fieldcap.model.Detection;
 import io.fieldcap.store.Frames;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +28,11 @@ import java.util.TreeMap;
  * / reviewed boxes; per model (the pre-labels' model name) and per class (the pre-label's class for
  * kept, moved, relabelled and deleted, the reviewed box's for added). Models are told apart by name
  * and version ({@code yolo11n.onnx@1a2b3c4d5e6f}: the weights' SHA-256), so a retrained model under
- * the same file name gets its own line.
+ * the same file name gets its own line. Models are listed in the order of their first pre-labelled
+ * frame, so a model and its successor read as before and after.
+ *
+ * <p><b>Corrected share</b>: the boxes a reviewer had to touch (moved, relabelled, deleted or added)
+ * among all the boxes of the frames (the pre-labels and the added ones): what a better model saves.
  */
 public final class Corrections {
   public static final double KEPT_IOU = 0.9;
@@ -52,6 +58,12 @@ public final class Corrections {
     public double recall() {
       return reviewed == 0 ? Double.NaN : (kept + moved) / (double) reviewed;
     }
+
+    /** (moved + relabelled + deleted + added) / (pre-labels + added), or NaN with no box at all. */
+    public double corrected() {
+      int all = prelabels + added;
+      return all == 0 ? Double.NaN : (moved + relabelled + deleted + added) / (double) all;
+    }
   }
 
   /** The counts of one model: overall and per class. */
@@ -62,18 +74,21 @@ public final class Corrections {
   /** Reads every frame once; memory grows with the number of models and classes, not frames. */
   public static List<ModelReport> of(Frames frames) throws IOException {
     Map<String, ModelReport> models = new TreeMap<>();
+    Map<String, Instant> first = new HashMap<>();
     frames.forEach(f -> {
       if (f.labels() == null || f.reviewed() == null) {
         return;
       }
       String model = f.labels().model() == null ? "(unknown model)" : f.labels().modelVersion();
       ModelReport r = models.computeIfAbsent(model, m -> new ModelReport(m, new Counts(), new TreeMap<>()));
+      first.merge(model, f.capturedAt(), (a, b) -> a.isBefore(b) ? a : b);
       List<Detection> pre = f.labels().detections().stream().filter(d -> d.box() != null).toList();
       List<Detection> rev = f.reviewed().detections().stream().filter(d -> d.box() != null).toList();
       r.all().frames++;
       compare(pre, rev, r);
     });
-    return List.copyOf(models.values());
+    return models.values().stream().sorted(Comparator.comparing((ModelReport r) -> first.get(r.model()))
+        .thenComparing(ModelReport::model)).toList();
   }
 
   private record Pair(int pre, int rev, double iou, boolean sameClass) {}

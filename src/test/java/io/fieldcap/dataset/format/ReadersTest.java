@@ -122,6 +122,8 @@ class ReadersTest {
     Corrections.Counts c = r.all();
     assertThat(new int[] {c.kept, c.moved, c.relabelled, c.deleted, c.added}).containsExactly(1, 1, 1, 1, 1);
     assertThat(c.precision()).isEqualTo(0.5);
+    assertThat(c.corrected()).as("moved, relabelled, deleted, added of 4 pre-labels and 1 added").isEqualTo(4 / 5.0);
+    assertThat(new Corrections.Counts().corrected()).isNaN();
     assertThat(r.classes().get("car").deleted).isEqualTo(1);
     assertThat(r.classes().get("dog").relabelled).isEqualTo(1);
     assertThat(r.classes().get("bike").added).isEqualTo(1);

@@ -76,6 +76,7 @@ class CorrectionsIT {
     assertThat(m.get("deleted").asInt()).isEqualTo(1);
     assertThat(m.get("added").asInt()).isEqualTo(1);
     assertThat(m.get("precision").asDouble()).isCloseTo(62 / 64.0, offset(1e-4));
+    assertThat(m.get("corrected").asDouble()).as("4 boxes touched of 64 pre-labels and 1 added").isCloseTo(4 / 65.0, offset(1e-4));
     assertThat(m.at("/classes/person/moved").asInt()).isEqualTo(1);
     assertThat(m.at("/classes/person/relabelled").asInt()).isEqualTo(1);
     assertThat(m.at("/classes/car/deleted").asInt()).isEqualTo(1);
