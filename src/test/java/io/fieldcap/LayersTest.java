@@ -73,8 +73,8 @@ class LayersTest {
     t.put("store", List.of("model", "config", "fs", "faults", "json", "image"));
     t.put("ingest", List.of("model", "faults", "json", "metrics", "image", "protocol", "store"));
     t.put("dataset", List.of("model", "json", "markup", "image", "inference", "store"));
-    t.put("eval", List.of("model", "json", "image", "inference", "store", "dataset"));
-    t.put("web", List.of("model", "config", "json", "markup", "fs", "image", "transport", "store", "dataset"));
+    t.put("eval", List.of("model", "json", "fs", "image", "inference", "store", "dataset"));
+    t.put("web", List.of("model", "config", "json", "markup", "fs", "image", "transport", "store", "dataset", "eval"));
     // wiring
     List<String> device = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
         "transport", "inference", "geo", "capture", "select", "privacy", "spool", "sync", "update");

@@ -1,26 +1,21 @@
 package io.fieldcap.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ConfigException;
-import io.fieldcap.fs.Durable;
-import io.fieldcap.inference.ModelException;
-import io.fieldcap.inference.ModelInfo;
-import io.fieldcap.inference.OnnxDetector;
+import io.fieldcap.eval.Registry;
 import io.fieldcap.json.Json;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.Models;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,40 +29,25 @@ final class RegistryCommands {
 
   /** Where a registered model's file is kept. */
   static Path file(Path dataDir, String sha256) {
-    return dataDir.resolve("models").resolve(sha256 + ".onnx");
+    return Registry.file(dataDir, sha256);
   }
 
-  /**
-   * Registers {@code model} (opened with the agent's engine to read its family, classes and input
-   * size), keeping a copy of its file in the data folder; the registered model (new or already there).
-   */
+  /** Registers {@code model} ({@link Registry#register}), saying what happened; the registered model (new or already there). */
   static Models.Model register(LocalFrameStore store, Path model, String name, Map<String, Object> origin, PrintWriter out)
       throws IOException, ConfigException {
-    ModelInfo i;
-    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(model, null, null, 0.25f, 0.45f, "cpu", 1))) {
-      i = d.info();
-    } catch (ModelException e) {
-      throw new ConfigException("--model: " + e.getMessage());
+    Registry.Registered r;
+    try {
+      r = Registry.register(store, model, model.toString(), name, origin, false);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    String sha = Sha256.file(model);
-    Models.Model have = store.models().find(sha);
-    if (have != null) {
-      out.printf("model %s (%s) is registered already, as %s%n", model.getFileName(), sha.substring(0, 12), have.name());
-      return have;
+    Models.Model m = r.model();
+    if (!r.added()) {
+      out.printf("model %s (%s) is registered already, as %s%n", model.getFileName(), m.sha256().substring(0, 12), m.name());
+    } else {
+      out.printf("registered %s (%s): %s, %d classes, input %dx%d%n", m.name(), m.sha256().substring(0, 12), m.family(),
+          r.info().names().size(), m.inputWidth(), m.inputHeight());
     }
-    Path keep = file(store.dir(), sha);
-    Durable.createDirectories(keep.getParent());
-    Path tmp = keep.resolveSibling(sha + "." + UUID.randomUUID() + ".part");
-    Files.copy(model, tmp);
-    Durable.syncFile(tmp);
-    Files.move(tmp, keep, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Durable.syncDir(keep.getParent());
-    Models.Model m = new Models.Model(sha, name == null ? model.getFileName().toString().replaceAll("\\.onnx$", "") : name,
-        i.family().configName(), Json.MAPPER.writeValueAsString(i.names()), i.inputWidth(), i.inputHeight(),
-        Json.MAPPER.writeValueAsString(origin), Instant.now());
-    store.models().add(m);
-    out.printf("registered %s (%s): %s, %d classes, input %dx%d%n", m.name(), sha.substring(0, 12), m.family(),
-        i.names().size(), i.inputWidth(), i.inputHeight());
     return m;
   }
 
@@ -108,13 +88,24 @@ final class RegistryCommands {
   /** {@code fieldcap models add PATH}. */
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = {"Registers a model with the server: its SHA-256, family, classes and input size, where it came from;",
-          "its file is kept in DATA/models/. A data folder is made where there is none."})
+          "its file is kept in DATA/models/. On the server: --data-dir (a data folder is made where there is none);",
+          "from another machine: --server URL with a trainer's token (the model is uploaded)."})
   static final class Add implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "The ONNX model.")
     Path path;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The server's data folder.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data folder (on the server).")
     Path dataDir;
+
+    @Option(names = "--server", paramLabel = "URL", description = "From another machine: the fieldcap server's web app to upload to.")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "--server: a token with the trainer role (default: $FIELDCAP_TOKEN).")
+    String token;
+
+    @Option(names = "--lineage", paramLabel = "FILE",
+        description = "--server: where the model came from, a JSON object (train --server writes lineage.json).")
+    Path lineage;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Its name (default: the file's name).")
     String name;
@@ -126,12 +117,33 @@ final class RegistryCommands {
       if (!Files.isRegularFile(path)) {
         throw new ConfigException("PATH: " + path + " is not a file");
       }
-      if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-        throw new ConfigException("--name '" + name + "' must be 1 to 64 letters, digits, '.', '-' or '_'");
+      if ((dataDir == null) == (server == null)) {
+        throw new ConfigException("give --data-dir DATA (on the server) or --server URL (from another machine)");
+      }
+      String n = name != null ? name : path.getFileName().toString().replaceAll("\\.onnx$", "");
+      if (!n.matches(Registry.NAME)) {
+        throw new ConfigException((name != null ? "--name" : "PATH") + ": the model's name '" + n
+            + "' must be 1 to 64 letters, digits, '.', '-' or '_'" + (name != null ? "" : " (give --name)"));
       }
       PrintWriter out = spec.commandLine().getOut();
+      if (server != null) {
+        Map<String, Object> l = null;
+        if (lineage != null) {
+          try {
+            l = Json.MAPPER.readValue(lineage.toFile(), new TypeReference<Map<String, Object>>() {});
+          } catch (IOException e) {
+            throw new ConfigException("--lineage: " + lineage + " is not a JSON object: " + e.getMessage().lines().findFirst()
+                .orElse(""));
+          }
+        }
+        RemoteRegistry.upload(RemoteRegistry.server(server), RemoteRegistry.token(token), path, n, l, out);
+        return ExitCodes.OK;
+      }
+      if (lineage != null || token != null) {
+        throw new ConfigException("--lineage and --token go with --server");
+      }
       try (LocalFrameStore store = SelectionOptions.openOrCreateStore(dataDir, spec.commandLine().getErr())) {
-        register(store, path, name, Map.of("kind", "added", "file", path.getFileName().toString()), out);
+        register(store, path, n, Map.of("kind", "added", "file", path.getFileName().toString()), out);
       }
       out.flush();
       return ExitCodes.OK;

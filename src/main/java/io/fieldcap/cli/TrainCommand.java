@@ -1,11 +1,13 @@
 package io.fieldcap.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.Recorded;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.dataset.format.Exporter;
 import io.fieldcap.eval.Evaluation;
 import io.fieldcap.eval.Gate;
+import io.fieldcap.eval.Registry;
 import io.fieldcap.eval.Sources;
 import io.fieldcap.json.Json;
 import io.fieldcap.store.Datasets;
@@ -58,6 +60,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--token", paramLabel = "TOKEN", description = "--server: a token with the trainer role (default: $FIELDCAP_TOKEN).")
   String token;
 
+  @Option(names = "--register", description = "--server: upload the trained model to the server's registry with its lineage.")
+  boolean register;
+
   @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The frozen dataset to train on.")
   String dataset;
 
@@ -85,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
     String modelName = name != null ? name : dataset + "-" + stamp;
-    if (!modelName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+    if (!modelName.matches(Registry.NAME)) {
       throw new ConfigException("--name '" + modelName + "' must be 1 to 64 letters, digits, '.', '-' or '_'");
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -95,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (server != null) {
       return remote(modelName, out, err);
+    }
+    if (register) {
+      throw new ConfigException("--register goes with --server: on the server, train registers the model itself");
     }
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       Datasets.Dataset d = store.datasets().get(dataset);
@@ -186,17 +194,12 @@ final class TrainCommand implements Callable<Integer> {
    * model left in the work folder with its lineage, to be registered on the server ({@code models add}).
    */
   private int remote(String modelName, PrintWriter out, PrintWriter err) throws Exception {
-    String t = token != null ? token : System.getenv("FIELDCAP_TOKEN");
-    if (t == null || t.isBlank()) {
-      throw new ConfigException("--server needs --token TOKEN (or FIELDCAP_TOKEN): a token with the trainer role");
-    }
-    if (server.getScheme() == null || !server.getScheme().startsWith("http")) {
-      throw new ConfigException("--server: '" + server + "' is not an http:// or https:// URL");
-    }
+    String t = RemoteRegistry.token(token);
+    RemoteRegistry.server(server);
     Path dir = Files.createDirectories(work != null ? work : Path.of("fieldcap-training", modelName));
     Path data = dir.resolve("dataset");
     Path outDir = Files.createDirectories(dir.resolve("out"));
-    RemoteDataset.fetch(server, t.strip(), dataset, format, dir, data, err);
+    RemoteDataset.fetch(server, t, dataset, format, dir, data, err);
     String classes = "";
     Path yaml = data.resolve("data.yaml");
     if (Files.isRegularFile(yaml)) {
@@ -231,12 +234,17 @@ final class TrainCommand implements Callable<Integer> {
     lineage.put("format", format);
     lineage.put("trainer", trainer);
     lineage.put("model", onnx.toAbsolutePath().toString());
+    if (register) {
+      JsonNode m = RemoteRegistry.upload(server, t, onnx, modelName, lineage, json ? new PrintWriter(err, true) : out);
+      lineage.put("sha256", m.path("sha256").asText());
+      lineage.put("registered", m.path("name").asText());
+    }
     Files.write(dir.resolve("lineage.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lineage));
     if (json) {
       out.println(Json.MAPPER.writeValueAsString(lineage));
-    } else {
-      out.printf("trained %s on dataset %s: %s%nregister it on the server: fieldcap models add %s --data-dir DATA --name %s%n",
-          modelName, dataset, onnx, onnx.getFileName(), modelName);
+    } else if (!register) {
+      out.printf("trained %s on dataset %s: %s%nregister it on the server: fieldcap models add %s --server %s --name %s"
+          + " --lineage %s%n", modelName, dataset, onnx, onnx, server, modelName, dir.resolve("lineage.json"));
     }
     out.flush();
     return ExitCodes.OK;

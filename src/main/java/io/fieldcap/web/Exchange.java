@@ -12,7 +12,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * One request being answered: Jetty's request, response and callback, who is asking (null on a
  * public route), the page's CSRF token for a cookie session, the route's path match, and the body
- * (read whole before the request was dispatched, see {@link WebApp}; empty for GET).
+ * (read whole before the request was dispatched, see {@link WebApp}; empty for GET; null for a
+ * streamed route, which reads the request itself).
  */
 record Exchange(Request request, Response response, Callback callback, Tokens.Identity who, String csrf, Matcher match,
     byte[] received) {
@@ -35,6 +36,9 @@ record Exchange(Request request, Response response, Callback callback, Tokens.Id
 
   /** The request body as text, refused with 413 past {@code max} bytes. */
   String body(int max) {
+    if (received == null) {
+      throw new IllegalStateException("a streamed route reads its own body");
+    }
     if (received.length > max) {
       throw new HttpError(413, "the request body is over " + max + " bytes");
     }

@@ -42,6 +42,8 @@ final class ModelPages {
     return switch (o.path("kind").asText()) {
       case "trained" -> "trained on dataset " + o.path("dataset").asText();
       case "added" -> "added from " + o.path("file").asText();
+      case "uploaded" -> "uploaded by " + o.path("by").asText() + (o.path("lineage").has("dataset")
+          ? ", trained on dataset " + o.path("lineage").path("dataset").asText() : "");
       default -> o.path("kind").asText();
     };
   }

@@ -29,8 +29,12 @@ final class Router {
     void handle(Exchange x) throws Exception;
   }
 
-  /** One route; {@code need} names the action in a refusal ("reviewing needs the reviewer role"). */
-  record Route(String method, Pattern path, Access access, String need, Handler handler) {}
+  /**
+   * One route; {@code need} names the action in a refusal ("reviewing needs the reviewer role"). A
+   * {@code streamed} route reads its own body, after the caller is known (an upload larger than any
+   * body the app buffers); every other route gets its body read, and bounded, before it runs.
+   */
+  record Route(String method, Pattern path, Access access, String need, Handler handler, boolean streamed) {}
 
   /** A route and the match of its pattern on the path (its groups are the path's parameters). */
   record Resolved(Route route, Matcher match) {}
@@ -46,8 +50,23 @@ final class Router {
   }
 
   Router add(String method, String path, Access access, String need, Handler h) {
-    routes.add(new Route(method, Pattern.compile(path), access, need, h));
+    routes.add(new Route(method, Pattern.compile(path), access, need, h, false));
     return this;
+  }
+
+  /** A POST route whose handler reads the body itself, as a stream. */
+  Router upload(String path, Access access, String need, Handler h) {
+    routes.add(new Route("POST", Pattern.compile(path), access, need, h, true));
+    return this;
+  }
+
+  /** Whether {@code method} on {@code path} is a streamed route (false for any path no route has). */
+  boolean streamed(String method, String path) {
+    try {
+      return resolve(method, path).route().streamed();
+    } catch (HttpError e) {
+      return false;
+    }
   }
 
   /**

@@ -67,6 +67,7 @@ public final class WebApp implements AutoCloseable {
   private final Labeling labeling;
   private final DatasetDownloads downloads;
   private final ModelPages modelPages;
+  private final ModelUploads uploads;
   private final Router router;
   private final boolean tls;
   private final Server jetty;
@@ -98,6 +99,7 @@ public final class WebApp implements AutoCloseable {
     this.labeling = new Labeling(store);
     this.downloads = new DatasetDownloads(store);
     this.modelPages = new ModelPages(store);
+    this.uploads = new ModelUploads(store);
     this.tls = http.tlsCert() != null;
     this.auth = new Auth(tokens, new Sessions(store.sessions(), tokens, Clock.systemUTC()), publicUrl, tls);
     this.router = routes();
@@ -127,6 +129,8 @@ public final class WebApp implements AutoCloseable {
         String method = request.getMethod();
         if (method.equals("GET") || method.equals("HEAD")) {
           answer(request, response, callback, new byte[0]);
+        } else if (router.streamed(method, Request.getPathInContext(request))) {
+          answer(request, response, callback, null); // the route reads its body once the caller is known
         } else {
           readBody(request, response, callback);
         }
@@ -300,7 +304,8 @@ public final class WebApp implements AutoCloseable {
         .get("/models", Access.VIEWER, modelPages::list)
         .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
         .add("GET", "/api/datasets/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/export", Access.TRAINER, "downloading a dataset",
-            downloads::serve);
+            downloads::serve)
+        .upload("/api/models", Access.TRAINER, "registering a model", uploads::upload);
   }
 
   /**
