@@ -72,7 +72,7 @@ function overlay(width, height, sets) {
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("width", "100%");
   svg.setAttribute("height", "100%");
-  for (const [labels, dashed] of sets) {
+  for (const [labels, dashed, kind] of sets) {
     for (const d of labels || []) {
       if (!d.box) continue;
       const c = colour(d.label);
@@ -99,7 +99,7 @@ function overlay(width, height, sets) {
       r.setAttribute("fill", "none"); r.setAttribute("stroke", c); r.setAttribute("stroke-width", "3");
       r.setAttribute("vector-effect", "non-scaling-stroke");
       if (dashed) r.setAttribute("stroke-dasharray", "6 3");
-      r.setAttribute("class", "box"); r.dataset.label = d.label;
+      r.setAttribute("class", kind ? "box " + kind : "box"); r.dataset.label = d.label;
       svg.appendChild(r);
       const t = document.createElementNS(SVGNS, "text");
       t.setAttribute("x", d.box.x); t.setAttribute("y", Math.max(12, d.box.y - 3)); t.setAttribute("fill", c);
@@ -234,8 +234,14 @@ function frame() {
     img.src = f.image; img.alt = f.device + " " + f.frameId;
     holder.appendChild(img);
     const sets = [];
-    if (which !== "reviewed") sets.push([f.prelabels, true]);
-    if (which !== "prelabels" && f.reviewed) sets.push([f.reviewed, false]);
+    if (which === "model") { // the evaluation's truth (reviewed labels, or the best there were) solid, the model's dashed
+      const truth = evaluated.labels === "best" ? (f.reviewed || f.prelabels) : f.reviewed;
+      if (truth) sets.push([truth, false]);
+      sets.push([evaluated.detections, true, "model"]);
+    } else {
+      if (which !== "reviewed") sets.push([f.prelabels, true]);
+      if (which !== "prelabels" && f.reviewed) sets.push([f.reviewed, false]);
+    }
     holder.appendChild(overlay(f.width, f.height, sets));
     const meta = document.getElementById("meta");
     meta.innerHTML = "";
@@ -263,8 +269,29 @@ function frame() {
   document.getElementById("flag").onclick = () => act({action: "flag"});
   document.getElementById("relabel").onclick = () => act({action: "relabel", from: document.getElementById("from").value,
                                                                 to: document.getElementById("to").value});
+  // from a model's page (?eval=ID): what that evaluation's model found here, beside the reviewed labels
+  const evalId = new URLSearchParams(location.search).get("eval");
+  let evaluated = null;
+  async function loadEvaluated() {
+    if (!evalId || !/^[0-9a-f-]{36}$/.test(evalId)) return;
+    const note = document.getElementById("evaluated");
+    try {
+      evaluated = await api("/api/evaluations/" + evalId + "/frames/" + body.dataset.device + "/" + body.dataset.frame);
+    } catch (e) { note.textContent = "evaluation: " + e.message; note.hidden = false; return; }
+    const label = document.createElement("label");
+    const radio = document.createElement("input");
+    radio.type = "radio"; radio.name = "show"; radio.value = "model"; radio.checked = true;
+    radio.addEventListener("change", show);
+    label.appendChild(radio);
+    label.appendChild(document.createTextNode(" " + evaluated.labels + " labels and " + evaluated.model + "'s detections"));
+    document.querySelector("input[name=show]").parentElement.parentElement.appendChild(label);
+    note.textContent = evaluated.model + " on dataset " + evaluated.dataset + " split " + evaluated.split + ": "
+      + evaluated.detections.length + " detections scored at least " + evaluated.minScore + " (dashed), "
+      + evaluated.falsePositives + " false positives and " + evaluated.falseNegatives + " false negatives at IoU 0.5";
+    note.hidden = false;
+  }
   document.querySelectorAll("input[name=show]").forEach(r => r.addEventListener("change", show));
-  api(path).then(j => { f = j; show(); });
+  Promise.all([api(path), loadEvaluated()]).then(([j]) => { f = j; show(); });
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -1,8 +1,10 @@
 package io.fieldcap.eval;
 
+import io.fieldcap.model.Box;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,8 @@ import java.util.Map;
  * IoU, highest first, whatever their classes, each used once; a pair counts in [label class][detected
  * class], a label left over in [its class][background] (missed), a detection left over in
  * [background][its class] (a false alarm). Per frame, the misses and false alarms (a wrong class is
- * both), so that the worst frames can be looked at.
+ * both), and the detections counted there, so that the worst frames can be looked at with the
+ * model's boxes beside the labels.
  */
 public final class Confusion {
   /** IoU from which a label and a detection are a pair. */
@@ -24,6 +27,10 @@ public final class Confusion {
   /** [truth class, background last][detected class, background last]. */
   private final long[][] matrix;
   private final Map<Integer, int[]> mistakes = new LinkedHashMap<>(); // frame index -> {false positives, false negatives}
+  private final Map<Integer, List<Shown>> shown = new HashMap<>(); // frame index -> its detections, for frames with mistakes
+
+  /** A detection as the matrix counted it: its class (index into the classes), box and score. */
+  public record Shown(int classIndex, Box box, double score) {}
 
   Confusion(List<String> classes, double minScore) {
     this.classes = List.copyOf(classes);
@@ -83,6 +90,7 @@ public final class Confusion {
     }
     if (fp + fn > 0) {
       mistakes.put(frame, new int[] {fp, fn});
+      shown.put(frame, dets.stream().map(d -> new Shown(d.category() - 1, d.box(), d.score())).toList());
     }
   }
 
@@ -105,6 +113,11 @@ public final class Confusion {
   /** The score from which detections count. */
   public double minScore() {
     return minScore;
+  }
+
+  /** The detections counted on frame {@code frame} (by index), when it had mistakes; else none. */
+  public List<Shown> detections(int frame) {
+    return shown.getOrDefault(frame, List.of());
   }
 
   /** Up to {@code n} frames (by index) with the most false positives plus false negatives, worst first: {index, fp, fn}. */

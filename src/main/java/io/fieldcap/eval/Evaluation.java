@@ -69,7 +69,8 @@ public final class Evaluation {
     /**
      * What a Models page draws besides the figures: each class's precision at 101 recall points at IoU
      * 0.5 ({@code precisionRecallIoU50}), the {@code confusion} matrix, and up to {@code worst} frames with
-     * the most mistakes ({@code worstFrames}: device, frame id, false positives, false negatives).
+     * the most mistakes ({@code worstFrames}: device, frame id, false positives, false negatives, and the
+     * model's {@code detections} there as the matrix counted them: label, score, box in image pixels).
      */
     public Map<String, Object> details(int worst) {
       Map<String, Object> d = new LinkedHashMap<>();
@@ -91,7 +92,19 @@ public final class Evaluation {
       List<Map<String, Object>> w = new ArrayList<>();
       for (int[] x : confusion.worst(worst)) {
         StoredFrame f = frameList.get(x[0]);
-        w.add(Map.of("device", f.device(), "frameId", f.frameId(), "falsePositives", x[1], "falseNegatives", x[2]));
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (Confusion.Shown s : confusion.detections(x[0])) {
+          Box b = s.box();
+          found.add(Map.of("label", classes.get(s.classIndex()), "score", round(s.score()), "box", Map.of("x", tenth(b.x()),
+              "y", tenth(b.y()), "w", tenth(b.w()), "h", tenth(b.h()))));
+        }
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("device", f.device());
+        one.put("frameId", f.frameId());
+        one.put("falsePositives", x[1]);
+        one.put("falseNegatives", x[2]);
+        one.put("detections", found);
+        w.add(one);
       }
       d.put("worstFrames", w);
       return d;
@@ -114,6 +127,10 @@ public final class Evaluation {
   }
 
   private Evaluation() {}
+
+  private static double tenth(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
 
   /** Figures to 6 decimals: beyond that they are summation order, not signal. */
   static double round(double v) {

@@ -83,9 +83,20 @@ public final class Models {
 
   /** A model's evaluations, newest first. */
   public List<Evaluation> evaluations(String modelSha256) throws IOException {
-    return sql.list("cannot read the evaluations of model " + modelSha256, """
-        SELECT id, model_sha256, dataset, split, labels, iou_type, frames, figures, created_at FROM evaluations
-        WHERE model_sha256 = ? ORDER BY created_at DESC""", r -> new Evaluation(r.getString(1), r.getString(2), r.getString(3),
-        r.getString(4), r.getString(5), r.getString(6), r.getInt(7), r.getString(8), Instant.parse(r.getString(9))), modelSha256);
+    return sql.list("cannot read the evaluations of model " + modelSha256, "SELECT " + EVALUATION
+        + " FROM evaluations WHERE model_sha256 = ? ORDER BY created_at DESC", Models::evaluation, modelSha256);
+  }
+
+  /** The evaluation with this id, or null. */
+  public Evaluation evaluation(String id) throws IOException {
+    return sql.first("cannot read evaluation " + id, "SELECT " + EVALUATION + " FROM evaluations WHERE id = ?",
+        Models::evaluation, id);
+  }
+
+  private static final String EVALUATION = "id, model_sha256, dataset, split, labels, iou_type, frames, figures, created_at";
+
+  private static Evaluation evaluation(ResultSet r) throws SQLException {
+    return new Evaluation(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+        r.getInt(7), r.getString(8), Instant.parse(r.getString(9)));
   }
 }

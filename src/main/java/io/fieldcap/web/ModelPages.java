@@ -78,6 +78,39 @@ final class ModelPages {
         + e.labels() + " labels, " + e.frames() + " frames, " + e.createdAt().toString().substring(0, 16).replace('T', ' ');
   }
 
+  /**
+   * {@code GET /api/evaluations/ID/frames/DEVICE/FRAME}: what the evaluated model found on one of the
+   * frames it got most wrong (the frame page draws it beside the reviewed labels); 404 for a frame the
+   * evaluation kept nothing for (it keeps its worst frames only).
+   */
+  void evaluatedFrame(Exchange x) throws IOException {
+    Models.Evaluation e = store.models().evaluation(x.path(1));
+    if (e == null) {
+      throw new HttpError(404, "no evaluation " + x.path(1));
+    }
+    JsonNode figures = Json.MAPPER.readTree(e.figures());
+    for (JsonNode w : figures.path("worstFrames")) {
+      if (w.path("device").asText().equals(x.path(2)) && w.path("frameId").asText().equals(x.path(3))) {
+        Models.Model m = store.models().find(e.modelSha256());
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("evaluation", e.id());
+        o.put("model", m == null ? e.modelSha256().substring(0, 12) : m.name());
+        o.put("modelSha256", e.modelSha256());
+        o.put("dataset", e.dataset());
+        o.put("split", e.split());
+        o.put("labels", e.labels());
+        o.put("minScore", figures.path("confusion").path("minScore").asDouble());
+        o.put("falsePositives", w.path("falsePositives").asInt());
+        o.put("falseNegatives", w.path("falseNegatives").asInt());
+        o.put("detections", w.path("detections"));
+        x.json(o);
+        return;
+      }
+    }
+    throw new HttpError(404, "evaluation " + e.id() + " kept no detections for " + x.path(2) + "/" + x.path(3)
+        + " (it keeps the frames with the most mistakes only)");
+  }
+
   void one(Exchange x) throws IOException {
     Models.Model m = store.models().find(x.path(1));
     if (m == null) {
@@ -142,7 +175,8 @@ final class ModelPages {
         for (JsonNode w : newest.path("worstFrames")) {
           String dev = w.path("device").asText();
           String id = w.path("frameId").asText();
-          h.append("<li><a href=\"/frames/").append(Markup.escape(dev)).append("/").append(Markup.escape(id)).append("\">")
+          h.append("<li><a href=\"/frames/").append(Markup.escape(dev)).append("/").append(Markup.escape(id)).append("?eval=")
+              .append(Markup.escape(evs.get(0).id())).append("\">")
               .append(Markup.escape(dev)).append(" / ").append(Markup.escape(id)).append("</a>: ")
               .append(w.path("falsePositives").asInt()).append(" false positives, ").append(w.path("falseNegatives").asInt())
               .append(" false negatives</li>");

@@ -91,6 +91,7 @@ final class Pages {
         + "<p><label><input type=\"radio\" name=\"show\" value=\"prelabels\"> pre-labels</label> "
         + "<label><input type=\"radio\" name=\"show\" value=\"reviewed\"> reviewed</label> "
         + "<label><input type=\"radio\" name=\"show\" value=\"both\" checked> both</label></p>\n"
+        + "<p id=\"evaluated\" class=\"note\" hidden></p>\n"
         + "<div id=\"frame\" class=\"frame\"></div>\n<div id=\"review\" class=\"review\">"
         + "<button id=\"accept\">Accept pre-labels</button> <button id=\"reject\">Reject frame</button> "
         + "<button id=\"flag\">Flag for labeling</button> <input id=\"from\" placeholder=\"class\" size=\"10\"> &rarr; "

@@ -303,6 +303,7 @@ public final class WebApp implements AutoCloseable {
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
         .get("/models", Access.VIEWER, modelPages::list)
         .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
+        .get("/api/evaluations/([0-9a-f-]{36})/frames/" + frame, Access.VIEWER, modelPages::evaluatedFrame)
         .add("GET", "/api/datasets/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/export", Access.TRAINER, "downloading a dataset",
             downloads::serve)
         .upload("/api/models", Access.TRAINER, "registering a model", uploads::upload);

@@ -213,6 +213,37 @@ class EvalIT {
           .header("Authorization", "Bearer " + viewer).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       assertThat(page).contains("<svg", "Precision and recall at IoU 0.5", "Confusion at IoU 0.5", "<a href=\"/frames/cam-");
       assertThat(page.split("<script", -1)).as("no script but the app's own").hasSize(2);
+      // each worst frame links to the frame page with this evaluation: the model's boxes drawn beside the labels
+      java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"/frames/([^/]+)/([^?]+)\\?eval=([0-9a-f-]{36})\"")
+          .matcher(page);
+      assertThat(link.find()).as(page).isTrue();
+      JsonNode found = Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+          + "/api/evaluations/" + link.group(3) + "/frames/" + link.group(1) + "/" + link.group(2)))
+          .header("Authorization", "Bearer " + viewer).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(found.get("model").asText()).isEqualTo("v8-small");
+      assertThat(found.get("falsePositives").asInt() + found.get("falseNegatives").asInt()).isPositive();
+      assertThat(found.get("detections").size()).isEqualTo(found.get("detections").findValues("box").size());
+      int notKept = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/evaluations/" + link.group(3)
+          + "/frames/nobody/20260101T000000000Z-000000000001")).header("Authorization", "Bearer " + viewer).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+      assertThat(notKept).isEqualTo(404);
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_evaluated.py", base,
+          viewer, sha, tmp.toString()));
+      assertThat(browser.waitFor(java.time.Duration.ofSeconds(120))).as(browser::output).isZero();
+      String printed = browser.output();
+      JsonNode drawn = Json.MAPPER.readTree(printed.substring(printed.indexOf("{\"url\"")));
+      assertThat(drawn.get("url").asText()).endsWith("?eval=" + link.group(3));
+      assertThat(drawn.get("note").asText()).contains("v8-small on dataset", "false positives");
+      assertThat(drawn.get("model")).as("the model's boxes, in image pixels, as the evaluation found them")
+          .hasSize(found.get("detections").size());
+      for (int i = 0; i < drawn.get("model").size(); i++) {
+        JsonNode b = found.get("detections").get(i);
+        JsonNode r = drawn.get("model").get(i);
+        assertThat(r.get("label").asText()).isEqualTo(b.get("label").asText());
+        assertThat(r.get("x").asDouble()).isEqualTo(b.at("/box/x").asDouble());
+        assertThat(r.get("w").asDouble()).isEqualTo(b.at("/box/w").asDouble());
+      }
+      assertThat(drawn.get("reviewed")).as("the labels it was scored against, beside them").isNotEmpty();
     }
     ChildProcess none = run("models", "show", "nope", "--data-dir", data.toString());
     assertThat(none.exitCode()).isEqualTo(2);
