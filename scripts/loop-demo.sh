@@ -9,7 +9,7 @@
 #  3. a scripted reviewer corrects every camera frame to the truth (export, fix, import), and
 #     `report corrections` shows, per model version, the share of boxes that needed a correction.
 # Figures (eval, push, fleet, corrections) are left in DIR/figures.
-#   scripts/loop-demo.sh [DIR]      (default: ./fieldcap-loop; about 5 minutes on 2 cores)
+#   scripts/loop-demo.sh [DIR]      (default: ./fieldcap-loop; about 2 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -138,7 +138,9 @@ $py - "$fig/corrections.json" <<'EOF'
 import json, sys
 for m in json.load(open(sys.argv[1]))["models"]:
     if m["model"].startswith("round"):
-        print("loop: %s: %d frames, %.1f%% of boxes corrected, pre-label precision %.3f recall %.3f"
-              % (m["model"], m["frames"], 100 * m["corrected"], m["precision"], m["recall"]))
+        redo = (m["relabelled"] + m["deleted"] + m["added"]) / m["frames"]
+        print("loop: %s: %d frames, %.1f%% of boxes corrected, %.2f boxes a frame to delete, add or relabel,"
+              " pre-label precision %.3f recall %.3f" % (m["model"], m["frames"], 100 * m["corrected"], redo,
+                                                         m["precision"], m["recall"]))
 EOF
 fc models list --data-dir "$data"

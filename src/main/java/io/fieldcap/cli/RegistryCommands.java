@@ -58,14 +58,7 @@ final class RegistryCommands {
   }
 
   static Map<String, Object> json(LocalFrameStore store, Models.Model m, boolean evaluations) throws IOException {
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("sha256", m.sha256());
-    o.put("name", m.name());
-    o.put("family", m.family());
-    o.put("classes", Json.MAPPER.readTree(m.classes()));
-    o.put("input", Map.of("width", m.inputWidth(), "height", m.inputHeight()));
-    o.put("origin", Json.MAPPER.readTree(m.origin()));
-    o.put("addedAt", m.addedAt().toString());
+    Map<String, Object> o = Registry.json(m);
     o.put("runningOn", runningOn(store, m.sha256()));
     if (evaluations) {
       List<Map<String, Object>> evs = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -30,6 +31,19 @@ public final class Registry {
 
   /** A registered model, and whether this call added it (false: the same bytes were registered already). */
   public record Registered(Models.Model model, boolean added, ModelInfo info) {}
+
+  /** A registered model as the CLI and the API print it: SHA-256, name, family, classes, input size, origin, when added. */
+  public static Map<String, Object> json(Models.Model m) throws IOException {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("sha256", m.sha256());
+    o.put("name", m.name());
+    o.put("family", m.family());
+    o.put("classes", Json.MAPPER.readTree(m.classes()));
+    o.put("input", Map.of("width", m.inputWidth(), "height", m.inputHeight()));
+    o.put("origin", Json.MAPPER.readTree(m.origin()));
+    o.put("addedAt", m.addedAt().toString());
+    return o;
+  }
 
   /** Where a registered model's file is kept. */
   public static Path file(Path dataDir, String sha256) {

@@ -81,12 +81,7 @@ final class ModelUploads {
       Models.Model m = r.model();
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("added", r.added());
-      o.put("sha256", m.sha256());
-      o.put("name", m.name());
-      o.put("family", m.family());
-      o.put("classes", Json.MAPPER.readTree(m.classes()));
-      o.put("input", Map.of("width", m.inputWidth(), "height", m.inputHeight()));
-      o.put("origin", Json.MAPPER.readTree(m.origin()));
+      o.putAll(Registry.json(m));
       x.send(r.added() ? 201 : 200, "application/json", Json.encode(o));
     } finally {
       Files.deleteIfExists(part);
