@@ -223,7 +223,24 @@ function gallery() {
   load(true);
 }
 
+// the frame page's table of what is known about the frame
+function metaTable(f) {
+  const meta = document.getElementById("meta");
+  meta.innerHTML = "";
+  const rows = [["device", f.device], ["captured", f.capturedAt], ["size", f.width + " x " + f.height], ["SHA-256", f.sha256],
+    ["model", (f.model || "") + (f.modelVersion ? "@" + f.modelVersion : "")], ["kept by", f.meta && f.meta.keptBy],
+    ["GPS", f.meta && f.meta.gps ? f.meta.gps.lat + ", " + f.meta.gps.lon : ""], ["tags", f.meta && f.meta.tags ? JSON.stringify(f.meta.tags) : ""],
+    ["revision", f.revision], ["marks", f.marks.join(", ")]];
+  for (const [k, v] of rows) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th"); th.textContent = k;
+    const td = document.createElement("td"); td.textContent = v ?? "";
+    tr.appendChild(th); tr.appendChild(td); meta.appendChild(tr);
+  }
+}
+
 function frame() {
+  if (body.dataset.role !== "viewer" && typeof editor === "function") { editor(); return; } // editor.js, for reviewers
   const path = "/api/frames/" + body.dataset.device + "/" + body.dataset.frame;
   const holder = document.getElementById("frame");
   let f = null;
@@ -243,18 +260,7 @@ function frame() {
       if (which !== "prelabels" && f.reviewed) sets.push([f.reviewed, false]);
     }
     holder.appendChild(overlay(f.width, f.height, sets));
-    const meta = document.getElementById("meta");
-    meta.innerHTML = "";
-    const rows = [["device", f.device], ["captured", f.capturedAt], ["size", f.width + " x " + f.height], ["SHA-256", f.sha256],
-      ["model", (f.model || "") + (f.modelVersion ? "@" + f.modelVersion : "")], ["kept by", f.meta && f.meta.keptBy],
-      ["GPS", f.meta && f.meta.gps ? f.meta.gps.lat + ", " + f.meta.gps.lon : ""], ["tags", f.meta && f.meta.tags ? JSON.stringify(f.meta.tags) : ""],
-      ["revision", f.revision], ["marks", f.marks.join(", ")]];
-    for (const [k, v] of rows) {
-      const tr = document.createElement("tr");
-      const th = document.createElement("th"); th.textContent = k;
-      const td = document.createElement("td"); td.textContent = v ?? "";
-      tr.appendChild(th); tr.appendChild(td); meta.appendChild(tr);
-    }
+    metaTable(f);
   }
   async function act(payload) {
     const out = document.getElementById("review-result");
@@ -294,8 +300,28 @@ function frame() {
   Promise.all([api(path), loadEvaluated()]).then(([j]) => { f = j; show(); });
 }
 
+// the review queue's start page: the first frame of the chosen order opens in the editor, which goes on from there
+function review() {
+  document.getElementById("review-start").addEventListener("submit", async e => {
+    e.preventDefault();
+    const form = new FormData(e.target);
+    const q = new URLSearchParams();
+    q.set("order", form.get("queue"));
+    for (const k of ["device", "rule"]) if (form.get(k)) q.set(k, form.get(k));
+    sessionStorage.removeItem("fieldcap-skipped");
+    const r = await fetch("/api/review/next?" + q, {credentials: "same-origin"});
+    const out = document.getElementById("review-status");
+    if (r.status === 204) { out.textContent = "Nothing left to review in this order."; return; }
+    const j = await r.json();
+    if (!r.ok) { out.textContent = j.error || r.status; return; }
+    const keep = new URLSearchParams({queue: form.get("queue")});
+    for (const k of ["device", "rule"]) if (form.get(k)) keep.set(k, form.get(k));
+    location.href = "/frames/" + j.frame.device + "/" + j.frame.frameId + "?" + keep;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const logout = document.getElementById("logout");
   if (logout) logout.onclick = () => api("/logout", {method: "POST"}).then(() => location.href = "/login");
-  ({fleet, gallery, frame}[body.dataset.page] || (() => {}))();
+  ({fleet, gallery, frame, review}[body.dataset.page] || (() => {}))();
 });

@@ -12,18 +12,11 @@ import os
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser import chromium, login, wait
 from selenium.webdriver.common.by import By
 
 base, token, sha, out = sys.argv[1:5]
-opts = webdriver.ChromeOptions()
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1000",
-          "--force-device-scale-factor=1", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--no-first-run"):
-    opts.add_argument(a)
-opts.binary_location = "/usr/bin/chromium"
-d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+d = chromium()
 
 
 def boxes(selector):
@@ -34,18 +27,10 @@ def boxes(selector):
 
 try:
     d.set_page_load_timeout(60)
-    d.get(base + "/login")
-    d.find_element(By.ID, "token").send_keys(token)
-    d.find_element(By.ID, "login").click()
-    end = time.time() + 30
-    while time.time() < end and not d.find_elements(By.ID, "nav-fleet"):
-        time.sleep(0.2)
+    login(d, base, token)
     d.get(base + "/models/" + sha)
     d.find_element(By.CSS_SELECTOR, "#worst a").click()
-    end = time.time() + 30
-    while time.time() < end and not (d.find_elements(By.CSS_SELECTOR, "rect.model")
-                                     or d.find_element(By.ID, "evaluated").text):
-        time.sleep(0.2)
+    wait(lambda: d.find_elements(By.CSS_SELECTOR, "rect.model") or d.find_element(By.ID, "evaluated").text)
     time.sleep(0.3)
     d.save_screenshot(os.path.join(out, "evaluated.png"))
     print(json.dumps({"url": d.current_url, "note": d.find_element(By.ID, "evaluated").text,

@@ -27,7 +27,8 @@ import java.util.Map;
  * Page loads of the web app over a store of {@code frames} synthetic frames: the gallery's first
  * page, a page a third of the way down (by its keyset cursor), a device filter, and a rare class
  * (1% of the frames, all older than the rest: the worst case, every newer frame passed over).
- * Median and worst of 20 requests each from a client on the same machine.
+ * Median and worst of 20 requests each from a client on the same machine. Then the review queue's
+ * next frame in each order (and for one device), and its counters.
  */
 public final class WebBench {
   private WebBench() {}
@@ -59,6 +60,13 @@ public final class WebBench {
         r.put("rareClassFilter", time(http, base + "/api/frames?limit=48&class=bicycle", token));
         r.put("galleryHtml", time(http, base + "/frames", token));
         r.put("firstPageFrames", Json.MAPPER.readTree(first).path("frames").size());
+        // the review queue: every frame is unreviewed, so "next" is one step along the queue's index
+        String reviewer = Tokens.add(tokens, "bench-reviewer", Tokens.Role.REVIEWER);
+        for (String order : List.of("uncertain", "rule", "oldest")) {
+          r.put("reviewNext-" + order, time(http, base + "/api/review/next?order=" + order, reviewer));
+        }
+        r.put("reviewNext-device", time(http, base + "/api/review/next?order=uncertain&device=rare", reviewer));
+        r.put("reviewStats", time(http, base + "/api/review/stats", reviewer));
       }
     }
     return r;

@@ -137,6 +137,7 @@ final class Commits {
       c.setAutoCommit(false);
       List<Outcome> out = new ArrayList<>(ms.size());
       try (PreparedStatement classes = c.prepareStatement(FrameClasses.INSERT);
+          PreparedStatement queue = c.prepareStatement(ReviewQueue.INSERT);
           PreparedStatement p = c.prepareStatement("""
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
@@ -163,9 +164,11 @@ final class Commits {
           out.add(stored ? Outcome.STORED : null);
           if (stored) {
             FrameClasses.add(classes, m.device(), m.frameId(), FrameClasses.PRELABELS, m.labels());
+            ReviewQueue.add(queue, m.device(), m.frameId(), m.capturedAt(), m.labels(), m.meta());
           }
         }
         classes.executeBatch();
+        queue.executeBatch();
       }
       for (int i = 0; i < ms.size(); i++) {
         if (out.get(i) == null) {
@@ -229,7 +232,14 @@ final class Commits {
       p.setString(10, Json.MAPPER.writeValueAsString(meta));
       p.setString(11, rel);
       p.setString(12, now.toString());
-      return p.executeUpdate() == 1;
+      if (p.executeUpdate() != 1) {
+        return false;
+      }
+      try (PreparedStatement queue = db.c().prepareStatement(ReviewQueue.INSERT)) {
+        ReviewQueue.add(queue, source, frameId, capturedAt, null, meta);
+        queue.executeBatch();
+      }
+      return true;
     } catch (SQLException e) {
       throw new IOException("cannot record imported image " + file + ": " + e.getMessage(), e);
     }

@@ -68,6 +68,8 @@ public final class LocalFrameStore implements FrameStore {
   private final Commits commits;
   private final FrameRows rows;
   private final Sql sql;
+  private final Classes classes;
+  private final ReviewQueue reviewQueue;
 
   LocalFrameStore(Path dir, Db db, ImageStore images) {
     this.dir = dir;
@@ -83,6 +85,8 @@ public final class LocalFrameStore implements FrameStore {
     this.devices = new Devices(sql);
     this.sessions = new LoginSessions(sql);
     this.models = new Models(sql);
+    this.classes = new Classes(sql);
+    this.reviewQueue = new ReviewQueue(sql);
     this.browse = new Browse(this, sql, db);
     this.commits = new Commits(this, db, images, staging);
     this.rows = new FrameRows(db, images);
@@ -101,6 +105,16 @@ public final class LocalFrameStore implements FrameStore {
   /** The model registry and its evaluations. */
   public Models models() {
     return models;
+  }
+
+  /** The project's classes, as the editor offers them. */
+  public Classes classes() {
+    return classes;
+  }
+
+  /** The frames nobody has reviewed yet, for the editor's "next frame". */
+  public ReviewQueue reviewQueue() {
+    return reviewQueue;
   }
 
   /** The web app's login sessions. */
@@ -313,6 +327,7 @@ public final class LocalFrameStore implements FrameStore {
         return false;
       }
       FrameClasses.replace(db.c(), device, frameId, FrameClasses.PRELABELS, labels);
+      ReviewQueue.prelabelled(db.c(), device, frameId, labels);
       return true;
     });
   }

@@ -49,6 +49,8 @@ public final class Migration {
     TABLES.put("crawl_log", List.of("source", "url", "outcome", "reason", "frame_id", "at"));
     TABLES.put("devices", List.of("device", "state", "status", "updated_at", "last_seen"));
     TABLES.put("frame_classes", List.of("device", "frame_id", "source", "class"));
+    TABLES.put("classes", List.of("name", "colour", "position"));
+    TABLES.put("review_queue", List.of("device", "frame_id", "captured_at", "certainty", "rule", "leased_by", "leased_until"));
     TABLES.put("models", List.of("sha256", "name", "family", "classes", "input_width", "input_height", "origin", "added_at"));
     TABLES.put("evaluations", List.of("id", "model_sha256", "dataset", "split", "labels", "iou_type", "frames", "figures",
         "created_at"));

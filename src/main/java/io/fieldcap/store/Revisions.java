@@ -65,7 +65,41 @@ public final class Revisions {
           INSERT INTO revisions(device, frame_id, rev, labels, digest, author, origin, tool, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", device, frameId, rev, json, digest, author, origin, tool, at);
       FrameClasses.replace(db.c(), device, frameId, FrameClasses.REVIEWED, labels);
+      ReviewQueue.reviewed(db.c(), device, frameId);
       return rev;
+    });
+  }
+
+  /** What {@link #save} did: the frame's newest revision now, and whether the save was refused because it was not the base. */
+  public record Saved(int revision, boolean conflict) {}
+
+  /**
+   * A reviewer's save from the editor: a new revision, provided the frame's newest revision is still
+   * {@code base} (the one the reviewer's page loaded; 0 for the pre-labels). When another save came
+   * in between, nothing is written and the answer is a conflict with the newest revision's number;
+   * labels equal to the newest revision's change nothing. Unlike {@link #add}, labels that some
+   * earlier revision had are saved again: a reviewer may put back what another changed.
+   */
+  public Saved save(String device, String frameId, int base, LabelSet labels, String author, String origin, String tool,
+      Instant at) throws IOException {
+    String digest = digest(labels);
+    String json = Json.MAPPER.writeValueAsString(labels);
+    return sql.transaction("cannot save the labels of frame " + device + "/" + frameId, () -> {
+      String[] newest = sql.first(null, "SELECT rev, digest FROM revisions WHERE device = ? AND frame_id = ? ORDER BY rev DESC LIMIT 1",
+          r -> new String[] {r.getString(1), r.getString(2)}, device, frameId);
+      int current = newest == null ? 0 : Integer.parseInt(newest[0]);
+      if (current != base) {
+        return new Saved(current, true);
+      }
+      if (newest != null && digest.equals(newest[1])) {
+        return new Saved(current, false);
+      }
+      sql.update(null, """
+          INSERT INTO revisions(device, frame_id, rev, labels, digest, author, origin, tool, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", device, frameId, current + 1, json, digest, author, origin, tool, at);
+      FrameClasses.replace(db.c(), device, frameId, FrameClasses.REVIEWED, labels);
+      ReviewQueue.reviewed(db.c(), device, frameId);
+      return new Saved(current + 1, false);
     });
   }
 

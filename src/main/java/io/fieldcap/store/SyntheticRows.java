@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 
 /** Synthetic frame rows, for benchmarks of what reads the store (never for real data). */
 final class SyntheticRows {
@@ -22,6 +23,7 @@ final class SyntheticRows {
     try {
       db.c().setAutoCommit(false);
       try (PreparedStatement classes = db.c().prepareStatement(FrameClasses.INSERT);
+          PreparedStatement queue = db.c().prepareStatement(ReviewQueue.INSERT);
           PreparedStatement p = db.c().prepareStatement("""
           INSERT INTO frames(device, frame_id, seq, captured_at, sha256, bytes, width, height, content_type,
                              model, labels, meta, path, received_at)
@@ -44,13 +46,16 @@ final class SyntheticRows {
           p.setString(13, at.toString());
           p.addBatch();
           FrameClasses.add(classes, device, FrameId.of(at, i).value(), FrameClasses.PRELABELS, labels);
+          ReviewQueue.add(queue, device, FrameId.of(at, i).value(), at, labels, Map.of("keptBy", "all"));
           if (i % 10_000 == 9_999) {
             p.executeBatch();
             classes.executeBatch();
+            queue.executeBatch();
           }
         }
         p.executeBatch();
         classes.executeBatch();
+        queue.executeBatch();
       }
       db.c().commit();
     } catch (SQLException e) {

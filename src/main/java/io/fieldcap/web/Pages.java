@@ -24,7 +24,8 @@ final class Pages {
         + "<body data-page=\"" + page + "\" data-csrf=\"" + Markup.escape(csrf) + "\" data-role=\"" + (who == null ? ""
             : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
-            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <a href=\"/models\" id=\"nav-models\">Models</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
+            + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <a href=\"/models\" id=\"nav-models\">Models</a>"
+            + (who.role().allows(Tokens.Role.REVIEWER) ? " <a href=\"/review\" id=\"nav-review\">Review</a>" : "") + " <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 
@@ -96,6 +97,19 @@ final class Pages {
         + "<button id=\"accept\">Accept pre-labels</button> <button id=\"reject\">Reject frame</button> "
         + "<button id=\"flag\">Flag for labeling</button> <input id=\"from\" placeholder=\"class\" size=\"10\"> &rarr; "
         + "<input id=\"to\" placeholder=\"new class\" size=\"10\"> <button id=\"relabel\">Change class</button> "
-        + "<span id=\"review-result\"></span></div>\n<table id=\"meta\"></table></main></body></html>\n";
+        + "<span id=\"review-result\"></span></div>\n<table id=\"meta\"></table></main>"
+        + (who != null && who.role().allows(Tokens.Role.REVIEWER) ? "<script src=\"/static/editor.js\" defer></script>" : "")
+        + "</body></html>\n";
+  }
+
+  /** The review queue's start: pick an order (and a device or capture rule), then frame after frame in the editor. */
+  static String review(Tokens.Identity who, String csrf) {
+    return head("Review", who, csrf, "review", "") + "<main><h1>Review</h1>"
+        + "<p>Frames nobody has reviewed yet, one after the other in the editor; each reviewer gets different ones.</p>"
+        + "<form id=\"review-start\"><label>Order <select name=\"queue\" id=\"order\">"
+        + "<option value=\"uncertain\">least certain pre-labels first</option><option value=\"rule\">by capture rule</option>"
+        + "<option value=\"oldest\">oldest first</option></select></label> <label>Device <input name=\"device\" size=\"12\"></label>"
+        + " <label>Capture rule <input name=\"rule\" size=\"12\"></label> <button type=\"submit\" id=\"start\">Start</button></form>"
+        + "<p id=\"review-status\" class=\"note\"></p></main></body></html>\n";
   }
 }

@@ -20,8 +20,13 @@ final class Router {
     /** A reviewer's or an admin's token; {@code need} says for what in the 403's message. */
     REVIEWER,
     /** A trainer's or an admin's token (datasets to download). */
-    TRAINER
+    TRAINER,
+    /** An admin's token (the project's classes). */
+    ADMIN
   }
+
+  /** The largest body a route gets unless it says otherwise (every form and action is smaller). */
+  static final int BODY = 64 * 1024;
 
   /** Handles one matched request. */
   @FunctionalInterface
@@ -34,7 +39,7 @@ final class Router {
    * {@code streamed} route reads its own body, after the caller is known (an upload larger than any
    * body the app buffers); every other route gets its body read, and bounded, before it runs.
    */
-  record Route(String method, Pattern path, Access access, String need, Handler handler, boolean streamed) {}
+  record Route(String method, Pattern path, Access access, String need, Handler handler, boolean streamed, int maxBody) {}
 
   /** A route and the match of its pattern on the path (its groups are the path's parameters). */
   record Resolved(Route route, Matcher match) {}
@@ -50,14 +55,28 @@ final class Router {
   }
 
   Router add(String method, String path, Access access, String need, Handler h) {
-    routes.add(new Route(method, Pattern.compile(path), access, need, h, false));
+    return add(method, path, access, need, BODY, h);
+  }
+
+  /** A route whose bodies may be up to {@code maxBody} bytes (a frame's labels with masks). */
+  Router add(String method, String path, Access access, String need, int maxBody, Handler h) {
+    routes.add(new Route(method, Pattern.compile(path), access, need, h, false, maxBody));
     return this;
   }
 
   /** A POST route whose handler reads the body itself, as a stream. */
   Router upload(String path, Access access, String need, Handler h) {
-    routes.add(new Route("POST", Pattern.compile(path), access, need, h, true));
+    routes.add(new Route("POST", Pattern.compile(path), access, need, h, true, 0));
     return this;
+  }
+
+  /** The largest body {@code method} on {@code path} takes ({@link #BODY} for a path no route has: it is refused after). */
+  int maxBody(String method, String path) {
+    try {
+      return resolve(method, path).route().maxBody();
+    } catch (HttpError e) {
+      return BODY;
+    }
   }
 
   /** Whether {@code method} on {@code path} is a streamed route (false for any path no route has). */

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebApp.class);
-  /** The largest request body read (every route's bodies are smaller). */
-  static final int MAX_BODY = 64 * 1024;
+  /** The largest request body read for most routes ({@link Router#add} names larger ones). */
+  static final int MAX_BODY = Router.BODY;
   /** A request's body must have arrived this long after it started. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
   /** Bytes a second below which Jetty drops a request whose body is arriving. */
@@ -68,6 +68,7 @@ public final class WebApp implements AutoCloseable {
   private final DatasetDownloads downloads;
   private final ModelPages modelPages;
   private final ModelUploads uploads;
+  private final Review review;
   private final Router router;
   private final boolean tls;
   private final Server jetty;
@@ -100,6 +101,7 @@ public final class WebApp implements AutoCloseable {
     this.downloads = new DatasetDownloads(store);
     this.modelPages = new ModelPages(store);
     this.uploads = new ModelUploads(store);
+    this.review = new Review(store);
     this.tls = http.tlsCert() != null;
     this.auth = new Auth(tokens, new Sessions(store.sessions(), tokens, Clock.systemUTC()), publicUrl, tls);
     this.router = routes();
@@ -147,15 +149,16 @@ public final class WebApp implements AutoCloseable {
    */
   private void readBody(Request request, Response response, Callback callback) {
     long declared = request.getLength();
-    if (declared > MAX_BODY) {
+    int max = router.maxBody(request.getMethod(), Request.getPathInContext(request));
+    if (declared > max) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      error(request, response, callback, 413, "the request body is over " + MAX_BODY + " bytes");
+      error(request, response, callback, 413, "the request body is over " + max + " bytes");
       return;
     }
     ScheduledFuture<?> deadline = timer.schedule(() -> request.fail(new TimeoutException(
         "the request body did not arrive within " + BODY_DEADLINE.toSeconds() + " s")), BODY_DEADLINE.toMillis(),
         TimeUnit.MILLISECONDS);
-    Content.Source.asByteArrayAsync(request, MAX_BODY).whenComplete((body, failure) -> {
+    Content.Source.asByteArrayAsync(request, max).whenComplete((body, failure) -> {
       deadline.cancel(false);
       jetty.getThreadPool().execute(() -> {
         if (failure == null) {
@@ -169,7 +172,7 @@ public final class WebApp implements AutoCloseable {
               why.getMessage());
           error(request, response, callback, 408, why.getMessage());
         } else if (declared < 0 && why instanceof IllegalArgumentException) {
-          error(request, response, callback, 413, "the request body is over " + MAX_BODY + " bytes");
+          error(request, response, callback, 413, "the request body is over " + max + " bytes");
         } else {
           error(request, response, callback, 400, "the request body could not be read: " + why.getMessage());
         }
@@ -298,9 +301,16 @@ public final class WebApp implements AutoCloseable {
         .get("/api/frames/" + frame, Access.VIEWER, x -> x.json(Api.frameJson(api.frame(x.path(1), x.path(2)))))
         .post("/api/frames/" + frame + "/review", Access.REVIEWER, "reviewing",
             x -> x.json(api.review(api.frame(x.path(1), x.path(2)), x.who(), x.body(64 * 1024))))
+        .add("PUT", "/api/frames/" + frame + "/labels", Access.REVIEWER, "editing labels", Review.MAX_SAVE,
+            x -> review.save(x, api.frame(x.path(1), x.path(2))))
+        .get("/api/review/next", Access.REVIEWER, review::next)
+        .get("/api/review/stats", Access.REVIEWER, review::stats)
+        .get("/api/classes", Access.VIEWER, review::classes)
+        .add("PUT", "/api/classes", Access.ADMIN, "setting the classes", review::setClasses)
         .post("/api/labeling", Access.REVIEWER, "sending to labeling",
             x -> x.json(labeling.sendToLabeling(linkBase(), x.body(64 * 1024))))
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
+        .get("/review", Access.REVIEWER, x -> x.html(Pages.review(x.who(), x.csrf())))
         .get("/models", Access.VIEWER, modelPages::list)
         .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
         .get("/api/evaluations/([0-9a-f-]{36})/frames/" + frame, Access.VIEWER, modelPages::evaluatedFrame)
@@ -348,6 +358,7 @@ public final class WebApp implements AutoCloseable {
     Tokens.Role needed = switch (r.route().access()) {
       case REVIEWER -> Tokens.Role.REVIEWER;
       case TRAINER -> Tokens.Role.TRAINER;
+      case ADMIN -> Tokens.Role.ADMIN;
       default -> Tokens.Role.VIEWER;
     };
     if (!who.role().allows(needed)) {

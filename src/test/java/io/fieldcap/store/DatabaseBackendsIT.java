@@ -7,6 +7,7 @@ import io.fieldcap.ingest.Manifests;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
+import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Manifest;
@@ -249,6 +250,60 @@ class DatabaseBackendsIT {
     }
   }
 
+  /**
+   * The review queue on both databases: the unreviewed frames, set-aside ones passed over, in the
+   * order asked for; two reviewers get different frames; a save takes a frame out, and a save based
+   * on an old revision is refused; a data folder made before the queue existed gets it filled.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void theReviewQueueHandsOutUnreviewedFramesOneReviewerAtATime(String backend) throws Exception {
+    String database = backend.equals("sqlite") ? null : pg.newDatabase();
+    Instant now = Instant.parse("2026-12-01T09:00:00Z");
+    try (LocalFrameStore s = LocalFrameStore.open(tmp, null, database)) {
+      List<String> ids = FrameQueryTest.fill(s); // 30 frames; 8 reviewed; 7, 14, 21 duplicates and 9 rejected unreviewed
+      ReviewQueue q = s.reviewQueue();
+      assertThat(q.remaining(null)).isEqualTo(18);
+      assertThat(q.remaining("cam-1")).isEqualTo(6); // 1, 10 (flagged: still to review), 13, 19, 22, 25
+      byte[] image = {1, 2, 3};
+      Instant late = Instant.parse("2026-11-29T11:00:00Z");
+      String doubtful = FrameId.of(late, 99).value();
+      s.commit(new NewFrame("cam-9", doubtful, 99, late, Sha256.hex(image), 3, "image/jpeg", 4, 4,
+          new LabelSet("m.onnx", List.of(new Detection("car", 0.31, new Box(0, 0, 2, 2)))), Map.of("keptBy", "motion")), image, now);
+      assertThat(q.next("ann", ReviewQueue.Order.UNCERTAIN, null, null, List.of(), now))
+          .as("the least certain first, however new").isEqualTo(new ReviewQueue.Entry("cam-9", doubtful));
+      ReviewQueue.Entry a = q.next("ann", ReviewQueue.Order.OLDEST, null, null, List.of(), now);
+      ReviewQueue.Entry b = q.next("bob", ReviewQueue.Order.OLDEST, null, null, List.of(), now);
+      assertThat(a).isEqualTo(new ReviewQueue.Entry("cam-1", ids.get(1)));
+      assertThat(b).as("ann holds frame 1").isEqualTo(new ReviewQueue.Entry("cam-2", ids.get(2)));
+      assertThat(q.next("ann", ReviewQueue.Order.OLDEST, null, null, List.of(a), now)).as("skipped")
+          .isEqualTo(new ReviewQueue.Entry("cam-0", ids.get(3)));
+      assertThat(q.next("ann", ReviewQueue.Order.OLDEST, "cam-1", null, List.of(), now)).isEqualTo(a);
+      assertThat(q.next("ann", ReviewQueue.Order.RULE, null, "motion", List.of(), now)).isEqualTo(new ReviewQueue.Entry("cam-9", doubtful));
+      assertThat(q.next("carol", ReviewQueue.Order.OLDEST, null, null, List.of(a), now)).as("bob holds frame 2")
+          .isEqualTo(new ReviewQueue.Entry("cam-0", ids.get(3)));
+      assertThat(q.next("carol", ReviewQueue.Order.OLDEST, null, null, List.of(a), now.plus(ReviewQueue.LEASE).plusSeconds(1)))
+          .as("bob's lease ran out").isEqualTo(b);
+
+      assertThat(s.revisions().save("cam-1", ids.get(1), 0, FrameQueryTest.labels("person"), "ann", "web: editor", "web", now))
+          .isEqualTo(new Revisions.Saved(1, false));
+      assertThat(s.revisions().save("cam-1", ids.get(1), 0, FrameQueryTest.labels("car"), "bob", "web: editor", "web", now))
+          .as("bob edited the pre-labels, ann saved since").isEqualTo(new Revisions.Saved(1, true));
+      assertThat(s.frame("cam-1", ids.get(1)).reviewed().detections()).extracting(Detection::label).containsExactly("person");
+      assertThat(q.remaining(null)).isEqualTo(18); // 18 + cam-9's frame - frame 1
+      assertThat(q.reviewedBy("ann", now.minusSeconds(1))).isEqualTo(1);
+      try (Statement st = s.db().c().createStatement()) { // as a data folder made before the queue existed
+        st.executeUpdate("DELETE FROM review_queue");
+        st.executeUpdate("DELETE FROM flyway_schema_history WHERE installed_rank >= (SELECT installed_rank FROM flyway_schema_history WHERE version = '5')");
+      }
+    }
+    try (LocalFrameStore s = LocalFrameStore.open(tmp, null, database)) {
+      assertThat(s.reviewQueue().remaining(null)).isEqualTo(18);
+      assertThat(s.reviewQueue().next("dan", ReviewQueue.Order.UNCERTAIN, null, null, List.of(), now)).extracting(ReviewQueue.Entry::device)
+          .isEqualTo("cam-9");
+    }
+  }
+
   @Test
   void aDataFolderMadeBeforeSchemaMigrationsOpensWithItsFramesKept() throws Exception {
     // the schema as servers wrote it before Flyway: tables made by CREATE TABLE IF NOT EXISTS, no history
@@ -276,7 +331,7 @@ class DatabaseBackendsIT {
       while (r.next()) {
         versions.add(r.getString(1));
       }
-      assertThat(versions).containsExactly("0", "1", "2", "3", "4");
+      assertThat(versions).containsExactly("0", "1", "2", "3", "4", "5");
     }
   }
 

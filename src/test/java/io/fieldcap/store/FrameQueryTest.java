@@ -26,7 +26,7 @@ class FrameQueryTest {
 
   @TempDir Path tmp;
 
-  private static LabelSet labels(String... classes) {
+  static LabelSet labels(String... classes) {
     List<Detection> d = new ArrayList<>();
     for (String c : classes) {
       d.add(new Detection(c, 0.9, new Box(1, 1, 5, 5)));
