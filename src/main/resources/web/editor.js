@@ -13,7 +13,7 @@ function editor() {
   const holder = document.getElementById("frame");
   const st = {
     f: null, notice: null, base: 0, labels: [], suggestions: [], sel: -1, selSuggestion: -1, undo: [], redo: [], dirty: false,
-    scale: 1, tx: 0, ty: 0, tool: "select", classes: [], definedClasses: false, theirs: null, drag: null, space: false
+    scale: 1, tx: 0, ty: 0, tool: "select", classes: [], definedClasses: false, theirs: null, drag: null, space: false, poly: null, maskCache: new Map()
   };
 
   // ---- the page: toolbar, canvas, messages
@@ -24,6 +24,13 @@ function editor() {
   bar.id = "editor-bar";
   bar.innerHTML = '<button id="tool-select" title="Select and move (V)">Select</button> '
     + '<button id="tool-box" title="Draw a box (B)">Box</button> '
+    + '<button id="tool-polygon" title="Draw a polygon (P): click the points, click the first (or Enter) to close">Polygon</button> '
+    + '<span id="mask-tools"><button id="tool-brush" title="Paint the mask layer (M)">Brush</button> '
+    + '<button id="tool-eraser" title="Erase from the mask layer (E)">Eraser</button> '
+    + '<button id="tool-fill" title="Fill a polygon into the mask layer (F)">Fill</button> '
+    + '<label>size <input type="number" id="brush-size" min="1" max="500" value="20" size="3"></label> '
+    + '<label>layer <input id="mask-class" list="class-list" size="10" placeholder="class"></label> '
+    + '<label>opacity <input type="range" id="mask-opacity" min="0" max="1" step="0.05" value="0.5"></label></span> '
     + '<input id="class-input" list="class-list" placeholder="class" size="12" title="Class of the selected box (Enter), 1-9 for the first nine">'
     + '<datalist id="class-list"></datalist> '
     + '<button id="delete" title="Delete the selected box (Del)">Delete</button> '
@@ -194,13 +201,16 @@ function editor() {
     st.labels.forEach((d, i) => {
       if (!d.box) return;
       if (d.mask) {
-        if (d.label.toLowerCase() !== "background") {
-          try { layers.masks.appendChild(maskImage(d.mask, colourOf(d.label))); } catch (e) { console.warn(e); }
-        }
+        if (d.label.toLowerCase() !== "background") layers.masks.appendChild(maskLayer(d));
         return;
       }
-      if (d.polygon) layers.labels.appendChild(polygon(d, "outline"));
-      layers.labels.appendChild(boxRect(d, "box label" + (i === st.sel ? " selected" : ""), i));
+      if (d.polygon) {
+        const p = polygon(d, "label poly" + (i === st.sel ? " selected" : ""));
+        p.dataset.i = i; p.dataset.label = d.label;
+        layers.labels.appendChild(p);
+      } else {
+        layers.labels.appendChild(boxRect(d, "box label" + (i === st.sel ? " selected" : ""), i));
+      }
       layers.labels.appendChild(text(d, "label-text"));
     });
     drawHandles();
@@ -210,6 +220,156 @@ function editor() {
     const sel = st.labels[st.sel];
     if (sel && document.activeElement !== $("class-input")) $("class-input").value = sel.label;
   }
+  // ---- semantic masks: one canvas per class at the image's size, painted directly, kept as COCO RLE in the label
+  function maskCanvas(d) {
+    let c = st.maskCache.get(d.mask.counts + "|" + d.label);
+    if (c) return c;
+    const h = d.mask.size[0], w = d.mask.size[1];
+    c = document.createElement("canvas");
+    c.width = w; c.height = h;
+    const g = c.getContext("2d");
+    const img = g.createImageData(w, h);
+    const rgb = rgbOf(colourOf(d.label));
+    let pos = 0;
+    rleRuns(d.mask.counts).forEach((run, i) => {
+      if (i % 2 === 1) {
+        for (let q = pos; q < pos + run; q++) {
+          const k = ((q % h) * w + Math.floor(q / h)) * 4;
+          img.data[k] = rgb[0]; img.data[k + 1] = rgb[1]; img.data[k + 2] = rgb[2]; img.data[k + 3] = 255;
+        }
+      }
+      pos += run;
+    });
+    g.putImageData(img, 0, 0);
+    c.className = "mask-canvas";
+    c.dataset.label = d.label;
+    st.maskCache.set(d.mask.counts + "|" + d.label, c);
+    return c;
+  }
+  function maskLayer(d) {
+    const fo = document.createElementNS(SVGNS, "foreignObject");
+    fo.setAttribute("x", 0); fo.setAttribute("y", 0);
+    fo.setAttribute("width", d.mask.size[1]); fo.setAttribute("height", d.mask.size[0]);
+    fo.setAttribute("class", "mask-layer");
+    const c = maskCanvas(d);
+    c.style.opacity = $("mask-opacity").value;
+    fo.appendChild(c);
+    return fo;
+  }
+  function rgbOf(css) {
+    const g = document.createElement("canvas").getContext("2d");
+    g.fillStyle = css;
+    g.fillRect(0, 0, 1, 1);
+    return g.getImageData(0, 0, 1, 1).data;
+  }
+  // pycocotools' rleToString: the runs' differences in 5-bit groups, as characters from '0'
+  function rleString(runs) {
+    let out = "";
+    for (let i = 0; i < runs.length; i++) {
+      let x = runs[i];
+      if (i > 2) x -= runs[i - 2];
+      let more = true;
+      while (more) {
+        let c = x & 0x1f;
+        x >>= 5;
+        more = (c & 0x10) ? x !== -1 : x !== 0;
+        if (more) c |= 0x20;
+        out += String.fromCharCode(c + 48);
+      }
+    }
+    return out;
+  }
+  // a canvas back to a label: pixels with alpha of half or more, column by column; null when empty
+  function encodeMask(label, c) {
+    const w = c.width, h = c.height;
+    const data = c.getContext("2d").getImageData(0, 0, w, h).data;
+    const runs = [];
+    let cur = 0, run = 0, x0 = w, y0 = h, x1 = -1, y1 = -1, any = false;
+    for (let x = 0; x < w; x++) {
+      for (let y = 0; y < h; y++) {
+        const v = data[(y * w + x) * 4 + 3] >= 128 ? 1 : 0;
+        if (v) { any = true; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+        if (v !== cur) { runs.push(run); run = 0; cur = v; }
+        run++;
+      }
+    }
+    runs.push(run);
+    if (!any) return null;
+    return {label, score: 1, box: {x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1}, mask: {size: [h, w], counts: rleString(runs)}};
+  }
+  function activeLayer() {
+    return ($("mask-class").value.trim() || (st.labels.find(d => d.mask) || {}).label || $("class-input").value.trim()
+      || className(0) || "");
+  }
+  // the canvas a stroke paints on: the layer's own, or a new empty one for a class without a mask yet
+  function strokeCanvases(name) {
+    const out = {target: null, others: []};
+    for (const d of st.labels) {
+      if (!d.mask) continue;
+      if (d.label === name) out.target = maskCanvas(d); else out.others.push(maskCanvas(d));
+    }
+    if (!out.target) {
+      const c = document.createElement("canvas");
+      c.width = st.f.width; c.height = st.f.height;
+      c.className = "mask-canvas";
+      out.target = c;
+      out.fresh = true;
+    }
+    return out;
+  }
+  function paint(layers, from, to, size, erase) {
+    const draw = (c, mode, fill) => {
+      const g = c.getContext("2d");
+      g.globalCompositeOperation = mode;
+      g.strokeStyle = fill; g.fillStyle = fill;
+      g.lineWidth = size; g.lineCap = "round"; g.lineJoin = "round";
+      g.beginPath(); g.moveTo(from.x, from.y); g.lineTo(to.x, to.y); g.stroke();
+      if (from.x === to.x && from.y === to.y) { g.beginPath(); g.arc(to.x, to.y, size / 2, 0, 2 * Math.PI); g.fill(); }
+    };
+    if (erase) { draw(layers.target, "destination-out", "#000"); return; }
+    draw(layers.target, "source-over", colourOf(layers.name));
+    for (const o of layers.others) draw(o, "destination-out", "#000"); // a pixel has one class
+  }
+  function fillPolygon(pts) {
+    const name = activeLayer();
+    if (!name) return;
+    const before = snapshot();
+    const ls = strokeCanvases(name);
+    ls.name = name;
+    for (const [c, mode, fill] of [[ls.target, "source-over", colourOf(name)]].concat(ls.others.map(o => [o, "destination-out", "#000"]))) {
+      const g = c.getContext("2d");
+      g.globalCompositeOperation = mode;
+      g.fillStyle = fill;
+      g.beginPath();
+      g.moveTo(pts[0], pts[1]);
+      for (let i = 2; i < pts.length; i += 2) g.lineTo(pts[i], pts[i + 1]);
+      g.closePath();
+      g.fill();
+    }
+    storeMasks(ls, before);
+  }
+  // after a stroke or a fill: every touched layer back into its label (an emptied layer leaves)
+  function storeMasks(ls, before) {
+    const touched = [ls.target].concat(ls.others);
+    const out = [];
+    for (const d of st.labels) {
+      if (d.mask && touched.includes(maskCanvas(d))) {
+        const e = encodeMask(d.label, maskCanvas(d));
+        if (e) out.push(e);
+      } else {
+        out.push(d);
+      }
+    }
+    if (ls.fresh) {
+      const e = encodeMask(ls.name, ls.target);
+      if (e) out.push(e);
+    }
+    st.maskCache.clear();
+    st.labels = out;
+    st.sel = -1;
+    change(before);
+  }
+
   const HANDLES = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];
   function handlePoint(b, h) {
     const x = h.includes("w") ? b.x : h.includes("e") ? b.x + b.w : b.x + b.w / 2;
@@ -218,9 +378,27 @@ function editor() {
   }
   function drawHandles() {
     layers.handles.innerHTML = "";
+    drawOpenPolygon();
     const d = st.labels[st.sel];
     if (!d || !d.box || d.mask) return;
     const size = 8 / st.scale;
+    if (d.polygon) {
+      const n = d.polygon.length / 2;
+      for (let k = 0; k < n; k++) {
+        const x = d.polygon[2 * k], y = d.polygon[2 * k + 1];
+        const nx = d.polygon[(2 * k + 2) % (2 * n)], ny = d.polygon[(2 * k + 3) % (2 * n)];
+        const m = document.createElementNS(SVGNS, "rect");
+        m.setAttribute("x", (x + nx) / 2 - size / 3); m.setAttribute("y", (y + ny) / 2 - size / 3);
+        m.setAttribute("width", size * 2 / 3); m.setAttribute("height", size * 2 / 3);
+        m.setAttribute("class", "edge"); m.dataset.edge = k;
+        layers.handles.appendChild(m);
+        const c = document.createElementNS(SVGNS, "circle");
+        c.setAttribute("cx", x); c.setAttribute("cy", y); c.setAttribute("r", size / 2);
+        c.setAttribute("class", "vertex"); c.dataset.vertex = k;
+        layers.handles.appendChild(c);
+      }
+      return;
+    }
     for (const h of HANDLES) {
       const [x, y] = handlePoint(d.box, h);
       const r = document.createElementNS(SVGNS, "rect");
@@ -230,9 +408,64 @@ function editor() {
       layers.handles.appendChild(r);
     }
   }
+  function drawOpenPolygon() {
+    if (!st.poly || !st.poly.length) return;
+    const l = document.createElementNS(SVGNS, "polyline");
+    const pts = [];
+    for (let i = 0; i < st.poly.length; i += 2) pts.push(st.poly[i] + "," + st.poly[i + 1]);
+    l.setAttribute("points", pts.join(" "));
+    l.setAttribute("class", "drawing");
+    l.setAttribute("vector-effect", "non-scaling-stroke");
+    layers.handles.appendChild(l);
+    const c = document.createElementNS(SVGNS, "circle");
+    c.setAttribute("cx", st.poly[0]); c.setAttribute("cy", st.poly[1]); c.setAttribute("r", 5 / st.scale);
+    c.setAttribute("class", "first-vertex");
+    layers.handles.appendChild(c);
+  }
+  function polygonBox(pts) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < pts.length; i += 2) {
+      x0 = Math.min(x0, pts[i]); x1 = Math.max(x1, pts[i]); y0 = Math.min(y0, pts[i + 1]); y1 = Math.max(y1, pts[i + 1]);
+    }
+    return {x: x0, y: y0, w: x1 - x0, h: y1 - y0};
+  }
+  function clampPoint(p) {
+    return {x: Math.max(0, Math.min(st.f.width, p.x)), y: Math.max(0, Math.min(st.f.height, p.y))};
+  }
+  function closePolygon() {
+    const pts = st.poly;
+    st.poly = null;
+    if (!pts || pts.length < 6) { render(); return; }
+    if (st.tool === "fill") { fillPolygon(pts); return; }
+    const name = $("class-input").value.trim() || className(0) || "object";
+    if (st.definedClasses && !st.classes.some(c => c.name === name)) {
+      $("save-result").textContent = "'" + name + "' is not one of the project's classes";
+      render();
+      return;
+    }
+    const before = snapshot();
+    st.labels.push({label: name, score: 1, box: polygonBox(pts), polygon: pts});
+    st.sel = st.labels.length - 1;
+    change(before);
+  }
+  function deleteVertex(k) {
+    const d = st.labels[st.sel];
+    if (!d || !d.polygon || d.polygon.length <= 6) return; // a polygon keeps three points
+    const before = snapshot();
+    d.polygon.splice(2 * k, 2);
+    d.box = polygonBox(d.polygon);
+    change(before);
+  }
+
   // during a drag only the dragged box and its handles change: no re-render of the others
   function redrawSelected() {
     const d = st.labels[st.sel];
+    const p = layers.labels.querySelector('polygon.label[data-i="' + st.sel + '"]');
+    if (p) {
+      const pts = [];
+      for (let i = 0; i < d.polygon.length; i += 2) pts.push(d.polygon[i] + "," + d.polygon[i + 1]);
+      p.setAttribute("points", pts.join(" "));
+    }
     const r = layers.labels.querySelector('rect.label[data-i="' + st.sel + '"]');
     if (r) {
       r.setAttribute("x", d.box.x); r.setAttribute("y", d.box.y);
@@ -319,15 +552,60 @@ function editor() {
     svg.setPointerCapture(e.pointerId);
     if (e.button === 1 || e.button === 2 || st.space) {
       st.drag = {mode: "pan", x: e.clientX, y: e.clientY, tx: st.tx, ty: st.ty};
+    } else if (st.tool === "brush" || st.tool === "eraser") {
+      const name = activeLayer();
+      if (!name) { $("save-result").textContent = "give the mask layer's class"; e.preventDefault(); return; }
+      if (st.definedClasses && !st.classes.some(c => c.name === name)) {
+        $("save-result").textContent = "'" + name + "' is not one of the project's classes";
+        e.preventDefault();
+        return;
+      }
+      const ls = strokeCanvases(name);
+      ls.name = name;
+      if (ls.fresh) { // shown while it is painted
+        const fo = document.createElementNS(SVGNS, "foreignObject");
+        fo.setAttribute("x", 0); fo.setAttribute("y", 0); fo.setAttribute("width", st.f.width); fo.setAttribute("height", st.f.height);
+        ls.target.style.opacity = $("mask-opacity").value;
+        fo.appendChild(ls.target);
+        layers.masks.appendChild(fo);
+      }
+      const q = clampPoint(p);
+      const size = Math.max(1, +$("brush-size").value || 1);
+      paint(ls, q, q, size, st.tool === "eraser");
+      st.drag = {mode: "paint", layers: ls, last: q, size, erase: st.tool === "eraser", before: snapshot(), moved: true};
+    } else if (st.tool === "polygon" || st.tool === "fill") {
+      const q = clampPoint(p);
+      if (st.poly && st.poly.length >= 6) {
+        const first = st.poly;
+        const dist = Math.hypot(first[0] - q.x, first[1] - q.y) * st.scale;
+        if (dist <= 8) { st.drag = null; closePolygon(); e.preventDefault(); return; }
+      }
+      st.poly = (st.poly || []).concat([q.x, q.y]);
+      st.sel = -1;
+      st.drag = null;
+      render();
+    } else if (t.dataset.vertex !== undefined) {
+      if (e.altKey) { st.drag = null; deleteVertex(+t.dataset.vertex); e.preventDefault(); return; }
+      st.drag = {mode: "vertex", k: +t.dataset.vertex, before: snapshot(), moved: false};
+    } else if (t.dataset.edge !== undefined) {
+      const d = st.labels[st.sel], k = +t.dataset.edge, n = d.polygon.length / 2;
+      const before = snapshot();
+      const x = (d.polygon[2 * k] + d.polygon[(2 * k + 2) % (2 * n)]) / 2;
+      const y = (d.polygon[2 * k + 1] + d.polygon[(2 * k + 3) % (2 * n)]) / 2;
+      d.polygon.splice(2 * k + 2, 0, x, y); // a new vertex in the middle of the edge, dragged from there
+      st.drag = {mode: "vertex", k: k + 1, before, moved: true};
+      drawHandles();
     } else if (t.dataset.handle) {
       const d = st.labels[st.sel];
-      st.drag = {mode: "resize", handle: t.dataset.handle, p, box: Object.assign({}, d.box), before: snapshot(), moved: false};
+      st.drag = {mode: "resize", handle: t.dataset.handle, p, box: Object.assign({}, d.box), poly: d.polygon && d.polygon.slice(),
+        before: snapshot(), moved: false};
     } else if (t.classList.contains("label")) {
       st.sel = +t.dataset.i;
       st.selSuggestion = -1;
       render();
       const d = st.labels[st.sel];
-      st.drag = d.mask ? null : {mode: "move", p, box: Object.assign({}, d.box), before: snapshot(), moved: false};
+      st.drag = d.mask ? null : {mode: "move", p, box: Object.assign({}, d.box), poly: d.polygon && d.polygon.slice(),
+        before: snapshot(), moved: false};
     } else if (t.classList.contains("suggestion")) {
       st.selSuggestion = +t.dataset.i;
       st.sel = -1;
@@ -354,12 +632,29 @@ function editor() {
       return;
     }
     const p = toImage(e.clientX, e.clientY);
+    if (g.mode === "paint") {
+      const q = clampPoint(p);
+      paint(g.layers, g.last, q, g.size, g.erase);
+      g.last = q;
+      return;
+    }
+    if (g.mode === "vertex") {
+      const d = st.labels[st.sel], q = clampPoint(p);
+      d.polygon[2 * g.k] = q.x;
+      d.polygon[2 * g.k + 1] = q.y;
+      d.box = polygonBox(d.polygon);
+      g.moved = true;
+      redrawSelected();
+      return;
+    }
     const dx = p.x - g.p.x, dy = p.y - g.p.y;
     const W = st.f.width, H = st.f.height;
     if (g.mode === "move") {
       const d = st.labels[st.sel];
-      d.box = {x: Math.max(0, Math.min(W - g.box.w, g.box.x + dx)), y: Math.max(0, Math.min(H - g.box.h, g.box.y + dy)),
-        w: g.box.w, h: g.box.h};
+      d.box = g.box;
+      d.polygon = g.poly ? g.poly.slice() : d.polygon;
+      reshape(d, {x: Math.max(0, Math.min(W - g.box.w, g.box.x + dx)), y: Math.max(0, Math.min(H - g.box.h, g.box.y + dy)),
+        w: g.box.w, h: g.box.h});
       g.moved = true;
       redrawSelected();
     } else if (g.mode === "resize") {
@@ -369,7 +664,9 @@ function editor() {
       if (h.includes("e")) x1 += dx;
       if (h.includes("n")) y0 += dy;
       if (h.includes("s")) y1 += dy;
-      d.box = clampBox({x: x0, y: y0, w: x1 - x0, h: y1 - y0});
+      d.box = g.box;
+      d.polygon = g.poly ? g.poly.slice() : d.polygon;
+      reshape(d, clampBox({x: x0, y: y0, w: x1 - x0, h: y1 - y0}));
       g.moved = true;
       redrawSelected();
     } else if (g.mode === "draw") {
@@ -390,11 +687,9 @@ function editor() {
     const g = st.drag;
     st.drag = null;
     if (!g || !g.moved) { render(); return; }
-    if (g.mode === "move" || g.mode === "resize") {
-      const d = st.labels[st.sel];
-      const to = d.box;
-      d.box = g.box; // the polygon follows from where the drag began
-      reshape(d, to);
+    if (g.mode === "paint") {
+      storeMasks(g.layers, g.before);
+    } else if (g.mode === "move" || g.mode === "resize" || g.mode === "vertex") {
       change(g.before);
     } else if (g.mode === "draw") {
       if (g.box.w < 2 || g.box.h < 2) { render(); return; }
@@ -443,6 +738,11 @@ function editor() {
     } else if (e.key === "Tab") {
       e.preventDefault();
       cycle(e.shiftKey);
+    } else if (st.poly && (e.key === "Enter" || e.key === "Escape" || e.key === "Backspace")) {
+      e.preventDefault();
+      if (e.key === "Enter") closePolygon();
+      else if (e.key === "Escape") { st.poly = null; render(); }
+      else { st.poly.splice(-2, 2); render(); }
     } else if (e.key === "Delete" || e.key === "Backspace") {
       e.preventDefault();
       remove();
@@ -450,6 +750,14 @@ function editor() {
       setClass(className(+e.key - 1));
     } else if (e.key === "b" || e.key === "B") {
       tool("box");
+    } else if (e.key === "p" || e.key === "P") {
+      tool("polygon");
+    } else if (e.key === "m" || e.key === "M") {
+      tool("brush");
+    } else if (e.key === "e" || e.key === "E") {
+      tool("eraser");
+    } else if (e.key === "f" || e.key === "F") {
+      tool("fill");
     } else if (e.key === "v" || e.key === "V") {
       tool("select");
     } else if (e.key === "Escape") {
@@ -472,9 +780,9 @@ function editor() {
   document.addEventListener("keyup", e => { if (e.key === " ") st.space = false; });
   function tool(name) {
     st.tool = name;
-    $("tool-select").classList.toggle("active", name === "select");
-    $("tool-box").classList.toggle("active", name === "box");
-    svg.classList.toggle("drawing-tool", name === "box");
+    if (name !== "polygon" && name !== "fill" && st.poly) { st.poly = null; render(); }
+    for (const t of ["select", "box", "polygon", "brush", "eraser", "fill"]) $("tool-" + t).classList.toggle("active", name === t);
+    svg.classList.toggle("drawing-tool", name !== "select");
   }
 
   // ---- saving: a new revision based on the one loaded; a conflict shows theirs beside the draft
@@ -579,6 +887,11 @@ function editor() {
   // ---- wiring
   $("tool-select").onclick = () => tool("select");
   $("tool-box").onclick = () => tool("box");
+  $("tool-polygon").onclick = () => tool("polygon");
+  $("tool-brush").onclick = () => tool("brush");
+  $("tool-eraser").onclick = () => tool("eraser");
+  $("tool-fill").onclick = () => tool("fill");
+  $("mask-opacity").oninput = () => document.querySelectorAll("canvas.mask-canvas").forEach(c => { c.style.opacity = $("mask-opacity").value; });
   $("delete").onclick = remove;
   $("undo").onclick = undo;
   $("redo").onclick = redo;

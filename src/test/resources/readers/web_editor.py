@@ -12,10 +12,8 @@ import os
 import sys
 import urllib.request
 
-from browser import chromium, login, wait
+from browser import centre, chromium, combo, drag, key, login, wait
 
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -44,40 +42,8 @@ def open_editor(d):
     wait(lambda: d.find_element(By.ID, "frame").get_attribute("data-ready") == "true")
 
 
-def centre(d, el):
-    r = d.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];", el)
-    return r
-
-
-def drag(d, start, dx, dy, steps=6):
-    """Presses at viewport point start, moves by (dx, dy) screen pixels in steps as a hand does, releases."""
-    x, y = round(start[0]), round(start[1])
-    ab = ActionBuilder(d)
-    ab.pointer_action.move_to_location(x, y)
-    ab.pointer_action.pointer_down()
-    for k in range(1, steps + 1):
-        ab.pointer_action.move_to_location(x + round(dx * k / steps), y + round(dy * k / steps))
-    ab.pointer_action.pointer_up()
-    ab.perform()
-
-
 def label_rect(d, i):
     return d.find_element(By.CSS_SELECTOR, 'rect.label[data-i="%d"]' % i)
-
-
-def key(d, *keys):
-    ActionChains(d).send_keys(*keys).perform()
-
-
-def combo(d, mods, k):
-    """k pressed while the modifier keys mods are held down."""
-    a = ActionChains(d)
-    for m in mods:
-        a.key_down(m)
-    a.send_keys(k)
-    for m in reversed(mods):
-        a.key_up(m)
-    a.perform()
 
 
 def save(d):

@@ -7,11 +7,13 @@ CREATE TABLE IF NOT EXISTS classes(name TEXT PRIMARY KEY, colour TEXT, position 
 -- holds the frame handed to them for a while (leased_by, leased_until in epoch milliseconds) so that two get different ones.
 CREATE TABLE IF NOT EXISTS review_queue(device TEXT NOT NULL, frame_id TEXT NOT NULL, captured_at TEXT NOT NULL,
   certainty REAL NOT NULL, rule TEXT, leased_by TEXT, leased_until BIGINT, PRIMARY KEY (device, frame_id));
-CREATE INDEX IF NOT EXISTS review_by_certainty ON review_queue(certainty, captured_at);
-CREATE INDEX IF NOT EXISTS review_by_time ON review_queue(captured_at);
-CREATE INDEX IF NOT EXISTS review_by_rule ON review_queue(rule, captured_at);
-CREATE INDEX IF NOT EXISTS review_by_device ON review_queue(device, captured_at);
-CREATE INDEX IF NOT EXISTS review_by_device_certainty ON review_queue(device, certainty, captured_at);
+-- each order has an index to the last column of its ORDER BY: the next frame is one step, never a sort
+CREATE INDEX IF NOT EXISTS review_by_certainty ON review_queue(certainty, captured_at, device, frame_id);
+CREATE INDEX IF NOT EXISTS review_by_time ON review_queue(captured_at, device, frame_id);
+CREATE INDEX IF NOT EXISTS review_by_rule ON review_queue(rule, captured_at, device, frame_id);
+CREATE INDEX IF NOT EXISTS review_by_device ON review_queue(device, captured_at, frame_id);
+CREATE INDEX IF NOT EXISTS review_by_device_certainty ON review_queue(device, certainty, captured_at, frame_id);
+CREATE INDEX IF NOT EXISTS review_by_device_rule ON review_queue(device, rule, captured_at, frame_id);
 CREATE INDEX IF NOT EXISTS review_by_lease ON review_queue(leased_by);
 -- "reviewed today" per reviewer
 CREATE INDEX IF NOT EXISTS revisions_by_author ON revisions(author, created_at);

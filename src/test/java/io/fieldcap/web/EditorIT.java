@@ -10,6 +10,7 @@ import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.model.Rle;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.store.NewFrame;
@@ -162,6 +163,85 @@ class EditorIT {
       HttpResponse<String> stale = put(labelsUrl, bob, "{\"baseRevision\": 4, \"labels\": []}");
       assertThat(stale.statusCode()).isEqualTo(409);
       assertThat(stale.body()).contains("has revision 5 now", "\"author\":\"ann\"");
+    }
+  }
+
+  private static long area(JsonNode labels, String label) {
+    for (JsonNode l : labels) {
+      if (l.get("label").asText().equals(label) && l.hasNonNull("mask")) {
+        JsonNode m = l.get("mask");
+        return new Rle(List.of(m.get("size").get(0).asInt(), m.get("size").get(1).asInt()), m.get("counts").asText()).area();
+      }
+    }
+    return 0;
+  }
+
+  private static JsonNode polygonOf(JsonNode labels) {
+    for (JsonNode l : labels) {
+      if (l.hasNonNull("polygon")) {
+        return l.get("polygon");
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aReviewerPaintsMasksFillsAPolygonIntoOneAndEditsAPolygonsVertices() throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] jpeg = scene();
+    Instant at = Instant.parse("2026-11-29T10:00:00Z");
+    String id = FrameId.of(at, 2).value();
+    byte[] road = new byte[320 * 240];
+    for (int y = 120; y < 240; y++) {
+      for (int x = 0; x < 320; x++) {
+        road[y * 320 + x] = 1;
+      }
+    }
+    Rle roadMask = Rle.fromRowMajor(240, 320, road);
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      st.commit(new NewFrame("cam-s", id, 2, at, Sha256.hex(jpeg), jpeg.length, "image/jpeg", 320, 240,
+          new LabelSet("seg.onnx", List.of(new Detection("road", 0.9, roadMask.box(), null, roadMask))), Map.of()), jpeg, at);
+      st.classes().replace(List.of(new io.fieldcap.store.Classes.Clazz("road", null),
+          new io.fieldcap.store.Classes.Clazz("water", "#3366ff"), new io.fieldcap.store.Classes.Clazz("crate", null)));
+      // the pre-labels as the starting point: accepted once through the API
+      assertThat(st.revisions().save("cam-s", id, 0, new LabelSet(null, List.of(new Detection("road", 1, roadMask.box(), null,
+          roadMask))), "ann", "web: editor", "web", at).revision()).isEqualTo(1);
+    }
+    Path tokens = tmp.resolve("tokens");
+    String ann = Tokens.add(tokens, "ann", Tokens.Role.REVIEWER);
+    try (LocalFrameStore st = LocalFrameStore.open(data);
+        WebApp app = new WebApp(st, new ServerConfig.Http("127.0.0.1", 0, tokens, null, null))) {
+      String base = app.start();
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_editor_shapes.py",
+          base, ann, "cam-s", id, tmp.toString()));
+      assertThat(browser.waitFor(Duration.ofSeconds(240))).as(browser::output).isZero();
+      String printed = browser.output();
+      JsonNode r = Json.MAPPER.readTree(printed.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      System.out.println("web_editor_shapes.py: " + r);
+      double stroke = 100 * 20 + Math.PI * 10 * 10; // a 100 px stroke of a 20 px round brush
+      assertThat((double) area(r.get("brush"), "water")).as("the brush stroke's pixels").isCloseTo(stroke, within(stroke / 100));
+      assertThat(area(r.get("brush"), "road")).isEqualTo(320 * 120);
+      assertThat((double) area(r.get("eraser"), "road")).as("the eraser stroke's pixels")
+          .isCloseTo(320 * 120 - stroke, within(stroke / 100));
+      assertThat(area(r.get("eraser"), "water")).isEqualTo(area(r.get("brush"), "water"));
+      assertThat((double) (area(r.get("fill"), "water") - area(r.get("eraser"), "water"))).as("a triangle of 100 x 80 filled")
+          .isCloseTo(4000, within(40.0));
+      JsonNode poly = polygonOf(r.get("polygon"));
+      assertThat(poly).hasSize(8);
+      double[] want = {20, 20, 80, 20, 80, 60, 20, 60};
+      for (int i = 0; i < 8; i++) {
+        assertThat(poly.get(i).asDouble()).isCloseTo(want[i], within(1.0));
+      }
+      JsonNode moved = polygonOf(r.get("vertex"));
+      assertThat(moved.get(0).asDouble() - poly.get(0).asDouble()).as("vertex dragged 10 px right").isCloseTo(10, within(0.5));
+      assertThat(moved.get(1).asDouble() - poly.get(1).asDouble()).isCloseTo(5, within(0.5));
+      JsonNode added = polygonOf(r.get("added"));
+      assertThat(added).hasSize(10);
+      assertThat(added.get(2).asDouble()).as("the new vertex, mid-edge").isCloseTo((moved.get(0).asDouble() + moved.get(2).asDouble()) / 2,
+          within(0.5));
+      assertThat(added.get(3).asDouble()).isCloseTo((moved.get(1).asDouble() + moved.get(3).asDouble()) / 2 - 10, within(0.5));
+      assertThat(polygonOf(r.get("deleted"))).as("Alt+click took it out again").isEqualTo(moved);
+      assertThat(st.revisions().of("cam-s", id)).hasSize(8);
     }
   }
 }
