@@ -549,7 +549,9 @@ function editor() {
   svg.addEventListener("pointerdown", e => {
     const t = e.target;
     const p = toImage(e.clientX, e.clientY);
-    svg.setPointerCapture(e.pointerId);
+    try {
+      svg.setPointerCapture(e.pointerId);
+    } catch (x) { /* a pointer the browser does not track (a synthetic event): the drag works without capture */ }
     if (e.button === 1 || e.button === 2 || st.space) {
       st.drag = {mode: "pan", x: e.clientX, y: e.clientY, tx: st.tx, ty: st.ty};
     } else if (st.tool === "brush" || st.tool === "eraser") {
@@ -879,6 +881,7 @@ function editor() {
       st.notice = "restored an unsaved draft (based on revision " + st.base + ")";
     }
     metaTable(f);
+    image.addEventListener("load", () => { holder.dataset.imageMs = performance.now().toFixed(1); }, {once: true});
     image.setAttribute("href", f.image);
     image.setAttribute("width", f.width); image.setAttribute("height", f.height);
     render();
@@ -929,6 +932,7 @@ function editor() {
     load(f, true);
     fit();
     stats();
+    holder.dataset.readyMs = performance.now().toFixed(1); // from the page's start: what the editor's speed is measured by
     holder.dataset.ready = "true";
   });
 }

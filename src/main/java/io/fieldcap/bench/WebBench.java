@@ -34,6 +34,14 @@ public final class WebBench {
   private WebBench() {}
 
   public static Map<String, Object> run(int frames, Path work) throws Exception {
+    return run(frames, work, null);
+  }
+
+  /**
+   * With {@code browser} (scripts/bench-editor.py), also the editor in Chromium: a 1920x1080 frame with
+   * 300 reviewed boxes opened and dragged over, and a reviewer correcting 50 queued frames.
+   */
+  public static Map<String, Object> run(int frames, Path work, Path browser) throws Exception {
     Path data = work.resolve("data");
     Synthetic synthetic = Synthetic.image(data);
     LabelSet rare = new LabelSet("bench.onnx", List.of(new Detection("bicycle", 0.7, new Box(5, 5, 20, 20))));
@@ -67,6 +75,9 @@ public final class WebBench {
         }
         r.put("reviewNext-device", time(http, base + "/api/review/next?order=uncertain&device=rare", reviewer));
         r.put("reviewStats", time(http, base + "/api/review/stats", reviewer));
+        if (browser != null) {
+          r.put("editor", EditorBench.run(store, base, reviewer, browser, work));
+        }
       }
     }
     return r;

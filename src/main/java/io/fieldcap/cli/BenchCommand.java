@@ -268,10 +268,15 @@ final class BenchCommand implements Callable<Integer> {
   /** {@code fieldcap bench web --frames N}. */
   @Command(name = "web", mixinStandardHelpOptions = true,
       description = {"Page loads of the web app over --frames synthetic frames: the gallery's first page, a page a third of",
-          "the way down, a device filter and a rare class; median and worst of 20 requests. Prints one JSON object."})
+          "the way down, a device filter and a rare class, the review queue's next frame; median and worst of 20 requests;",
+          "with --browser, the editor in Chromium. Prints one JSON object."})
   static final class Web implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "1000000", description = "Frames in the store (default ${DEFAULT-VALUE}).")
     int frames;
+
+    @Option(names = "--browser", paramLabel = "SCRIPT",
+        description = "Also the editor in Chromium, driven by this Selenium script (scripts/bench-editor.py).")
+    Path browser;
 
     @Spec CommandSpec spec;
 
@@ -280,7 +285,11 @@ final class BenchCommand implements Callable<Integer> {
       if (frames < 100) {
         throw new ConfigException("--frames must be at least 100");
       }
-      return inTempDir(spec, "fieldcap-bench-web", work -> WebBench.run(frames, work));
+      if (browser != null && !Files.isRegularFile(browser)) {
+        throw new ConfigException("--browser: " + browser + " is not a file (scripts/bench-editor.py in the source tree)");
+      }
+      Path script = browser == null ? null : browser.toAbsolutePath();
+      return inTempDir(spec, "fieldcap-bench-web", work -> WebBench.run(frames, work, script));
     }
   }
 

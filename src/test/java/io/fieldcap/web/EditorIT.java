@@ -244,4 +244,46 @@ class EditorIT {
       assertThat(st.revisions().of("cam-s", id)).hasSize(8);
     }
   }
+
+  /** The queue: least certain first, reviewers get different frames, Skip and Save and next in the browser, the counters. */
+  @Test
+  void theReviewQueueHandsEachReviewerTheirOwnNextFrame() throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] jpeg = scene();
+    Instant at = Instant.parse("2026-11-29T10:00:00Z");
+    List<String> ids = new java.util.ArrayList<>();
+    double[] scores = {0.9, 0.4, 0.6, 0.3};
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      for (int i = 0; i < scores.length; i++) {
+        Instant t = at.plusSeconds(i);
+        ids.add(FrameId.of(t, i).value());
+        st.commit(new NewFrame("cam-q", ids.get(i), i, t, Sha256.hex(jpeg), jpeg.length, "image/jpeg", 320, 240,
+            new LabelSet("m.onnx", List.of(new Detection("crate", scores[i], new Box(130, 90, 60, 60)))), Map.of()), jpeg, t);
+      }
+    }
+    Path tokens = tmp.resolve("tokens");
+    String ann = Tokens.add(tokens, "ann", Tokens.Role.REVIEWER);
+    String bob = Tokens.add(tokens, "bob", Tokens.Role.REVIEWER);
+    String vera = Tokens.add(tokens, "vera", Tokens.Role.VIEWER);
+    try (LocalFrameStore st = LocalFrameStore.open(data);
+        WebApp app = new WebApp(st, new ServerConfig.Http("127.0.0.1", 0, tokens, null, null))) {
+      String base = app.start();
+      HttpResponse<String> forBob = http.send(HttpRequest.newBuilder(URI.create(base + "/api/review/next?order=uncertain"))
+          .header("Authorization", "Bearer " + bob).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(Json.MAPPER.readTree(forBob.body()).at("/frame/frameId").asText()).as("the least certain: 0.3").isEqualTo(ids.get(3));
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/review/next")).header("Authorization", "Bearer " + vera)
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/review/next?order=newest")).header("Authorization",
+          "Bearer " + ann).build(), HttpResponse.BodyHandlers.ofString()).body()).contains("order: 'newest' is not uncertain, rule or oldest");
+
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_queue.py", base, ann));
+      assertThat(browser.waitFor(Duration.ofSeconds(120))).as(browser::output).isZero();
+      String printed = browser.output();
+      JsonNode r = Json.MAPPER.readTree(printed.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      assertThat(r.get("shown")).extracting(JsonNode::asText).as("bob holds 0.3; ann gets 0.4, skips it, then 0.6 and 0.9")
+          .containsExactly(ids.get(1), ids.get(2), ids.get(0));
+      assertThat(r.get("stats").asText()).isEqualTo("reviewed today: 1, remaining: 3");
+      assertThat(st.revisions().of("cam-q", ids.get(2))).extracting(Revisions.Revision::author).containsExactly("ann");
+    }
+  }
 }
