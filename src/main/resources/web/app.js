@@ -300,6 +300,39 @@ function frame() {
   Promise.all([api(path), loadEvaluated()]).then(([j]) => { f = j; show(); });
 }
 
+// the project's classes; an admin edits them as lines of "name #colour"
+function classes() {
+  const body_ = document.querySelector("#classes tbody");
+  function show(c) {
+    body_.innerHTML = "";
+    c.classes.forEach((k, i) => {
+      const tr = document.createElement("tr");
+      for (const v of [i < 9 ? String(i + 1) : "", k.name, k.colour || "(from the name)"]) {
+        const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      }
+      tr.children[1].style.color = k.colour || colour(k.name);
+      body_.appendChild(tr);
+    });
+    document.getElementById("classes-note").textContent = c.defined ? "Set by an admin." :
+      "Not set yet: these are the classes the labels hold; until an admin sets the list, any class may be saved.";
+    const text = document.getElementById("classes-text");
+    if (text) text.value = c.classes.map(k => k.name + (k.colour ? " " + k.colour : "")).join("\n");
+  }
+  api("/api/classes").then(show);
+  const save = document.getElementById("classes-save");
+  if (save) save.onclick = async () => {
+    const out = document.getElementById("classes-result");
+    const list = document.getElementById("classes-text").value.split("\n").map(l => l.trim()).filter(l => l).map(l => {
+      const m = l.match(/^(.*?)\s+(#[0-9a-fA-F]{6})$/);
+      return m ? {name: m[1], colour: m[2]} : {name: l, colour: null};
+    });
+    try {
+      show(await api("/api/classes", {method: "PUT", body: JSON.stringify({classes: list})}));
+      out.textContent = "saved";
+    } catch (e) { out.textContent = "not saved: " + e.message; }
+  };
+}
+
 // the review queue's start page: the first frame of the chosen order opens in the editor, which goes on from there
 function review() {
   document.getElementById("review-start").addEventListener("submit", async e => {
@@ -323,5 +356,5 @@ function review() {
 document.addEventListener("DOMContentLoaded", () => {
   const logout = document.getElementById("logout");
   if (logout) logout.onclick = () => api("/logout", {method: "POST"}).then(() => location.href = "/login");
-  ({fleet, gallery, frame, review}[body.dataset.page] || (() => {}))();
+  ({fleet, gallery, frame, review, classes}[body.dataset.page] || (() => {}))();
 });

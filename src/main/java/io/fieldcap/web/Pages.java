@@ -25,7 +25,8 @@ final class Pages {
             : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
             + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <a href=\"/models\" id=\"nav-models\">Models</a>"
-            + (who.role().allows(Tokens.Role.REVIEWER) ? " <a href=\"/review\" id=\"nav-review\">Review</a>" : "") + " <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
+            + (who.role().allows(Tokens.Role.REVIEWER) ? " <a href=\"/review\" id=\"nav-review\">Review</a>" : "")
+            + " <a href=\"/classes\" id=\"nav-classes\">Classes</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");
   }
 
@@ -100,6 +101,19 @@ final class Pages {
         + "<span id=\"review-result\"></span></div>\n<table id=\"meta\"></table></main>"
         + (who != null && who.role().allows(Tokens.Role.REVIEWER) ? "<script src=\"/static/editor.js\" defer></script>" : "")
         + "</body></html>\n";
+  }
+
+  /** The project's classes: their order and colours; an admin edits them (one per line, a colour after the name). */
+  static String classes(Tokens.Identity who, String csrf) {
+    boolean admin = who.role().allows(Tokens.Role.ADMIN);
+    return head("Classes", who, csrf, "classes", "") + "<main><h1>Classes</h1>"
+        + "<p class=\"note\" id=\"classes-note\"></p><table id=\"classes\"><thead><tr><th>key</th><th>class</th><th>colour</th></tr></thead>"
+        + "<tbody></tbody></table>"
+        + (admin ? "<h2>Edit</h2><p>One class a line, in the editor's order (digit keys 1-9 pick the first nine), a colour "
+            + "<code>#rrggbb</code> after the name if wanted. A save naming a class not listed here is refused.</p>"
+            + "<textarea id=\"classes-text\" rows=\"12\" cols=\"40\"></textarea><br><button id=\"classes-save\">Save classes</button> "
+            + "<span id=\"classes-result\"></span>" : "")
+        + "</main></body></html>\n";
   }
 
   /** The review queue's start: pick an order (and a device or capture rule), then frame after frame in the editor. */

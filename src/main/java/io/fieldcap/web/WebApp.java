@@ -311,6 +311,7 @@ public final class WebApp implements AutoCloseable {
             x -> x.json(labeling.sendToLabeling(linkBase(), x.body(64 * 1024))))
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
         .get("/review", Access.REVIEWER, x -> x.html(Pages.review(x.who(), x.csrf())))
+        .get("/classes", Access.VIEWER, x -> x.html(Pages.classes(x.who(), x.csrf())))
         .get("/models", Access.VIEWER, modelPages::list)
         .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
         .get("/api/evaluations/([0-9a-f-]{36})/frames/" + frame, Access.VIEWER, modelPages::evaluatedFrame)

@@ -286,4 +286,37 @@ class EditorIT {
       assertThat(st.revisions().of("cam-q", ids.get(2))).extracting(Revisions.Revision::author).containsExactly("ann");
     }
   }
+
+  /** An admin keeps the project's classes on the classes page; reviewers cannot change them. */
+  @Test
+  void anAdminSetsTheProjectsClassesInTheBrowser() throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] jpeg = scene();
+    Instant at = Instant.parse("2026-11-29T10:00:00Z");
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      st.commit(new NewFrame("cam-c", FrameId.of(at, 1).value(), 1, at, Sha256.hex(jpeg), jpeg.length, "image/jpeg", 320, 240,
+          new LabelSet("m.onnx", List.of(new Detection("drum", 0.5, new Box(1, 1, 9, 9)))), Map.of()), jpeg, at);
+    }
+    Path tokens = tmp.resolve("tokens");
+    String ada = Tokens.add(tokens, "ada", Tokens.Role.ADMIN);
+    String ann = Tokens.add(tokens, "ann", Tokens.Role.REVIEWER);
+    try (LocalFrameStore st = LocalFrameStore.open(data);
+        WebApp app = new WebApp(st, new ServerConfig.Http("127.0.0.1", 0, tokens, null, null))) {
+      String base = app.start();
+      assertThat(put(base + "/api/classes", ann, "{\"classes\": [{\"name\": \"x\"}]}").statusCode()).isEqualTo(403);
+      assertThat(put(base + "/api/classes", ada, "{\"classes\": [{\"name\": \"x\", \"colour\": \"red\"}]}").body())
+          .contains("colour 'red' is not #rrggbb");
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_classes.py", base, ada,
+          "person #ff0000\\ncrate\\ndrum #0000ff"));
+      assertThat(browser.waitFor(Duration.ofSeconds(120))).as(browser::output).isZero();
+      String printed = browser.output();
+      JsonNode r = Json.MAPPER.readTree(printed.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      assertThat(r.get("before").asText()).as("until set: the labels' classes").isEqualTo("drum");
+      assertThat(r.get("saved").asText()).isEqualTo("saved");
+      assertThat(r.get("rows").toString()).isEqualTo("[[\"1\",\"person\",\"#ff0000\"],[\"2\",\"crate\",\"(from the name)\"],"
+          + "[\"3\",\"drum\",\"#0000ff\"]]");
+      assertThat(st.classes().list()).extracting(io.fieldcap.store.Classes.Clazz::name).containsExactly("person", "crate", "drum");
+      assertThat(st.classes().defined()).isTrue();
+    }
+  }
 }
