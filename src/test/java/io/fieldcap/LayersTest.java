@@ -61,6 +61,7 @@ class LayersTest {
     t.put("image", List.of("model", "config", "fs"));
     t.put("transport", List.of("config"));
     t.put("inference", List.of("model", "config", "image"));
+    t.put("track", List.of("model"));
     // the device
     t.put("geo", List.of("model", "config"));
     t.put("capture", List.of("model", "config", "image"));
@@ -73,13 +74,13 @@ class LayersTest {
     t.put("store", List.of("model", "config", "fs", "faults", "json", "image"));
     t.put("ingest", List.of("model", "faults", "json", "metrics", "image", "protocol", "store"));
     t.put("dataset", List.of("model", "json", "markup", "image", "inference", "store"));
-    t.put("eval", List.of("model", "json", "fs", "image", "inference", "store", "dataset"));
+    t.put("eval", List.of("model", "json", "fs", "image", "inference", "track", "store", "dataset"));
     t.put("web", List.of("model", "config", "json", "markup", "fs", "image", "transport", "store", "dataset", "eval"));
     // wiring
     List<String> device = List.of("model", "json", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
-        "transport", "inference", "geo", "capture", "select", "privacy", "spool", "sync", "update");
+        "transport", "inference", "track", "geo", "capture", "select", "privacy", "spool", "sync", "update");
     List<String> server = List.of("model", "json", "markup", "keys", "fs", "faults", "metrics", "protocol", "config", "image",
-        "transport", "inference", "store", "ingest", "dataset", "eval", "web");
+        "transport", "inference", "track", "store", "ingest", "dataset", "eval", "web");
     t.put("agent", device);
     t.put("server", server);
     t.put("demo", Stream.concat(Stream.concat(device.stream(), server.stream()), Stream.of("agent", "server"))
