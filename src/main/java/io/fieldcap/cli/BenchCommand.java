@@ -11,6 +11,7 @@ import io.fieldcap.bench.SelectBench;
 import io.fieldcap.bench.SpoolBench;
 import io.fieldcap.bench.StartupBench;
 import io.fieldcap.bench.SyncBench;
+import io.fieldcap.bench.TrackBench;
 import io.fieldcap.bench.WebBench;
 import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.Durations;
@@ -42,7 +43,7 @@ import picocli.CommandLine;
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Select.class, BenchCommand.Eval.class, BenchCommand.Hash.class,
         BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class,
-        BenchCommand.SpoolWrites.class})
+        BenchCommand.SpoolWrites.class, BenchCommand.Track.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -213,6 +214,34 @@ final class BenchCommand implements Callable<Integer> {
         throw new ConfigException("--frames and --objects must be at least 1");
       }
       Map<String, Object> r = EvalBench.run(frames, objects, write);
+      spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(r));
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code fieldcap bench track}. */
+  @Command(name = "track", mixinStandardHelpOptions = true,
+      description = {"The tracker's cost per frame with 10 and with 100 objects (or --objects N): microseconds per update,",
+          "median and 99th percentile over --frames frames. Prints one JSON object."})
+  static final class Track implements Callable<Integer> {
+    @Option(names = "--objects", paramLabel = "N", description = "Objects per frame (default: 10, then 100).")
+    List<Integer> objects = new ArrayList<>();
+
+    @Option(names = "--frames", defaultValue = "2000", description = "Frames measured (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Integer> counts = objects.isEmpty() ? List.of(10, 100) : objects;
+      if (frames < 10 || counts.stream().anyMatch(n -> n < 1)) {
+        throw new ConfigException("--frames must be at least 10 and --objects at least 1");
+      }
+      List<Map<String, Object>> r = new ArrayList<>();
+      for (int n : counts) {
+        r.add(TrackBench.run(n, frames));
+      }
       spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(r));
       return ExitCodes.OK;
     }

@@ -14,8 +14,10 @@ import java.util.Objects;
  *     segmentation form), or {@code null}
  * @param mask for semantic segmentation: every pixel of the frame of this class, as COCO RLE on the
  *     frame's size (its box is the mask's bounding box), or {@code null}
+ * @param trackId the object's track on the device that saw it (the same object in other frames of that
+ *     device has the same id, {@code track.Tracker}), or {@code null} when the frame was not tracked
  */
-public record Detection(String label, double score, Box box, List<Double> polygon, Rle mask) {
+public record Detection(String label, double score, Box box, List<Double> polygon, Rle mask, Long trackId) {
   public Detection {
     Objects.requireNonNull(label, "label");
     if (!(score >= 0 && score <= 1)) {
@@ -27,6 +29,18 @@ public record Detection(String label, double score, Box box, List<Double> polygo
       }
       polygon = List.copyOf(polygon);
     }
+    if (trackId != null && trackId < 1) {
+      throw new IllegalArgumentException("a track id is 1 or more, was " + trackId);
+    }
+  }
+
+  public Detection(String label, double score, Box box, List<Double> polygon, Rle mask) {
+    this(label, score, box, polygon, mask, null);
+  }
+
+  /** This detection as part of track {@code id}. */
+  public Detection withTrack(long id) {
+    return new Detection(label, score, box, polygon, mask, id);
   }
 
   /**

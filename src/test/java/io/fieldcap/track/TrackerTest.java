@@ -129,4 +129,15 @@ class TrackerTest {
     }
     assertThat(tracker.started()).isZero();
   }
+
+  @Test
+  void aDetectionCarriesItsTrackIdThroughJsonAndOlderLabelsReadAsUntracked() throws Exception {
+    io.fieldcap.model.Detection d = new io.fieldcap.model.Detection("person", 0.9, new Box(1, 2, 3, 4)).withTrack(7);
+    String json = io.fieldcap.json.Json.MAPPER.writeValueAsString(d);
+    assertThat(json).contains("\"trackId\":7");
+    assertThat(io.fieldcap.json.Json.MAPPER.readValue(json, io.fieldcap.model.Detection.class)).isEqualTo(d);
+    String untracked = io.fieldcap.json.Json.MAPPER.writeValueAsString(new io.fieldcap.model.Detection("car", 0.5, new Box(0, 0, 1, 1)));
+    assertThat(untracked).as("labels of frames nobody tracked are written as before").doesNotContain("trackId");
+    assertThat(io.fieldcap.json.Json.MAPPER.readValue(untracked, io.fieldcap.model.Detection.class).trackId()).isNull();
+  }
 }
