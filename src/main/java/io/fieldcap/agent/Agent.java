@@ -86,6 +86,7 @@ public final class Agent {
   private SyncListener syncListener = SyncListener.NONE;
   private volatile String failure;
   private Rules rules;
+  private volatile Tracking tracking;
   private static final String RULES_STATE = "capture-rules";
 
   public Agent(FieldcapConfig config, InstantSource clock) {
@@ -141,7 +142,7 @@ public final class Agent {
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
     pipeline = new Pipeline(
         new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality())),
-        new Labeler(ready, labeled, spool, model::get, watch),
+        new Labeler(ready, labeled, spool, model::get, watch, tracking = new Tracking(config.tracking())),
         new SpoolWriter(labeled, spool,
             new Selector(manual, new DuplicateFilter(config.quality()), rules, spool::skip, spool::fill),
             new Redaction(redactor, config.privacy().labelFaces(),
@@ -256,7 +257,12 @@ public final class Agent {
 
   /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
   public Map<String, Object> about() {
-    return AgentMetrics.about(model.get(), config.groups(), updates, where.get());
+    Map<String, Object> m = AgentMetrics.about(model.get(), config.groups(), updates, where.get());
+    Tracking t = tracking;
+    if (t != null && t.enabled()) {
+      m.put("tracks", t.status());
+    }
+    return m;
   }
 
   /** Each stage's state, for the status message: capture's state, and ok / failing / dead for the others. */

@@ -31,14 +31,16 @@ final class Labeler extends Stage<Preparer.Ready> {
   private Detector last;
   private final LongAdder nanos = new LongAdder();
   private final Histogram inference = new Histogram();
+  private final Tracking tracking;
   private boolean failing;
 
   Labeler(BlockingQueue<Preparer.Ready> in, BlockingQueue<Labeled> next, Spool spool,
-      Supplier<Detector> models, Watch watch) {
+      Supplier<Detector> models, Watch watch, Tracking tracking) {
     super(in, spool);
     this.next = next;
     this.models = models;
     this.watch = watch;
+    this.tracking = tracking;
   }
 
   /** The model this stage used last, when it is no longer the current one: the agent closes it at stop. */
@@ -66,6 +68,7 @@ final class Labeler extends Stage<Preparer.Ready> {
       try {
         set = detector.infer(r.input());
         inference.observeNanos(System.nanoTime() - t0);
+        set = tracking.track(set);
         watch.observe(detector, set.detections().size(), false);
         if (failing) {
           log.info("pre-labeling works again");
@@ -87,6 +90,7 @@ final class Labeler extends Stage<Preparer.Ready> {
   /** The first frame of another model: the previous one has labeled its last frame and is closed. */
   private synchronized void switched(Detector detector) {
     if (detector != last) {
+      tracking.restart(); // another model's classes and scores: its tracks start afresh
       if (last != null && last != models.get()) {
         last.close();
       }

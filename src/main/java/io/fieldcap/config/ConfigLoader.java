@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags", "update"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags", "update", "tracking"));
 
   private ConfigLoader() {}
 
@@ -58,11 +58,32 @@ public final class ConfigLoader {
     GeoConfig geo = geo(new Section(tree, "geo", errors));
     Map<String, String> tags = new Section(tree, "tags", errors).scalars();
     UpdateConfig update = update(new Section(tree, "update", errors));
+    TrackingConfig tracking = tracking(new Section(tree, "tracking", errors), model != null);
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags, groups, update);
+    return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags, groups, update,
+        tracking);
+  }
+
+  private static TrackingConfig tracking(Section s, boolean model) {
+    TrackingConfig d = TrackingConfig.defaults();
+    boolean enabled = s.bool("enabled", d.enabled());
+    double high = s.decimal("high", d.high(), 0, 1, "the score from which a detection is confident");
+    double low = s.decimal("low", d.low(), 0, 1, "the least score of a detection that keeps a track alive");
+    double matchIou = s.decimal("match-iou", d.matchIou(), 0.01, 1, "the least IoU of a track and a confident detection");
+    double weakIou = s.decimal("weak-match-iou", d.weakMatchIou(), 0.01, 1, "the least IoU of a track and a weak detection");
+    int minHits = s.integer("min-hits", d.minHits(), 1, 100, "frames in a row before a track is one");
+    int maxAge = s.integer("max-age", d.maxAge(), 1, 100_000, "frames a track may go unseen");
+    if (low > high) {
+      s.reject("low", "'" + low + "' is above tracking.high (" + high + ")");
+    }
+    if (enabled && !model) {
+      s.reject("enabled", "tracking follows the model's detections: give model.path too");
+    }
+    s.finish();
+    return new TrackingConfig(enabled, high, low, matchIou, weakIou, minHits, maxAge);
   }
 
   private static UpdateConfig update(Section s) {

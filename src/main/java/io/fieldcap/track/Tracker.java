@@ -12,6 +12,7 @@ import java.util.List;
  * drops, keeps its track instead of being lost and found again under another id. A track is born from
  * a confident detection no track took and is confirmed after {@code minHits} frames in a row; a track
  * unmatched for {@code maxAge} frames ends. Tracks and detections of different classes never pair.
+ * {@link #update} is for one thread; the counts may be read from any.
  */
 public final class Tracker {
   /** A detection of one frame: its class, score and box. */
@@ -43,7 +44,8 @@ public final class Tracker {
   private final Options options;
   private final List<Track> tracks = new ArrayList<>();
   private long nextId = 1;
-  private long started;
+  private volatile long started;
+  private volatile int active;
 
   public Tracker(Options options) {
     this.options = options;
@@ -54,13 +56,9 @@ public final class Tracker {
     return started;
   }
 
-  /** Tracks followed now (confirmed, seen or briefly lost). */
+  /** Tracks followed now (confirmed, seen or briefly lost), as of the last update; readable from any thread. */
   public int active() {
-    int n = 0;
-    for (Track t : tracks) {
-      n += t.confirmed ? 1 : 0;
-    }
-    return n;
+    return active;
   }
 
   /**
@@ -143,6 +141,11 @@ public final class Tracker {
         tracks.add(t);
       }
     }
+    int n = 0;
+    for (Track t : tracks) {
+      n += t.confirmed ? 1 : 0;
+    }
+    active = n;
     return ids;
   }
 

@@ -55,4 +55,63 @@ class AgentLabelingIT {
       agent.stop();
     }
   }
+
+  /**
+   * Tracking on real footage (issue 30): BlazeFace on Megamind.avi at 5 fps (its first 50 frames) with {@code tracking.enabled}: the
+   * faces' detections carry track ids, a face followed from frame to frame keeps its id, and the
+   * device's status counts the tracks.
+   */
+  @org.junit.jupiter.api.Test
+  void facesOnRealFootageCarryTheIdsOfTheirTracks() throws Exception {
+    Agent agent = new Agent(ConfigLoader.load(null, List.of("device.id=tracker", "source.uri=file://"
+        + TestMedia.samples().resolve("Megamind.avi"), "source.fps=5", "source.realtime=false", "spool.dir=" + tmp.resolve("spool"),
+        "model.path=models/face_detection_front_128x128_barracuda.onnx", "model.confidence=0.3", "model.threads=1",
+        "quality.duplicates=false", "quality.blur-min=0", "tracking.enabled=true")), InstantSource.system());
+    agent.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (agent.spool().stats().pending() < 50) { // Megamind.avi is 57 frames at 5 fps
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      List<PendingFrame> frames = agent.spool().takePending(50);
+      int faces = 0;
+      int tracked = 0;
+      java.util.Set<Long> ids = new java.util.TreeSet<>();
+      int kept = 0;
+      int followed = 0;
+      Long previous = null;
+      for (PendingFrame f : frames) {
+        LabelSet l = Json.MAPPER.readValue(f.labels(), LabelSet.class);
+        Detection best = l.detections().stream().filter(d -> d.score() >= 0.5).max(java.util.Comparator.comparingDouble(
+            Detection::score)).orElse(null);
+        for (Detection d : l.detections()) {
+          if (d.score() >= 0.5) {
+            faces++;
+            tracked += d.trackId() != null ? 1 : 0;
+            if (d.trackId() != null) {
+              ids.add(d.trackId());
+            }
+          }
+        }
+        if (best != null && best.trackId() != null && previous != null) {
+          followed++;
+          kept += best.trackId().equals(previous) ? 1 : 0;
+        }
+        previous = best == null ? null : best.trackId();
+      }
+      System.out.println("tracking on Megamind: " + faces + " confident faces in 50 frames, " + tracked + " with a track id, "
+          + ids.size() + " tracks, the best face kept its track " + kept + " of " + followed + " times; status " + agent.about());
+      assertThat(faces).as("BlazeFace finds the face in most frames").isGreaterThan(25);
+      assertThat(tracked).as("all but a track's first frame and a flicker no track took carry an id")
+          .isGreaterThanOrEqualTo(faces * 9 / 10);
+      assertThat(ids.size()).as("faces followed, not a new id per frame").isLessThan(faces / 4);
+      assertThat(kept).as("the main face keeps its track from frame to frame").isGreaterThanOrEqualTo(followed * 8 / 10);
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> tracks = (java.util.Map<String, Object>) agent.about().get("tracks");
+      assertThat(((Number) tracks.get("started")).longValue()).isGreaterThanOrEqualTo(ids.size());
+    } finally {
+      agent.stop();
+    }
+  }
 }

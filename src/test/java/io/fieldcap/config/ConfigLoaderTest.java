@@ -291,6 +291,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trackingIsOffUnlessAskedAndNeedsAModelAndSensibleThresholds() throws Exception {
+    java.util.List<String> base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
+    assertThat(ConfigLoader.load(null, base).tracking().enabled()).isFalse();
+    java.util.List<String> noModel = new java.util.ArrayList<>(base);
+    noModel.add("tracking.enabled=true");
+    assertThatThrownBy(() -> ConfigLoader.load(null, noModel))
+        .hasMessageContaining("tracking.enabled: tracking follows the model's detections: give model.path too");
+    java.util.List<String> upside = new java.util.ArrayList<>(base);
+    upside.addAll(java.util.List.of("tracking.high=0.3", "tracking.low=0.4", "tracking.max-age=0"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, upside)).hasMessageContaining("tracking.low: '0.4' is above tracking.high (0.3)")
+        .hasMessageContaining("tracking.max-age");
+  }
+
+  @Test
   void givenAgentNice_thenItDefaultsToNineteenAndIsKeptWithinZeroToNineteen() throws Exception {
     java.util.List<String> base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
     assertThat(ConfigLoader.load(null, base).agent().nice()).isEqualTo(19);
