@@ -51,7 +51,8 @@ class AgentMetricsIT {
               + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).isEqualTo(200);
           text = r.body();
-          if (value(text, "fieldcap_agent_ack_latency_seconds_count") >= 5) {
+          // the ack's latency is observed as the ack arrives, the spool's acked count when it is committed: wait for both
+          if (value(text, "fieldcap_agent_ack_latency_seconds_count") >= 5 && value(text, "fieldcap_agent_frames_acked_total") >= 5) {
             break;
           }
           Thread.sleep(250);

@@ -49,7 +49,9 @@ class RobustnessIT {
       System.out.printf("RobustnessIT: 200 ms fsyncs, 10 fps live clip: captured %d, stored %d, dropped %d, rejected %s;"
           + " capture hand-over p99 %.2f ms, max %.2f ms%n", s.captured(), s.pending(), s.dropped(), s.rejectedBy(),
           p99 / 1e6, agent.captureHandOverNanos(1.0) / 1e6);
-      assertThat(p99).as("the capture thread's wait per frame at p99").isLessThan(5_000_000L);
+      // blocked behind the writer, the capture thread would wait a 200 ms fsync per frame; it hands over and goes on
+      // (about 5 ms at p99 on a quiet 2-core machine; a quarter of an fsync leaves room for a busy one)
+      assertThat(p99).as("the capture thread's wait per frame at p99").isLessThan(50_000_000L);
       assertThat(s.dropped()).as("frames the slow writer could not take").isPositive();
       // about a third of the frames one commit at a time; about half with group commits (16 files' fsyncs share one folder fsync)
       assertThat(s.pending()).as("the writer still stored some, not all").isPositive().isLessThan(s.captured());
