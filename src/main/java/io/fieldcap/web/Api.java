@@ -52,7 +52,8 @@ final class Api {
       m.put("updatedAt", d.updatedAt().toString());
       List<String> invalid = new ArrayList<>();
       for (String k : List.of("backlog", "inFlight", "spoolBytes", "diskFree", "fps", "captured", "acked", "rejected",
-          "rejectedBy", "forgedAcks", "model", "version", "modelSha256", "position", "stages", "groups", "config", "updates")) {
+          "rejectedBy", "forgedAcks", "model", "version", "modelSha256", "position", "stages", "groups", "config", "updates",
+          "tracks")) {
         JsonNode v = s.get(k);
         if (v == null || v.isNull()) {
           continue;

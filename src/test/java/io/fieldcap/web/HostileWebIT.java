@@ -201,9 +201,10 @@ class HostileWebIT {
   void oneDevicesBadStatusCostsOnlyThatFieldNotTheFleetPage() throws Exception {
     try (LocalFrameStore st = LocalFrameStore.open(tmp.resolve("data")); WebApp app = app(st)) {
       Instant now = Instant.now();
-      st.devices().update("cam-good", "online", "{\"backlog\": 3, \"fps\": 2.5, \"position\": {\"lat\": 48.1, \"lon\": 11.5}}", now);
+      st.devices().update("cam-good", "online", "{\"backlog\": 3, \"fps\": 2.5, \"position\": {\"lat\": 48.1, \"lon\": 11.5},"
+          + " \"tracks\": {\"active\": 2, \"started\": 9}}", now);
       st.devices().update("cam-bad", "online", "{\"backlog\": \"many\", \"fps\": 1, \"position\": {\"lat\": \"x\"},"
-          + " \"rejectedBy\": [1], \"model\": {\"a\": 1}}", now);
+          + " \"rejectedBy\": [1], \"model\": {\"a\": 1}, \"tracks\": \"lots\"}", now);
       st.devices().update("cam-odd", "online", "[\"not\", \"an\", \"object\"]", now);
       String base = app.start();
       JsonNode devices = Json.MAPPER.readTree(get(base + "/api/devices", viewer).body());
@@ -212,10 +213,11 @@ class HostileWebIT {
       assertThat(byName).containsOnlyKeys("cam-good", "cam-bad", "cam-odd");
       assertThat(byName.get("cam-good").get("position").get("lat").asDouble()).isEqualTo(48.1);
       assertThat(byName.get("cam-good").has("invalid")).isFalse();
+      assertThat(byName.get("cam-good").at("/tracks/started").asInt()).as("the device's tracking counts").isEqualTo(9);
       assertThat(byName.get("cam-bad").has("position")).isFalse();
       assertThat(byName.get("cam-bad").get("fps").asInt()).isEqualTo(1);
       assertThat(byName.get("cam-bad").get("invalid")).extracting(JsonNode::asText)
-          .containsExactlyInAnyOrder("backlog", "position", "rejectedBy", "model");
+          .containsExactlyInAnyOrder("backlog", "position", "rejectedBy", "model", "tracks");
 
       ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/fleet_rows.py", base,
           viewer, "3"));
