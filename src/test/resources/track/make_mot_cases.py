@@ -6,8 +6,11 @@ gives for them. Each case is a list of frames, each with ground-truth boxes and 
   make_mot_cases.py OUT.json [MOTREF]
 
 MOTREF: a script that prints py-motmetrics' figures for one case file (MOTA, MOTP, IDF1, IDP, IDR, counts);
-its output is frozen into OUT.json as each case's "expected". Made with py-motmetrics' MOTAccumulator and
-metrics (mot.py 0307310, metrics.py 0487b9c, scipy's linear_sum_assignment), numpy 1.24, pandas 1.5."""
+its output is frozen into OUT.json as each case's "expected". The figures here were made with a
+line-for-line transcription of py-motmetrics' MOTAccumulator.update and its metric functions (mot.py at
+0307310, metrics.py at 0487b9c of cheind/py-motmetrics; np.bool made bool for numpy 1.24), its IoU distance
+(pairs over 0.5 made NaN) and its scipy solver wrapper, run with Debian's numpy 1.24, pandas 1.5 and scipy
+1.10: the package itself is on no registry reachable here. The transcription is not in this repository."""
 import json
 import random
 import subprocess
