@@ -6,7 +6,6 @@ import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
-import io.fieldcap.model.Sha256;
 import io.fieldcap.store.LocalFrameStore;
 import io.fieldcap.web.Tokens;
 import io.fieldcap.web.WebApp;
