@@ -84,7 +84,7 @@ final class Labeler extends Stage<Preparer.Ready> {
     }
     nanos.add(System.nanoTime() - t0);
     CrashPoint.reach("stage.label"); // after infer, which has given its input buffer back
-    next.put(new Labeled(f, set, r.quality()));
+    next.put(new Labeled(f, set, r.quality(), tracking.ended()));
   }
 
   /** The first frame of another model: the previous one has labeled its last frame and is closed. */

@@ -53,6 +53,9 @@ final class SpoolWriter extends Stage<Labeled> {
 
   @Override
   void finished() {
+    for (Kept k : selector.drain()) { // best shots held for tracks that were still going
+      write(k);
+    }
     store(); // what was encoded before the stop
     encoder.close();
     redaction.close();
@@ -61,18 +64,23 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void handle(Labeled l) {
     CrashPoint.reach("stage.write");
-    Kept k = selector.select(l); // dropped before encoding: a rejected frame costs no JPEG and no write
-    if (k == null) {
-      return;
+    for (Kept k : selector.select(l)) { // dropped before encoding: a rejected frame costs no JPEG and no write
+      write(k);
     }
-    k = redaction.redact(k);
+    if (!more()) {
+      store();
+    }
+  }
+
+  private void write(Kept kept) {
+    Kept k = redaction.redact(kept);
     if (k == null) {
       return;
     }
     long t0 = System.nanoTime();
     batch.add(encoder.encode(k));
     encodeNanos.add(System.nanoTime() - t0);
-    if (!more() || batch.size() >= MAX_BATCH) {
+    if (batch.size() >= MAX_BATCH) {
       store();
     }
   }

@@ -5,6 +5,7 @@ import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.track.Tracker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ final class Tracking {
   private final TrackingConfig config;
   private volatile Tracker tracker;
   private long startedBefore;
+  private long[] endedBefore = {0, 0};
+  private long[] ended = new long[0];
 
   Tracking(TrackingConfig config) {
     this.config = config;
@@ -25,8 +28,12 @@ final class Tracking {
   }
 
   private Tracker newTracker() {
+    return newTracker(1);
+  }
+
+  private Tracker newTracker(long firstId) {
     return new Tracker(new Tracker.Options(config.high(), config.low(), config.matchIou(), config.weakMatchIou(),
-        config.minHits(), config.maxAge()));
+        config.minHits(), config.maxAge()), firstId);
   }
 
   boolean enabled() {
@@ -50,6 +57,7 @@ final class Tracking {
       }
     }
     long[] ids = t.update(seen);
+    ended = concat(ended, t.endedNow());
     List<Detection> out = new ArrayList<>(ds);
     for (int k = 0; k < ids.length; k++) {
       if (ids[k] != 0) {
@@ -59,21 +67,50 @@ final class Tracking {
     return new LabelSet(labels.model(), out, labels.version(), labels.margin());
   }
 
-  /** A model switch: the old model's tracks end. */
+  /** The tracks that ended since the last call (for the rules over tracks), on the labeler's thread. */
+  long[] ended() {
+    long[] e = ended;
+    ended = new long[0];
+    return e;
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    if (a.length == 0) {
+      return b;
+    }
+    long[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  /**
+   * A model switch: the old model's tracks end (reported by the next {@link #ended()}). Track ids go on
+   * from where they were, so the rules never mistake a new track for an old one.
+   */
   synchronized void restart() {
     Tracker t = tracker;
     if (t != null && t.started() > 0) {
+      ended = concat(ended, t.endAll());
       startedBefore += t.started();
-      tracker = newTracker();
+      long[] e = t.endedAndFrames();
+      endedBefore = new long[] {endedBefore[0] + e[0], endedBefore[1] + e[1]};
+      tracker = newTracker(t.nextId());
     }
   }
 
-  /** {@code {"active": N, "started": M}}: tracks followed now, and tracks confirmed since the agent started. */
+  /**
+   * {@code {"active": N, "started": M, "ended": E, "framesPerTrack": F}}: tracks followed now, tracks confirmed
+   * and ended since the agent started, and the mean frames an ended track was seen in.
+   */
   synchronized Map<String, Object> status() {
     Tracker t = tracker;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("active", t == null ? 0 : t.active());
     m.put("started", startedBefore + (t == null ? 0 : t.started()));
+    long[] e = t == null ? new long[] {0, 0} : t.endedAndFrames();
+    long n = endedBefore[0] + e[0];
+    m.put("ended", n);
+    m.put("framesPerTrack", n == 0 ? 0.0 : Math.round((endedBefore[1] + e[1]) * 10.0 / n) / 10.0);
     return m;
   }
 }

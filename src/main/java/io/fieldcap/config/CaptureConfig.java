@@ -30,8 +30,31 @@ public record CaptureConfig(List<Rule> rules, Budget budget) {
      * Frames where the semantic masks of {@code classes} (any class but background when empty) cover,
      * together, from {@code min} to {@code max} of the image: "weed over 5%".
      */
-    COVERAGE
+    COVERAGE,
+    /**
+     * The first frame of each new track of {@code classes} with a detection scoring at least {@code min-score},
+     * once the track is {@code min-length} frames long (flicker is ignored), unless a frame with it was kept already.
+     */
+    NEW_TRACK,
+    /**
+     * Per track, the best frame (or the {@code per-track} best, {@code spacing} apart) by the shot score of
+     * {@code select.ShotScore}, kept when the track ends or {@code max-wait} after its first candidate.
+     */
+    BEST_SHOT
   }
+
+  /**
+   * The settings of the rules over tracks.
+   *
+   * @param minLength frames a track must be seen before it counts (shorter ones are flicker)
+   * @param perTrack best-shot: frames kept per track
+   * @param spacing best-shot: the least time between two frames kept of one track
+   * @param maxWait best-shot: a track still seen this long after its first candidate has its best kept now
+   *     (and starts collecting again)
+   * @param maxHeld best-shot: frames held in memory at most, all tracks together; past it the track
+   *     collecting longest has its best kept early
+   */
+  public record Tracks(int minLength, int perTrack, Duration spacing, Duration maxWait, int maxHeld) {}
 
   /**
    * At most this many frames per minute, hour and day, and bytes per day; 0 means no limit.
@@ -63,10 +86,30 @@ public record CaptureConfig(List<Rule> rules, Budget budget) {
    * @param minChange for motion-without-detection, bits of 256
    * @param probability for random
    * @param budget this rule's own budget
+   * @param tracks for new-track and best-shot, else null
+   * @param clip whether a frame this rule keeps also starts an event clip ({@link ClipsConfig})
    */
   public record Rule(String name, Type type, int priority, Duration every, Set<String> classes, int minCount,
       double minScore, double scoreFrom, double scoreTo, int minChange, double probability, Budget budget,
-      double marginBelow, double minCoverage, double maxCoverage) {}
+      double marginBelow, double minCoverage, double maxCoverage, Tracks tracks, boolean clip) {
+    /** A rule of the frame types (no track settings, no clip). */
+    public Rule(String name, Type type, int priority, Duration every, Set<String> classes, int minCount,
+        double minScore, double scoreFrom, double scoreTo, int minChange, double probability, Budget budget,
+        double marginBelow, double minCoverage, double maxCoverage) {
+      this(name, type, priority, every, classes, minCount, minScore, scoreFrom, scoreTo, minChange, probability,
+          budget, marginBelow, minCoverage, maxCoverage, null, false);
+    }
+
+    /** Whether this rule follows tracks (and so needs tracking on). */
+    public boolean overTracks() {
+      return type == Type.NEW_TRACK || type == Type.BEST_SHOT;
+    }
+  }
+
+  /** Whether any rule follows tracks. */
+  public boolean needsTracks() {
+    return rules.stream().anyMatch(Rule::overTracks);
+  }
 
   /** No rules: every frame that passes the filters. */
   public static CaptureConfig keepAll() {

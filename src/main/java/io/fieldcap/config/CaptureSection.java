@@ -30,7 +30,7 @@ final class CaptureSection {
   private static CaptureConfig.Rule rule(String name, Section r) {
     CaptureConfig.Type type = r.choice("type", null, CaptureConfig.Type.class);
     if (type == null && !r.has("type")) {
-      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random, coverage]");
+      r.reject("type", "missing; expected one of [interval, detections, uncertain, motion-without-detection, random, coverage, new-track, best-shot]");
     }
     int priority = r.integer("priority", 0, 0, 100, "the priority of the frames it keeps");
     Duration every = null;
@@ -71,9 +71,30 @@ final class CaptureSection {
         r.reject("max", "'" + maxCoverage + "' must not be below min (" + minCoverage + ")");
       }
     }
+    CaptureConfig.Tracks tracks = null;
+    if (type == CaptureConfig.Type.NEW_TRACK || type == CaptureConfig.Type.BEST_SHOT) {
+      classes = new LinkedHashSet<>(r.strings("classes"));
+      minScore = r.decimalFrom("min-score", 0.5, 0, 1, "a score");
+      int minLength = r.integer("min-length", 3, 1, 10_000, "frames a track must be seen before it counts");
+      int perTrack = 1;
+      Duration spacing = Duration.ofSeconds(1);
+      Duration maxWait = Duration.ofMinutes(1);
+      int maxHeld = 32;
+      if (type == CaptureConfig.Type.BEST_SHOT) {
+        perTrack = r.integer("per-track", 1, 1, 100, "frames kept per track");
+        spacing = r.duration("spacing", spacing, Duration.ZERO, Duration.ofHours(1));
+        maxWait = r.duration("max-wait", maxWait, Duration.ofSeconds(1), Duration.ofDays(1));
+        maxHeld = r.integer("max-held", maxHeld, 1, 10_000, "frames held in memory while their tracks last");
+        if (maxHeld < perTrack) {
+          r.reject("max-held", "'" + maxHeld + "' is below per-track (" + perTrack + "): one track's shots must fit");
+        }
+      }
+      tracks = new CaptureConfig.Tracks(minLength, perTrack, spacing, maxWait, maxHeld);
+    }
+    boolean clip = r.bool("clip", false);
     CaptureConfig.Budget budget = budget(r);
     r.finish();
     return new CaptureConfig.Rule(name, type, priority, every, classes, minCount, minScore, from, to, minChange,
-        probability, budget, marginBelow, minCoverage, maxCoverage);
+        probability, budget, marginBelow, minCoverage, maxCoverage, tracks, clip);
   }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
 /** Reads a device's YAML file and {@code --set} overrides into a validated {@link FieldcapConfig}. */
 public final class ConfigLoader {
   private static final Set<String> SECTIONS =
-      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags", "update", "tracking"));
+      new LinkedHashSet<>(List.of("device", "source", "spool", "mqtt", "agent", "model", "quality", "capture", "privacy", "geo", "tags", "update", "tracking", "clips"));
 
   private ConfigLoader() {}
 
@@ -58,18 +58,38 @@ public final class ConfigLoader {
     GeoConfig geo = geo(new Section(tree, "geo", errors));
     Map<String, String> tags = new Section(tree, "tags", errors).scalars();
     UpdateConfig update = update(new Section(tree, "update", errors));
-    TrackingConfig tracking = tracking(new Section(tree, "tracking", errors), model != null);
+    TrackingConfig tracking = tracking(new Section(tree, "tracking", errors), model != null, capture);
+    ClipsConfig clips = clips(new Section(tree, "clips", errors));
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
     return new FieldcapConfig(new DeviceId(id), source, spool, mqtt, agent, model, quality, capture, privacy, geo, tags, groups, update,
-        tracking);
+        tracking, clips);
   }
 
-  private static TrackingConfig tracking(Section s, boolean model) {
+  private static ClipsConfig clips(Section s) {
+    ClipsConfig d = ClipsConfig.defaults();
+    Duration pre = s.duration("pre", d.pre(), Duration.ZERO, Duration.ofMinutes(10));
+    Duration post = s.duration("post", d.post(), Duration.ZERO, Duration.ofMinutes(10));
+    Duration max = s.duration("max", d.max(), Duration.ofSeconds(1), Duration.ofHours(1));
+    long maxBytes = s.bytes("max-bytes", d.maxBytes(), 1L << 20);
+    double fps = s.decimal("fps", d.fps(), 0.1, 120, "frames a second in a clip");
+    if (max.compareTo(pre) <= 0) {
+      s.reject("max", "'" + max + "' must be longer than clips.pre (" + pre + ")");
+    }
+    s.finish();
+    return new ClipsConfig(pre, post, max, maxBytes, fps);
+  }
+
+  private static TrackingConfig tracking(Section s, boolean model, CaptureConfig capture) {
     TrackingConfig d = TrackingConfig.defaults();
-    boolean enabled = s.bool("enabled", d.enabled());
+    String byRule = capture.rules().stream().filter(CaptureConfig.Rule::overTracks).map(CaptureConfig.Rule::name)
+        .findFirst().orElse(null);
+    boolean enabled = s.bool("enabled", byRule != null);
+    if (byRule != null && !enabled) {
+      s.reject("enabled", "is false, but capture rule '" + byRule + "' follows tracks: leave tracking on");
+    }
     double high = s.decimal("high", d.high(), 0, 1, "the score from which a detection is confident");
     double low = s.decimal("low", d.low(), 0, 1, "the least score of a detection that keeps a track alive");
     double matchIou = s.decimal("match-iou", d.matchIou(), 0.01, 1, "the least IoU of a track and a confident detection");
@@ -80,7 +100,8 @@ public final class ConfigLoader {
       s.reject("low", "'" + low + "' is above tracking.high (" + high + ")");
     }
     if (enabled && !model) {
-      s.reject("enabled", "tracking follows the model's detections: give model.path too");
+      s.reject("enabled", (byRule == null ? "" : "on for capture rule '" + byRule + "'; ")
+          + "tracking follows the model's detections: give model.path too");
     }
     s.finish();
     return new TrackingConfig(enabled, high, low, matchIou, weakIou, minHits, maxAge);

@@ -14,4 +14,5 @@ import java.util.Map;
 public record FieldcapConfig(
     DeviceId device, SourceConfig source, SpoolConfig spool, MqttConfig mqtt, AgentConfig agent, ModelConfig model,
     QualityConfig quality, CaptureConfig capture, PrivacyConfig privacy, GeoConfig geo, Map<String, String> tags,
-    List<String> groups, UpdateConfig update, TrackingConfig tracking) {}
+    List<String> groups, UpdateConfig update, TrackingConfig tracking,
+    ClipsConfig clips) {}

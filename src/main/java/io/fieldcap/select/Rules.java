@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class Rules {
   public static final String NO_RULE = "no-rule";
   public static final String BUDGET = "budget";
   public static final String SPOOL_FULL = "spool-full";
+  /** Not kept because tracking had it covered: its objects' tracks already have their frame or a better shot. */
+  public static final String TRACKED = "tracked";
 
   /** Kept by {@code rule} with {@code priority}, or rejected for {@code reason}. */
   public record Verdict(String rule, int priority, String reason) {
@@ -166,6 +170,10 @@ public final class Rules {
   private final Map<String, Instant> lastKept = new HashMap<>();
   private final SplittableRandom random;
   private long[] previousHash;
+  private final Map<String, Rule> byName = new HashMap<>();
+  /** Frames each live track was seen in, and the tracks a kept frame already shows (for new-track). */
+  private final Map<Long, Integer> trackFrames = new HashMap<>();
+  private final Set<Long> covered = new HashSet<>();
 
   public Rules(CaptureConfig config, long seed) {
     List<Rule> sorted = new ArrayList<>(config.rules());
@@ -175,6 +183,50 @@ public final class Rules {
     this.random = new SplittableRandom(seed);
     for (Rule r : rules) {
       spent.put(r.name(), new Spent());
+      byName.put(r.name(), r);
+    }
+  }
+
+  /** The rules of one type, highest priority first. */
+  public List<Rule> ofType(CaptureConfig.Type type) {
+    return rules.stream().filter(r -> r.type() == type).toList();
+  }
+
+  /**
+   * Whether {@code rule}'s budget and the overall one allow keeping one more frame {@code now}, counting it
+   * if so: for frames kept later than they were seen (best shots).
+   */
+  public synchronized Verdict admit(String rule, Instant now, double spoolFill) {
+    Rule r = byName.get(rule);
+    if (spoolFill >= NEARLY_FULL && r.priority() == 0) {
+      return new Verdict(null, 0, SPOOL_FULL);
+    }
+    Spent own = spent.get(r.name());
+    if (!own.allows(r.budget(), now) || !spentOverall.allows(overall, now)) {
+      return new Verdict(null, 0, BUDGET);
+    }
+    own.count(now);
+    spentOverall.count(now);
+    lastKept.put(r.name(), now);
+    return new Verdict(r.name(), r.priority(), null);
+  }
+
+  /** A frame with these labels was kept (by any rule): the tracks it shows need no new-track frame. */
+  public synchronized void kept(LabelSet labels) {
+    if (labels != null) {
+      for (Detection d : labels.detections()) {
+        if (d.trackId() != null) {
+          covered.add(d.trackId());
+        }
+      }
+    }
+  }
+
+  /** Tracks that ended: forgotten. */
+  public synchronized void ended(long[] ids) {
+    for (long id : ids) {
+      trackFrames.remove(id);
+      covered.remove(id);
     }
   }
 
@@ -185,6 +237,13 @@ public final class Rules {
   public synchronized Verdict decide(Instant at, LabelSet labels, long[] hash, double spoolFill) {
     int change = previousHash == null ? 256 : FrameQuality.distance(previousHash, hash);
     previousHash = hash;
+    if (labels != null) {
+      for (Detection d : labels.detections()) {
+        if (d.trackId() != null) {
+          trackFrames.merge(d.trackId(), 1, Integer::sum);
+        }
+      }
+    }
     if (rules.isEmpty()) {
       if (!spentOverall.allows(overall, at)) {
         return new Verdict(null, 0, BUDGET);
@@ -196,6 +255,9 @@ public final class Rules {
     boolean nearlyFull = spoolFill >= NEARLY_FULL;
     for (Rule r : rules) {
       if (!matches(r, at, labels, change)) {
+        if (r.overTracks() && NO_RULE.equals(why) && sawTracks(r, labels)) {
+          why = TRACKED;
+        }
         continue;
       }
       if (nearlyFull && r.priority() == 0) {
@@ -210,9 +272,19 @@ public final class Rules {
       own.count(at);
       spentOverall.count(at);
       lastKept.put(r.name(), at);
+      kept(labels);
       return new Verdict(r.name(), r.priority(), null);
     }
     return new Verdict(null, 0, why);
+  }
+
+  /** Whether a rule over tracks follows a confident tracked detection of this frame. */
+  private static boolean sawTracks(Rule r, LabelSet labels) {
+    return labels != null && labels.detections().stream().anyMatch(d -> followed(r, d));
+  }
+
+  private static boolean followed(Rule r, Detection d) {
+    return d.trackId() != null && (r.classes().isEmpty() || r.classes().contains(d.label())) && d.score() >= r.minScore();
   }
 
   /** Counts the stored size of a frame kept by {@code rule} against the byte budgets. */
@@ -245,6 +317,9 @@ public final class Rules {
       }
       case MOTION_WITHOUT_DETECTION -> found.isEmpty() && change >= r.minChange();
       case RANDOM -> random.nextDouble() < r.probability();
+      case NEW_TRACK -> found.stream().anyMatch(d -> followed(r, d) && !covered.contains(d.trackId())
+          && trackFrames.getOrDefault(d.trackId(), 0) >= r.tracks().minLength());
+      case BEST_SHOT -> false; // kept later, when the track ends (BestShots)
     };
   }
 }

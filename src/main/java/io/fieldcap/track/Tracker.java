@@ -31,6 +31,7 @@ public final class Tracker {
     final KalmanBox kalman;
     State state = State.TENTATIVE;
     int hits = 1;
+    int frames = 1;
     int missed;
     boolean confirmed;
 
@@ -46,14 +47,57 @@ public final class Tracker {
   private long nextId = 1;
   private volatile long started;
   private volatile int active;
+  private volatile long ended;
+  private volatile long endedFrames;
+  private long[] endedNow = new long[0];
 
   public Tracker(Options options) {
+    this(options, 1);
+  }
+
+  /** A tracker whose first track id is {@code firstId} (a restarted one goes on from where the last stopped). */
+  public Tracker(Options options, long firstId) {
     this.options = options;
+    this.nextId = firstId;
+  }
+
+  /** The id the next track will get. */
+  public long nextId() {
+    return nextId;
   }
 
   /** Tracks confirmed so far. */
   public long started() {
     return started;
+  }
+
+  /** Confirmed tracks that ended so far, and the frames they were seen in, together. */
+  public long[] endedAndFrames() {
+    return new long[] {ended, endedFrames};
+  }
+
+  /** The confirmed tracks that ended in the last {@link #update} (unseen for more than {@code maxAge} frames). */
+  public long[] endedNow() {
+    return endedNow.clone();
+  }
+
+  /** Ends every track (the model changed, the agent stops): the ids of the confirmed ones. */
+  public long[] endAll() {
+    List<Long> ids = new ArrayList<>();
+    for (Track t : tracks) {
+      if (t.confirmed) {
+        ids.add(t.id);
+        ended(t);
+      }
+    }
+    tracks.clear();
+    active = 0;
+    return ids.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private void ended(Track t) {
+    ended++;
+    endedFrames += t.frames;
   }
 
   /** Tracks followed now (confirmed, seen or briefly lost), as of the last update; readable from any thread. */
@@ -114,6 +158,7 @@ public final class Tracker {
     associate(tentative, strongLeft, seen, 0.3, matched, taken, ids);
     // the unmatched: tracked ones are lost, tentative ones end, lost ones age out
     List<Track> kept = new ArrayList<>();
+    List<Long> gone = new ArrayList<>();
     for (int k = 0; k < tracks.size(); k++) {
       Track t = tracks.get(k);
       if (!matched[k]) {
@@ -123,11 +168,14 @@ public final class Tracker {
         t.state = State.LOST;
         t.missed++;
         if (t.missed > options.maxAge()) {
+          gone.add(t.id);
+          ended(t);
           continue;
         }
       }
       kept.add(t);
     }
+    endedNow = gone.stream().mapToLong(Long::longValue).toArray();
     tracks.clear();
     tracks.addAll(kept);
     // 4. new tracks from the confident detections nobody took
@@ -179,6 +227,7 @@ public final class Tracker {
       Track t = tracks.get(k);
       t.kalman.update(seen.get(i).box());
       t.missed = 0;
+      t.frames++;
       if (t.state == State.TENTATIVE) {
         t.hits++;
         if (t.hits >= options.minHits()) {

@@ -114,4 +114,56 @@ class AgentLabelingIT {
       agent.stop();
     }
   }
+
+  /** Runs an agent over Megamind.avi at 5 fps with BlazeFace and tracking until the footage ends, then stops it. */
+  private io.fieldcap.spool.SpoolStats runOverMegamind(Path spool, String... more) throws Exception {
+    List<String> settings = new java.util.ArrayList<>(List.of("device.id=tracker", "source.uri=file://"
+        + TestMedia.samples().resolve("Megamind.avi"), "source.fps=5", "source.realtime=false", "spool.dir=" + spool,
+        "model.path=models/face_detection_front_128x128_barracuda.onnx", "model.confidence=0.3", "model.threads=1",
+        "quality.duplicates=false", "quality.blur-min=0", "tracking.enabled=true"));
+    settings.addAll(List.of(more));
+    Agent agent = new Agent(ConfigLoader.load(null, settings), InstantSource.system());
+    agent.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!"ended".equals(agent.health().get("capture"))) {
+        assertThat(System.nanoTime()).as("the footage is read to its end").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    } finally {
+      agent.stop(); // drains the pipeline: what was read is stored, counted as rejected, or held as a best shot and kept now
+    }
+    return io.fieldcap.spool.Spool.readStats(spool, Long.MAX_VALUE);
+  }
+
+  /**
+   * best-shot on real footage (issue 30): the same frames as keep-all, one frame per face track kept, the rest
+   * counted under rejectedBy.tracked, and every frame read accounted for.
+   */
+  @org.junit.jupiter.api.Test
+  void bestShotKeepsAFrameOrTwoPerFaceWhereKeepAllKeepsEveryFrame() throws Exception {
+    var all = runOverMegamind(tmp.resolve("all"));
+    var best = runOverMegamind(tmp.resolve("best"), "capture.rules.faces.type=best-shot", "capture.rules.faces.min-score=0.5");
+    long readAll = all.pending() + all.rejected();
+    long readBest = best.pending() + best.rejected();
+    System.out.println("best-shot on Megamind: keep-all kept " + all.pending() + " frames (" + all.bytes() + " bytes), best-shot "
+        + best.pending() + " frames (" + best.bytes() + " bytes), rejectedBy " + best.rejectedBy());
+    assertThat(readBest).as("every frame read is kept or counted, as with keep-all").isEqualTo(readAll);
+    assertThat(all.pending()).isGreaterThan(40);
+    assertThat(best.pending()).as("a face track or two: a frame each").isBetween(1L, 6L);
+    assertThat(best.rejectedBy()).containsKey("tracked");
+    assertThat(best.rejectedBy().get("tracked")).isGreaterThan(all.pending() / 2);
+    try (io.fieldcap.spool.Spool s = io.fieldcap.spool.Spool.open(tmp.resolve("best"), Long.MAX_VALUE, 0,
+        io.fieldcap.config.SpoolConfig.WhenFull.EVICT_OLDEST, InstantSource.system())) {
+      java.util.Set<Long> tracks = new java.util.HashSet<>();
+      for (PendingFrame f : s.takePending(10)) {
+        assertThat(f.reason()).isEqualTo("faces");
+        LabelSet l = Json.MAPPER.readValue(f.labels(), LabelSet.class);
+        List<Long> ids = l.detections().stream().filter(d -> d.score() >= 0.5).map(Detection::trackId)
+            .filter(java.util.Objects::nonNull).toList();
+        assertThat(ids).as("a kept frame shows a followed face").isNotEmpty();
+        assertThat(tracks.addAll(ids)).as("no track kept twice").isTrue();
+      }
+    }
+  }
 }

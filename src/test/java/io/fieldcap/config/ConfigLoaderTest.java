@@ -305,6 +305,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rulesOverTracksTurnTrackingOnAndAreCheckedLikeTheOthers() throws Exception {
+    Path model = java.nio.file.Files.createTempFile("model", ".onnx");
+    java.util.List<String> base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", "model.path=" + model);
+    java.util.List<String> best = new java.util.ArrayList<>(base);
+    best.addAll(java.util.List.of("capture.rules.animals.type=best-shot", "capture.rules.animals.classes=deer",
+        "capture.rules.animals.per-track=2", "capture.rules.animals.max-wait=30s", "capture.rules.animals.clip=true",
+        "capture.rules.first.type=new-track", "capture.rules.first.min-length=5"));
+    FieldcapConfig c = ConfigLoader.load(null, best);
+    assertThat(c.tracking().enabled()).isTrue();
+    var animals = c.capture().rules().get(0);
+    assertThat(animals.type()).isEqualTo(CaptureConfig.Type.BEST_SHOT);
+    assertThat(animals.classes()).containsExactly("deer");
+    assertThat(animals.tracks().perTrack()).isEqualTo(2);
+    assertThat(animals.tracks().maxWait()).hasSeconds(30);
+    assertThat(animals.tracks().spacing()).hasSeconds(1);
+    assertThat(animals.clip()).isTrue();
+    assertThat(c.capture().rules().get(1).tracks().minLength()).isEqualTo(5);
+    assertThat(c.clips().pre()).hasSeconds(5);
+
+    java.util.List<String> off = new java.util.ArrayList<>(best);
+    off.addAll(java.util.List.of("tracking.enabled=false", "capture.rules.animals.max-held=1", "clips.pre=90s", "clips.max=60s"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, off))
+        .hasMessageContaining("tracking.enabled: is false, but capture rule 'animals' follows tracks: leave tracking on")
+        .hasMessageContaining("capture.rules.animals.max-held: '1' is below per-track (2)")
+        .hasMessageContaining("clips.max: 'PT1M' must be longer than clips.pre (PT1M30S)");
+    java.util.List<String> noModel = new java.util.ArrayList<>(best.subList(0, 3));
+    noModel.addAll(best.subList(4, best.size()));
+    assertThatThrownBy(() -> ConfigLoader.load(null, noModel))
+        .hasMessageContaining("tracking.enabled: on for capture rule 'animals'; tracking follows the model's detections");
+    java.util.List<String> wrongKey = new java.util.ArrayList<>(base);
+    wrongKey.addAll(java.util.List.of("capture.rules.first.type=new-track", "capture.rules.first.per-track=2"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, wrongKey)).hasMessageContaining("capture.rules.first.per-track: unknown key");
+  }
+
+  @Test
   void givenAgentNice_thenItDefaultsToNineteenAndIsKeptWithinZeroToNineteen() throws Exception {
     java.util.List<String> base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m");
     assertThat(ConfigLoader.load(null, base).agent().nice()).isEqualTo(19);

@@ -95,6 +95,32 @@ class TrackerTest {
   }
 
   @Test
+  void aTrackThatEndsIsReportedOnceWithItsLengthAndEndAllReportsTheRest() {
+    Tracker tracker = new Tracker(new Tracker.Options(0.5, 0.1, 0.2, 0.5, 2, 3), 40);
+    List<Long> ended = new ArrayList<>();
+    int endedAt = -1;
+    for (int t = 0; t < 20; t++) {
+      List<Tracker.Seen> seen = new ArrayList<>();
+      seen.add(new Tracker.Seen("person", 0.9, new Box(300, 100 + t, 40, 80))); // stays all along
+      if (t < 8) {
+        seen.add(new Tracker.Seen("person", 0.9, new Box(20 + 3 * t, 100, 40, 80))); // walks out after 8 frames
+      }
+      tracker.update(seen);
+      for (long id : tracker.endedNow()) {
+        ended.add(id);
+        endedAt = t;
+      }
+    }
+    assertThat(ended).as("track ids go on from 40").containsExactly(41L);
+    assertThat(endedAt).as("unseen from frame 8, more than max-age (3) frames: 8, 9, 10, 11").isEqualTo(11);
+    assertThat(tracker.endedAndFrames()).containsExactly(1, 8);
+    assertThat(tracker.endAll()).containsExactly(40L);
+    assertThat(tracker.endedAndFrames()).containsExactly(2, 28);
+    assertThat(tracker.active()).isZero();
+    assertThat(tracker.nextId()).isEqualTo(42);
+  }
+
+  @Test
   void tracksOfDifferentClassesNeverTakeEachOthersDetections() {
     // a dog walking through a standing person: same place, other class
     Walker person = new Walker() {
