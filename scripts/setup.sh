@@ -23,6 +23,7 @@ PACKAGES=(
   postgresql                      # the tests start a temporary PostgreSQL cluster (initdb, pg_ctl) for the server's metadata
   fuse3 python3-fusepy            # the power-loss tests mount a filesystem that forgets what was not fsynced (scripts/lossyfs.py)
   python3-torch python3-onnx      # the reference trainer (trainers/tiny_detector.py) trains and exports a model in the tests
+  python3-pandas                  # reads MOT Challenge exports with the same pandas call as py-motmetrics
 )
 
 missing=()

@@ -40,6 +40,18 @@ public final class SampleStore {
 
   /** Adds frames {@code from} to {@code to - 1} (same pattern, same times): more frames arriving later. */
   public static Map<String, List<Detection>> add(Path data, int from, int to) throws IOException {
+    return add(data, from, to, false);
+  }
+
+  /**
+   * The same frames with tracks, as a tracking agent labels them: the person of frames 0-9 is track 1, of
+   * 10-19 track 2, and so on (each device sees every other frame of it); the car is never tracked.
+   */
+  public static Map<String, List<Detection>> createTracked(Path data) throws IOException {
+    return add(data, 0, FRAMES, true);
+  }
+
+  private static Map<String, List<Detection>> add(Path data, int from, int to, boolean tracked) throws IOException {
     Map<String, List<Detection>> expected = new LinkedHashMap<>();
     byte[] photo = Files.readAllBytes(TestMedia.samples().resolve("fruits.jpg"));
     try (LocalFrameStore st = LocalFrameStore.open(data)) {
@@ -49,7 +61,8 @@ public final class SampleStore {
         String id = FrameId.of(at, i).value();
         List<Detection> d = new ArrayList<>();
         if (i % 5 != 4) {
-          d.add(new Detection("person", 0.91, new Box(10.3 + i, 20.7, 55.5, 120.25)));
+          Detection person = new Detection("person", 0.91, new Box(10.3 + i, 20.7, 55.5, 120.25));
+          d.add(tracked ? person.withTrack(1 + i / 10) : person);
           d.add(new Detection("car", 0.55, new Box(300, 200.5, 150.2, 80.9),
               List.of(300.0, 200.5, 450.2, 200.5, 450.2, 281.4, 300.0, 281.4)));
           d.add(new Detection("daytime", 0.8, null));

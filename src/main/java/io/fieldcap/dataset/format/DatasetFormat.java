@@ -23,7 +23,8 @@ public record DatasetFormat(String name, Exporter writer, LabelReader reader) {
       new DatasetFormat("voc", new VocExporter(), new VocReader()),
       new DatasetFormat("labelme", new LabelmeExporter(), new LabelmeReader()),
       new DatasetFormat("labelstudio", new LabelStudioExporter(), new LabelStudioReader()),
-      new DatasetFormat("cvat", new CvatExporter(), new CvatReader()));
+      new DatasetFormat("cvat", new CvatExporter(), new CvatReader()),
+      new DatasetFormat("mot", new MotExporter(), new MotReader()));
 
   /** The names, as error messages list them. */
   public static List<String> names() {

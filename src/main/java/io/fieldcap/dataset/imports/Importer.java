@@ -353,7 +353,8 @@ public final class Importer {
           polygon.add(clip(d.polygon().get(i + 1), height));
         }
       }
-      out.add(new Detection(d.label(), d.score(), new Box(x1, y1, round(x2 - x1), round(y2 - y1)), polygon, d.mask()));
+      out.add(new Detection(d.label(), d.score(), new Box(x1, y1, round(x2 - x1), round(y2 - y1)), polygon, d.mask(),
+          d.trackId()));
     }
     return out;
   }
