@@ -24,6 +24,7 @@ public record DatasetFormat(String name, Exporter writer, LabelReader reader) {
       new DatasetFormat("labelme", new LabelmeExporter(), new LabelmeReader()),
       new DatasetFormat("labelstudio", new LabelStudioExporter(), new LabelStudioReader()),
       new DatasetFormat("cvat", new CvatExporter(), new CvatReader()),
+      new DatasetFormat("cvat-video", new CvatVideoExporter(), new CvatVideoReader()),
       new DatasetFormat("mot", new MotExporter(), new MotReader()));
 
   /** The names, as error messages list them. */

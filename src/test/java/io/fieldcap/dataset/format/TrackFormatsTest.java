@@ -75,6 +75,68 @@ class TrackFormatsTest {
   }
 
   @Test
+  void cvatForVideoHoldsTracksWithTheirGapsAndReadsBackWithTheirIds() throws Exception {
+    Path data = tmp.resolve("data");
+    Map<String, List<Detection>> expected = SampleStore.createTracked(data);
+    Path out = tmp.resolve("cvat");
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      DatasetFormat.writer("cvat-video").export(st, out, ExportOptions.DEFAULT);
+    }
+    String xml = Files.readString(out.resolve("cam-a/annotations.xml"));
+    assertThat(xml).contains("<mode>interpolation</mode>", "<size>20</size>", "<track id=\"1\" label=\"person\" source=\"auto\">");
+    // track 1 is in cam-a's frames 0, 1, 3, 4 (sample frame 4 has no labels): it leaves at 2, comes back at 3, leaves at 5
+    String track1 = xml.substring(xml.indexOf("<track id=\"1\""), xml.indexOf("</track>", xml.indexOf("<track id=\"1\"")));
+    assertThat(track1.lines().filter(l -> l.contains("<box")).map(l -> l.replaceAll(".* frame=\"(\\d+)\".*outside=\"(\\d)\".*", "$1:$2")))
+        .containsExactly("0:0", "1:0", "2:1", "3:0", "4:0", "5:1");
+    assertThat(out.resolve("cam-a/images/frame_000019.jpg")).exists();
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      ImportReport r = new Importer(st, null, null, Clock.systemUTC(), true).run(DatasetFormat.reader("cvat-video"), out);
+      assertThat(r.problems()).isEmpty();
+      assertThat(r.images()).isEqualTo(SampleStore.FRAMES);
+      List<StoredFrame> frames = new ArrayList<>();
+      st.forEach(frames::add);
+      java.util.Set<String> carTracks = new java.util.HashSet<>();
+      for (StoredFrame f : frames) {
+        List<Detection> want = expected.get(f.device() + "_" + f.frameId());
+        List<Detection> got = f.reviewed().detections().stream()
+            .sorted(java.util.Comparator.comparing(Detection::label).reversed()).toList(); // person, car as they were
+        assertThat(got).extracting(Detection::label).containsExactlyElementsOf(want.stream().map(Detection::label).toList());
+        for (int i = 0; i < want.size(); i++) {
+          assertThat(got.get(i).box().x()).isCloseTo(want.get(i).box().x(), org.assertj.core.data.Offset.offset(0.01));
+          if (want.get(i).trackId() != null) {
+            assertThat(got.get(i).trackId()).as(f.frameId()).isEqualTo(want.get(i).trackId());
+          } else {
+            assertThat(carTracks.add(f.device() + "/" + got.get(i).trackId())).as("an untracked box: a track of one frame of its own").isTrue();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCvatVideoTrackWithKeyframesOnlyIsInterpolatedAsCvatDoes() throws Exception {
+    Path task = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(task.resolve("annotations.xml"), """
+        <annotations><version>1.1</version><meta><task><size>6</size><mode>interpolation</mode></task>
+        <original_size><width>100</width><height>80</height></original_size></meta>
+        <track id="0" label="car" source="manual">
+          <box frame="0" keyframe="1" outside="0" occluded="0" xtl="0" ytl="10" xbr="10" ybr="20" z_order="0"/>
+          <box frame="4" keyframe="1" outside="0" occluded="0" xtl="40" ytl="10" xbr="50" ybr="20" z_order="0"/>
+          <box frame="5" keyframe="1" outside="1" occluded="0" xtl="40" ytl="10" xbr="50" ybr="20" z_order="0"/>
+        </track></annotations>
+        """);
+    List<Annotated> items = new ArrayList<>();
+    new CvatVideoReader().read(task, items::add, new ImportReport());
+    assertThat(items).hasSize(6);
+    assertThat(items.get(2).labels()).singleElement().satisfies(d -> {
+      assertThat(d.box().x()).isEqualTo(20.0);
+      assertThat(d.trackId()).as("CVAT's track 0").isEqualTo(1L);
+    });
+    assertThat(items.get(5).labels()).as("outside: gone").isEmpty();
+    assertThat(items.get(0).width()).isEqualTo(100);
+  }
+
+  @Test
   void aBrokenMotLineIsReportedWithItsPlaceAndTheRestIsRead() throws Exception {
     Path seq = Files.createDirectories(tmp.resolve("in/MOT17-02/gt"));
     Files.writeString(seq.getParent().resolve("seqinfo.ini"), "[Sequence]\nimDir=img1\nseqLength=3\nimWidth=100\nimHeight=80\nimExt=.jpg\n");
