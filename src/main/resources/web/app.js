@@ -20,6 +20,21 @@ function colour(label) {
   return "hsl(" + (h % 360) + ",90%,50%)";
 }
 
+// a tracked object's colour: the same in every frame of its track, neighbouring ids far apart (golden angle)
+function trackColour(id) {
+  return "hsl(" + Math.round((id * 137.508) % 360) + ",85%,55%)";
+}
+
+// a detection's colour: its track's when it has one, else its class's (from the project's classes when given)
+function colourFor(d, byClass) {
+  return d.trackId ? trackColour(d.trackId) : (byClass ? byClass(d.label) : colour(d.label));
+}
+
+// its caption: class, track and score
+function caption(d) {
+  return d.label + (d.trackId ? " #" + d.trackId : "") + (d.score < 1 ? " " + d.score.toFixed(2) : "");
+}
+
 // COCO's compressed RLE counts (pycocotools' rleFrString): runs of 0s and 1s, column by column
 function rleRuns(s) {
   const out = [];
@@ -75,7 +90,7 @@ function overlay(width, height, sets) {
   for (const [labels, dashed, kind] of sets) {
     for (const d of labels || []) {
       if (!d.box) continue;
-      const c = colour(d.label);
+      const c = colourFor(d);
       if (d.mask) { // semantic segmentation: the class's pixels, not a box (a background class is not drawn)
         if (d.label.toLowerCase() === "background") continue;
         try { svg.appendChild(maskImage(d.mask, c)); } catch (e) { console.warn("mask of " + d.label + ": " + e); }
@@ -100,11 +115,12 @@ function overlay(width, height, sets) {
       r.setAttribute("vector-effect", "non-scaling-stroke");
       if (dashed) r.setAttribute("stroke-dasharray", "6 3");
       r.setAttribute("class", kind ? "box " + kind : "box"); r.dataset.label = d.label;
+      if (d.trackId) r.dataset.track = d.trackId;
       svg.appendChild(r);
       const t = document.createElementNS(SVGNS, "text");
       t.setAttribute("x", d.box.x); t.setAttribute("y", Math.max(12, d.box.y - 3)); t.setAttribute("fill", c);
       t.setAttribute("font-size", Math.max(12, height / 30));
-      t.textContent = d.label + (d.score < 1 ? " " + d.score.toFixed(2) : "");
+      t.textContent = caption(d);
       svg.appendChild(t);
     }
   }

@@ -164,17 +164,18 @@ function editor() {
     const r = document.createElementNS(SVGNS, "rect");
     r.setAttribute("x", d.box.x); r.setAttribute("y", d.box.y);
     r.setAttribute("width", d.box.w); r.setAttribute("height", d.box.h);
-    r.setAttribute("stroke", colourOf(d.label)); r.setAttribute("class", cls);
+    r.setAttribute("stroke", colourFor(d, colourOf)); r.setAttribute("class", cls);
     r.setAttribute("vector-effect", "non-scaling-stroke");
     r.dataset.i = i; r.dataset.label = d.label;
+    if (d.trackId) r.dataset.track = d.trackId;
     return r;
   }
   function text(d, cls) {
     const t = document.createElementNS(SVGNS, "text");
     t.setAttribute("x", d.box.x); t.setAttribute("y", d.box.y - 3 / st.scale);
-    t.setAttribute("fill", colourOf(d.label)); t.setAttribute("class", cls);
+    t.setAttribute("fill", colourFor(d, colourOf)); t.setAttribute("class", cls);
     t.setAttribute("font-size", 13 / st.scale);
-    t.textContent = d.label + (d.score < 1 ? " " + d.score.toFixed(2) : "");
+    t.textContent = caption(d);
     return t;
   }
   function polygon(d, cls) {

@@ -288,6 +288,46 @@ class EditorIT {
   }
 
   /** An admin keeps the project's classes on the classes page; reviewers cannot change them. */
+  /** Issue 30: a tracked object has its track's colour and number on the frame page and in the editor, and keeps its id through a save. */
+  @Test
+  void trackedBoxesAreDrawnInTheirTracksColourAndKeepTheirIdsThroughAReview() throws Exception {
+    Path data = tmp.resolve("data");
+    byte[] jpeg = scene();
+    Instant at = Instant.parse("2026-11-29T10:00:00Z");
+    String id = FrameId.of(at, 1).value();
+    try (LocalFrameStore st = LocalFrameStore.open(data)) {
+      st.commit(new NewFrame("cam-t", id, 1, at, Sha256.hex(jpeg), jpeg.length, "image/jpeg", 320, 240,
+          new LabelSet("m.onnx", List.of(new Detection("crate", 0.9, new Box(130, 90, 60, 60)).withTrack(3),
+              new Detection("crate", 0.8, new Box(20, 20, 40, 30)).withTrack(4),
+              new Detection("crate", 0.7, new Box(220, 150, 50, 40)))), Map.of("keptBy", "best")), jpeg, at);
+    }
+    Path tokens = tmp.resolve("tokens");
+    String ann = Tokens.add(tokens, "ann", Tokens.Role.REVIEWER);
+    String vera = Tokens.add(tokens, "vera", Tokens.Role.VIEWER);
+    try (LocalFrameStore st = LocalFrameStore.open(data);
+        WebApp app = new WebApp(st, new ServerConfig.Http("127.0.0.1", 0, tokens, null, null))) {
+      String base = app.start();
+      ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_tracks.py", base,
+          vera, ann, "cam-t", id));
+      assertThat(browser.waitFor(Duration.ofSeconds(120))).as(browser::output).isZero();
+      JsonNode r = Json.MAPPER.readTree(browser.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+      for (String view : List.of("viewer", "editor")) {
+        Map<String, String> strokeByTrack = new java.util.HashMap<>();
+        r.get(view).forEach(b -> strokeByTrack.put(b.get("track").asText("none"), b.get("stroke").asText()));
+        assertThat(strokeByTrack).as(view + ": " + r).containsOnlyKeys("3", "4", "none");
+        assertThat(strokeByTrack.get("3")).as("a track's colour, by the golden angle: 3 x 137.508 mod 360")
+            .isEqualTo("hsl(53,85%,55%)");
+        assertThat(strokeByTrack.get("4")).isEqualTo("hsl(190,85%,55%)");
+        assertThat(strokeByTrack.get("none")).as("an untracked box keeps its class's colour").doesNotStartWith("hsl(53,")
+            .doesNotStartWith("hsl(190,");
+      }
+      assertThat(r.get("viewer_captions").toString()).contains("crate #3 0.90", "crate #4 0.80", "crate 0.70");
+      assertThat(r.get("save").asText()).startsWith("saved");
+      List<Long> saved = st.revisions().of("cam-t", id).get(0).labels().detections().stream().map(Detection::trackId).toList();
+      assertThat(saved).as("accepted pre-labels keep their tracks").containsExactlyInAnyOrder(3L, 4L, null);
+    }
+  }
+
   @Test
   void anAdminSetsTheProjectsClassesInTheBrowser() throws Exception {
     Path data = tmp.resolve("data");
