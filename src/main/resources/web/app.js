@@ -369,8 +369,50 @@ function review() {
   });
 }
 
+// the clips the devices recorded, newest first
+async function clips() {
+  const tbody = document.querySelector("#clips tbody");
+  for (const c of await api("/api/clips")) {
+    const tr = document.createElement("tr");
+    const a = document.createElement("a");
+    a.href = "/clips/" + c.device + "/" + c.clipId;
+    a.textContent = c.startedAt;
+    for (const v of [c.device, a, c.frames + " at " + c.fps + " fps", c.rule || "", c.bytes]) {
+      const td = document.createElement("td");
+      if (v instanceof Node) td.appendChild(v); else td.textContent = v;
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+}
+
+// one clip: the video, and over it the boxes of the frame on screen (frame i plays from i / fps seconds)
+async function clip() {
+  const c = await api("/api/clips/" + body.dataset.device + "/" + body.dataset.clip);
+  const video = document.getElementById("clip-video");
+  const boxes = document.getElementById("clip-boxes");
+  const info = document.getElementById("clip-frame");
+  const frames = c.labels.frames;
+  let shown = -1;
+  function show(t) {
+    const i = Math.max(0, Math.min(frames.length - 1, Math.floor(t * c.fps + 1e-3)));
+    if (i === shown) return;
+    shown = i;
+    const f = frames[i];
+    boxes.replaceChildren(overlay(c.width, c.height, [[f.labels ? f.labels.detections : [], false, "clip"]]));
+    boxes.dataset.frame = i;
+    info.textContent = "frame " + i + " of " + frames.length + (i === c.labels.trigger ? " (the trigger)" : "")
+      + ", captured " + f.capturedAt;
+  }
+  const tick = (now, meta) => { show(meta.mediaTime); video.requestVideoFrameCallback(tick); };
+  if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick);
+  video.addEventListener("timeupdate", () => show(video.currentTime));
+  video.addEventListener("seeked", () => show(video.currentTime));
+  show(0);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const logout = document.getElementById("logout");
   if (logout) logout.onclick = () => api("/logout", {method: "POST"}).then(() => location.href = "/login");
-  ({fleet, gallery, frame, review, classes}[body.dataset.page] || (() => {}))();
+  ({fleet, gallery, frame, review, classes, clips, clip}[body.dataset.page] || (() => {}))();
 });

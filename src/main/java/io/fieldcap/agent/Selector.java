@@ -82,6 +82,11 @@ final class Selector {
     return out;
   }
 
+  /** Whether frames kept by {@code rule} start event clips. */
+  boolean clips(String rule) {
+    return rules.clips(rule);
+  }
+
   /** Frames held by best-shot rules now. */
   int held() {
     return bestShots.held();

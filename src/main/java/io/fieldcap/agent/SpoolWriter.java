@@ -5,6 +5,7 @@ import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;
 import io.fieldcap.spool.SpoolException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -33,12 +34,22 @@ final class SpoolWriter extends Stage<Labeled> {
   private final LongAdder written = new LongAdder();
   private boolean failing;
   private final List<SpoolEntry> batch = new ArrayList<>();
+  private final ClipRecorder clips;
+  private final Duration clipWait;
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, Selector selector, Redaction redaction, FrameEncoder encoder) {
+    this(queue, spool, selector, redaction, encoder, null, Duration.ZERO);
+  }
+
+  /** With {@code clips} (null: no rule records clips), given up to {@code clipWait} at a stop to store the last. */
+  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, Selector selector, Redaction redaction, FrameEncoder encoder,
+      ClipRecorder clips, Duration clipWait) {
     super(queue, spool);
     this.selector = selector;
     this.redaction = redaction;
     this.encoder = encoder;
+    this.clips = clips;
+    this.clipWait = clipWait;
   }
 
   /** [encode ns, store ns, frames written] so far. */
@@ -57,6 +68,9 @@ final class SpoolWriter extends Stage<Labeled> {
       write(k);
     }
     store(); // what was encoded before the stop
+    if (clips != null) {
+      clips.close(clipWait); // the clip being recorded ends with the frames so far
+    }
     encoder.close();
     redaction.close();
   }
@@ -64,18 +78,43 @@ final class SpoolWriter extends Stage<Labeled> {
   @Override
   void handle(Labeled l) {
     CrashPoint.reach("stage.write");
+    String clipRule = null;
+    int clipPriority = 0;
+    Kept now = null;
     for (Kept k : selector.select(l)) { // dropped before encoding: a rejected frame costs no JPEG and no write
-      write(k);
+      Kept w = write(k);
+      if (clips != null && selector.clips(k.rule()) && (clipRule == null || k.priority() > clipPriority)) {
+        clipRule = k.rule();
+        clipPriority = k.priority();
+      }
+      if (w != null && w.frame() == l.frame()) {
+        now = w;
+      }
+    }
+    if (clips != null) {
+      clip(l, now, clipRule, clipPriority);
     }
     if (!more()) {
       store();
     }
   }
 
-  private void write(Kept kept) {
+  /** The frame into the clip buffer: redacted first if it was not kept (a kept frame was, in place). */
+  private void clip(Labeled l, Kept kept, String rule, int priority) {
+    if (!clips.wants(l.frame().capturedAt(), rule != null)) {
+      return;
+    }
+    Kept k = kept != null ? kept : redaction.redact(new Kept(l.frame(), l.labels(), null, 0, false));
+    if (k != null) {
+      clips.offer(l.frame(), k.labels(), rule, priority);
+    }
+  }
+
+  /** Redacts and encodes a kept frame into the batch; the frame as redacted, or null when it could not be. */
+  private Kept write(Kept kept) {
     Kept k = redaction.redact(kept);
     if (k == null) {
-      return;
+      return null;
     }
     long t0 = System.nanoTime();
     batch.add(encoder.encode(k));
@@ -83,6 +122,7 @@ final class SpoolWriter extends Stage<Labeled> {
     if (batch.size() >= MAX_BATCH) {
       store();
     }
+    return k;
   }
 
   /** Stores the frames encoded so far in one group commit; counted as dropped if the spool cannot take them. */

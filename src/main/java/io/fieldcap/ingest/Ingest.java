@@ -17,6 +17,7 @@ import io.fieldcap.protocol.RejectReason;
 import io.fieldcap.protocol.Topics;
 import io.fieldcap.store.Assembled;
 import io.fieldcap.store.FrameStore;
+import io.fieldcap.store.NewClip;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -284,6 +285,10 @@ public final class Ingest {
    */
   private void complete(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
+    if (Manifest.CLIP_TYPE.equals(m.contentType())) {
+      completeClip(tr, assembled);
+      return;
+    }
     Assembled image = assembled;
     try {
       if (m.labelsBytes() > 0) {
@@ -320,6 +325,65 @@ public final class Ingest {
     group.add(new Ready(tr, m, image));
     if (!grouped || group.size() >= MAX_GROUP) {
       flush(m.deviceId()); // without grouping, a group of one at once
+    }
+  }
+
+  /**
+   * An event clip, all here: the video and its frame-by-frame labels checked (sizes, SHA-256s, an MP4's {@code ftyp},
+   * the labels' shape and every frame's label set), then stored at once (a clip is not grouped with frames) and acked.
+   */
+  private void completeClip(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
+    Manifest m = tr.manifest;
+    Assembled video = assembled;
+    NewClip clip;
+    try {
+      if (assembled.bytes() != m.transferBytes()) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH, "the " + assembled.bytes() + " bytes received are not the "
+            + m.transferBytes() + " of the manifest's clip and labels; send the clip again", m.sha256());
+      }
+      Assembled.Split split = assembled.split(m.bytes());
+      video = split.image();
+      byte[] json = split.tail();
+      if (!Sha256.hex(json).equals(m.labelsSha256())) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH, "the " + json.length
+            + " bytes of clip labels received do not match the manifest's labelsSha256; send the clip again", m.sha256());
+      }
+      if (video.bytes() != m.bytes() || !video.sha256().equals(m.sha256())) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
+            "the " + video.bytes() + " bytes received do not match the manifest's size and SHA-256; send the clip again", m.sha256());
+      }
+      String problem = ManifestCheck.clipProblem(video, json, m);
+      if (problem != null) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
+      }
+      clip = Manifests.clip(m, json);
+    } catch (ProtocolException | IOException | RuntimeException e) {
+      video.close();
+      throw e;
+    }
+    FrameStore.Outcome outcome;
+    try {
+      outcome = store.clips().commit(clip, video, clock.instant());
+    } catch (IOException | RuntimeException e) {
+      log.error("ingest: cannot store clip {}/{}: {}", m.deviceId(), m.frameId(), e.toString());
+      video.close();
+      drop(tr);
+      reject(m.deviceId(), m.frameId(), null, RejectReason.STORAGE_ERROR, "the server could not store the clip; try again later");
+      return;
+    }
+    video.close();
+    drop(tr);
+    if (outcome == FrameStore.Outcome.STORED) {
+      stored.increment();
+      Witness.record("ack", m.deviceId(), m.frameId(), m.sha256(), "stored");
+      reply(m.deviceId(), Ack.stored(m.frameId(), m.sha256()));
+      log.info("ingest: clip {}/{} of {} frames stored ({} bytes)", m.deviceId(), m.frameId(), clip.frames(), m.bytes());
+    } else {
+      answerExisting(m, outcome);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.fieldcap.ingest;
 
 import io.fieldcap.image.JpegHeader;
+import io.fieldcap.json.Json;
+import io.fieldcap.model.ClipLabels;
 import io.fieldcap.model.LabelRules;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.ProtocolException;
@@ -10,6 +12,7 @@ import io.fieldcap.store.Assembled;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 /**
  * What the server checks before it spends anything on a frame: a manifest against the protocol and
@@ -53,7 +56,13 @@ final class ManifestCheck {
     require(m.chunks() == 1 || m.chunkSize() >= Ingest.MIN_CHUNK_BYTES,
         "chunkSize must be at least " + Ingest.MIN_CHUNK_BYTES + " bytes for a frame of several chunks, was " + m.chunkSize());
     require(m.chunks() <= Ingest.MAX_CHUNKS, "a frame may have at most " + Ingest.MAX_CHUNKS + " chunks, this one has " + m.chunks());
-    require("image/jpeg".equals(m.contentType()), "contentType must be image/jpeg, was " + m.contentType());
+    boolean clip = Manifest.CLIP_TYPE.equals(m.contentType());
+    require(Manifest.IMAGE_TYPE.equals(m.contentType()) || clip,
+        "contentType must be image/jpeg (a frame) or video/mp4 (an event clip), was " + m.contentType());
+    if (clip) {
+      require(m.meta() != null && m.meta().get("clip") instanceof Map<?, ?>, "a video/mp4 clip needs meta.clip");
+      require(m.labelsBytes() > 0, "a video/mp4 clip's frame-by-frame labels travel after it (labelsBytes)");
+    }
     require(m.width() > 0 && m.height() > 0, "width and height must be positive");
     String labels = LabelRules.problem(m.labels(), m.width(), m.height());
     require(labels == null, labels);
@@ -70,6 +79,35 @@ final class ManifestCheck {
     if (!ok) {
       throw new ProtocolException(RejectReason.BAD_MANIFEST, problem);
     }
+  }
+
+  /** What is wrong with an assembled clip (not an MP4) or its frame-by-frame labels, or null. */
+  static String clipProblem(Assembled video, byte[] labelsJson, Manifest m) throws IOException {
+    byte[] head = new byte[12];
+    int n;
+    try (InputStream in = video.open()) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    if (n < 12 || head[4] != 'f' || head[5] != 't' || head[6] != 'y' || head[7] != 'p') {
+      return "the clip is not an MP4 (no ftyp box at its start)";
+    }
+    ClipLabels labels;
+    try {
+      labels = Json.MAPPER.readValue(labelsJson, ClipLabels.class);
+    } catch (IOException e) {
+      return "the labels sent after the clip are not a clip's labels: " + e.getMessage().lines().findFirst().orElse("");
+    }
+    String problem = labels.problem(m.width(), m.height());
+    if (problem != null) {
+      return "the clip's labels: " + problem;
+    }
+    for (int i = 0; i < labels.frames().size(); i++) {
+      String p = LabelRules.problem(labels.frames().get(i).labels(), m.width(), m.height());
+      if (p != null) {
+        return "the clip's labels, frames[" + i + "]: " + p;
+      }
+    }
+    return null;
   }
 
   static String imageProblem(Assembled image, Manifest m) throws IOException {

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param bytes image size
  * @param chunkSize bytes per chunk (the last may be shorter)
  * @param chunks number of chunks, {@code ceil(bytes / chunkSize)}
- * @param contentType {@code image/jpeg}
+ * @param contentType {@code image/jpeg}, or {@code video/mp4} for an event clip
  * @param width image width in pixels
  * @param height image height in pixels
  * @param labels pre-labels and the model that made them, or {@code null}
@@ -33,6 +33,13 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) long labelsBytes, String labelsSha256) {
 
   public static final int VERSION = 1;
+  /** The content type of a frame. */
+  public static final String IMAGE_TYPE = "image/jpeg";
+  /**
+   * The content type of an event clip: an MP4 (H.264) whose frame-by-frame labels ({@code model.ClipLabels})
+   * travel after it ({@code labelsBytes}), with {@code meta.clip} (fps, frames, trigger, start, end).
+   */
+  public static final String CLIP_TYPE = "video/mp4";
 
   /** A manifest whose labels, if any, travel in it. */
   public Manifest(int v, String frameId, String deviceId, Instant capturedAt, long seq, String sha256, long bytes,

@@ -187,6 +187,12 @@ public final class Rules {
     }
   }
 
+  /** Whether frames kept by {@code rule} start event clips ({@code clip: true}). */
+  public boolean clips(String rule) {
+    Rule r = byName.get(rule);
+    return r != null && r.clip();
+  }
+
   /** The rules of one type, highest priority first. */
   public List<Rule> ofType(CaptureConfig.Type type) {
     return rules.stream().filter(r -> r.type() == type).toList();

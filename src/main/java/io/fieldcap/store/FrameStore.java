@@ -22,6 +22,9 @@ public interface FrameStore extends Frames, AutoCloseable {
 
   boolean contains(String device, String frameId) throws IOException;
 
+  /** The event clips: where ingest stores a clip ({@link Clips#commit}). */
+  Clips clips();
+
   /** The SHA-256 of the frame stored under this id, or null when there is none. */
   String storedSha256(String device, String frameId) throws IOException;
 

@@ -56,6 +56,7 @@ public final class LocalFrameStore implements FrameStore {
   private final Path tmp;
   private final Db db;
   private final ImageStore images;
+  private final Clips clips;
   private final Staging staging;
   private final Revisions revisions;
   private final Datasets datasets;
@@ -87,6 +88,7 @@ public final class LocalFrameStore implements FrameStore {
     this.models = new Models(sql);
     this.classes = new Classes(sql);
     this.reviewQueue = new ReviewQueue(sql);
+    this.clips = new Clips(sql, images, this);
     this.browse = new Browse(this, sql, db);
     this.commits = new Commits(this, db, images, staging);
     this.rows = new FrameRows(db, images);
@@ -110,6 +112,12 @@ public final class LocalFrameStore implements FrameStore {
   /** The project's classes, as the editor offers them. */
   public Classes classes() {
     return classes;
+  }
+
+  /** The event clips devices sent. */
+  @Override
+  public Clips clips() {
+    return clips;
   }
 
   /** The frames nobody has reviewed yet, for the editor's "next frame". */

@@ -6,6 +6,7 @@ import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Codec;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.spool.PendingFrame;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,19 +24,33 @@ record Offer(byte[] manifest, byte[] labelsTail) {
 
   static Offer of(DeviceId device, PendingFrame f, int chunkBytes) {
     String labels = object(f, "labels", f.labels());
+    boolean clip = isClip(f);
     byte[] tail = null;
     if (labels != null) {
       byte[] json = labels.getBytes(StandardCharsets.UTF_8);
-      if (json.length > chunkBytes / 2) {
+      if (clip || json.length > chunkBytes / 2) { // a clip's frame-by-frame labels always travel after its video
         tail = json;
         labels = null;
       }
     }
     long tailBytes = tail == null ? 0 : tail.length;
     Manifest m = new Manifest(Manifest.VERSION, f.id().value(), device.value(), f.capturedAt(), f.seq(), f.sha256(),
-        f.bytes(), chunkBytes, Manifest.chunkCount(f.bytes() + tailBytes, chunkBytes), "image/jpeg", f.width(),
+        f.bytes(), chunkBytes, Manifest.chunkCount(f.bytes() + tailBytes, chunkBytes),
+        clip ? Manifest.CLIP_TYPE : Manifest.IMAGE_TYPE, f.width(),
         f.height(), null, null, tailBytes, tail == null ? null : Sha256.hex(tail));
     return new Offer(Codec.manifest(m, labels, meta(f)), tail);
+  }
+
+  /** Whether the spool entry is an event clip (its metadata has {@code clip}), whose bytes are an MP4. */
+  static boolean isClip(PendingFrame f) {
+    if (f.meta() == null || !f.meta().contains("\"clip\"")) {
+      return false; // the common case, without parsing
+    }
+    try {
+      return Json.MAPPER.readTree(f.meta()).has("clip");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

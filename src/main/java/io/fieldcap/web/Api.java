@@ -53,7 +53,7 @@ final class Api {
       List<String> invalid = new ArrayList<>();
       for (String k : List.of("backlog", "inFlight", "spoolBytes", "diskFree", "fps", "captured", "acked", "rejected",
           "rejectedBy", "forgedAcks", "model", "version", "modelSha256", "position", "stages", "groups", "config", "updates",
-          "tracks")) {
+          "tracks", "clips")) {
         JsonNode v = s.get(k);
         if (v == null || v.isNull()) {
           continue;

@@ -48,11 +48,11 @@ record Exchange(Request request, Response response, Callback callback, Tokens.Id
   /** Writes a whole answer with the headers every answer carries (no sniffing, a strict CSP, no caching but of images). */
   static void send(Response response, Callback callback, int status, String type, byte[] body) {
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + (type.startsWith("image/") ? "" : "; charset=utf-8"));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + (type.startsWith("image/") || type.startsWith("video/") ? "" : "; charset=utf-8"));
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
     response.getHeaders().put("Referrer-Policy", "same-origin");
     response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, type.startsWith("image/") ? "private, max-age=86400" : "no-store");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, type.startsWith("image/") || type.startsWith("video/") ? "private, max-age=86400" : "no-store");
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 }

@@ -25,6 +25,7 @@ final class Pages {
             : who.role().name().toLowerCase(Locale.ROOT)) + "\"" + extra + ">\n"
         + (who == null ? "" : "<nav><b>fieldcap</b> <a href=\"/\" id=\"nav-fleet\">Fleet</a> <a href=\"/frames\" id=\"nav-frames\">"
             + "Frames</a> <a href=\"/plots\" id=\"nav-plots\">Plots</a> <a href=\"/models\" id=\"nav-models\">Models</a>"
+            + " <a href=\"/clips\" id=\"nav-clips\">Clips</a>"
             + (who.role().allows(Tokens.Role.REVIEWER) ? " <a href=\"/review\" id=\"nav-review\">Review</a>" : "")
             + " <a href=\"/classes\" id=\"nav-classes\">Classes</a> <span class=\"who\">" + Markup.escape(who.name()) + " (" + who.role().name().toLowerCase(Locale.ROOT)
             + ") <button id=\"logout\">Log out</button></span></nav>\n");

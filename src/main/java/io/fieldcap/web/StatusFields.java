@@ -34,6 +34,7 @@ final class StatusFields {
       case "position" -> v.isObject() && number(v.get("lat"), -90, 90) && number(v.get("lon"), -180, 180)
           && (!v.has("alt") || v.get("alt").isNull() || number(v.get("alt"), -1e5, 1e6));
       case "rejectedBy" -> counts(v);
+      case "clips" -> counts(v) && v.size() <= 8;
       case "tracks" -> v.isObject() && v.size() <= 8 && v.properties().stream()
           .allMatch(e -> e.getKey().length() <= 64 && number(e.getValue(), 0, Long.MAX_VALUE));
       case "updates" -> v.isObject() && v.size() <= 64 && allObjects(v);

@@ -284,6 +284,8 @@ public final class WebApp implements AutoCloseable {
   /** The routes: the one place that says which path does what, and who may ask (docs/api.md). */
   private Router routes() {
     String frame = "([A-Za-z0-9._-]{1,64})/(\\d{8}T\\d{9}Z-\\d{12,19})";
+    String clip = frame; // a clip's id has a frame id's form
+    ClipPages clipPages = new ClipPages(store);
     return new Router()
         .get("/static/(.*)", Access.PUBLIC, this::staticFile)
         .get(Labeling.FILE.pattern(), Access.PUBLIC, labeling::serve)
@@ -312,6 +314,11 @@ public final class WebApp implements AutoCloseable {
         .get("/(images|thumbs)/" + frame + "\\.jpg", Access.VIEWER, this::image)
         .get("/review", Access.REVIEWER, x -> x.html(Pages.review(x.who(), x.csrf())))
         .get("/classes", Access.VIEWER, x -> x.html(Pages.classes(x.who(), x.csrf())))
+        .get("/clips", Access.VIEWER, x -> x.html(ClipPages.listPage(x.who(), x.csrf())))
+        .get("/clips/" + clip + "\\.mp4", Access.VIEWER, clipPages::video)
+        .get("/clips/" + clip, Access.VIEWER, clipPages::page)
+        .get("/api/clips", Access.VIEWER, clipPages::list)
+        .get("/api/clips/" + clip, Access.VIEWER, clipPages::one)
         .get("/models", Access.VIEWER, modelPages::list)
         .get("/models/([0-9a-f]{64})", Access.VIEWER, modelPages::one)
         .get("/api/evaluations/([0-9a-f-]{36})/frames/" + frame, Access.VIEWER, modelPages::evaluatedFrame)
