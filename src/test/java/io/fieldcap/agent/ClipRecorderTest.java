@@ -3,8 +3,8 @@ package io.fieldcap.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fieldcap.config.ClipsConfig;
+import io.fieldcap.config.JpegEncoderKind;
 import io.fieldcap.image.JpegEncoder;
-import io.fieldcap.image.JpegEncoderKind;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.ClipLabels;
