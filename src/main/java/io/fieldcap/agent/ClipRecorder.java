@@ -92,6 +92,9 @@ final class ClipRecorder implements AutoCloseable {
     boolean due = wants(at, false);
     if (keptBy != null) {
       if (recording == null) {
+        while (!ring.isEmpty() && Duration.between(ring.peekFirst().at(), at).compareTo(config.pre()) > 0) {
+          ringBytes -= ring.removeFirst().jpeg().length; // no more than pre before the trigger itself
+        }
         recording = new ArrayList<>(ring);
         ring.clear();
         ringBytes = 0;
