@@ -355,10 +355,15 @@ public final class Ingest {
         throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
             "the " + video.bytes() + " bytes received do not match the manifest's size and SHA-256; send the clip again", m.sha256());
       }
-      String problem = ManifestCheck.clipProblem(video, json, m);
+      String problem = ManifestCheck.videoProblem(video);
       if (problem != null) {
         drop(tr);
         throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
+      }
+      problem = ManifestCheck.clipLabelsProblem(json, m);
+      if (problem != null) {
+        drop(tr);
+        throw new ProtocolException(RejectReason.BAD_MANIFEST, problem, m.sha256());
       }
       clip = Manifests.clip(m, json);
     } catch (ProtocolException | IOException | RuntimeException e) {

@@ -81,8 +81,8 @@ final class ManifestCheck {
     }
   }
 
-  /** What is wrong with an assembled clip (not an MP4) or its frame-by-frame labels, or null. */
-  static String clipProblem(Assembled video, byte[] labelsJson, Manifest m) throws IOException {
+  /** What is wrong with an assembled clip (not an MP4), or null. */
+  static String videoProblem(Assembled video) throws IOException {
     byte[] head = new byte[12];
     int n;
     try (InputStream in = video.open()) {
@@ -91,6 +91,11 @@ final class ManifestCheck {
     if (n < 12 || head[4] != 'f' || head[5] != 't' || head[6] != 'y' || head[7] != 'p') {
       return "the clip is not an MP4 (no ftyp box at its start)";
     }
+    return null;
+  }
+
+  /** What is wrong with a clip's frame-by-frame labels, or null. */
+  static String clipLabelsProblem(byte[] labelsJson, Manifest m) {
     ClipLabels labels;
     try {
       labels = Json.MAPPER.readValue(labelsJson, ClipLabels.class);

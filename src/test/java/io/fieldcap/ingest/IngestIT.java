@@ -383,4 +383,67 @@ class IngestIT {
       assertThat(f.labels()).isEqualTo(labels);
     }
   }
+
+  /** A clip manifest: video/mp4, meta.clip, the frame-by-frame labels after the video. */
+  private static Manifest clipManifest(String device, String fid, byte[] video, byte[] labels, Map<String, Object> meta) {
+    return new Manifest(1, fid, device, Instant.parse("2026-11-29T10:00:00Z"), 9, Sha256.hex(video), video.length, 16384,
+        Manifest.chunkCount(video.length + labels.length, 16384), Manifest.CLIP_TYPE, 64, 48, null, meta, labels.length,
+        Sha256.hex(labels));
+  }
+
+  @Test
+  void givenEventClips_thenAGoodOneIsStoredAndEveryBadOneIsRefusedWithWhatIsWrong() throws Exception {
+    // a real 16-frame H.264 clip from Debian's ffmpeg, 64x48
+    Path mp4 = tmp.resolve("clip.mp4");
+    io.fieldcap.testing.TestMedia.run(List.of("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+        "testsrc=size=64x48:rate=5:duration=3.2", "-c:v", "libx264", "-pix_fmt", "yuv420p", mp4.toString()));
+    byte[] video = Files.readAllBytes(mp4);
+    List<io.fieldcap.model.ClipLabels.Frame> frames = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      frames.add(new io.fieldcap.model.ClipLabels.Frame(100 + i, Instant.parse("2026-11-29T10:00:00Z").plusMillis(200L * i),
+          new LabelSet("m.onnx", List.of(new io.fieldcap.model.Detection("car", 0.9, new io.fieldcap.model.Box(i, 5, 10, 8))
+              .withTrack(3)))));
+    }
+    byte[] labels = Json.encode(new io.fieldcap.model.ClipLabels(5, 10, frames));
+    Map<String, Object> meta = Map.of("keptBy", "cars", "clip", Map.of("fps", 5.0, "frames", 16));
+    String device = "clip-cam";
+    // no meta.clip
+    publish("fieldcap/v1/" + device + "/frames/" + FID + "/manifest", Json.encode(clipManifest(device, FID, video, labels,
+        Map.of("keptBy", "cars"))));
+    Ack a = next();
+    assertThat(a.reason()).isEqualTo("bad-manifest");
+    assertThat(a.message()).contains("a video/mp4 clip needs meta.clip");
+    // a JPEG under video/mp4
+    sendWhole(device, clipManifest(device, FID, image, labels, meta), concat(image, labels));
+    a = next();
+    assertThat(a.reason()).isEqualTo("bad-image");
+    assertThat(a.message()).contains("the clip is not an MP4");
+    // labels whose trigger is outside the clip
+    byte[] badTrigger = Json.encode(new io.fieldcap.model.ClipLabels(5, 16, frames));
+    sendWhole(device, clipManifest(device, FID, video, badTrigger, meta), concat(video, badTrigger));
+    a = next();
+    assertThat(a.reason()).isEqualTo("bad-manifest");
+    assertThat(a.message()).contains("trigger must be a frame of the clip (0..15), was 16");
+    // a score of 7 in frame 4 (written by hand: fieldcap's own types refuse to hold it)
+    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(labels);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/frames/4/labels/detections/0")).put("score", 7);
+    byte[] badScore = Json.MAPPER.writeValueAsBytes(tree);
+    sendWhole(device, clipManifest(device, FID, video, badScore, meta), concat(video, badScore));
+    a = next();
+    assertThat(a.reason()).isEqualTo("bad-manifest");
+    assertThat(a.message()).contains("not a clip's labels", "score must be in 0..1, was 7.0");
+    // the good one, twice: stored, then a duplicate
+    sendWhole(device, clipManifest(device, FID, video, labels, meta), concat(video, labels));
+    assertThat(next().status()).isEqualTo(AckStatus.STORED);
+    sendWhole(device, clipManifest(device, FID, video, labels, meta), concat(video, labels));
+    assertThat(next().status()).isEqualTo(AckStatus.DUPLICATE);
+    try (var store = io.fieldcap.store.LocalFrameStore.open(tmp.resolve("data"))) {
+      io.fieldcap.store.Clips.Clip c = store.clips().get(device, FID);
+      assertThat(c.frames()).isEqualTo(16);
+      assertThat(c.trigger()).isEqualTo(10);
+      assertThat(c.rule()).isEqualTo("cars");
+      assertThat(Files.readAllBytes(store.clips().video(device, FID))).isEqualTo(video);
+      assertThat(store.contains(device, FID)).as("a clip is not a frame: not in the gallery, not in exports").isFalse();
+    }
+  }
 }
