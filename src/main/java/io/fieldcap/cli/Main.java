@@ -18,7 +18,7 @@ import picocli.CommandLine;
     subcommands = {AgentCommand.class, ServerCommand.class, ExportCommand.class, DemoCommand.class, BenchCommand.class,
         LabelCommand.class, ModelsCommand.class, EvalCommand.class, TrainCommand.class,
         ConfigCommand.class, KeysCommand.class, ImportCommand.class, ReportCommand.class, DatasetCommand.class, CleanCommand.class, CheckCommand.class, PrelabelCommand.class, TokensCommand.class, FleetCommand.class, PushCommand.class,
-        SpoolCommand.class, CaptureNowCommand.class,
+        SpoolCommand.class, CaptureNowCommand.class, ClipsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

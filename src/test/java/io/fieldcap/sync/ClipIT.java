@@ -93,6 +93,34 @@ class ClipIT {
     assertThat(probe.output().strip()).isEqualTo("h264,720,528," + clip.frames()); // Megamind.avi is 720x528
     assertThat(agent.spool().stats().acked()).as("the device had the clip acked").isGreaterThanOrEqualTo(1);
 
+    // Label Studio video tasks, written by the command and read by Label Studio's rules: every tracked box of the clip
+    Path ls = tmp.resolve("ls");
+    ChildProcess export = ChildProcess.fieldcapRun("clips", "export", "--data-dir", tmp.resolve("data").toString(), "--out",
+        ls.toString());
+    assertThat(export.output()).as(export::output).contains("exported 1 clips");
+    ChildProcess read = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/read_ls_video.py",
+        ls.resolve("tasks.json").toString(), Integer.toString(clip.width()), Integer.toString(clip.height())));
+    assertThat(read.waitFor(Duration.ofSeconds(60))).as(read::output).isZero();
+    JsonNode regions = Json.MAPPER.readTree(read.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    int compared = 0;
+    for (int i = 0; i < labels.frames().size(); i++) {
+      if (labels.frames().get(i).labels() == null) {
+        continue;
+      }
+      for (Detection d : labels.frames().get(i).labels().detections()) {
+        if (d.trackId() == null) {
+          continue;
+        }
+        JsonNode box = regions.at("/0~1track-" + d.trackId() + "/frames/" + i);
+        assertThat(box.isArray()).as("track %d in frame %d: %s", d.trackId(), i, regions).isTrue();
+        assertThat(box.get(0).asDouble()).isCloseTo(d.box().x(), org.assertj.core.data.Offset.offset(0.5));
+        assertThat(box.get(3).asDouble()).isCloseTo(d.box().h(), org.assertj.core.data.Offset.offset(0.5));
+        compared++;
+      }
+    }
+    assertThat(compared).as("tracked boxes compared").isGreaterThan(clip.frames() / 2);
+    assertThat(ls.resolve("videos/cam-clip_" + clip.clipId() + ".mp4")).hasSameBinaryContentAs(video);
+
     ChildProcess browser = ChildProcess.start(List.of("/usr/bin/python3", "src/test/resources/readers/web_clip.py",
         server.webUrl(), viewer, "cam-clip", clip.clipId(), Integer.toString(labels.trigger()), Double.toString(clip.fps())));
     assertThat(browser.waitFor(Duration.ofSeconds(180))).as(browser::output).isZero();
