@@ -234,6 +234,54 @@ class DatabaseBackendsIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
+  void aClipIsStoredOnceWhicheverServerAssemblesItAndReadBackWithItsLabels(String backend) throws Exception {
+    byte[] video = new byte[5000];
+    new java.util.Random(9).nextBytes(video);
+    Instant t0 = Instant.parse("2026-11-29T10:00:00Z");
+    List<io.fieldcap.model.ClipLabels.Frame> frames = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      frames.add(new io.fieldcap.model.ClipLabels.Frame(40 + i, t0.plusMillis(200L * i), labels("m.onnx", "deer", 0.8)));
+    }
+    byte[] json = Json.encode(new io.fieldcap.model.ClipLabels(5, 2, frames));
+    String id = "20261129T100000000Z-000000000046";
+    Manifest m = new Manifest(1, id, "cam", t0, 46, Sha256.hex(video), video.length, 2048,
+        Manifest.chunkCount(video.length + json.length, 2048), Manifest.CLIP_TYPE, 320, 240, null,
+        Map.of("keptBy", "deer", "clip", Map.of("fps", 5.0, "frames", 6)), json.length, Sha256.hex(json));
+    byte[] all = Arrays.copyOf(video, video.length + json.length);
+    System.arraycopy(json, 0, all, video.length, json.length);
+    String database = backend.equals("sqlite") ? null : pg.newDatabase();
+    Path dirA = tmp.resolve("a");
+    Path dirB = backend.equals("sqlite") ? dirA : tmp.resolve("b");
+    try (LocalFrameStore a = LocalFrameStore.open(dirA, null, database);
+        LocalFrameStore b = LocalFrameStore.open(dirB, null, database)) {
+      for (LocalFrameStore s : List.of(a, b)) {
+        s.stage(Manifests.transfer(m), Json.encode(m));
+        for (int c = 0; c < m.chunks(); c++) {
+          s.putChunk("cam", id, c, Arrays.copyOfRange(all, c * 2048, Math.min(all.length, (c + 1) * 2048)));
+        }
+        Assembled.Split split = s.assemble(Manifests.transfer(m)).split(video.length);
+        assertThat(split.tail()).isEqualTo(json);
+        try (Assembled v = split.image()) {
+          assertThat(s.clips().commit(Manifests.clip(m, split.tail()), v, Instant.now()))
+              .isEqualTo(s == a ? FrameStore.Outcome.STORED : FrameStore.Outcome.DUPLICATE);
+        }
+        s.dropStaged("cam", id);
+      }
+      Clips.Clip c = b.clips().get("cam", id);
+      assertThat(c.frames()).isEqualTo(6);
+      assertThat(c.trigger()).isEqualTo(2);
+      assertThat(c.endedAt()).isEqualTo(t0.plusMillis(1000));
+      assertThat(c.rule()).isEqualTo("deer");
+      assertThat(b.clips().list(null, 10)).extracting(Clips.Clip::clipId).containsExactly(id);
+      assertThat(b.clips().list("other", 10)).isEmpty();
+      assertThat(Json.MAPPER.readValue(b.clips().labels("cam", id), io.fieldcap.model.ClipLabels.class).frames()).isEqualTo(frames);
+      assertThat(a.clips().video("cam", id)).hasBinaryContent(video);
+      assertThat(b.contains("cam", id)).as("a clip is no frame").isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
   void queriesAreAnsweredByTheDatabaseAsByJavaAndTheClassIndexIsFilledForOlderFrames(String backend) throws Exception {
     String database = backend.equals("sqlite") ? null : pg.newDatabase();
     List<List<String>> before;
@@ -331,7 +379,7 @@ class DatabaseBackendsIT {
       while (r.next()) {
         versions.add(r.getString(1));
       }
-      assertThat(versions).containsExactly("0", "1", "2", "3", "4", "5");
+      assertThat(versions).containsExactly("0", "1", "2", "3", "4", "5", "6");
     }
   }
 
