@@ -5,10 +5,8 @@ import io.fieldcap.capture.CaptureLoop;
 import io.fieldcap.capture.DirectorySource;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
-import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.config.Sizes;
-import io.fieldcap.config.SpoolConfig;
 import io.fieldcap.geo.PositionSource;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.inference.Detector;
@@ -151,7 +149,7 @@ public final class Agent {
             new Redaction(redactor, config.privacy().labelFaces(),
                 () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1)),
             new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(), config.tags()),
-            clips = clipRecorder(sc), config.agent().stopTimeout().dividedBy(3)),
+            clips = ClipRecorder.of(config, spool), config.agent().stopTimeout().dividedBy(3)),
         detector == null ? 0 : config.agent().nice(), this::died);
     pipeline.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
@@ -271,15 +269,6 @@ public final class Agent {
       m.put("clips", c.status());
     }
     return m;
-  }
-
-  /** The clip recorder when a capture rule records clips ({@code clip: true}), else null. */
-  private ClipRecorder clipRecorder(SpoolConfig sc) {
-    if (config.capture().rules().stream().noneMatch(CaptureConfig.Rule::clip)) {
-      return null;
-    }
-    return new ClipRecorder(config.clips(), JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
-        new ClipEncoder(config.source().ffmpeg()), sc.dir().resolve("tmp"), spool::put, spool::nextSequence, config.tags());
   }
 
   /** Each stage's state, for the status message: capture's state, and ok / failing / dead for the others. */

@@ -1,12 +1,16 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.config.CaptureConfig;
 import io.fieldcap.config.ClipsConfig;
+import io.fieldcap.config.FieldcapConfig;
+import io.fieldcap.config.SpoolConfig;
 import io.fieldcap.image.JpegEncoder;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.ClipLabels;
 import io.fieldcap.model.Frame;
 import io.fieldcap.model.FrameId;
 import io.fieldcap.model.LabelSet;
+import io.fieldcap.spool.Spool;
 import io.fieldcap.spool.SpoolEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -81,6 +85,16 @@ final class ClipRecorder implements AutoCloseable {
     this.store = store;
     this.sequence = sequence;
     this.tags = tags;
+  }
+
+  /** The clip recorder of an agent whose capture rules record clips ({@code clip: true}), else null. */
+  static ClipRecorder of(FieldcapConfig config, Spool spool) {
+    if (config.capture().rules().stream().noneMatch(CaptureConfig.Rule::clip)) {
+      return null;
+    }
+    SpoolConfig sc = config.spool();
+    return new ClipRecorder(config.clips(), JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(),
+        new ClipEncoder(config.source().ffmpeg()), sc.dir().resolve("tmp"), spool::put, spool::nextSequence, config.tags());
   }
 
   /**

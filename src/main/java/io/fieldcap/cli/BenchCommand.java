@@ -17,15 +17,14 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.config.Durations;
 import io.fieldcap.config.Sizes;
 import io.fieldcap.dataset.format.Exporter;
+import io.fieldcap.fs.Trees;
 import io.fieldcap.json.Json;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       r = ModelBench.run(model, input, seconds, t, sets, work);
     } finally {
-      deleteTree(work);
+      Trees.delete(work);
     }
     var out = spec.commandLine().getOut();
     if (json) {
@@ -371,15 +370,7 @@ final class BenchCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } finally {
-      deleteTree(work);
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    try (var s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
+      Trees.delete(work);
     }
   }
 
@@ -433,7 +424,7 @@ final class BenchCommand implements Callable<Integer> {
         mbps = b.throughput(frames, (int) Sizes.parse(frameBytes), (int) Sizes.parse(chunkBytes), warmUp);
         ms = b.latency(c, fps, latencySeconds);
       } finally {
-        deleteTree(work);
+        Trees.delete(work);
       }
       if (json) {
         Map<String, Object> r = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ final class ClipsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
+      try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
         for (Clips.Clip c : clips(store, device, Integer.MAX_VALUE)) {
           spec.commandLine().getOut().printf("%s %s %s %d frames at %.1f fps, trigger %d, kept by %s, %d bytes%n", c.device(),
               c.clipId(), c.startedAt(), c.frames(), c.fps(), c.trigger(), c.rule(), c.bytes());
@@ -78,7 +78,7 @@ final class ClipsCommand implements Runnable {
           }
         }
       }
-      try (LocalFrameStore store = LocalFrameStore.open(dataDir)) {
+      try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
         List<Clips.Clip> clips = clips(store, device, Integer.MAX_VALUE);
         LabelStudioVideo.Result r = LabelStudioVideo.export(store.clips(), clips, out);
         spec.commandLine().getOut().println("exported " + r.clips() + " clips with " + r.tracks() + " regions to " + out);

@@ -89,6 +89,10 @@ final class ExportCommand implements Callable<Integer> {
       throw new ConfigException("--task: '" + task + "' is not allowed; expected detect or segment");
     }
     Splits splits = select.splits();
+    if (splits != null && (exporter.format().equals("mot") || exporter.format().equals("cvat-video"))) {
+      throw new ConfigException("--split: a " + exporter.format() + " export is one sequence per device, in capture order;"
+          + " sequences are not split frame by frame (leave --split out, or split by device with --device)");
+    }
     Selection selection = select.selection();
     try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
       Frames source = store;

@@ -334,42 +334,15 @@ public final class Ingest {
    */
   private void completeClip(Transfers.Transfer tr, Assembled assembled) throws ProtocolException, IOException {
     Manifest m = tr.manifest;
-    Assembled video = assembled;
-    NewClip clip;
+    ClipCheck.Checked checked;
     try {
-      if (assembled.bytes() != m.transferBytes()) {
-        drop(tr);
-        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH, "the " + assembled.bytes() + " bytes received are not the "
-            + m.transferBytes() + " of the manifest's clip and labels; send the clip again", m.sha256());
-      }
-      Assembled.Split split = assembled.split(m.bytes());
-      video = split.image();
-      byte[] json = split.tail();
-      if (!Sha256.hex(json).equals(m.labelsSha256())) {
-        drop(tr);
-        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH, "the " + json.length
-            + " bytes of clip labels received do not match the manifest's labelsSha256; send the clip again", m.sha256());
-      }
-      if (video.bytes() != m.bytes() || !video.sha256().equals(m.sha256())) {
-        drop(tr);
-        throw new ProtocolException(RejectReason.CHECKSUM_MISMATCH,
-            "the " + video.bytes() + " bytes received do not match the manifest's size and SHA-256; send the clip again", m.sha256());
-      }
-      String problem = ManifestCheck.videoProblem(video);
-      if (problem != null) {
-        drop(tr);
-        throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
-      }
-      problem = ManifestCheck.clipLabelsProblem(json, m);
-      if (problem != null) {
-        drop(tr);
-        throw new ProtocolException(RejectReason.BAD_MANIFEST, problem, m.sha256());
-      }
-      clip = Manifests.clip(m, json);
-    } catch (ProtocolException | IOException | RuntimeException e) {
-      video.close();
+      checked = ClipCheck.check(m, assembled);
+    } catch (ProtocolException e) {
+      drop(tr);
       throw e;
     }
+    Assembled video = checked.video();
+    NewClip clip = checked.clip();
     FrameStore.Outcome outcome;
     try {
       outcome = store.clips().commit(clip, video, clock.instant());

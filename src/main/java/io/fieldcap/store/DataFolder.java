@@ -3,6 +3,7 @@ package io.fieldcap.store;
 import io.fieldcap.config.DatabaseUrl;
 import io.fieldcap.config.ObjectStoreConfig;
 import io.fieldcap.fs.Durable;
+import io.fieldcap.fs.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -107,7 +108,7 @@ final class DataFolder {
       for (Path e : (Iterable<Path>) entries::iterator) {
         try {
           if (!Files.isDirectory(e) || Files.getLastModifiedTime(e).toInstant().isBefore(stale)) {
-            LocalFrameStore.deleteTree(e);
+            Trees.delete(e);
           }
         } catch (NoSuchFileException gone) {
           // another server cleared it at the same moment

@@ -1,6 +1,6 @@
 package io.fieldcap.store;
 
-import io.fieldcap.json.Json;
+import io.fieldcap.fs.Trees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ final class FileStaging implements Staging {
     }
     Path d = dir(t.device(), t.frameId());
     if (old != null) {
-      LocalFrameStore.deleteTree(d); // a different manifest under the same id: its chunks are not ours
+      Trees.delete(d); // a different manifest under the same id: its chunks are not ours
     }
     Files.createDirectories(d);
     Path tmp = d.resolve("manifest.json." + UUID.randomUUID() + ".part");
@@ -91,7 +91,7 @@ final class FileStaging implements Staging {
 
   @Override
   public void drop(String device, String frameId) throws IOException {
-    LocalFrameStore.deleteTree(dir(device, frameId));
+    Trees.delete(dir(device, frameId));
   }
 
   @Override
@@ -102,7 +102,7 @@ final class FileStaging implements Staging {
         try (Stream<Path> frames = Files.list(dev)) {
           for (Path f : (Iterable<Path>) frames::iterator) {
             if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
-              LocalFrameStore.deleteTree(f);
+              Trees.delete(f);
               n++;
             }
           }

@@ -1,16 +1,13 @@
 package io.fieldcap.store;
 
 import io.fieldcap.config.ObjectStoreConfig;
+import io.fieldcap.fs.Trees;
 import io.fieldcap.image.Look;
 import io.fieldcap.json.Json;
 import io.fieldcap.model.LabelSet;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -358,43 +355,12 @@ public final class LocalFrameStore implements FrameStore {
         r -> r.getString(1), sha256, device);
   }
 
-  /** Deletes a folder and what is in it; what is already gone (another process deleting too) is no error. */
-  static void deleteTree(Path d) throws IOException {
-    if (!Files.exists(d)) {
-      return;
-    }
-    Files.walkFileTree(d, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-        Files.deleteIfExists(f);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          throw e;
-        }
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
   @Override
   public synchronized void close() {
     db.close();
     images.close();
     try {
-      deleteTree(tmp);
+      Trees.delete(tmp);
     } catch (IOException e) {
       // cleared at the next start
     }

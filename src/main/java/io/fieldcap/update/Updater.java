@@ -2,6 +2,7 @@ package io.fieldcap.update;
 
 import io.fieldcap.config.FieldcapConfig;
 import io.fieldcap.fs.Durable;
+import io.fieldcap.fs.Trees;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.inference.ModelException;
 import io.fieldcap.inference.OnnxDetector;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -492,11 +491,8 @@ public final class Updater {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Trees.delete(dir);
     } catch (IOException e) {
       log.warn("updates: cannot remove {}: {}", dir, e.getMessage());
     }

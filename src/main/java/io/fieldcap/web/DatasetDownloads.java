@@ -3,6 +3,7 @@ package io.fieldcap.web;
 import io.fieldcap.dataset.Recorded;
 import io.fieldcap.dataset.format.DatasetFormat;
 import io.fieldcap.fs.Durable;
+import io.fieldcap.fs.Trees;
 import io.fieldcap.store.Datasets;
 import io.fieldcap.store.LocalFrameStore;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -127,19 +127,9 @@ final class DatasetDownloads {
         Durable.syncDir(dir);
         return zip;
       } finally {
-        deleteTree(work);
+        Trees.delete(work);
       }
     }
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
-  }
 }

@@ -139,7 +139,18 @@ class CommandLineIT {
     assertThat(p.output()).contains("--data-dir: no fieldcap.db or database.json in " + tmp);
     p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "tfrecord", "--out", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
-    assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
+    assertThat(p.output()).contains("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat, cvat-video, mot]");
+    p = ChildProcess.fieldcapRun("export", "--data-dir", tmp.toString(), "--format", "mot", "--split", "train=0.8,val=0.2",
+        "--out", tmp.resolve("o").toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("--split: a mot export is one sequence per device, in capture order");
+    p = ChildProcess.fieldcapRun("clips", "export", "--data-dir", tmp.toString(), "--out", tmp.resolve("o").toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("--data-dir: no fieldcap.db or database.json in " + tmp);
+    Files.writeString(Files.createDirectories(tmp.resolve("o-full")).resolve("x"), "x");
+    p = ChildProcess.fieldcapRun("clips", "export", "--data-dir", tmp.toString(), "--out", tmp.resolve("o-full").toString());
+    assertThat(p.exitCode()).isEqualTo(2);
+    assertThat(p.output()).contains("--out: " + tmp.resolve("o-full") + " is not empty");
     p = ChildProcess.fieldcapRun("server", "--broker", "http://x", "--data-dir", tmp.toString());
     assertThat(p.exitCode()).isEqualTo(2);
     assertThat(p.output()).contains("mqtt.broker: 'http://x' is not allowed");

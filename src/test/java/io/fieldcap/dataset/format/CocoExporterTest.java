@@ -64,7 +64,7 @@ class CocoExporterTest {
 
   @Test
   void anUnknownFormatNamesTheKnownOnes() {
-    assertThatThrownBy(() -> DatasetFormat.writer("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
+    assertThatThrownBy(() -> DatasetFormat.writer("tfrecord")).hasMessage("unknown export format 'tfrecord'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat, cvat-video, mot]");
     assertThat(DatasetFormat.writer("VOC").format()).isEqualTo("voc");
   }
 }

@@ -249,7 +249,7 @@ class CorrectionsIT {
     assertThat(x.output()).contains("cvat.xml: not well-formed XML");
     ChildProcess unknown = ChildProcess.fieldcapRun("import", "--data-dir", data.toString(), "--format", "pascal", "--in", cvat.toString());
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.output()).contains("unknown import format 'pascal'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat]");
+    assertThat(unknown.output()).contains("unknown import format 'pascal'; known formats: [coco, yolo, voc, labelme, labelstudio, cvat, cvat-video, mot]");
   }
 
   /** Every file under {@code dir} by relative path, with its bytes. */
