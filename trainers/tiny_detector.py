@@ -39,7 +39,8 @@ def read_yaml(path):
             continue
         if in_names and line.startswith("  "):
             k, v = line.strip().split(":", 1)
-            names[int(k)] = json.loads(v.strip())
+            v = v.strip()
+            names[int(k)] = json.loads(v) if v.startswith('"') else v.strip("'")  # "person", 'person' or person
             continue
         in_names = False
         k, v = line.split(":", 1)

@@ -7,6 +7,7 @@ import io.fieldcap.bench.ExportBench;
 import io.fieldcap.bench.FleetBench;
 import io.fieldcap.bench.HashBench;
 import io.fieldcap.bench.ModelBench;
+import io.fieldcap.bench.RulesBench;
 import io.fieldcap.bench.SelectBench;
 import io.fieldcap.bench.SpoolBench;
 import io.fieldcap.bench.StartupBench;
@@ -42,7 +43,7 @@ import picocli.CommandLine;
         "With --model and --input: raw ONNX Runtime throughput against the full agent pipeline on that model and clip."},
     subcommands = {BenchCommand.Sync.class, BenchCommand.Startup.class, BenchCommand.Export.class, BenchCommand.Select.class, BenchCommand.Eval.class, BenchCommand.Hash.class,
         BenchCommand.Clean.class, BenchCommand.Augment.class, BenchCommand.Web.class, BenchCommand.Fleet.class,
-        BenchCommand.SpoolWrites.class, BenchCommand.Track.class})
+        BenchCommand.SpoolWrites.class, BenchCommand.Track.class, BenchCommand.Rules.class})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "PATH", description = "The ONNX model to measure.")
   Path model;
@@ -242,6 +243,38 @@ final class BenchCommand implements Callable<Integer> {
         r.add(TrackBench.run(n, frames));
       }
       spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(r));
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code fieldcap bench rules --footage F --model M}. */
+  @Command(name = "rules", mixinStandardHelpOptions = true,
+      description = {"What the rules over tracks keep on real footage against the frame rules: keep-all, detections (6 a",
+          "minute), new-track, best-shot, detections with clips; frames, bytes and clips per hour of footage, tracks, CPU.",
+          "The footage plays at its own speed, once per configuration."})
+  static final class Rules implements Callable<Integer> {
+    @Option(names = "--footage", required = true, paramLabel = "FILE", description = "A video file.")
+    Path footage;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A detection model (ONNX).")
+    Path model;
+
+    @Option(names = "--fps", defaultValue = "5", description = "Frames a second taken from the footage (default ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--classes", defaultValue = "person", description = "The class the rules follow (default ${DEFAULT-VALUE}).")
+    String classes;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = Files.createTempDirectory("fieldcap-bench-rules");
+      try {
+        spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(RulesBench.run(footage, model, fps, classes, work)));
+      } finally {
+        Trees.delete(work);
+      }
       return ExitCodes.OK;
     }
   }
