@@ -17,8 +17,8 @@ import java.util.TreeMap;
 /**
  * The agent's metrics in Prometheus' text format ({@code agent.metrics-listen}): the spool's counters
  * (captured, stored and acked, rejected by reason, dropped, evicted, failed, quarantined, forged acks),
- * what is waiting, the spool's bytes and free disk, the broker connection, the model running, and the
- * inference and ack latency histograms; and what the status message says about the model and position.
+ * what is waiting, the spool's bytes and free disk, the broker connection, the model running, tracks and event
+ * clips (when on), and the inference and ack latency histograms; and what the status message says about the model and position.
  */
 final class AgentMetrics {
   private AgentMetrics() {}
@@ -94,6 +94,17 @@ final class AgentMetrics {
               .append("\"} 1\n");
         }
       });
+    }
+    if (about.get("tracks") instanceof Map<?, ?> t) {
+      one(b, "fieldcap_agent_tracks_active", "gauge", "Tracks followed now.", t.get("active"));
+      one(b, "fieldcap_agent_tracks_started_total", "counter", "Tracks confirmed since the agent started.", t.get("started"));
+      one(b, "fieldcap_agent_tracks_ended_total", "counter", "Tracks that ended since the agent started.", t.get("ended"));
+      one(b, "fieldcap_agent_track_frames_mean", "gauge", "Mean frames an ended track was seen in.", t.get("framesPerTrack"));
+    }
+    if (about.get("clips") instanceof Map<?, ?> c) {
+      one(b, "fieldcap_agent_clips_written_total", "counter", "Event clips stored in the spool.", c.get("written"));
+      one(b, "fieldcap_agent_clips_failed_total", "counter", "Event clips that could not be encoded.", c.get("failed"));
+      one(b, "fieldcap_agent_clips_bytes_total", "counter", "Bytes of the event clips stored.", c.get("bytes"));
     }
     inference.render(b, "fieldcap_agent_inference_seconds", "Inference and decoding time per frame.");
     ackLatency.render(b, "fieldcap_agent_ack_latency_seconds", "From a frame's first offer to the server's ack.");

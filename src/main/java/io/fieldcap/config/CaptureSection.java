@@ -79,7 +79,7 @@ final class CaptureSection {
       int perTrack = 1;
       Duration spacing = Duration.ofSeconds(1);
       Duration maxWait = Duration.ofMinutes(1);
-      int maxHeld = 32;
+      int maxHeld = 16;
       if (type == CaptureConfig.Type.BEST_SHOT) {
         perTrack = r.integer("per-track", 1, 1, 100, "frames kept per track");
         spacing = r.duration("spacing", spacing, Duration.ZERO, Duration.ofHours(1));

@@ -41,7 +41,7 @@ class AgentMetricsIT {
       Agent agent = new Agent(ConfigLoader.load(null, List.of("device.id=metered", "source.uri=file://" + TestMedia.vtestMp4(10),
           "source.fps=2", "source.realtime=false", "spool.dir=" + tmp.resolve("spool"), "mqtt.broker=" + broker.uri(),
           "model.path=src/test/resources/models/yolov8-detect.onnx", "model.threads=1",
-          "agent.metrics-listen=127.0.0.1:" + port)), InstantSource.system());
+          "agent.metrics-listen=127.0.0.1:" + port, "tracking.enabled=true")), InstantSource.system());
       agent.start();
       try {
         String text = "";
@@ -63,6 +63,8 @@ class AgentMetricsIT {
         assertThat(value(text, "fieldcap_agent_ack_latency_seconds_count")).isGreaterThanOrEqualTo(5);
         assertThat(value(text, "fieldcap_agent_broker_connected")).isEqualTo(1);
         assertThat(text).contains("fieldcap_agent_model_info{model=\"yolov8-detect.onnx\",version=\"");
+        assertThat(text).as("tracking's counts").contains("fieldcap_agent_tracks_active ", "fieldcap_agent_tracks_started_total ",
+            "fieldcap_agent_tracks_ended_total ", "fieldcap_agent_track_frames_mean ");
         io.fieldcap.testing.Promtool.Result lint = io.fieldcap.testing.Promtool.check(tmp, text);
         assertThat(lint.exitCode()).as(lint.said()).isZero();
         assertThat(lint.said()).as("promtool's lint").isEmpty();

@@ -138,6 +138,22 @@ class TrackRulesTest {
   }
 
   @Test
+  void pastMaxHeldTheTrackCollectingLongestGivesItsBestEarlyAndNothingIsLost() throws Exception {
+    Rule tight = new Rule("best", Type.BEST_SHOT, 5, null, Set.of("person"), 1, 0.5, 0, 1, 0, 0, Budget.NONE, 0, 0, 1,
+        new Tracks(1, 1, Duration.ZERO, Duration.ofHours(1), 2), false);
+    Selector s = selector(tight);
+    assertThat(s.select(frame(1, 0, SHARP, NONE, person(1, 0.9, 20)))).isEmpty();
+    assertThat(s.select(frame(2, 0.2, SHARP, NONE, person(2, 0.9, 20)))).isEmpty();
+    assertThat(s.held()).isEqualTo(2);
+    // a third track's frame: three held would be over max-held 2, so track 1 (collecting since frame 1) gives its best now
+    List<Kept> early = s.select(frame(3, 0.4, SHARP, NONE, person(3, 0.9, 20)));
+    assertThat(early).extracting(k -> k.frame().seq()).containsExactly(1L);
+    assertThat(s.held()).isEqualTo(2);
+    assertThat(s.drain()).extracting(k -> k.frame().seq()).containsExactlyInAnyOrder(2L, 3L);
+    assertThat(rejected).isEmpty();
+  }
+
+  @Test
   void newTrackKeepsTheFirstConfidentFrameOnceTheTrackIsLongEnoughAndNotAgain() {
     Selector s = selector(newTrack(2));
     assertThat(s.select(frame(1, 0, SHARP, NONE, person(5, 0.9, 20)))).isEmpty();
