@@ -38,6 +38,18 @@ final class Redaction implements AutoCloseable {
 
   /** The frame redacted (its pixels changed in place), or null when redaction failed and it must not be stored. */
   Kept redact(Kept k) {
+    return redact(k, true);
+  }
+
+  /**
+   * A frame no rule kept, redacted for an event clip's buffer: as {@link #redact(Kept)}, but a failure is not counted
+   * as a rejection (the frame was counted already, under the reason no rule kept it); it stays out of the clip.
+   */
+  Kept redactForClip(Kept k) {
+    return redact(k, false);
+  }
+
+  private Kept redact(Kept k, boolean counted) {
     if (redactor == null) {
       return k;
     }
@@ -53,8 +65,10 @@ final class Redaction implements AutoCloseable {
       }
       return k.redacted(labels, r.changed());
     } catch (ModelException e) {
-      failures.failed();
-      log.error("privacy redaction failed, frame dropped: {}", e.getMessage());
+      if (counted) {
+        failures.failed();
+      }
+      log.error("privacy redaction failed, frame dropped{}: {}", counted ? "" : " from the clip", e.getMessage());
       return null;
     }
   }

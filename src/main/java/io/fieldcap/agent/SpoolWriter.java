@@ -104,7 +104,7 @@ final class SpoolWriter extends Stage<Labeled> {
     if (!clips.wants(l.frame().capturedAt(), rule != null)) {
       return;
     }
-    Kept k = kept != null ? kept : redaction.redact(new Kept(l.frame(), l.labels(), null, 0, false));
+    Kept k = kept != null ? kept : redaction.redactForClip(new Kept(l.frame(), l.labels(), null, 0, false));
     if (k != null) {
       clips.offer(l.frame(), k.labels(), rule, priority);
     }
