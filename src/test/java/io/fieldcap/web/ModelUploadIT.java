@@ -86,6 +86,17 @@ class ModelUploadIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(badName.statusCode()).isEqualTo(400);
       assertThat(badName.body()).contains("1 to 64 letters");
+      // refused before its body is read, an upload's answer reaches the client and the connection stays usable for the
+      // next request (the server reads and discards the body first). The failure this guards against (a pooled
+      // connection the server closed under unread bytes, reused by the next request: "header parser received no
+      // bytes") was seen once in a full run; it is a race, and this loop does not force it
+      byte[] big = new byte[8 << 20];
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=..%2Fbig"))
+            .header("Authorization", "Bearer " + trainer).POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("refused upload %d", i).isEqualTo(400);
+      }
       HttpResponse<String> badLineage = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=x"))
           .header("Authorization", "Bearer " + trainer).header("X-Fieldcap-Lineage", "[1, 2]")
           .POST(HttpRequest.BodyPublishers.ofFile(MODEL)).build(), HttpResponse.BodyHandlers.ofString());
