@@ -41,7 +41,7 @@ final class Selector {
     this.rules = rules;
     this.rejections = rejections;
     this.spoolFill = spoolFill;
-    this.bestShots = new BestShots<>(rules.ofType(CaptureConfig.Type.BEST_SHOT));
+    this.bestShots = new BestShots<>(rules.ofType(CaptureConfig.Type.BEST_SHOT), rules::trackFrames);
   }
 
   /** The frames kept now, with their rule and priority: this one, and any best shots that became due. */
@@ -53,8 +53,7 @@ final class Selector {
     }
     if (!bestShots.isEmpty()) {
       Instant at = l.frame().capturedAt();
-      rules.ended(l.ended());
-      for (BestShots.Emit<Labeled> e : bestShots.ended(l.ended())) {
+      for (BestShots.Emit<Labeled> e : bestShots.ended(l.ended())) { // before the rules forget the tracks' lengths
         keepLater(e, at, out);
       }
       for (BestShots.Emit<Labeled> e : bestShots.due(at)) {
@@ -63,9 +62,8 @@ final class Selector {
       for (Labeled gone : bestShots.released()) {
         rejections.rejected(gone.frame().sourceItem(), Rules.TRACKED);
       }
-    } else {
-      rules.ended(l.ended());
     }
+    rules.ended(l.ended());
     return out;
   }
 
@@ -97,7 +95,7 @@ final class Selector {
     String manualRule = manual.take();
     Map<String, Integer> classes = DuplicateFilter.classes(l.labels());
     List<Detection> dets = l.labels() == null ? List.of() : l.labels().detections();
-    bestShots.observe(dets);
+    rules.seen(l.labels());
     Rules.Verdict v;
     if (manualRule != null) {
       v = new Rules.Verdict(manualRule, ManualCapture.PRIORITY, null); // asked for: neither rules nor duplicates apply

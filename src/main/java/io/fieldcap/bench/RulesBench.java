@@ -46,7 +46,7 @@ public final class RulesBench {
           "source.fps=" + fps, "source.realtime=true", "spool.dir=" + spool, "model.path=" + model, "model.threads=1",
           "quality.duplicates=false", "quality.blur-min=0"));
       sets.addAll(e.getValue());
-      long[] cpu0 = cpuTicks();
+      long cpu0 = cpuTicks();
       long t0 = System.nanoTime();
       Agent agent = new Agent(ConfigLoader.load(null, sets), InstantSource.system());
       agent.start();
@@ -60,7 +60,7 @@ public final class RulesBench {
         about = agent.about();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      long[] cpu1 = cpuTicks();
+      long cpu1 = cpuTicks();
       SpoolStats st = Spool.readStats(spool, Long.MAX_VALUE);
       @SuppressWarnings("unchecked")
       Map<String, Object> clips = (Map<String, Object>) about.get("clips");
@@ -79,7 +79,7 @@ public final class RulesBench {
       r.put("clipMegabytesPerHour", Math.round(clipBytes / hours / 1e6 * 10) / 10.0);
       r.put("tracks", about.get("tracks"));
       r.put("rejectedBy", st.rejectedBy());
-      r.put("cpuSeconds", (cpu1[0] - cpu0[0]) / 100.0);
+      r.put("cpuSeconds", (cpu1 - cpu0) / 100.0);
       r.put("wallSeconds", Math.round(seconds * 10) / 10.0);
       out.add(r);
     }
@@ -87,10 +87,10 @@ public final class RulesBench {
   }
 
   /** This process's CPU and that of its children it waited for (ffmpeg), in clock ticks (1/100 s), from /proc/self/stat. */
-  static long[] cpuTicks() throws IOException {
+  static long cpuTicks() throws IOException {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields after the name, from state (3): utime is 14, stime 15, cutime 16, cstime 17 (1-based in proc(5))
-    return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])};
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
   }
 }

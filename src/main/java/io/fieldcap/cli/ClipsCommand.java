@@ -4,7 +4,6 @@ import io.fieldcap.config.ConfigException;
 import io.fieldcap.dataset.format.LabelStudioVideo;
 import io.fieldcap.store.Clips;
 import io.fieldcap.store.LocalFrameStore;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +25,6 @@ final class ClipsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (list, export)");
   }
 
-  static List<Clips.Clip> clips(LocalFrameStore store, String device, int limit) throws IOException {
-    return store.clips().list(device, limit);
-  }
-
   /** {@code fieldcap clips list --data-dir D [--device X]}. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per clip, newest first.")
   static final class ListClips implements Callable<Integer> {
@@ -44,7 +39,7 @@ final class ClipsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-        for (Clips.Clip c : clips(store, device, Integer.MAX_VALUE)) {
+        for (Clips.Clip c : store.clips().list(device, Integer.MAX_VALUE)) {
           spec.commandLine().getOut().printf("%s %s %s %d frames at %.1f fps, trigger %d, kept by %s, %d bytes%n", c.device(),
               c.clipId(), c.startedAt(), c.frames(), c.fps(), c.trigger(), c.rule(), c.bytes());
         }
@@ -79,7 +74,7 @@ final class ClipsCommand implements Runnable {
         }
       }
       try (LocalFrameStore store = SelectionOptions.openStore(dataDir)) {
-        List<Clips.Clip> clips = clips(store, device, Integer.MAX_VALUE);
+        List<Clips.Clip> clips = store.clips().list(device, Integer.MAX_VALUE);
         LabelStudioVideo.Result r = LabelStudioVideo.export(store.clips(), clips, out);
         spec.commandLine().getOut().println("exported " + r.clips() + " clips with " + r.tracks() + " regions to " + out);
       }

@@ -1,5 +1,7 @@
 package io.fieldcap.ingest;
 
+import io.fieldcap.json.Json;
+import io.fieldcap.model.ClipLabels;
 import io.fieldcap.model.Sha256;
 import io.fieldcap.protocol.Manifest;
 import io.fieldcap.protocol.ProtocolException;
@@ -41,11 +43,18 @@ final class ClipCheck {
       if (problem != null) {
         throw new ProtocolException(RejectReason.BAD_IMAGE, problem, m.sha256());
       }
-      problem = ManifestCheck.clipLabelsProblem(json, m);
+      ClipLabels labels;
+      try {
+        labels = Json.MAPPER.readValue(json, ClipLabels.class); // read once: checked, then stored as the bytes received
+      } catch (IOException e) {
+        throw new ProtocolException(RejectReason.BAD_MANIFEST, "the labels sent after the clip are not a clip's labels: "
+            + e.getMessage().lines().findFirst().orElse(""), m.sha256());
+      }
+      problem = ManifestCheck.clipLabelsProblem(labels, m);
       if (problem != null) {
         throw new ProtocolException(RejectReason.BAD_MANIFEST, problem, m.sha256());
       }
-      return new Checked(video, Manifests.clip(m, json));
+      return new Checked(video, Manifests.clip(m, labels, json));
     } catch (ProtocolException | IOException | RuntimeException e) {
       video.close();
       throw e;

@@ -1,7 +1,6 @@
 package io.fieldcap.ingest;
 
 import io.fieldcap.image.JpegHeader;
-import io.fieldcap.json.Json;
 import io.fieldcap.model.ClipLabels;
 import io.fieldcap.model.LabelRules;
 import io.fieldcap.protocol.Manifest;
@@ -95,13 +94,7 @@ final class ManifestCheck {
   }
 
   /** What is wrong with a clip's frame-by-frame labels, or null. */
-  static String clipLabelsProblem(byte[] labelsJson, Manifest m) {
-    ClipLabels labels;
-    try {
-      labels = Json.MAPPER.readValue(labelsJson, ClipLabels.class);
-    } catch (IOException e) {
-      return "the labels sent after the clip are not a clip's labels: " + e.getMessage().lines().findFirst().orElse("");
-    }
+  static String clipLabelsProblem(ClipLabels labels, Manifest m) {
     String problem = labels.problem(m.width(), m.height());
     if (problem != null) {
       return "the clip's labels: " + problem;

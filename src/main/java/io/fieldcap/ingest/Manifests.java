@@ -9,7 +9,6 @@ import io.fieldcap.store.Transfer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /** Where the wire's manifest meets the store's own types: ingest is the only place that holds both. */
 public final class Manifests {
@@ -26,10 +25,8 @@ public final class Manifests {
         m.width(), m.height(), m.labels(), m.meta());
   }
 
-  /** The row to store for a clip whose video and labels ({@code labelsJson}, checked) matched {@code m}. */
-  public static NewClip clip(Manifest m, byte[] labelsJson) throws IOException {
-    ClipLabels labels = Json.MAPPER.readValue(labelsJson, ClipLabels.class);
-    Map<?, ?> clip = (Map<?, ?>) m.meta().get("clip");
+  /** The row to store for a clip whose video and labels ({@code labels}, read from {@code labelsJson}, checked) matched {@code m}. */
+  public static NewClip clip(Manifest m, ClipLabels labels, byte[] labelsJson) throws IOException {
     Object rule = m.meta().get("keptBy");
     List<ClipLabels.Frame> frames = labels.frames();
     return new NewClip(m.deviceId(), m.frameId(), m.seq(), frames.get(0).capturedAt(),

@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongToIntFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,7 +31,6 @@ public final class BestShots<T> {
 
   private static final class Track {
     final List<Shot> held = new ArrayList<>();
-    int frames;
     int kept;
     Instant first;
   }
@@ -41,8 +41,12 @@ public final class BestShots<T> {
   private final Map<Long, Integer> refs = new HashMap<>();
   private final List<T> released = new ArrayList<>();
 
-  public BestShots(List<Rule> bestShotRules) {
+  private final LongToIntFunction framesOf;
+
+  /** {@code framesOf}: how many frames a track has been seen in ({@link Rules#trackFrames}), for {@code min-length}. */
+  public BestShots(List<Rule> bestShotRules, LongToIntFunction framesOf) {
     this.rules = List.copyOf(bestShotRules);
+    this.framesOf = framesOf;
     for (Rule r : rules) {
       tracks.put(r, new LinkedHashMap<>());
     }
@@ -59,30 +63,6 @@ public final class BestShots<T> {
 
   private static boolean wants(Rule r, Detection d) {
     return d.trackId() != null && (r.classes().isEmpty() || r.classes().contains(d.label())) && d.score() >= r.minScore();
-  }
-
-  /** Counts every frame's tracked detections towards their tracks' lengths (kept or not). */
-  public void observe(List<Detection> dets) {
-    for (Rule r : rules) {
-      Map<Long, Track> ts = tracks.get(r);
-      for (Detection d : dets) {
-        if (d.trackId() != null && (r.classes().isEmpty() || r.classes().contains(d.label()))) {
-          ts.computeIfAbsent(d.trackId(), id -> new Track()).frames++;
-        }
-      }
-    }
-  }
-
-  /** Whether a best-shot rule follows one of these detections (so not keeping the frame is tracking's doing). */
-  public boolean follows(List<Detection> dets) {
-    for (Rule r : rules) {
-      for (Detection d : dets) {
-        if (wants(r, d)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /**
@@ -176,7 +156,7 @@ public final class BestShots<T> {
         if (t == null) {
           continue;
         }
-        if (t.frames >= r.tracks().minLength()) {
+        if (framesOf.applyAsInt(id) >= r.tracks().minLength()) {
           out.addAll(emit(r, t));
         } else {
           for (Shot s : List.copyOf(t.held)) {
@@ -192,8 +172,9 @@ public final class BestShots<T> {
   public List<Emit<T>> due(Instant now) {
     List<Emit<T>> out = new ArrayList<>(takeEarly());
     for (Rule r : rules) {
-      for (Track t : tracks.get(r).values()) {
-        if (t.first != null && t.frames >= r.tracks().minLength()
+      for (Map.Entry<Long, Track> e : tracks.get(r).entrySet()) {
+        Track t = e.getValue();
+        if (t.first != null && framesOf.applyAsInt(e.getKey()) >= r.tracks().minLength()
             && Duration.between(t.first, now).compareTo(r.tracks().maxWait()) >= 0) {
           out.addAll(emit(r, t));
           t.kept = 0; // a new stretch of a long track: it may give its best again

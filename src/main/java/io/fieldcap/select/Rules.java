@@ -217,6 +217,25 @@ public final class Rules {
     return new Verdict(r.name(), r.priority(), null);
   }
 
+  /**
+   * A frame's tracked detections, counted towards their tracks' lengths: every frame the select stage sees, kept or not
+   * (a near-duplicate too), so that a track's length is the tracker's, whatever selection made of its frames.
+   */
+  public synchronized void seen(LabelSet labels) {
+    if (labels != null) {
+      for (Detection d : labels.detections()) {
+        if (d.trackId() != null) {
+          trackFrames.merge(d.trackId(), 1, Integer::sum);
+        }
+      }
+    }
+  }
+
+  /** Frames track {@code id} has been seen in so far (0 for one unknown or ended). */
+  public synchronized int trackFrames(long id) {
+    return trackFrames.getOrDefault(id, 0);
+  }
+
   /** A frame with these labels was kept (by any rule): the tracks it shows need no new-track frame. */
   public synchronized void kept(LabelSet labels) {
     if (labels != null) {
@@ -243,13 +262,6 @@ public final class Rules {
   public synchronized Verdict decide(Instant at, LabelSet labels, long[] hash, double spoolFill) {
     int change = previousHash == null ? 256 : FrameQuality.distance(previousHash, hash);
     previousHash = hash;
-    if (labels != null) {
-      for (Detection d : labels.detections()) {
-        if (d.trackId() != null) {
-          trackFrames.merge(d.trackId(), 1, Integer::sum);
-        }
-      }
-    }
     if (rules.isEmpty()) {
       if (!spentOverall.allows(overall, at)) {
         return new Verdict(null, 0, BUDGET);

@@ -188,7 +188,8 @@ public final class WebApp implements AutoCloseable {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfter));
       }
       if (body == null) { // a streamed route refused before reading its body (no token, no role, a bad name)
-        drainThen(request, response, () -> error(request, response, callback, e.status, e.getMessage()));
+        RefusedBody.drainThen(request, response, timer, jetty.getThreadPool(), BODY_DEADLINE,
+            () -> error(request, response, callback, e.status, e.getMessage()));
       } else {
         error(request, response, callback, e.status, e.getMessage());
       }
@@ -197,46 +198,6 @@ public final class WebApp implements AutoCloseable {
       error(request, response, callback, 500, "internal error");
     }
   }
-
-  /**
-   * Reads and discards a refused upload's body (up to {@link #DRAIN_MAX} bytes, within {@link #BODY_DEADLINE}) before the
-   * refusal is sent: closing a connection with unread bytes makes the kernel reset it, and the reset can reach the client
-   * before the answer does, which then sees no answer at all. A larger body is not read: the answer goes at once, with
-   * the connection closed.
-   */
-  private void drainThen(Request request, Response response, Runnable then) {
-    long declared = request.getLength();
-    if (declared < 0 || declared > DRAIN_MAX) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      then.run();
-      return;
-    }
-    ScheduledFuture<?> deadline = timer.schedule(() -> request.fail(new TimeoutException("refused body too slow")),
-        BODY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-    Runnable reader = new Runnable() {
-      @Override
-      public void run() {
-        while (true) {
-          Content.Chunk c = request.read();
-          if (c == null) {
-            request.demand(this);
-            return;
-          }
-          boolean done = c.isLast() || Content.Chunk.isFailure(c);
-          c.release();
-          if (done) {
-            deadline.cancel(false);
-            jetty.getThreadPool().execute(then);
-            return;
-          }
-        }
-      }
-    };
-    reader.run();
-  }
-
-  /** The most bytes of a refused upload read and discarded so that the refusal reaches its client. */
-  static final long DRAIN_MAX = 64L << 20;
 
   /**
    * The base of links handed to other tools (labeling batches): {@code server.http.public-url}, else

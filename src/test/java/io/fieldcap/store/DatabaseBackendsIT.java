@@ -262,7 +262,7 @@ class DatabaseBackendsIT {
         Assembled.Split split = s.assemble(Manifests.transfer(m)).split(video.length);
         assertThat(split.tail()).isEqualTo(json);
         try (Assembled v = split.image()) {
-          assertThat(s.clips().commit(Manifests.clip(m, split.tail()), v, Instant.now()))
+          assertThat(s.clips().commit(Manifests.clip(m, Json.MAPPER.readValue(split.tail(), io.fieldcap.model.ClipLabels.class), split.tail()), v, Instant.now()))
               .isEqualTo(s == a ? FrameStore.Outcome.STORED : FrameStore.Outcome.DUPLICATE);
         }
         s.dropStaged("cam", id);

@@ -1,16 +1,12 @@
 package io.fieldcap.dataset.format;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,20 +39,7 @@ final class CvatVideoReader implements LabelReader {
 
   @Override
   public void read(Path in, Consumer<Annotated> out, ImportReport report) throws IOException {
-    Path root = Files.isDirectory(in) ? in : in.getParent();
-    Map<String, JsonNode> origins = new HashMap<>();
-    for (Path dir = root; dir != null && origins.isEmpty(); dir = dir.getParent()) {
-      Path jsonl = dir.resolve("frames.jsonl");
-      if (Files.isRegularFile(jsonl)) {
-        for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            JsonNode n = Json.MAPPER.readTree(line);
-            origins.put(root.relativize(dir.resolve(n.path("file").asText())).toString().replace('\\', '/'), n);
-          }
-        }
-        break;
-      }
-    }
+    SequenceFrames sequences = new SequenceFrames(Files.isDirectory(in) ? in : in.getParent());
     for (Path f : LabelReader.files(in, ".xml")) {
       String name = LabelReader.name(in, f);
       Element doc = LabelReader.xml(f, name, report);
@@ -70,15 +53,15 @@ final class CvatVideoReader implements LabelReader {
         continue; // CVAT for images: the cvat format's
       }
       report.file();
-      int size = task == null ? 0 : integer(Xml.text(task, "size"));
+      int size = task == null ? 0 : SequenceFrames.integer(Xml.text(task, "size"));
       Element original = meta == null ? null : Xml.child(meta, "original_size");
-      int width = original == null ? 0 : integer(Xml.text(original, "width"));
-      int height = original == null ? 0 : integer(Xml.text(original, "height"));
-      long maxId = tracks.stream().mapToLong(t -> integer(t.getAttribute("id"))).max().orElse(0);
+      int width = original == null ? 0 : SequenceFrames.integer(Xml.text(original, "width"));
+      int height = original == null ? 0 : SequenceFrames.integer(Xml.text(original, "height"));
+      long maxId = tracks.stream().mapToLong(t -> SequenceFrames.integer(t.getAttribute("id"))).max().orElse(0);
       TreeMap<Integer, List<Detection>> byFrame = new TreeMap<>();
       for (Element t : tracks) {
         String label = t.getAttribute("label");
-        long id = trackId(integer(t.getAttribute("id")), maxId);
+        long id = trackId(SequenceFrames.integer(t.getAttribute("id")), maxId);
         List<Key> keys = new ArrayList<>();
         for (Element b : Xml.children(t, "box")) {
           try {
@@ -109,11 +92,7 @@ final class CvatVideoReader implements LabelReader {
       int frames = Math.max(size, byFrame.isEmpty() ? 0 : byFrame.lastKey() + 1);
       for (int n = 0; n < frames; n++) {
         String image = String.format(Locale.ROOT, "%simages/frame_%06d.jpg", prefix, n);
-        Path imagePath = in.resolve(image);
-        JsonNode origin = origins.get(image);
-        out.accept(new Annotated(name, "frame " + n, image, Files.isRegularFile(imagePath) ? imagePath : null,
-            origin == null ? null : origin.path("device").asText(null), origin == null ? null : origin.path("frame_id").asText(null),
-            width, height, byFrame.getOrDefault(n, List.of()), null, List.of()));
+        out.accept(sequences.item(name, "frame " + n, image, width, height, byFrame.getOrDefault(n, List.of())));
       }
     }
   }
@@ -129,13 +108,5 @@ final class CvatVideoReader implements LabelReader {
 
   private static double num(Element e, String attr) {
     return Double.parseDouble(e.getAttribute(attr));
-  }
-
-  private static int integer(String v) {
-    try {
-      return v == null ? 0 : Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

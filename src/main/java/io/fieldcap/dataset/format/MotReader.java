@@ -1,7 +1,5 @@
 package io.fieldcap.dataset.format;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fieldcap.json.Json;
 import io.fieldcap.model.Box;
 import io.fieldcap.model.Detection;
 import java.io.IOException;
@@ -40,15 +38,7 @@ final class MotReader implements LabelReader {
         ? Files.readAllLines(in.resolve("labels.txt"), StandardCharsets.UTF_8).stream().map(String::strip)
             .filter(l -> !l.isEmpty()).toList()
         : List.of();
-    Map<String, JsonNode> origins = new HashMap<>();
-    if (Files.isRegularFile(in.resolve("frames.jsonl"))) {
-      for (String line : Files.readAllLines(in.resolve("frames.jsonl"), StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          JsonNode n = Json.MAPPER.readTree(line);
-          origins.put(n.path("file").asText(), n);
-        }
-      }
-    }
+    SequenceFrames sequences = new SequenceFrames(in);
     for (Path gt : LabelReader.files(in, "gt.txt")) {
       Path seq = gt.getParent().getParent();
       String file = LabelReader.name(in, gt);
@@ -56,8 +46,8 @@ final class MotReader implements LabelReader {
       Map<String, String> info = ini(seq.resolve("seqinfo.ini"));
       String imDir = info.getOrDefault("imdir", "img1");
       String imExt = info.getOrDefault("imext", ".jpg");
-      int width = integer(info.get("imwidth"));
-      int height = integer(info.get("imheight"));
+      int width = SequenceFrames.integer(info.get("imwidth"));
+      int height = SequenceFrames.integer(info.get("imheight"));
       TreeMap<Integer, List<Detection>> byFrame = new TreeMap<>();
       List<String> lines = Files.readAllLines(gt, StandardCharsets.UTF_8);
       for (int i = 0; i < lines.size(); i++) {
@@ -88,24 +78,12 @@ final class MotReader implements LabelReader {
           report.problem(file + ":" + (i + 1), "not a MOT line (" + e.getMessage() + "): " + line);
         }
       }
-      int length = Math.max(integer(info.get("seqlength")), byFrame.isEmpty() ? 0 : byFrame.lastKey());
+      int length = Math.max(SequenceFrames.integer(info.get("seqlength")), byFrame.isEmpty() ? 0 : byFrame.lastKey());
       String seqName = in.relativize(seq).toString().replace('\\', '/');
       for (int n = 1; n <= length; n++) {
         String image = String.format(Locale.ROOT, "%s/%s/%06d%s", seqName, imDir, n, imExt);
-        Path imagePath = in.resolve(image);
-        JsonNode origin = origins.get(image);
-        out.accept(new Annotated(file, "frame " + n, image, Files.isRegularFile(imagePath) ? imagePath : null,
-            origin == null ? null : origin.path("device").asText(null), origin == null ? null : origin.path("frame_id").asText(null),
-            width, height, byFrame.getOrDefault(n, List.of()), null, List.of()));
+        out.accept(sequences.item(file, "frame " + n, image, width, height, byFrame.getOrDefault(n, List.of())));
       }
-    }
-  }
-
-  private static int integer(String v) {
-    try {
-      return v == null ? 0 : Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 
