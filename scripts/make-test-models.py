@@ -89,6 +89,8 @@ def main(out):
                    ultralytics_meta("segment"))
 
     semantic(out)
+    binary(out, sigmoid=True)
+    binary(out, sigmoid=False)
 
     # a layout no family has: [1, 2, 3, 4] from a single output
     constant_model(f"{out}/unknown-layout.onnx", "images", [1, 3, 64, 64],
@@ -113,6 +115,23 @@ def semantic(out):
     logits[0, 2, 4:12, 4:12] = 4.0
     constant_model(f"{out}/semantic.onnx", "pixel_values", [1, 3, 128, 128], [("logits", logits)],
                    {"names": str(SEMANTIC_NAMES), "description": "fieldcap test model"})
+
+
+def binary(out, sigmoid):
+    """Binary segmentation with a dynamic input, [N, 3, H, W] -> [N, 1, H, W]: red minus blue, times 4
+    (a 1x1 convolution), through a sigmoid (binary.onnx: probabilities) or not (binary-logits.onnx).
+    With unit normalisation a pure red pixel scores sigmoid(4) = 0.982, grey 0.5, blue 0.018."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3, "h", "w"])
+    y = helper.make_tensor_value_info("map", TensorProto.FLOAT, ["n", 1, "h", "w"])
+    w = numpy_helper.from_array(np.array([4.0, 0.0, -4.0], dtype=np.float32).reshape(1, 3, 1, 1), "w")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["logits" if sigmoid else "map"])]
+    if sigmoid:
+        nodes.append(helper.make_node("Sigmoid", ["logits"], ["map"]))
+    graph = helper.make_graph(nodes, "binary", [x], [y], initializer=[w])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 12)], producer_name="fieldcap-test")
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    onnx.save(model, f"{out}/binary.onnx" if sigmoid else f"{out}/binary-logits.onnx")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import io.fieldcap.inference.ModelInfo;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,11 +50,15 @@ final class ModelsCommand implements Runnable {
         throw new ConfigException(e.getMessage());
       }
       var out = spec.commandLine().getOut();
+      boolean dynamic = Arrays.stream(i.inputs().get(0).shape()).anyMatch(d -> d < 0);
+      String sizeNote = dynamic ? "its input size is dynamic: it runs at " + i.inputWidth() + "x" + i.inputHeight()
+          + (i.metadata().containsKey("imgsz") ? " (its metadata's imgsz)" : " unless model.input-size says otherwise")
+          : null;
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("file", i.file());
         o.put("family", i.family().configName());
-        o.put("input", Map.of("width", i.inputWidth(), "height", i.inputHeight()));
+        o.put("input", Map.of("width", i.inputWidth(), "height", i.inputHeight(), "dynamic", dynamic));
         o.put("inputs", i.inputs().stream().map(ModelInfo.Tensor::toString).toList());
         o.put("outputs", i.outputs().stream().map(ModelInfo.Tensor::toString).toList());
         o.put("names", i.names());
@@ -62,7 +67,7 @@ final class ModelsCommand implements Runnable {
       } else {
         out.printf("model     %s%n", i.file());
         out.printf("family    %s (model.format: %s)%n", i.family().configName(), i.family().configName());
-        out.printf("input     %dx%d%n", i.inputWidth(), i.inputHeight());
+        out.printf("input     %dx%d%s%n", i.inputWidth(), i.inputHeight(), sizeNote == null ? "" : "; " + sizeNote);
         out.printf("inputs    %s%n", i.inputs());
         out.printf("outputs   %s%n", i.outputs());
         out.printf("classes   %d: %s%n", i.names().size(), i.names().size() > 20

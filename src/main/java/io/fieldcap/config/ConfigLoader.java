@@ -311,7 +311,7 @@ public final class ConfigLoader {
   }
 
   private static final List<String> FORMATS = List.of("auto", "yolov8", "yolo-seg", "yolov5", "yolo-e2e", "classify", "blazeface",
-      "semantic");
+      "semantic", "binary");
 
   private static ModelConfig model(Section s) {
     String path = s.string("path", null, "the ONNX model file");
@@ -337,9 +337,24 @@ public final class ConfigLoader {
         v -> v.equals("letterbox") || v.equals("stretch") ? null : "'" + v + "' is not allowed; expected letterbox or stretch");
     String normalize = s.checkedOptional("normalize", "unit or imagenet",
         v -> v.equals("unit") || v.equals("imagenet") ? null : "'" + v + "' is not allowed; expected unit or imagenet");
-    int minArea = s.integer("min-area", 0, 0, Integer.MAX_VALUE, "semantic regions smaller than this many pixels are dropped");
+    int minArea = s.integer("min-area", 0, 0, Integer.MAX_VALUE, "segmented regions smaller than this many pixels are dropped");
+    List<String> classes = s.strings("classes");
+    if (!classes.isEmpty() && labels != null) {
+      s.reject("classes", "and model.labels both name the classes; give one of them");
+    }
+    if (format.equals("binary") && classes.size() > 1) {
+      s.reject("classes", "names " + classes.size() + " classes; a binary segmentation model (model.format: binary) has one");
+    }
+    double threshold = s.decimalFrom("threshold", 0.5, 0.0, 1.0, "binary segmentation: the probability at or above which a pixel "
+        + "belongs to the class");
+    double unclip = s.decimalFrom("unclip", 0, 0, 10, "binary segmentation: grow each region by area × unclip / perimeter "
+        + "pixels (DBNet text detectors: 1.5)");
+    String size = s.checkedOptional("input-size", "WIDTHxHEIGHT, such as 640x480",
+        v -> InputSize.parse(v) != null ? null : "'" + v + "' is not allowed; expected WIDTHxHEIGHT with 8 to 8192 pixels a side, "
+            + "such as 640x480");
+    int[] wh = size == null ? new int[] {0, 0} : InputSize.parse(size);
     return new ModelConfig(file, labels, format, conf, iou, provider, threads, required, maxLatency, resize, normalize,
-        minArea);
+        minArea, classes, threshold, unclip, wh[0], wh[1]);
   }
 
   private static AgentConfig agent(Section s) {

@@ -24,7 +24,13 @@ public enum ModelFamily {
    * Semantic segmentation (DeepLabV3, SegFormer and the like): one output {@code [1, C, h, w]} of
    * class scores per pixel, at the input size or a fraction of it; one mask per class present.
    */
-  SEMANTIC;
+  SEMANTIC,
+  /**
+   * Binary segmentation (a foreground, crack, water or text map; DBNet, U-Net and the like): one output
+   * {@code [1, 1, h, w]} of probabilities (or logits) per pixel; one mask of the pixels at or over
+   * {@code model.threshold}, for the one class the model finds.
+   */
+  BINARY;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

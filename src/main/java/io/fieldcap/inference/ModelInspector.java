@@ -14,8 +14,13 @@ import java.util.Map;
 final class ModelInspector {
   private ModelInspector() {}
 
-  /** Reads shapes and metadata and decides the family. */
-  static ModelInfo inspect(Path path, OrtSession session, ModelFamily forced, Path labels) throws ModelException {
+  /**
+   * Reads shapes and metadata and decides the family. Class names come from {@code labels} (a file),
+   * else {@code classes}, else the metadata. A dynamic input runs at {@code width}x{@code height} when
+   * given (0: the metadata's {@code imgsz}, else 640x640); a fixed one refuses another size.
+   */
+  static ModelInfo inspect(Path path, OrtSession session, ModelFamily forced, Path labels, List<String> classes, int width,
+      int height) throws ModelException {
     try {
       List<ModelInfo.Tensor> inputs = tensors(session.getInputInfo());
       List<ModelInfo.Tensor> outputs = tensors(session.getOutputInfo());
@@ -27,23 +32,35 @@ final class ModelInspector {
       long[] in = inputs.get(0).shape();
       int h = (int) (family == ModelFamily.BLAZEFACE ? in[1] : in[2]);
       int w = (int) (family == ModelFamily.BLAZEFACE ? in[2] : in[3]);
-      if (h <= 0 || w <= 0) {
+      boolean dynamic = h <= 0 || w <= 0;
+      if (dynamic && width > 0) {
+        h = height;
+        w = width;
+      } else if (dynamic) {
         int[] size = imgsz(meta.get("imgsz"));
         h = size[0];
         w = size[1];
+      } else if (width > 0 && (width != w || height != h)) {
+        throw new ModelException("model " + path + " takes a fixed " + w + "x" + h + " input; an input size of " + width
+            + "x" + height + " does not fit it (input sizes are for models whose input size is dynamic)");
       }
-      List<String> names = family == ModelFamily.BLAZEFACE ? List.of("face") : ClassNames.fromMetadata(meta.get("names"));
-      int classes = classCount(family, outputs, path);
-      if (labels != null) {
-        names = ClassNames.fromFile(labels);
-        if (classes > 0 && names.size() != classes) {
-          throw new ModelException("labels file " + labels + " has " + names.size() + " names but model " + path
-              + " has " + classes + " classes");
+      List<String> names = switch (family) {
+        case BLAZEFACE -> List.of("face");
+        case BINARY -> meta.containsKey("names") ? ClassNames.fromMetadata(meta.get("names")) : List.of("foreground");
+        default -> ClassNames.fromMetadata(meta.get("names"));
+      };
+      int count = classCount(family, outputs, path);
+      if (labels != null || !classes.isEmpty()) {
+        names = labels != null ? ClassNames.fromFile(labels) : classes;
+        if (count > 0 && names.size() != count) {
+          throw new ModelException((labels != null ? "labels file " + labels : "the class list " + classes) + " has "
+              + names.size() + " names but model " + path + " has " + count + " classes"
+              + (family == ModelFamily.BINARY ? " (a binary segmentation map is one class)" : ""));
         }
       }
       if (names.isEmpty()) {
         List<String> generic = new ArrayList<>();
-        for (int i = 0; i < Math.max(classes, 0); i++) {
+        for (int i = 0; i < Math.max(count, 0); i++) {
           generic.add("class" + i);
         }
         names = generic;
@@ -105,12 +122,17 @@ final class ModelInspector {
       if (s.length == 3 && s[2] > 5 && s[1] > s[2]) {
         return ModelFamily.YOLOV5;
       }
-      if (s.length == 4 && s[1] >= 2 && s[2] >= 8 && s[3] >= 8) {
-        return ModelFamily.SEMANTIC; // [1, C, h, w]: a score per class and pixel (a map under 8x8 pixels is no map)
+      // [1, C, h, w]: a score per class and pixel (a map under 8x8 pixels is no map; -1: dynamic)
+      boolean map = s.length == 4 && (s[2] >= 8 || s[2] < 0) && (s[3] >= 8 || s[3] < 0);
+      if (map && s[1] >= 2) {
+        return ModelFamily.SEMANTIC;
+      }
+      if (map && s[1] == 1) {
+        return ModelFamily.BINARY; // [1, 1, h, w]: one probability per pixel
       }
     }
     throw new ModelException("model " + path + " has outputs " + outputs + ", which match no known family; set model.format "
-        + "to one of yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface, semantic");
+        + "to one of yolov8, yolo-seg, yolov5, yolo-e2e, classify, blazeface, semantic, binary");
   }
 
   private static int classCount(ModelFamily f, List<ModelInfo.Tensor> outputs, Path path) throws ModelException {
@@ -130,6 +152,13 @@ final class ModelInspector {
               + "output [1, classes, height, width] with at least 2 classes");
         }
         yield (int) s[1];
+      }
+      case BINARY -> {
+        if (s.length != 4 || (s[1] != 1 && s[1] != -1)) {
+          throw new ModelException("model " + path + " has outputs " + outputs + "; a binary segmentation model has one "
+              + "output [1, 1, height, width] of probabilities");
+        }
+        yield 1;
       }
       case YOLO_SEG -> throw new IllegalStateException();
     };

@@ -46,26 +46,37 @@ public final class OnnxDetector implements Detector {
   private final float iou;
 
   /**
-   * How to open a model. {@code family} null means detect it; {@code labels} null means from metadata;
-   * {@code resize} ({@code letterbox} or {@code stretch}) and {@code normalize} ({@code unit} or
-   * {@code imagenet}) null mean the family's default (semantic: stretch and imagenet, as torchvision's
-   * and Hugging Face's segmentation models are trained; the others: letterbox and unit, as
-   * Ultralytics'); {@code minArea}: semantic regions of fewer pixels are dropped (0 keeps all).
+   * How to open a model. {@code family} null means detect it; {@code labels} null and {@code classes}
+   * empty mean names from its metadata; {@code resize} ({@code letterbox} or {@code stretch}) and
+   * {@code normalize} ({@code unit} or {@code imagenet}) null mean the family's default (semantic and
+   * binary: stretch and imagenet, as torchvision's, Hugging Face's and PaddleOCR's segmentation models
+   * are trained; the others: letterbox and unit, as Ultralytics'); {@code minArea}: segmented regions
+   * of fewer pixels are dropped (0 keeps all); {@code threshold}: binary maps, the probability at or
+   * above which a pixel is the class, and {@code unclip}, how far to grow each region (see {@link
+   * Unclip}; 0: not); {@code inputWidth} and {@code inputHeight} (0: the model's own)
+   * size a model whose input is dynamic.
    */
-  public record Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider,
-      int threads, String resize, String normalize, int minArea) {
+  public record Options(Path path, Path labels, List<String> classes, ModelFamily family, float confidence, float iou,
+      String provider, int threads, String resize, String normalize, int minArea, float threshold, float unclip, int inputWidth,
+      int inputHeight) {
+    public Options {
+      classes = classes == null ? List.of() : List.copyOf(classes);
+    }
+
     public Options(Path path, Path labels, ModelFamily family, float confidence, float iou, String provider, int threads) {
-      this(path, labels, family, confidence, iou, provider, threads, null, null, 0);
+      this(path, labels, List.of(), family, confidence, iou, provider, threads, null, null, 0, 0.5f, 0, 0, 0);
     }
 
     /** The options for {@code file} (the configured model or a staged one) in the {@code model} section's settings. */
     public static Options of(ModelConfig m, Path file, Path labels, ModelFamily family) {
-      return new Options(file, labels, family, (float) m.confidence(), (float) m.iou(), m.provider(), m.threads(),
-          m.resize(), m.normalize(), m.minArea());
+      return new Options(file, labels, m.classes(), family, (float) m.confidence(), (float) m.iou(), m.provider(),
+          m.threads(), m.resize(), m.normalize(), m.minArea(), (float) m.threshold(), (float) m.unclip(), m.inputWidth(), m.inputHeight());
     }
   }
 
   private final Semantic semantic;
+  private final float threshold;
+  private final float unclip;
 
   private OnnxDetector(OrtEnvironment env, OrtSession session, ModelInfo info, Options o) {
     this.env = env;
@@ -79,7 +90,7 @@ public final class OnnxDetector implements Detector {
     boolean nhwc = info.family() == ModelFamily.BLAZEFACE;
     this.inputShape = nhwc ? new long[] {1, info.inputHeight(), info.inputWidth(), 3}
         : new long[] {1, 3, info.inputHeight(), info.inputWidth()};
-    boolean seg = info.family() == ModelFamily.SEMANTIC;
+    boolean seg = info.family() == ModelFamily.SEMANTIC || info.family() == ModelFamily.BINARY;
     boolean stretch = o.resize() == null ? seg : o.resize().equals("stretch");
     Letterbox.Layout layout = (o.normalize() == null ? seg : o.normalize().equals("imagenet"))
         ? Letterbox.Layout.NCHW_RGB_IMAGENET : Letterbox.Layout.NCHW_RGB_UNIT;
@@ -89,9 +100,11 @@ public final class OnnxDetector implements Detector {
           : new Letterbox(info.inputWidth(), info.inputHeight(), layout, seg ? 0 : 114, stretch));
     }
     this.semantic = seg ? new Semantic(o.minArea()) : null;
+    this.threshold = o.threshold();
+    this.unclip = o.unclip();
   }
 
-  /** For semantic models: the mean margin between the two likeliest classes over the last frame (0..1). */
+  /** For semantic and binary models: the mean margin between the two likeliest classes over the last frame (0..1). */
   public double meanMargin() {
     return semantic == null ? Double.NaN : semantic.meanMargin();
   }
@@ -118,7 +131,8 @@ public final class OnnxDetector implements Detector {
       throw new ModelException("model file " + o.path() + " is not a usable ONNX model: " + e.getMessage(), e);
     }
     try {
-      ModelInfo info = ModelInspector.inspect(o.path(), session, o.family(), o.labels());
+      ModelInfo info = ModelInspector.inspect(o.path(), session, o.family(), o.labels(), o.classes(), o.inputWidth(),
+          o.inputHeight());
       OnnxDetector d = new OnnxDetector(env, session, info, o);
       d.warmUp();
       return d;
@@ -152,7 +166,17 @@ public final class OnnxDetector implements Detector {
   }
 
   private void warmUp() throws ModelException {
-    detect(info.inputWidth(), info.inputHeight(), new byte[info.inputWidth() * info.inputHeight() * 3]);
+    try {
+      detect(info.inputWidth(), info.inputHeight(), new byte[info.inputWidth() * info.inputHeight() * 3]);
+    } catch (ModelException e) {
+      long[] in = info.inputs().get(0).shape();
+      if (Arrays.stream(in).anyMatch(d -> d < 0)) { // a dynamic input at a size it does not take (DBNet: multiples of 32)
+        throw new ModelException("model " + info.file() + " does not run at input size " + info.inputWidth() + "x"
+            + info.inputHeight() + "; set model.input-size (or --input-size) to a size it takes (feature pyramids such as "
+            + "DBNet's take multiples of 32): " + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -256,6 +280,18 @@ public final class OnnxDetector implements Detector {
         }
         List<Detection> masks = semantic.decode(floats(info.outputs().get(0).name(), t), (int) shape[1],
             (int) shape[2], (int) shape[3], info.inputWidth(), info.inputHeight(), letterbox, width, height, info.names());
+        return new LabelSet(modelName(), masks, version, Math.round(semantic.meanMargin() * 1000) / 1000.0);
+      }
+      case BINARY -> {
+        OnnxTensor t = (OnnxTensor) result.get(0);
+        long[] shape = t.getInfo().getShape();
+        if (shape.length != 4 || shape[1] != 1) {
+          throw new ModelException("model " + info.file() + " gave an output of shape " + Arrays.toString(shape)
+              + "; a binary segmentation model gives [1, 1, height, width]");
+        }
+        List<Detection> masks = semantic.decodeBinary(floats(info.outputs().get(0).name(), t), (int) shape[2],
+            (int) shape[3], info.inputWidth(), info.inputHeight(), letterbox, width, height, threshold, unclip,
+            info.names().get(0));
         return new LabelSet(modelName(), masks, version, Math.round(semantic.meanMargin() * 1000) / 1000.0);
       }
       case BLAZEFACE -> {

@@ -11,7 +11,8 @@ import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Semantic segmentation output to masks: the class of each pixel (argmax of its scores), mapped back
+ * Semantic segmentation output to masks: the class of each pixel (argmax of its scores, or for a
+ * binary map whether its probability reaches the threshold), mapped back
  * onto the frame (undoing the letterbox's padding and scale, or the stretch), specks under {@code
  * minArea} frame pixels dropped (judged on the output map), then one mask per class present as COCO
  * RLE on the frame's size. Each mask's score is the mean softmax probability of its class over every
@@ -45,16 +46,82 @@ final class Semantic {
   List<Detection> decode(float[] scores, int classes, int oh, int ow, int inW, int inH, Letterbox lb, int width,
       int height, List<String> names) {
     argmax(scores, classes, oh * ow);
-    // frame pixel -> output pixel, through the model input's coordinates (pixel centres), nearest
+    int[] col = columns(ow, inW, lb, width);
+    int[] row = rows(oh, inH, lb, height);
+    softmax(scores, classes, oh, ow, row[0], row[height - 1], col[0], col[width - 1]);
+    return toFrame(classes, oh, ow, row, col, width, height, names);
+  }
+
+  /**
+   * A binary map: the pixels whose probability is at least {@code threshold} are the class, the others
+   * none. A map with values outside 0..1 is taken as logits (the threshold applies to their sigmoid).
+   * The mask's score is the mean probability of its output pixels; the margin, the mean of {@code |2p - 1|}.
+   * With {@code unclip} over 0, each region is grown as DBNet's post-processing does ({@link Unclip}).
+   *
+   * @param map {@code [oh, ow]}, flat
+   */
+  List<Detection> decodeBinary(float[] map, int oh, int ow, int inW, int inH, Letterbox lb, int width, int height,
+      float threshold, double unclip, String name) {
+    int plane = oh * ow;
+    if (cls.length < plane) {
+      cls = new short[plane];
+      max = new float[plane];
+      second = new float[plane];
+    }
+    boolean logits = false;
+    for (int p = 0; p < plane && !logits; p++) {
+      logits = map[p] < 0 || map[p] > 1;
+    }
+    int[] col = columns(ow, inW, lb, width);
+    int[] row = rows(oh, inH, lb, height);
+    double fg = 0;
+    long fgCount = 0;
+    double margin = 0;
+    long cells = 0;
+    for (int y = 0; y < oh; y++) {
+      boolean inside = y >= row[0] && y <= row[height - 1];
+      for (int x = 0, p = y * ow; x < ow; x++, p++) {
+        float v = logits ? (float) (1 / (1 + Math.exp(-map[p]))) : map[p];
+        boolean on = v >= threshold;
+        cls[p] = on ? (short) 0 : -1;
+        if (inside && x >= col[0] && x <= col[width - 1]) {
+          margin += Math.abs(2 * v - 1);
+          cells++;
+          if (on) {
+            fg += v;
+            fgCount++;
+          }
+        }
+      }
+    }
+    classScore = new double[] {fgCount == 0 ? Double.NaN : fg / fgCount};
+    meanMargin = cells == 0 ? 0 : margin / cells;
+    if (unclip > 0 && fgCount > 0) {
+      Unclip.grow(cls, oh, ow, unclip);
+    }
+    return toFrame(1, oh, ow, row, col, width, height, List.of(name));
+  }
+
+  /** Frame column -> output column, through the model input's coordinates (pixel centres), nearest. */
+  private static int[] columns(int ow, int inW, Letterbox lb, int width) {
     int[] col = new int[width];
     for (int x = 0; x < width; x++) {
       col[x] = clamp((int) Math.floor(((x + 0.5) * lb.scaleX + lb.padX) * ow / inW), ow);
     }
+    return col;
+  }
+
+  private static int[] rows(int oh, int inH, Letterbox lb, int height) {
     int[] row = new int[height];
     for (int y = 0; y < height; y++) {
       row[y] = clamp((int) Math.floor(((y + 0.5) * lb.scaleY + lb.padY) * oh / inH), oh);
     }
-    softmax(scores, classes, oh, ow, row[0], row[height - 1], col[0], col[width - 1]);
+    return row;
+  }
+
+  /** The output map's classes ({@link #cls}, -1 for none) onto the frame, specks dropped, as one mask per class. */
+  private List<Detection> toFrame(int classes, int oh, int ow, int[] row, int[] col, int width, int height,
+      List<String> names) {
     if (minArea > 1) {
       double cells = (double) (row[height - 1] - row[0] + 1) * (col[width - 1] - col[0] + 1);
       dropSpecks(oh, ow, classes, (double) width * height / cells);
@@ -165,7 +232,9 @@ final class Semantic {
     double least = minArea / framePixelsPerCell;
     boolean[] present = new boolean[classes];
     for (int i = 0; i < n; i++) {
-      present[cls[i]] = true;
+      if (cls[i] >= 0) {
+        present[cls[i]] = true;
+      }
     }
     byte[] bits = new byte[n];
     int[] labels = new int[n];

@@ -396,6 +396,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void givenBinaryModelSettings_thenTheClassThresholdUnclipAndInputSizeAreReadAndChecked() throws Exception {
+    String model = "model.path=src/test/resources/models/binary.onnx";
+    var base = java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", model);
+    var m = ConfigLoader.load(null, base).model();
+    assertThat(m.classes()).isEmpty();
+    assertThat(m.threshold()).isEqualTo(0.5);
+    assertThat(m.unclip()).isZero();
+    assertThat(m.inputWidth()).as("the model's own size").isZero();
+    var set = ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m", model,
+        "model.format=binary", "model.classes=crack", "model.threshold=0.3", "model.unclip=1.5",
+        "model.input-size=640x480")).model();
+    assertThat(set.classes()).containsExactly("crack");
+    assertThat(set.threshold()).isEqualTo(0.3);
+    assertThat(set.unclip()).isEqualTo(1.5);
+    assertThat(set.inputWidth()).isEqualTo(640);
+    assertThat(set.inputHeight()).isEqualTo(480);
+    assertThatThrownBy(() -> ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
+        model, "model.format=binary", "model.threshold=1.5", "model.input-size=640", "model.unclip=-1")))
+        .hasMessageContaining("model.threshold: '1.5' is out of range; expected binary segmentation: the probability at or "
+            + "above which a pixel belongs to the class, a number from 0 to 1")
+        .hasMessageContaining("model.input-size: '640' is not allowed; expected WIDTHxHEIGHT with 8 to 8192 pixels a side")
+        .hasMessageContaining("model.unclip");
+    assertThat(errors(write("device:\n  id: m\nsource:\n  uri: '0'\nspool:\n  dir: /tmp/m\nmodel:\n"
+        + "  path: src/test/resources/models/binary.onnx\n  format: binary\n  classes: [crack, water]\n")))
+        .anySatisfy(e -> assertThat(e).endsWith("model.classes: names 2 classes; a binary segmentation model "
+            + "(model.format: binary) has one"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m",
+        model, "model.classes=crack", "model.labels=src/test/resources/models/binary.onnx")))
+        .hasMessageContaining("model.classes: and model.labels both name the classes; give one of them");
+  }
+
+  @Test
   void givenAgentMetrics_thenTheyAreOffUnlessSetAndTheAddressIsChecked() throws Exception {
     assertThat(ConfigLoader.load(null, java.util.List.of("device.id=m", "source.uri=0", "spool.dir=/tmp/m")).agent().metricsListen())
         .isNull();

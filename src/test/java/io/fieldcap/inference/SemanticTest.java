@@ -8,6 +8,7 @@ import io.fieldcap.model.Detection;
 import io.fieldcap.model.LabelSet;
 import io.fieldcap.model.RleTest;
 import io.fieldcap.testing.TestMedia;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -38,8 +39,8 @@ class SemanticTest {
     Mat m = Imgcodecs.imread(TestMedia.samples().resolve(image).toString());
     byte[] bgr = new byte[(int) (m.total() * 3)];
     m.get(0, 0, bgr);
-    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(DecodingTest.model("semantic.onnx"), null, null,
-        0.25f, 0.45f, "cpu", 1, resize, null, 0))) {
+    try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(DecodingTest.model("semantic.onnx"), null, List.of(),
+        null, 0.25f, 0.45f, "cpu", 1, resize, null, 0, 0.5f, 0, 0, 0))) {
       assertThat(d.info().family()).isEqualTo(ModelFamily.SEMANTIC);
       assertThat(d.info().names()).containsExactly("background", "road", "water");
       return d.detect(m.cols(), m.rows(), bgr);
@@ -126,8 +127,8 @@ class SemanticTest {
     m.get(0, 0, bgr);
     // water covers about 65 x 49 pixels of this frame when stretched: 4000 drops it, 1000 keeps it
     for (int minArea : new int[] {1000, 4000}) {
-      try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(DecodingTest.model("semantic.onnx"), null, null,
-          0.25f, 0.45f, "cpu", 1, "stretch", null, minArea))) {
+      try (OnnxDetector d = OnnxDetector.open(new OnnxDetector.Options(DecodingTest.model("semantic.onnx"), null,
+          List.of(), null, 0.25f, 0.45f, "cpu", 1, "stretch", null, minArea, 0.5f, 0, 0, 0))) {
         LabelSet l = d.detect(m.cols(), m.rows(), bgr);
         assertThat(l.detections().stream().map(Detection::label).toList()).as("min-area " + minArea)
             .isEqualTo(minArea == 1000 ? java.util.List.of("background", "road", "water") : java.util.List.of("background", "road"));
