@@ -9,6 +9,10 @@ with a trained model on an empty scene, few boxes pass the confidence threshold.
 
     /usr/bin/python3 scripts/make-bench-model.py models/bench-yolo-640.onnx
     /usr/bin/python3 scripts/make-bench-model.py --semantic models/bench-seg-512.onnx
+    /usr/bin/python3 scripts/make-bench-model.py --width 0.85 models/bench-yolo-640-w0.85.onnx
+
+--width W scales every layer's channels by W (compute by about W squared): 0.85 is YOLO11n's compute
+(6.0 GFLOPs, 3 GMACs), 1.75 about YOLO11s's (25 GFLOPs; YOLO11s: 21.5).
 
 --semantic: input [1, 3, 512, 512], logits [1, 19, 128, 128] (Cityscapes' 19 classes at a quarter of
 the input, as SegFormer exports give them), a strided encoder down to 1/32 whose features are
@@ -103,28 +107,32 @@ def semantic(out):
          {"names": str(names), "description": "random weights, SegFormer-B0-sized, for benchmarks only"})
 
 
-def main(out):
-    x = conv("images", 3, 16, 2, "stem")       # 320
-    x = conv(x, 16, 32, 2, "c1")               # 160
-    x = conv(x, 32, 96, 2, "c2")               # 80
-    x = conv(x, 96, 96, 1, "c2a")
-    p3 = conv(x, 96, 96, 1, "c2b")
-    x = conv(p3, 96, 192, 2, "c3")             # 40
-    x = conv(x, 192, 192, 1, "c3a")
-    p4 = conv(x, 192, 192, 1, "c3b")
-    x = conv(p4, 192, 384, 2, "c4")            # 20
-    x = conv(x, 384, 384, 1, "c4a")
-    p5 = conv(x, 384, 384, 1, "c4b")
-    h3, h4, h5 = head(p3, 96, 6400, "h3"), head(p4, 192, 1600, "h4"), head(p5, 384, 400, "h5")
+def main(out, width=1.0):
+    a, b, c, d, e = (max(8, int(round(n * width / 8)) * 8) for n in (16, 32, 96, 192, 384))
+    x = conv("images", 3, a, 2, "stem")        # 320
+    x = conv(x, a, b, 2, "c1")                 # 160
+    x = conv(x, b, c, 2, "c2")                 # 80
+    x = conv(x, c, c, 1, "c2a")
+    p3 = conv(x, c, c, 1, "c2b")
+    x = conv(p3, c, d, 2, "c3")                # 40
+    x = conv(x, d, d, 1, "c3a")
+    p4 = conv(x, d, d, 1, "c3b")
+    x = conv(p4, d, e, 2, "c4")                # 20
+    x = conv(x, e, e, 1, "c4a")
+    p5 = conv(x, e, e, 1, "c4b")
+    h3, h4, h5 = head(p3, c, 6400, "h3"), head(p4, d, 1600, "h4"), head(p5, e, 400, "h5")
     nodes.append(helper.make_node("Concat", [h3, h4, h5], ["output0"], axis=2))
     names = {i: f"class{i}" for i in range(80)}
     save(out, "bench-yolo", "images", "output0", [1, 3, 640, 640], [1, 84, 8400],
          {"names": str(names), "imgsz": "[640, 640]", "task": "detect", "stride": "32",
-          "description": "random weights, YOLO11n-sized, for benchmarks only"})
+          "description": "random weights, YOLO11n-sized, for benchmarks only" if width == 1.0
+          else f"random weights, YOLO-shaped, {width}x the channels of the YOLO11n-sized default, for benchmarks only"})
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--semantic":
         semantic(sys.argv[2] if len(sys.argv) > 2 else "models/bench-seg-512.onnx")
+    elif len(sys.argv) > 2 and sys.argv[1] == "--width":
+        main(sys.argv[3], float(sys.argv[2]))
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "models/bench-yolo-640.onnx")

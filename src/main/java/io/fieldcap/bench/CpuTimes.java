@@ -14,8 +14,10 @@ import java.util.function.Function;
  * CPU time used so far, in nanoseconds, by this process as a whole, by each of the agent's stage
  * threads by name, and by this process's children (ffmpeg): read from {@code /proc} and the JVM's
  * thread CPU clocks, so that a benchmark can say where the cores went, not only how long it took.
- * What the process used outside the named threads is ONNX Runtime's own thread pool, the JIT and
- * the garbage collector.
+ * Native threads are read from {@code /proc/self/task}: ONNX Runtime's intra-op pool ({@code
+ * onnxruntime}, named by the thread that created the session), the JIT compilers ({@code jit}) and
+ * the garbage collector and VM thread ({@code gc}). What is left is {@code other}: startup, class
+ * loading, MQTT and housekeeping threads.
  */
 final class CpuTimes {
   static final List<String> STAGES = List.of("capture", "preparer", "labeler", "spool-writer");
@@ -45,6 +47,7 @@ final class CpuTimes {
         out.merge(g, Math.max(0, threads.getThreadCpuTime(t.getId())), Long::sum);
       }
     }
+    tasks(out);
     out.put("ffmpeg", ProcessHandle.current().descendants()
         .mapToLong(p -> ticks(Path.of("/proc", Long.toString(p.pid()), "stat"))).sum());
     return out;
@@ -64,6 +67,31 @@ final class CpuTimes {
     long other = (after.get("process") - before.get("process")) - named;
     out.put("other", Math.round(other / 1e6 / Math.max(1, frames) * 100) / 100.0);
     return out;
+  }
+
+  /** The native threads' CPU by group, from each task's name (comm, 15 characters at most). */
+  private static void tasks(Map<String, Long> out) {
+    out.put("onnxruntime", 0L);
+    out.put("jit", 0L);
+    out.put("gc", 0L);
+    try (var dir = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) dir::iterator) {
+        String comm;
+        try {
+          comm = Files.readString(task.resolve("comm")).strip();
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        String g = comm.equals("onnxruntime") ? "onnxruntime"
+            : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "jit"
+            : comm.startsWith("GC Thread") || comm.equals("VM Thread") ? "gc" : null;
+        if (g != null) {
+          out.merge(g, ticks(task.resolve("stat")), Long::sum);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: these stay 0 and their CPU stays in other
+    }
   }
 
   /** utime + stime of a /proc stat file, in ns; 0 when it cannot be read (the process ended, no /proc). */

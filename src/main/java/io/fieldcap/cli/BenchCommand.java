@@ -175,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** {@code fieldcap bench select [--frames N]}. */
   @Command(name = "select", mixinStandardHelpOptions = true,
-      description = {"Time to choose a selective export's frames (one device of ten, a class in 1% of frames, one day)",
+      description = {"Time to choose a selective export's frames (one device of ten, a class in 1%% of frames, one day)",
           "from a store of --frames frames: by the database, and by testing every row in Java. Prints one JSON object."})
   static final class Select implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "100000", description = "Frames in the store (default ${DEFAULT-VALUE}).")

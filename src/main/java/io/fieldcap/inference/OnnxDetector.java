@@ -124,9 +124,14 @@ public final class OnnxDetector implements Detector {
       // Idle intra-op threads sleep instead of spinning: in the agent they share the cores with
       // decoding, encoding and the spool writer, which spinning threads would starve.
       so.addConfigEntry("session.intra_op.allow_spinning", System.getProperty("fieldcap.ort.spinning", "0"));
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.valueOf(System.getProperty("fieldcap.ort.opt", "ALL_OPT")));
+      if (System.getProperty("fieldcap.ort.prepack") != null) {
+        so.addConfigEntry("session.disable_prepacking", System.getProperty("fieldcap.ort.prepack"));
+      }
+      so.setCPUArenaAllocator(Boolean.parseBoolean(System.getProperty("fieldcap.ort.arena", "true")));
+      so.setMemoryPatternOptimization(Boolean.parseBoolean(System.getProperty("fieldcap.ort.pattern", "true")));
       provider(so, o.provider());
-      session = env.createSession(o.path().toString(), so);
+      session = createNamed(env, o.path().toString(), so);
     } catch (OrtException e) {
       throw new ModelException("model file " + o.path() + " is not a usable ONNX model: " + e.getMessage(), e);
     }
@@ -139,6 +144,34 @@ public final class OnnxDetector implements Detector {
     } catch (ModelException | RuntimeException e) {
       closeQuietly(session);
       throw e;
+    }
+  }
+
+  /** The name ONNX Runtime's intra-op threads carry (in {@code top -H}, {@code /proc/PID/task/*&#47;comm} and the benchmarks). */
+  public static final String THREAD_NAME = "onnxruntime";
+
+  /**
+   * Creates the session on a thread named {@value #THREAD_NAME}: the intra-op pool threads it starts
+   * inherit the creating thread's name, so their CPU shows as ONNX Runtime's, not as "java".
+   */
+  private static OrtSession createNamed(OrtEnvironment env, String path, OrtSession.SessionOptions so)
+      throws OrtException, ModelException {
+    java.util.concurrent.FutureTask<OrtSession> task = new java.util.concurrent.FutureTask<>(() -> env.createSession(path, so));
+    Thread t = new Thread(task, THREAD_NAME);
+    t.start();
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted while loading model " + path, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof OrtException oe) {
+        throw oe;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new ModelException("cannot load model " + path + ": " + e.getCause(), e.getCause());
     }
   }
 
