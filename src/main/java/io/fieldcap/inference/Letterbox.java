@@ -39,7 +39,6 @@ final class Letterbox {
   private final Mat resized = new Mat();
   private final Mat padded = new Mat();
   private final byte[] pixels;
-  private final float[] values;
   final FloatBuffer tensor;
   double scaleX;
   double scaleY;
@@ -58,7 +57,6 @@ final class Letterbox {
     this.layout = layout;
     this.padValue = padValue;
     this.pixels = new byte[inW * inH * 3];
-    this.values = new float[inW * inH * 3];
     this.tensor = ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
@@ -99,17 +97,20 @@ final class Letterbox {
     fill();
   }
 
-  /** Converts the pixels in one pass over Java arrays, then hands them to the direct buffer in one bulk put. */
+  /**
+   * Converts the pixels in one pass straight into the direct buffer (absolute puts: no float[] staging
+   * array of the tensor's size on the heap, and no second copy of it per frame).
+   */
   private void fill() {
     int plane = inW * inH;
-    float[] v = values;
+    FloatBuffer t = tensor;
     byte[] px = pixels;
     if (layout == Layout.NCHW_RGB_UNIT) {
       float k = 1f / 255f;
       for (int i = 0, p = 0; i < plane; i++, p += 3) {
-        v[i] = (px[p + 2] & 0xff) * k;
-        v[plane + i] = (px[p + 1] & 0xff) * k;
-        v[2 * plane + i] = (px[p] & 0xff) * k;
+        t.put(i, (px[p + 2] & 0xff) * k);
+        t.put(plane + i, (px[p + 1] & 0xff) * k);
+        t.put(2 * plane + i, (px[p] & 0xff) * k);
       }
     } else if (layout == Layout.NCHW_RGB_IMAGENET) {
       float kr = 1f / 255f / IMAGENET_STD[0];
@@ -119,21 +120,19 @@ final class Letterbox {
       float og = IMAGENET_MEAN[1] / IMAGENET_STD[1];
       float ob = IMAGENET_MEAN[2] / IMAGENET_STD[2];
       for (int i = 0, p = 0; i < plane; i++, p += 3) {
-        v[i] = (px[p + 2] & 0xff) * kr - or;
-        v[plane + i] = (px[p + 1] & 0xff) * kg - og;
-        v[2 * plane + i] = (px[p] & 0xff) * kb - ob;
+        t.put(i, (px[p + 2] & 0xff) * kr - or);
+        t.put(plane + i, (px[p + 1] & 0xff) * kg - og);
+        t.put(2 * plane + i, (px[p] & 0xff) * kb - ob);
       }
     } else {
       float k = 2f / 255f;
       for (int p = 0; p < 3 * plane; p += 3) {
-        v[p] = (px[p + 2] & 0xff) * k - 1f;
-        v[p + 1] = (px[p + 1] & 0xff) * k - 1f;
-        v[p + 2] = (px[p] & 0xff) * k - 1f;
+        t.put(p, (px[p + 2] & 0xff) * k - 1f);
+        t.put(p + 1, (px[p + 1] & 0xff) * k - 1f);
+        t.put(p + 2, (px[p] & 0xff) * k - 1f);
       }
     }
-    tensor.clear();
-    tensor.put(v);
-    tensor.rewind();
+    t.rewind();
   }
 
   /** Maps an x in model input pixels back to the original frame. */

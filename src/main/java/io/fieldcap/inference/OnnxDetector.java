@@ -124,12 +124,10 @@ public final class OnnxDetector implements Detector {
       // Idle intra-op threads sleep instead of spinning: in the agent they share the cores with
       // decoding, encoding and the spool writer, which spinning threads would starve.
       so.addConfigEntry("session.intra_op.allow_spinning", System.getProperty("fieldcap.ort.spinning", "0"));
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.valueOf(System.getProperty("fieldcap.ort.opt", "ALL_OPT")));
-      if (System.getProperty("fieldcap.ort.prepack") != null) {
-        so.addConfigEntry("session.disable_prepacking", System.getProperty("fieldcap.ort.prepack"));
-      }
-      so.setCPUArenaAllocator(Boolean.parseBoolean(System.getProperty("fieldcap.ort.arena", "true")));
-      so.setMemoryPatternOptimization(Boolean.parseBoolean(System.getProperty("fieldcap.ort.pattern", "true")));
+      // ONNX Runtime's memory switches (no arena, no memory pattern, no prepacking, initializers outside
+      // the arena, lower graph optimisation) were each measured against these defaults and none lowered
+      // the agent's peak memory (docs/benchmarks.md, "Agent memory").
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       provider(so, o.provider());
       session = createNamed(env, o.path().toString(), so);
     } catch (OrtException e) {
