@@ -64,9 +64,7 @@ final class Semantic {
       float threshold, double unclip, String name) {
     int plane = oh * ow;
     if (cls.length < plane) {
-      cls = new short[plane];
-      max = new float[plane];
-      second = new float[plane];
+      cls = new short[plane]; // a detector decodes one family: max and second are the softmax family's
     }
     boolean logits = false;
     for (int p = 0; p < plane && !logits; p++) {
