@@ -6,7 +6,6 @@ import io.fieldcap.inference.ModelInfo;
 import io.fieldcap.inference.OnnxDetector;
 import io.fieldcap.json.Json;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +49,7 @@ final class ModelsCommand implements Runnable {
         throw new ConfigException(e.getMessage());
       }
       var out = spec.commandLine().getOut();
-      boolean dynamic = Arrays.stream(i.inputs().get(0).shape()).anyMatch(d -> d < 0);
+      boolean dynamic = i.dynamicInput();
       String sizeNote = dynamic ? "its input size is dynamic: it runs at " + i.inputWidth() + "x" + i.inputHeight()
           + (i.metadata().containsKey("imgsz") ? " (its metadata's imgsz)" : " unless model.input-size says otherwise")
           : null;

@@ -16,6 +16,11 @@ public record ModelInfo(
     String file, ModelFamily family, List<Tensor> inputs, List<Tensor> outputs, List<String> names,
     Map<String, String> metadata, int inputWidth, int inputHeight) {
 
+  /** Whether the input's size is dynamic (a -1 in its shape): it runs at {@code model.input-size}. */
+  public boolean dynamicInput() {
+    return Arrays.stream(inputs.get(0).shape()).anyMatch(d -> d < 0);
+  }
+
   /** A tensor's name and shape (-1 for a dynamic dimension). */
   public record Tensor(String name, long[] shape) {
     @Override

@@ -200,8 +200,7 @@ public final class OnnxDetector implements Detector {
     try {
       detect(info.inputWidth(), info.inputHeight(), new byte[info.inputWidth() * info.inputHeight() * 3]);
     } catch (ModelException e) {
-      long[] in = info.inputs().get(0).shape();
-      if (Arrays.stream(in).anyMatch(d -> d < 0)) { // a dynamic input at a size it does not take (DBNet: multiples of 32)
+      if (info.dynamicInput()) { // a dynamic input at a size it does not take (DBNet: multiples of 32)
         throw new ModelException("model " + info.file() + " does not run at input size " + info.inputWidth() + "x"
             + info.inputHeight() + "; set model.input-size (or --input-size) to a size it takes (feature pyramids such as "
             + "DBNet's take multiples of 32): " + e.getMessage(), e);
