@@ -1,11 +1,13 @@
 package io.fieldcap.inference;
 
-import io.fieldcap.image.Images;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfInt;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -13,8 +15,10 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Resizes a frame into the model's square-or-not input keeping its aspect ratio, padding the rest
  * with a constant (114 for Ultralytics, as its predictor does) and centring the image, then writes
- * the pixels into a reusable float tensor. Resizing and padding run in OpenCV; the pixels come back
- * to Java in one bulk copy and are converted in one pass, so there is no per-pixel JNI call.
+ * the pixels into a reusable float tensor. Every step runs in OpenCV on native buffers: the frame is
+ * copied in once, and the last step (channel order, layout and value range) writes straight into the
+ * direct buffer ONNX Runtime reads, through matrices laid over its planes, so a frame costs no Java
+ * loop over its pixels and no heap array of the tensor's size.
  * Not thread-safe: one per detector.
  */
 final class Letterbox {
@@ -28,17 +32,24 @@ final class Letterbox {
     NCHW_RGB_IMAGENET
   }
 
-  private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-  private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+  private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+  private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
 
   private final int inW;
   private final int inH;
   private final Layout layout;
   private final double padValue;
   private final boolean stretch;
+  /** From BGR's channels 2, 1, 0 to the planes R, G, B. */
+  private final MatOfInt bgrToRgbPlanes = new MatOfInt(2, 0, 1, 1, 0, 2);
+  private final Mat frame = new Mat();
   private final Mat resized = new Mat();
   private final Mat padded = new Mat();
-  private final byte[] pixels;
+  /** NCHW: the three 8-bit planes, R, G, B; NHWC: the padded image in RGB. */
+  private final Mat bytes;
+  private final List<Mat> bytePlanes;
+  /** The tensor's planes (NCHW) or the whole tensor as one 3-channel matrix (NHWC), over {@link #tensor}'s memory. */
+  private final List<Mat> floatPlanes;
   final FloatBuffer tensor;
   double scaleX;
   double scaleY;
@@ -56,8 +67,22 @@ final class Letterbox {
     this.inH = inH;
     this.layout = layout;
     this.padValue = padValue;
-    this.pixels = new byte[inW * inH * 3];
-    this.tensor = ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    ByteBuffer memory = ByteBuffer.allocateDirect(inW * inH * 3 * 4).order(ByteOrder.nativeOrder());
+    this.tensor = memory.asFloatBuffer();
+    if (layout == Layout.NHWC_RGB_SIGNED) {
+      bytes = new Mat(inH, inW, CvType.CV_8UC3);
+      bytePlanes = List.of(bytes);
+      floatPlanes = List.of(new Mat(inH, inW, CvType.CV_32FC3, memory));
+    } else {
+      bytes = new Mat(3 * inH, inW, CvType.CV_8UC1);
+      Mat all = new Mat(3 * inH, inW, CvType.CV_32FC1, memory);
+      bytePlanes = List.of(plane(bytes, 0), plane(bytes, 1), plane(bytes, 2));
+      floatPlanes = List.of(plane(all, 0), plane(all, 1), plane(all, 2));
+    }
+  }
+
+  private Mat plane(Mat stacked, int i) {
+    return stacked.submat(i * inH, (i + 1) * inH, 0, inW);
   }
 
   /** Fills {@link #tensor} from a BGR frame and records the scale and padding for mapping boxes back. */
@@ -83,56 +108,33 @@ final class Letterbox {
       scaleX = scale; // as Ultralytics' scale_boxes maps back: the unrounded gain
       scaleY = scale;
     }
-    Mat src = Images.fromBgr(width, height, bgr);
-    try {
-      Imgproc.resize(src, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
-      Core.copyMakeBorder(resized, padded, top, inH - h - top, left, inW - w - left, Core.BORDER_CONSTANT,
-          new Scalar(padValue, padValue, padValue));
-      padded.get(0, 0, pixels);
-    } finally {
-      src.release();
-    }
+    frame.create(height, width, CvType.CV_8UC3);
+    frame.put(0, 0, bgr);
+    Imgproc.resize(frame, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
+    Core.copyMakeBorder(resized, padded, top, inH - h - top, left, inW - w - left, Core.BORDER_CONSTANT,
+        new Scalar(padValue, padValue, padValue));
     padX = left;
     padY = top;
     fill();
   }
 
-  /**
-   * Converts the pixels in one pass straight into the direct buffer (absolute puts: no float[] staging
-   * array of the tensor's size on the heap, and no second copy of it per frame).
-   */
+  /** Converts the padded BGR image into the tensor's layout and range, writing the direct buffer. */
   private void fill() {
-    int plane = inW * inH;
-    FloatBuffer t = tensor;
-    byte[] px = pixels;
-    if (layout == Layout.NCHW_RGB_UNIT) {
-      float k = 1f / 255f;
-      for (int i = 0, p = 0; i < plane; i++, p += 3) {
-        t.put(i, (px[p + 2] & 0xff) * k);
-        t.put(plane + i, (px[p + 1] & 0xff) * k);
-        t.put(2 * plane + i, (px[p] & 0xff) * k);
-      }
-    } else if (layout == Layout.NCHW_RGB_IMAGENET) {
-      float kr = 1f / 255f / IMAGENET_STD[0];
-      float kg = 1f / 255f / IMAGENET_STD[1];
-      float kb = 1f / 255f / IMAGENET_STD[2];
-      float or = IMAGENET_MEAN[0] / IMAGENET_STD[0];
-      float og = IMAGENET_MEAN[1] / IMAGENET_STD[1];
-      float ob = IMAGENET_MEAN[2] / IMAGENET_STD[2];
-      for (int i = 0, p = 0; i < plane; i++, p += 3) {
-        t.put(i, (px[p + 2] & 0xff) * kr - or);
-        t.put(plane + i, (px[p + 1] & 0xff) * kg - og);
-        t.put(2 * plane + i, (px[p] & 0xff) * kb - ob);
-      }
+    if (layout == Layout.NHWC_RGB_SIGNED) {
+      Imgproc.cvtColor(padded, bytes, Imgproc.COLOR_BGR2RGB);
+      bytes.convertTo(floatPlanes.get(0), CvType.CV_32FC3, 2.0 / 255.0, -1.0);
     } else {
-      float k = 2f / 255f;
-      for (int p = 0; p < 3 * plane; p += 3) {
-        t.put(p, (px[p + 2] & 0xff) * k - 1f);
-        t.put(p + 1, (px[p + 1] & 0xff) * k - 1f);
-        t.put(p + 2, (px[p] & 0xff) * k - 1f);
+      Core.mixChannels(List.of(padded), bytePlanes, bgrToRgbPlanes);
+      for (int c = 0; c < 3; c++) {
+        if (layout == Layout.NCHW_RGB_IMAGENET) {
+          double k = 1.0 / 255.0 / IMAGENET_STD[c];
+          bytePlanes.get(c).convertTo(floatPlanes.get(c), CvType.CV_32F, k, -IMAGENET_MEAN[c] / IMAGENET_STD[c]);
+        } else {
+          bytePlanes.get(c).convertTo(floatPlanes.get(c), CvType.CV_32F, 1.0 / 255.0);
+        }
       }
     }
-    t.rewind();
+    tensor.rewind();
   }
 
   /** Maps an x in model input pixels back to the original frame. */
@@ -145,7 +147,11 @@ final class Letterbox {
   }
 
   void release() {
+    bgrToRgbPlanes.release();
+    frame.release();
     resized.release();
     padded.release();
+    bytes.release();
+    floatPlanes.forEach(Mat::release);
   }
 }
