@@ -3,6 +3,7 @@ package io.fieldcap.agent;
 import io.fieldcap.Version;
 import io.fieldcap.capture.CaptureLoop;
 import io.fieldcap.capture.DirectorySource;
+import io.fieldcap.capture.FrameBuffers;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.capture.FrameSource;
 import io.fieldcap.config.FieldcapConfig;
@@ -88,6 +89,7 @@ public final class Agent {
   private Rules rules;
   private volatile Tracking tracking;
   private volatile ClipRecorder clips;
+  private volatile FrameBuffers frameBuffers;
   private static final String RULES_STATE = "capture-rules";
 
   public Agent(FieldcapConfig config, InstantSource clock) {
@@ -134,22 +136,25 @@ public final class Agent {
       case FILE -> config.source().realtime();
       default -> true;
     };
-    FrameSink sink = new CaptureSink(queue, live, where, spool);
-    FrameSource source = Sources.create(config.source(), spool::isTaken, sink);
+    // the frames that can be in flight: the capture queue, one being prepared, one ready, one labeled,
+    // two waiting to be written, one being written, and one being read
+    FrameBuffers buffers = frameBuffers = new FrameBuffers(sc.queueFrames() + 7);
+    FrameSink sink = new CaptureSink(queue, live, where, spool, buffers);
+    FrameSource source = Sources.create(config.source(), spool::isTaken, sink, buffers);
     model.set(detector);
     rules = new Rules(config.capture(), System.nanoTime());
     rules.restore(spool.loadState(RULES_STATE)); // budgets already spent in this minute, hour and day stay spent
     BlockingQueue<Preparer.Ready> ready = new ArrayBlockingQueue<>(1);
     BlockingQueue<Labeled> labeled = new ArrayBlockingQueue<>(2);
     pipeline = new Pipeline(
-        new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality())),
+        new Preparer(queue, ready, spool, model::get, new QualityGate(config.quality()), buffers),
         new Labeler(ready, labeled, spool, model::get, watch, tracking = new Tracking(config.tracking())),
         new SpoolWriter(labeled, spool,
             new Selector(manual, new DuplicateFilter(config.quality()), rules, spool::skip, spool::fill),
             new Redaction(redactor, config.privacy().labelFaces(),
                 () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1)),
             new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(), config.tags()),
-            clips = ClipRecorder.of(config, spool), config.agent().stopTimeout().dividedBy(3)),
+            clips = ClipRecorder.of(config, spool), config.agent().stopTimeout().dividedBy(3)).recycling(buffers),
         detector == null ? 0 : config.agent().nice(), this::died);
     pipeline.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());
@@ -258,6 +263,11 @@ public final class Agent {
   }
 
   /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
+  /** The pixel arrays the pipeline hands back to the source (null before {@link #start()}). */
+  FrameBuffers frameBuffers() {
+    return frameBuffers;
+  }
+
   public Map<String, Object> about() {
     Map<String, Object> m = AgentMetrics.about(model.get(), config.groups(), updates, where.get());
     Tracking t = tracking;

@@ -1,5 +1,6 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.capture.FrameBuffers;
 import io.fieldcap.capture.FrameSink;
 import io.fieldcap.model.Fix;
 import io.fieldcap.model.Frame;
@@ -24,8 +25,15 @@ final class CaptureSink implements FrameSink {
   private final boolean live;
   private final Supplier<Fix> where;
   private final Spool spool;
+  private final FrameBuffers buffers;
 
   CaptureSink(BlockingQueue<Frame> queue, boolean live, Supplier<Fix> where, Spool spool) {
+    this(queue, live, where, spool, FrameBuffers.NONE);
+  }
+
+  /** {@code buffers}: where the arrays of frames dropped here go back. */
+  CaptureSink(BlockingQueue<Frame> queue, boolean live, Supplier<Fix> where, Spool spool, FrameBuffers buffers) {
+    this.buffers = buffers;
     this.queue = queue;
     this.live = live;
     this.where = where;
@@ -39,6 +47,7 @@ final class CaptureSink implements FrameSink {
     if (live) {
       if (!queue.offer(frame)) {
         spool.captured(Counters.DROPPED, 1);
+        buffers.give(frame.bgr());
       }
       return;
     }

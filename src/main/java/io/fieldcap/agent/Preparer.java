@@ -1,5 +1,6 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.capture.FrameBuffers;
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.inference.Detector;
 import io.fieldcap.model.Frame;
@@ -25,11 +26,19 @@ final class Preparer extends Stage<Frame> {
   private final FrameQuality.Meter meter = new FrameQuality.Meter();
   private final BlockingQueue<Ready> next;
   private final LongAdder nanos = new LongAdder();
+  private final FrameBuffers buffers;
 
   /** @param models the model to prepare each frame for, read per frame (an update may switch it) */
   Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Supplier<Detector> models,
       QualityGate gate) {
+    this(in, next, spool, models, gate, FrameBuffers.NONE);
+  }
+
+  /** {@code buffers}: where the arrays of frames rejected here go back. */
+  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Supplier<Detector> models,
+      QualityGate gate, FrameBuffers buffers) {
     super(in, spool);
+    this.buffers = buffers;
     this.next = next;
     this.models = models;
     this.gate = gate;
@@ -52,6 +61,7 @@ final class Preparer extends Stage<Frame> {
     String reject = gate.verdict(q);
     if (reject != null) {
       spool.skip(f.sourceItem(), reject);
+      buffers.give(f.bgr());
       nanos.add(System.nanoTime() - t0);
       return;
     }

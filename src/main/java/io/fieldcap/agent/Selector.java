@@ -85,6 +85,11 @@ final class Selector {
     return rules.clips(rule);
   }
 
+  /** Whether frames may be held past their own turn (best-shot rules keep the best of a track for later). */
+  boolean holdsFrames() {
+    return !bestShots.isEmpty();
+  }
+
   /** Frames held by best-shot rules now. */
   int held() {
     return bestShots.held();

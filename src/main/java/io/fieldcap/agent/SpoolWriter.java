@@ -1,5 +1,6 @@
 package io.fieldcap.agent;
 
+import io.fieldcap.capture.FrameBuffers;
 import io.fieldcap.faults.CrashPoint;
 import io.fieldcap.spool.Counters;
 import io.fieldcap.spool.Spool;
@@ -36,6 +37,7 @@ final class SpoolWriter extends Stage<Labeled> {
   private final List<SpoolEntry> batch = new ArrayList<>();
   private final ClipRecorder clips;
   private final Duration clipWait;
+  private FrameBuffers buffers = FrameBuffers.NONE;
 
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, Selector selector, Redaction redaction, FrameEncoder encoder) {
     this(queue, spool, selector, redaction, encoder, null, Duration.ZERO);
@@ -50,6 +52,15 @@ final class SpoolWriter extends Stage<Labeled> {
     this.encoder = encoder;
     this.clips = clips;
     this.clipWait = clipWait;
+  }
+
+  /**
+   * Hands each frame's array back to {@code b} once it is encoded (or rejected), unless best-shot rules
+   * may hold frames for later; set before the stage starts.
+   */
+  SpoolWriter recycling(FrameBuffers b) {
+    this.buffers = b;
+    return this;
   }
 
   /** [encode ns, store ns, frames written] so far. */
@@ -93,6 +104,9 @@ final class SpoolWriter extends Stage<Labeled> {
     }
     if (clips != null) {
       clip(l, now, clipRule, clipPriority);
+    }
+    if (!selector.holdsFrames()) {
+      buffers.give(l.frame().bgr()); // encoded (JPEG, clip buffer) or rejected: nothing refers to its pixels now
     }
     if (!more()) {
       store();

@@ -20,9 +20,16 @@ public final class CameraSource implements FrameSource {
   private boolean reading; // guarded by this: the capture thread is inside capture.read()
   private boolean closeRequested; // guarded by this
   private final Mat mat;
+  private final FrameBuffers buffers;
 
   public CameraSource(SourceConfig config) {
+    this(config, FrameBuffers.NONE);
+  }
+
+  /** Copying frames into arrays from {@code buffers}, which the pipeline hands back when done with a frame. */
+  public CameraSource(SourceConfig config, FrameBuffers buffers) {
     OpenCv.load();
+    this.buffers = buffers;
     this.mat = new Mat();
     this.config = config;
     this.gate = new RateGate(config.fps());
@@ -70,7 +77,7 @@ public final class CameraSource implements FrameSource {
         throw new InterruptedException();
       }
       if (gate.due(System.nanoTime())) {
-        return new Image(mat.cols(), mat.rows(), Images.toBgr(mat), null);
+        return new Image(mat.cols(), mat.rows(), Images.toBgr(mat, buffers::take), null);
       }
     }
   }

@@ -38,8 +38,15 @@ public final class FfmpegSource implements FrameSource {
   private int width;
   private int height;
   private final Deque<String> stderrTail = new ArrayDeque<>();
+  private final FrameBuffers buffers;
 
   public FfmpegSource(SourceConfig config) {
+    this(config, FrameBuffers.NONE);
+  }
+
+  /** Reading frames into arrays from {@code buffers}, which the pipeline hands back when done with a frame. */
+  public FfmpegSource(SourceConfig config, FrameBuffers buffers) {
+    this.buffers = buffers;
     if (config.kind() != SourceKind.FILE && config.kind() != SourceKind.RTSP && config.kind() != SourceKind.HTTP) {
       throw new IllegalArgumentException("ffmpeg does not read " + config.kind() + " sources");
     }
@@ -178,7 +185,7 @@ public final class FfmpegSource implements FrameSource {
     if (in == null) {
       throw new SourceException("not open", true);
     }
-    byte[] buf = new byte[width * height * 3];
+    byte[] buf = buffers.take(width * height * 3);
     int n;
     try {
       n = in.readNBytes(buf, 0, buf.length);
@@ -188,6 +195,7 @@ public final class FfmpegSource implements FrameSource {
     if (n == buf.length) {
       return new Image(width, height, buf, null);
     }
+    buffers.give(buf);
     int code = waitExit(p);
     if (config.kind() == SourceKind.FILE && code == 0 && !config.loop()) {
       return null;

@@ -1,5 +1,6 @@
 package io.fieldcap.image;
 
+import java.util.function.IntFunction;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -17,6 +18,11 @@ public final class Images {
 
   /** Packed BGR bytes of an 8-bit Mat with 1, 3 or 4 channels. */
   public static byte[] toBgr(Mat mat) {
+    return toBgr(mat, byte[]::new);
+  }
+
+  /** As {@link #toBgr(Mat)}, into an array from {@code arrays} (given the length it must have). */
+  public static byte[] toBgr(Mat mat, IntFunction<byte[]> arrays) {
     Mat bgr = mat;
     boolean converted = false;
     if (mat.depth() != CvType.CV_8U) {
@@ -33,7 +39,7 @@ public final class Images {
     }
     try {
       Mat packed = bgr.isContinuous() ? bgr : bgr.clone();
-      byte[] out = new byte[(int) (packed.total() * 3)];
+      byte[] out = arrays.apply((int) (packed.total() * 3));
       packed.get(0, 0, out);
       if (packed != bgr) {
         packed.release();
