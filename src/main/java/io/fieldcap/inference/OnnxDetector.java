@@ -138,6 +138,7 @@ public final class OnnxDetector implements Detector {
           o.inputHeight());
       OnnxDetector d = new OnnxDetector(env, session, info, o);
       d.warmUp();
+      NativeHeap.trim(); // what loading the graph freed, back to the system
       return d;
     } catch (ModelException | RuntimeException e) {
       closeQuietly(session);
