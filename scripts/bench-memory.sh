@@ -53,7 +53,8 @@ cgroup_figures() {
   fi
 }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pid=
+trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 for opts in "$@"; do
   rm -rf "$work/spool"
   env_opts=()
@@ -73,7 +74,7 @@ for opts in "$@"; do
   pid=$!
   sleep "$SECONDS_EACH"
   if ! kill -0 $pid 2>/dev/null; then
-    wait $pid 2>/dev/null || true
+    wait $pid 2>/dev/null || true; pid=
     echo "options: ${opts}"
     if [[ -n "${LIMIT:-}" ]]; then
       read -r peak hits kills < <(cgroup_figures "$cg")
@@ -92,7 +93,7 @@ for opts in "$@"; do
     awk -F= '$2>0{gsub(/ +$/,"",$1); printf "%s %s MB, ", $1, $2}')
   total=$(jcmd $pid VM.native_memory summary scale=MB 2>/dev/null | sed -n 's/^Total: reserved=[0-9]*MB, committed=\([0-9]*\)MB.*/\1/p')
   stored=$(ls "$work"/spool/frames/*/ 2>/dev/null | wc -l)
-  kill $pid; wait $pid 2>/dev/null || true
+  kill $pid; wait $pid 2>/dev/null || true; pid=
   echo "options: ${opts}"
   echo "  peak RSS ${hwm} MB, RSS now ${rss} MB (anonymous ${anon}, files ${file}), JVM committed ${total} MB, outside the JVM ~$((rss - total)) MB; ${stored} frames stored"
   echo "  JVM: ${nmt%, }"
