@@ -262,12 +262,12 @@ public final class Agent {
     return failure;
   }
 
-  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
   /** The pixel arrays the pipeline hands back to the source (null before {@link #start()}). */
   FrameBuffers frameBuffers() {
     return frameBuffers;
   }
 
+  /** The model the agent pre-labels with (file name and weights' version) and its current position, for the status message. */
   public Map<String, Object> about() {
     Map<String, Object> m = AgentMetrics.about(model.get(), config.groups(), updates, where.get());
     Tracking t = tracking;
