@@ -22,6 +22,8 @@ mkdir -p "$dir/figures"
 data=$dir/data
 fig=$dir/figures
 fc() { java -jar "$jar" "$@"; }
+# in the background, java itself (not a subshell running fc) is what $! names and the cleanup stops
+fc_bg() { exec java -jar "$jar" "$@"; }
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -56,14 +58,14 @@ printf 'listener %s 127.0.0.1\nuser %s\npersistence false\nallow_anonymous true\
 mosquitto -c "$dir/broker/mosquitto.conf" > "$dir/broker/log" 2>&1 &
 pids+=($!)
 fc keys generate --out "$dir/keys" --name update > /dev/null
-fc server --broker "$broker" --data-dir "$data" > "$dir/fleet/server.log" 2>&1 &
+fc_bg server --broker "$broker" --data-dir "$data" > "$dir/fleet/server.log" 2>&1 &
 pids+=($!)
 cp "$data/models/$(sha round1-model).onnx" "$dir/fleet/round1-model.onnx"
 # new scenes for the cameras (another seed, the next day): 120 each, with their truth for the reviewer
 $py scripts/make-scenes.py "$dir/live" --count 240 --seed 29 --start 2026-12-02T08:00:00Z
 for cam in cam-a cam-b; do
   mkdir -p "$dir/fleet/$cam/in"
-  fc agent --set device.id=$cam --set device.groups=field --set "source.uri=dir://$dir/fleet/$cam/in" \
+  fc_bg agent --set device.id=$cam --set device.groups=field --set "source.uri=dir://$dir/fleet/$cam/in" \
     --set source.fps=4 --set "spool.dir=$dir/fleet/$cam/spool" --set "mqtt.broker=$broker" --set mqtt.status-interval=1s \
     --set "model.path=$dir/fleet/round1-model.onnx" --set model.threads=1 --set quality.duplicates=false \
     --set quality.blur-min=0 --set "update.key=$dir/keys/update.pub" --set update.probation=2s --set update.min-frames=6 \
