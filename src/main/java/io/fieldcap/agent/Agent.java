@@ -154,7 +154,7 @@ public final class Agent {
             new Redaction(redactor, config.privacy().labelFaces(),
                 () -> spool.captured(Counters.REJECTED_PREFIX + Redaction.REJECTED, 1)),
             new FrameEncoder(JpegEncoder.open(sc.jpegEncoder()), sc.jpegQuality(), config.geo().override(), config.tags()),
-            clips = ClipRecorder.of(config, spool), config.agent().stopTimeout().dividedBy(3)).recycling(buffers),
+            clips = ClipRecorder.of(config, spool), config.agent().stopTimeout().dividedBy(3), buffers),
         detector == null ? 0 : config.agent().nice(), this::died);
     pipeline.start();
     capture = new CaptureLoop(source, sink, spool::nextSequence, clock, config.source().reconnectMaxDelay());

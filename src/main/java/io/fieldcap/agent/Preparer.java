@@ -28,13 +28,10 @@ final class Preparer extends Stage<Frame> {
   private final LongAdder nanos = new LongAdder();
   private final FrameBuffers buffers;
 
-  /** @param models the model to prepare each frame for, read per frame (an update may switch it) */
-  Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Supplier<Detector> models,
-      QualityGate gate) {
-    this(in, next, spool, models, gate, FrameBuffers.NONE);
-  }
-
-  /** {@code buffers}: where the arrays of frames rejected here go back. */
+  /**
+   * @param models the model to prepare each frame for, read per frame (an update may switch it)
+   * @param buffers where the arrays of frames rejected here go back
+   */
   Preparer(BlockingQueue<Frame> in, BlockingQueue<Ready> next, Spool spool, Supplier<Detector> models,
       QualityGate gate, FrameBuffers buffers) {
     super(in, spool);

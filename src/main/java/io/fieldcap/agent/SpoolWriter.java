@@ -37,30 +37,22 @@ final class SpoolWriter extends Stage<Labeled> {
   private final List<SpoolEntry> batch = new ArrayList<>();
   private final ClipRecorder clips;
   private final Duration clipWait;
-  private FrameBuffers buffers = FrameBuffers.NONE;
+  private final FrameBuffers buffers;
 
-  SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, Selector selector, Redaction redaction, FrameEncoder encoder) {
-    this(queue, spool, selector, redaction, encoder, null, Duration.ZERO);
-  }
-
-  /** With {@code clips} (null: no rule records clips), given up to {@code clipWait} at a stop to store the last. */
+  /**
+   * With {@code clips} (null: no rule records clips), given up to {@code clipWait} at a stop to store the last;
+   * each frame's array goes back to {@code buffers} once it is encoded (or rejected), unless best-shot rules
+   * may hold frames for later.
+   */
   SpoolWriter(BlockingQueue<Labeled> queue, Spool spool, Selector selector, Redaction redaction, FrameEncoder encoder,
-      ClipRecorder clips, Duration clipWait) {
+      ClipRecorder clips, Duration clipWait, FrameBuffers buffers) {
     super(queue, spool);
+    this.buffers = buffers;
     this.selector = selector;
     this.redaction = redaction;
     this.encoder = encoder;
     this.clips = clips;
     this.clipWait = clipWait;
-  }
-
-  /**
-   * Hands each frame's array back to {@code b} once it is encoded (or rejected), unless best-shot rules
-   * may hold frames for later; set before the stage starts.
-   */
-  SpoolWriter recycling(FrameBuffers b) {
-    this.buffers = b;
-    return this;
   }
 
   /** [encode ns, store ns, frames written] so far. */
